@@ -94,6 +94,20 @@ export class Rng {
     return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 
+  /** The generator's full state, for checkpoints: restoring it continues the same stream. */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spare === null ? Number.NaN : this.spare];
+  }
+
+  setState(state: readonly number[]): void {
+    if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
+      throw new Error(`Rng state: expected 4 unsigned 32-bit integers and a spare normal, got ${JSON.stringify(state)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state as [number, number, number, number];
+    const spare = state[4]!;
+    this.spare = Number.isNaN(spare) ? null : spare;
+  }
+
   /** An independent stream derived from this generator's seed and a label. */
   fork(label: string | number): Rng {
     let h = 2166136261 >>> 0;

@@ -1,0 +1,122 @@
+import { ValidationError, requireInt } from "../core/errors.ts";
+import type { Rng } from "../core/rng.ts";
+import { resolveQmtl, type QmtlLayout } from "../circuits/qmtl.ts";
+import { hqnnCircuit } from "../circuits/hqnn.ts";
+import { qmtlEngine } from "../diff/qmtl/engine.ts";
+import { adjointExecutor } from "../diff/adjoint.ts";
+import { Linear } from "../nn/linear.ts";
+import { ReLU } from "../nn/relu.ts";
+import { Tanh } from "../nn/tanh.ts";
+import { Dropout } from "../nn/dropout.ts";
+import { BatchNorm1d } from "../nn/batch-norm.ts";
+import { Affine } from "../nn/affine.ts";
+import { Sequential } from "../nn/sequential.ts";
+import type { Module } from "../nn/module.ts";
+import { countParams } from "../nn/param.ts";
+import { CircuitLayer } from "./circuit-layer.ts";
+import { ConcatHeads } from "./concat-heads.ts";
+import { SliceMap } from "./slice-map.ts";
+import type { ModelSpec, ProjectionSpec } from "./model-spec.ts";
+import { layoutTasks, type TaskInfo } from "./task-info.ts";
+
+/** A multi-task model: projection -> head -> optional per-task output transforms. */
+export interface MultiTaskModel {
+  readonly spec: ModelSpec;
+  readonly tasks: readonly TaskInfo[];
+  readonly nOutputs: number;
+  /** the whole network, one Module: forward gives all tasks' logits */
+  readonly net: Sequential;
+  readonly projection: Module;
+  readonly head: Module;
+  /** circuit layers inside the head (for simulator timing) */
+  readonly circuits: readonly CircuitLayer[];
+  /** trainable parameters of the head proper, and extra scalars (temperatures, affine, output scale) */
+  readonly counts: { readonly projection: number; readonly head: number; readonly extras: number };
+  readonly qmtlLayout?: QmtlLayout;
+}
+
+export function buildProjection(D: number, d: number, p: ProjectionSpec, rng: Rng): Sequential {
+  const layers: Module[] = [];
+  let width = D;
+  for (const h of p.hidden) {
+    layers.push(new Linear(width, h, rng));
+    if (p.batchNorm) layers.push(new BatchNorm1d(h));
+    layers.push(p.activation === "relu" ? new ReLU(h) : new Tanh(h));
+    if (p.dropout > 0) layers.push(new Dropout(h, p.dropout));
+    width = h;
+  }
+  layers.push(new Linear(width, d, rng));
+  return new Sequential(layers);
+}
+
+export function buildModel(spec: ModelSpec, rng: Rng): MultiTaskModel {
+  requireInt("model.inputDim", spec.inputDim, 1);
+  requireInt("model.latentDim", spec.latentDim, 1);
+  const tasks = layoutTasks(spec.tasks);
+  const nOutputs = tasks.reduce((a, t) => a + t.nOutputs, 0);
+  const projection = buildProjection(spec.inputDim, spec.latentDim, spec.projection, rng.fork("projection"));
+  const hrng = rng.fork("head");
+  const circuits: CircuitLayer[] = [];
+  let head: Module;
+  let headExtras = 0;
+  let qmtlLayout: QmtlLayout | undefined;
+  switch (spec.head) {
+    case "qmtl": {
+      const q = spec.qmtl;
+      if (!q) throw new ValidationError("model.qmtl", "QMTL settings (encodingLayers, headLayers) for head \"qmtl\"");
+      const layout = resolveQmtl({
+        encodingLayers: q.encodingLayers, headLayers: q.headLayers, entangle: q.entangle ?? true, encoderOrder: q.encoderOrder ?? "ry-rz",
+        inputDim: spec.latentDim,
+        tasks: spec.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses, qubits: q.qubits?.[k] })),
+      });
+      qmtlLayout = layout;
+      const layer = new CircuitLayer(qmtlEngine(layout), hrng);
+      circuits.push(layer);
+      head = layer;
+      break;
+    }
+    case "classical":
+      head = new ConcatHeads(tasks.map((t) => [t.name, new Linear(spec.latentDim, t.nOutputs, hrng)] as const));
+      break;
+    case "hqnn": {
+      const h = spec.hqnn;
+      if (!h) throw new ValidationError("model.hqnn", "HQNN settings (qubits) for head \"hqnn\"");
+      const layer = new CircuitLayer(adjointExecutor(hqnnCircuit({ qubits: h.qubits, repetitions: h.repetitions })), hrng);
+      circuits.push(layer);
+      const scale = new Affine(h.qubits, { shared: true, bias: false, gammaInit: 1 });
+      headExtras += 1;
+      head = new Sequential([
+        new Linear(spec.latentDim, 3, hrng),
+        layer,
+        scale,
+        new ConcatHeads(tasks.map((t) => [t.name, new Linear(h.qubits, t.nOutputs, hrng)] as const)),
+      ]);
+      break;
+    }
+    default:
+      throw new ValidationError("model.head", `one of "qmtl", "classical", "hqnn"`, (spec as { head: unknown }).head);
+  }
+  const layers: Module[] = [projection, head];
+  const transforms = spec.outputTransforms ?? {};
+  for (const name of Object.keys(transforms)) {
+    if (!tasks.some((t) => t.name === name)) throw new ValidationError(`model.outputTransforms.${name}`, `a task name (${tasks.map((t) => t.name).join(", ")})`, name);
+  }
+  if (Object.values(transforms).some((v) => v !== "none")) {
+    let extras = 0;
+    const slices = tasks.map((t) => {
+      const kind = transforms[t.name] ?? "none";
+      if (kind === "none") return { name: t.name, size: t.nOutputs, module: null };
+      if (kind === "temperature") { extras += 1; return { name: t.name, size: t.nOutputs, module: new Affine(t.nOutputs, { shared: true, bias: false, gammaInit: 1 }) }; }
+      if (kind === "affine") { extras += 2; return { name: t.name, size: t.nOutputs, module: new Affine(t.nOutputs, { shared: true, bias: true, gammaInit: 1, betaInit: 0.5 }) }; }
+      throw new ValidationError(`model.outputTransforms.${t.name}`, `"none", "temperature" or "affine"`, kind);
+    });
+    layers.push(new SliceMap(slices));
+    headExtras += extras;
+  }
+  const net = new Sequential(layers);
+  const headParams = countParams(head.params()) - (spec.head === "hqnn" ? 1 : 0);
+  return {
+    spec, tasks, nOutputs, net, projection, head, circuits, qmtlLayout,
+    counts: { projection: countParams(projection.params()), head: headParams, extras: headExtras },
+  };
+}

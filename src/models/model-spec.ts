@@ -1,0 +1,35 @@
+import type { EncoderOrder } from "../circuits/qmtl.ts";
+import type { TaskDef } from "./task-info.ts";
+
+export type HeadKind = "qmtl" | "classical" | "hqnn";
+export type OutputTransform = "none" | "temperature" | "affine";
+
+/** The trainable projection from the backbone feature to the head input (the paper's shallow dense network). */
+export interface ProjectionSpec {
+  /** hidden layer widths; [] = a single Linear(D, d) */
+  readonly hidden: readonly number[];
+  readonly activation: "relu" | "tanh";
+  readonly dropout: number;
+  readonly batchNorm: boolean;
+}
+
+export interface ModelSpec {
+  readonly head: HeadKind;
+  /** backbone feature size D */
+  readonly inputDim: number;
+  /** head input size d (Q*L for QMTL) */
+  readonly latentDim: number;
+  readonly tasks: readonly TaskDef[];
+  readonly projection: ProjectionSpec;
+  readonly qmtl?: {
+    readonly encodingLayers: number;
+    readonly headLayers: number;
+    readonly entangle?: boolean;
+    readonly encoderOrder?: EncoderOrder;
+    /** optional sub-register sizes per task (default from the readout rule) */
+    readonly qubits?: readonly number[];
+  };
+  readonly hqnn?: { readonly qubits: number; readonly repetitions?: number };
+  /** per task, by name: a learnable temperature on the logits or an affine y = beta + gamma z */
+  readonly outputTransforms?: Readonly<Record<string, OutputTransform>>;
+}
