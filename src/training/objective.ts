@@ -1,0 +1,71 @@
+import { ValidationError } from "../core/errors.ts";
+import type { TaskInfo } from "../models/task-info.ts";
+import { bceWithLogits } from "./losses-bce.ts";
+import { crossEntropy } from "./losses-ce.ts";
+import { focalLoss } from "./losses-focal.ts";
+import { mse } from "./losses-mse.ts";
+import type { LossResult } from "./losses-common.ts";
+import { MISSING } from "./dataset.ts";
+
+export type LossKind = "bce" | "ce" | "mse" | "focal";
+
+/** How one task is scored: its loss, its weight lambda_t, optional class weights and focal settings. */
+export interface TaskLoss {
+  readonly kind: LossKind;
+  readonly weight: number;
+  readonly classWeights?: Float64Array;
+  readonly gamma?: number;
+  readonly alpha?: number;
+}
+
+export interface ObjectiveResult {
+  readonly loss: number;
+  /** d loss / d logits, batch * nOutputs */
+  readonly grad: Float64Array;
+  /** lambda_t * L_t per task (0 for tasks not in this batch) */
+  readonly parts: number[];
+}
+
+/** The loss a task gets by default: BCE for binary, CE for multiclass, MSE for regression. */
+export function defaultLossKind(t: TaskInfo): LossKind {
+  return t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse";
+}
+
+export function checkLossFits(t: TaskInfo, l: TaskLoss, field: string): void {
+  const ok = (l.kind === "bce" && t.kind === "binary") || ((l.kind === "ce" || l.kind === "focal") && t.kind === "multiclass") || (l.kind === "mse" && t.kind === "regression");
+  if (!ok) throw new ValidationError(field, `a loss for a ${t.kind} task (${t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce or focal" : "mse"})`, l.kind);
+}
+
+/**
+ * The multi-task objective (paper Eq. 1): sum_t lambda_t L_t(logits_t, y_t)
+ * over the tasks this batch trains (all, or one under task sampling). Missing
+ * labels (-100, or NaN for regression) add nothing to the loss or gradient.
+ */
+export function multiTaskObjective(
+  tasks: readonly TaskInfo[], losses: readonly TaskLoss[], logits: Float64Array, batch: number, nOutputs: number,
+  labels: readonly Float64Array[], onlyTask: number | null,
+): ObjectiveResult {
+  const grad = new Float64Array(batch * nOutputs);
+  const parts = tasks.map(() => 0);
+  let total = 0;
+  tasks.forEach((t, k) => {
+    if (onlyTask !== null && k !== onlyTask) return;
+    const spec = losses[k]!;
+    const z = new Float64Array(batch * t.nOutputs);
+    for (let b = 0; b < batch; b++) z.set(logits.subarray(b * nOutputs + t.outputOffset, b * nOutputs + t.outputOffset + t.nOutputs), b * t.nOutputs);
+    const y = labels[k]!.map((v) => (Number.isNaN(v) ? MISSING : v));
+    let r: LossResult;
+    switch (spec.kind) {
+      case "bce": r = bceWithLogits(z, y); break;
+      case "ce": r = crossEntropy(z, y, t.numClasses, spec.classWeights ? { weights: spec.classWeights } : {}); break;
+      case "focal": r = focalLoss(z, y, t.numClasses, { gamma: spec.gamma ?? 2, alpha: spec.alpha ?? 1, ...(spec.classWeights ? { weights: spec.classWeights } : {}) }); break;
+      case "mse": r = mse(z, y); break;
+    }
+    if (r.count === 0) return;
+    parts[k] = spec.weight * r.loss;
+    total += parts[k]!;
+    for (let b = 0; b < batch; b++)
+      for (let o = 0; o < t.nOutputs; o++) grad[b * nOutputs + t.outputOffset + o] = spec.weight * r.grad[b * t.nOutputs + o]!;
+  });
+  return { loss: total, grad, parts };
+}

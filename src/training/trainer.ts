@@ -1,0 +1,148 @@
+import { ValidationError, requireInt } from "../core/errors.ts";
+import { Rng } from "../core/rng.ts";
+import type { MultiTaskModel } from "../models/build-model.ts";
+import { stateDict, loadStateDict } from "../nn/state-dict.ts";
+import { zeroGrads } from "../nn/param.ts";
+import { gatherBatch, validateData, type MultiTaskData } from "./dataset.ts";
+import { epochSchedule, type Protocol } from "./protocols.ts";
+import { checkLossFits, multiTaskObjective, type TaskLoss } from "./objective.ts";
+import { Adam, AdamW } from "./optim-adam.ts";
+import { clipGradNorm } from "./optim-clip.ts";
+import { ReduceLROnPlateau, type PlateauOptions } from "./schedulers-plateau.ts";
+import { EarlyStopping } from "./early-stopping.ts";
+import { predictLogits, taskMetrics, type TaskMetrics } from "./evaluate.ts";
+import { loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainCheckpoint } from "./checkpoint.ts";
+
+/** How to train: protocol, optimiser, schedule, stopping, and which validation score selects the checkpoint. */
+export interface TrainConfig {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly protocol: Protocol;
+  readonly losses: readonly TaskLoss[];
+  readonly optimizer: { readonly kind: "adam" | "adamw"; readonly lr: number; readonly weightDecay?: number };
+  readonly clipNorm?: number | null;
+  readonly scheduler?: (PlateauOptions & { readonly mode?: "min" | "max" }) | null;
+  readonly earlyStopping?: { readonly patience: number } | null;
+  /** validation score: one task's metric, or the macro average of each task's metric */
+  readonly selection: { readonly task: string; readonly metric: string } | { readonly macro: Readonly<Record<string, string>> };
+  /** validate every N updates instead of every epoch (task-sampled protocol); 0 = per epoch */
+  readonly validateEvery?: number;
+}
+
+export type TrainEvent =
+  | { type: "epoch"; epoch: number; epochs: number; trainLoss: number; valScore: number; lr: number; best: boolean }
+  | { type: "batch"; epoch: number; done: number; total: number; loss: number };
+
+export interface TrainResult {
+  readonly bestEpoch: number;
+  readonly bestScore: number;
+  readonly history: readonly EpochRecord[];
+  readonly simSeconds: number;
+  readonly seconds: number;
+}
+
+export interface TrainOptions {
+  readonly seed: number;
+  /** file for the resumable checkpoint; without it nothing is written */
+  readonly checkpointPath?: string;
+  readonly onEvent?: (e: TrainEvent) => void;
+}
+
+export function selectionScore(sel: TrainConfig["selection"], m: TaskMetrics): number {
+  if ("task" in sel) {
+    const v = m[sel.task]?.[sel.metric];
+    if (v === undefined) throw new ValidationError("train.selection", `a task and metric that validation reports (${Object.keys(m).join(", ")})`, `${sel.task}.${sel.metric}`);
+    return v;
+  }
+  const vals = Object.entries(sel.macro).map(([task, metric]) => {
+    const v = m[task]?.[metric];
+    if (v === undefined) throw new ValidationError("train.selection.macro", "tasks and metrics that validation reports", `${task}.${metric}`);
+    return v;
+  });
+  return vals.reduce((a, b) => a + b, 0) / vals.length;
+}
+
+/**
+ * Trains a multi-task model and leaves it holding the best checkpoint's
+ * weights (restore-best). After every validation the full training state is
+ * written atomically to `checkpointPath`; calling train again with the same
+ * arguments continues from it and reaches the same result as an uninterrupted
+ * run with the same seed.
+ */
+export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: MultiTaskData, cfg: TrainConfig, opts: TrainOptions): TrainResult {
+  requireInt("train.epochs", cfg.epochs, 1);
+  requireInt("train.batchSize", cfg.batchSize, 1);
+  validateData(trainData, model.tasks, "train data");
+  validateData(valData, model.tasks, "validation data");
+  if (cfg.losses.length !== model.tasks.length) throw new ValidationError("train.losses", `one loss per task (${model.tasks.length})`, cfg.losses.length);
+  model.tasks.forEach((t, k) => checkLossFits(t, cfg.losses[k]!, `train.losses[${t.name}]`));
+  const params = model.net.params();
+  const opt = cfg.optimizer.kind === "adamw"
+    ? new AdamW(params, { lr: cfg.optimizer.lr, weightDecay: cfg.optimizer.weightDecay ?? 0.01 })
+    : new Adam(params, { lr: cfg.optimizer.lr, weightDecay: cfg.optimizer.weightDecay ?? 0 });
+  const sched = cfg.scheduler ? new ReduceLROnPlateau(opt, { mode: "max", ...cfg.scheduler }) : null;
+  const early = new EarlyStopping({ patience: cfg.earlyStopping?.patience ?? Number.MAX_SAFE_INTEGER, mode: "max" });
+  const rng = new Rng(opts.seed).fork("train");
+  let epoch = 0, updates = 0;
+  let history: EpochRecord[] = [];
+  let best: TrainCheckpoint["best"] = { score: null, epoch: null, model: null };
+  let stopped = false;
+  const resumed = opts.checkpointPath ? loadCheckpoint(opts.checkpointPath) : null;
+  if (resumed) {
+    loadStateDict(model.net, resumed.model);
+    opt.loadState(resumed.optimizer);
+    if (sched && resumed.scheduler) sched.loadState(resumed.scheduler);
+    early.loadState(resumed.early);
+    rng.setState(resumed.rng);
+    ({ epoch, updates, history, best, stopped } = resumed);
+    history = [...history];
+  }
+  const t0 = performance.now();
+  const simMs = (): number => model.circuits.reduce((a, c) => a + c.simMs, 0);
+  while (!stopped && epoch < cfg.epochs) {
+    const te = performance.now();
+    const sim0 = simMs();
+    const schedule = epochSchedule(cfg.protocol, trainData, model.tasks, cfg.batchSize, rng);
+    let lossSum = 0, count = 0;
+    const taskLoss = model.tasks.map(() => 0);
+    schedule.forEach((sb, i) => {
+      const batch = gatherBatch(trainData, sb.rows, sb.task);
+      zeroGrads(params);
+      const logits = model.net.forward(batch.features, batch.size, { training: true, rng });
+      const obj = multiTaskObjective(model.tasks, cfg.losses, logits, batch.size, model.nOutputs, batch.labels, batch.task);
+      model.net.backward(obj.grad);
+      if (cfg.clipNorm) clipGradNorm(params, cfg.clipNorm);
+      opt.step();
+      updates++;
+      lossSum += obj.loss * batch.size;
+      count += batch.size;
+      obj.parts.forEach((p, k) => { taskLoss[k]! += p * batch.size; });
+      opts.onEvent?.({ type: "batch", epoch: epoch + 1, done: i + 1, total: schedule.length, loss: obj.loss });
+    });
+    epoch++;
+    const val = taskMetrics(model.tasks, predictLogits(model, valData), model.nOutputs, valData);
+    const score = selectionScore(cfg.selection, val);
+    sched?.step(score);
+    const decision = early.step(score, epoch);
+    if (decision.improved) best = { score, epoch, model: stateDict(model.net) };
+    stopped = decision.shouldStop;
+    const rec: EpochRecord = {
+      epoch, trainLoss: count ? lossSum / count : 0,
+      taskLosses: Object.fromEntries(model.tasks.map((t, k) => [t.name, count ? taskLoss[k]! / count : 0])),
+      valScore: score, lr: opt.lr, seconds: (performance.now() - te) / 1000, simSeconds: (simMs() - sim0) / 1000, val,
+    };
+    history.push(rec);
+    opts.onEvent?.({ type: "epoch", epoch, epochs: cfg.epochs, trainLoss: rec.trainLoss, valScore: score, lr: opt.lr, best: decision.improved });
+    if (opts.checkpointPath) {
+      saveCheckpoint(opts.checkpointPath, {
+        version: 1, epoch, updates, model: stateDict(model.net), optimizer: opt.state(), scheduler: sched ? sched.state() : null,
+        early: early.state(), rng: rng.getState(), best, history, stopped,
+      });
+    }
+  }
+  if (best.model) loadStateDict(model.net, best.model);
+  return {
+    bestEpoch: best.epoch ?? epoch, bestScore: best.score ?? Number.NaN, history,
+    simSeconds: history.reduce((a, h) => a + h.simSeconds, 0), seconds: (performance.now() - t0) / 1000,
+  };
+}
