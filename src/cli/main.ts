@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerParams } from "./commands/params.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerRun } from "./commands/run.ts";
 import { QmtlError } from "../core/errors.ts";
 
 const program = new Command();
@@ -13,6 +14,7 @@ program
 
 registerParams(program);
 registerDemo(program);
+registerRun(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -24,7 +24,8 @@ export function predictLogits(model: MultiTaskModel, data: MultiTaskData, chunk 
 /**
  * Per-task metrics (paper Table 3): classification tasks get accuracy,
  * precision, recall, F1 (binary: of the positive class; multiclass: macro
- * averages, and the weighted F1 too) and Matthews correlation; regression gets
+ * averages), the macro F1 over all classes (for binary too), the weighted F1
+ * and Matthews correlation; regression gets
  * Pearson, Spearman and MSE. Samples whose label is missing are skipped.
  */
 export function taskMetrics(tasks: readonly TaskInfo[], logits: Float64Array, nOutputs: number, data: MultiTaskData): TaskMetrics {
@@ -47,10 +48,11 @@ export function taskMetrics(tasks: readonly TaskInfo[], logits: Float64Array, nO
     const labels = Array.from({ length: t.numClasses }, (_, c) => c);
     const avg = t.kind === "binary" ? "binary" : "macro";
     const prf = precisionRecallF1(yt, pred, { average: avg, labels });
-    const weighted = t.kind === "binary" ? prf : precisionRecallF1(yt, pred, { average: "weighted", labels });
+    const weighted = precisionRecallF1(yt, pred, { average: "weighted", labels });
+    const macro = t.kind === "binary" ? precisionRecallF1(yt, pred, { average: "macro", labels }) : prf;
     out[t.name] = {
       accuracy: accuracy(yt, pred), precision: prf.precision, recall: prf.recall, f1: prf.f1,
-      f1_weighted: weighted.f1, mcc: matthewsCorrcoef(yt, pred), n: idx.length,
+      f1_macro: macro.f1, f1_weighted: weighted.f1, mcc: matthewsCorrcoef(yt, pred), n: idx.length,
     };
   });
   return out;
