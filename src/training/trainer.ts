@@ -99,13 +99,27 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
   }
   const t0 = performance.now();
   const simMs = (): number => model.circuits.reduce((a, c) => a + c.simMs, 0);
+  const every = cfg.validateEvery ?? 0;
+  requireInt("train.validateEvery", every, 0);
+  /** one validation check: scheduler, early stopping, restore-best bookkeeping */
+  const validate = (): { score: number; improved: boolean; val: TaskMetrics } => {
+    const val = taskMetrics(model.tasks, predictLogits(model, valData), model.nOutputs, valData);
+    const score = selectionScore(cfg.selection, val);
+    sched?.step(score);
+    const decision = early.step(score, epoch);
+    if (decision.improved) best = { score, epoch, model: stateDict(model.net) };
+    stopped = decision.shouldStop;
+    return { score, improved: decision.improved, val };
+  };
   while (!stopped && epoch < cfg.epochs) {
     const te = performance.now();
     const sim0 = simMs();
     const schedule = epochSchedule(cfg.protocol, trainData, model.tasks, cfg.batchSize, rng);
     let lossSum = 0, count = 0;
     const taskLoss = model.tasks.map(() => 0);
-    schedule.forEach((sb, i) => {
+    let last: ReturnType<typeof validate> | null = null;
+    for (let i = 0; i < schedule.length && !stopped; i++) {
+      const sb = schedule[i]!;
       const batch = gatherBatch(trainData, sb.rows, sb.task);
       zeroGrads(params);
       const logits = model.net.forward(batch.features, batch.size, { training: true, rng });
@@ -118,21 +132,19 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
       count += batch.size;
       obj.parts.forEach((p, k) => { taskLoss[k]! += p * batch.size; });
       opts.onEvent?.({ type: "batch", epoch: epoch + 1, done: i + 1, total: schedule.length, loss: obj.loss });
-    });
+      // periodic validation every N updates (the paper's GLUE protocol); epoch counts the epoch in progress
+      if (every > 0 && updates % every === 0) { epoch++; last = validate(); epoch--; }
+    }
     epoch++;
-    const val = taskMetrics(model.tasks, predictLogits(model, valData), model.nOutputs, valData);
-    const score = selectionScore(cfg.selection, val);
-    sched?.step(score);
-    const decision = early.step(score, epoch);
-    if (decision.improved) best = { score, epoch, model: stateDict(model.net) };
-    stopped = decision.shouldStop;
+    if (every === 0 || last === null) last = validate();
+    const { score, val } = last;
     const rec: EpochRecord = {
       epoch, trainLoss: count ? lossSum / count : 0,
       taskLosses: Object.fromEntries(model.tasks.map((t, k) => [t.name, count ? taskLoss[k]! / count : 0])),
       valScore: score, lr: opt.lr, seconds: (performance.now() - te) / 1000, simSeconds: (simMs() - sim0) / 1000, val,
     };
     history.push(rec);
-    opts.onEvent?.({ type: "epoch", epoch, epochs: cfg.epochs, trainLoss: rec.trainLoss, valScore: score, lr: opt.lr, best: decision.improved });
+    opts.onEvent?.({ type: "epoch", epoch, epochs: cfg.epochs, trainLoss: rec.trainLoss, valScore: score, lr: opt.lr, best: last.improved });
     if (opts.checkpointPath) {
       saveCheckpoint(opts.checkpointPath, {
         version: 1, epoch, updates, model: stateDict(model.net), optimizer: opt.state(), scheduler: sched ? sched.state() : null,
