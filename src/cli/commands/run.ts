@@ -76,7 +76,7 @@ export function registerRun(program: Command): void {
       };
       const results = await runMustard(cfg, runDir, onEvent);
       progress.stop();
-      const { files } = writeReport(runDir, results);
+      const { files } = await writeReport(runDir, results);
       console.log(`\nreport: ${join(runDir, "report.md")}`);
       for (const f of files) console.log(`  ${f}`);
       console.log(`total ${results.timing.totalSeconds.toFixed(1)} s, simulator ${results.timing.simSeconds.toFixed(1)} s`);
