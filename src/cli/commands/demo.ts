@@ -7,16 +7,18 @@ import { adjointExecutor } from "../../diff/adjoint.ts";
 import { Rng } from "../../core/rng.ts";
 import type { DifferentiableExecutor } from "../../sim/executor.ts";
 import { table } from "../format.ts";
+import { groupQubitWise } from "../../circuits/pauli.ts";
+import type { Circuit } from "../../circuits/ir.ts";
 
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("one forward and backward pass of every paper circuit, with both simulator paths and their agreement")
+    .description("one forward and backward pass of every paper circuit, with both simulator paths and their agreement, and the measurement settings (qubit-wise-commuting groups) each needs")
     .option("--seed <n>", "seed for inputs and weights", "0")
     .action((opts: { seed: string }) => {
       const rng = new Rng(Number(opts.seed));
       const rows: Array<Array<string | number>> = [];
-      const run = (label: string, a: DifferentiableExecutor, b: DifferentiableExecutor): void => {
+      const run = (label: string, circuit: Circuit, a: DifferentiableExecutor, b: DifferentiableExecutor): void => {
         const B = 4;
         const x = Float64Array.from({ length: B * a.nInputs }, () => rng.range(-Math.PI, Math.PI));
         const w = Float64Array.from({ length: a.nWeights }, () => rng.range(0, 2 * Math.PI));
@@ -26,17 +28,18 @@ export function registerDemo(program: Command): void {
         const ms = performance.now() - t0;
         const tb = b.record(x, w, B), gb = tb.backward(cot);
         const diff = Math.max(maxDiff(ta.outputs, tb.outputs), maxDiff(ga.gradWeights, gb.gradWeights), maxDiff(ga.gradInputs, gb.gradInputs));
-        rows.push([label, a.nInputs, a.nWeights, a.nOutputs, a.name, `${ms.toFixed(1)} ms`, diff.toExponential(1)]);
+        rows.push([label, a.nInputs, a.nWeights, a.nOutputs, groupQubitWise(circuit.observables).length, a.name, `${ms.toFixed(1)} ms`, diff.toExponential(1)]);
       };
       for (const p of PRESET_NAMES) {
         const lay = resolveQmtl(PRESETS[p]);
-        run(`QMTL ${p} (Q=${lay.Q})`, qmtlEngine(lay), adjointExecutor(qmtlCircuit(lay)));
+        const c = qmtlCircuit(lay);
+        run(`QMTL ${p} (Q=${lay.Q})`, c, qmtlEngine(lay), adjointExecutor(c));
       }
       for (const q of [4, 10, 13]) {
         const c = hqnnCircuit({ qubits: q });
-        run(`HQNN ${q} qubits`, adjointExecutor(c), adjointExecutor(c));
+        run(`HQNN ${q} qubits`, c, adjointExecutor(c), adjointExecutor(c));
       }
-      console.log(table(["circuit", "inputs", "weights", "outputs", "engine", "fwd+bwd B=4", "max |diff| vs gate-by-gate"], rows));
+      console.log(table(["circuit", "inputs", "weights", "outputs", "settings", "engine", "fwd+bwd B=4", "max |diff| vs gate-by-gate"], rows));
     });
 }
 
