@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { ValidationError } from "../core/errors.ts";
 
 /** Reads an integer option, failing with the flag's name and the expected range. */
 export function intOption(opts: Record<string, unknown>, key: string, flag: string, lo = -Infinity, hi = Infinity): number {
@@ -6,7 +6,7 @@ export function intOption(opts: Record<string, unknown>, key: string, flag: stri
   const n = typeof raw === "number" ? raw : Number(raw);
   if (!Number.isInteger(n) || n < lo || n > hi) {
     const range = hi === Infinity ? `>= ${lo}` : `in [${lo}, ${hi}]`;
-    throw new InvalidArgumentError(`${flag}: expected an integer ${range}, got ${JSON.stringify(raw)}`);
+    throw new ValidationError(flag, `an integer ${range}`, typeof raw === "string" ? raw : String(raw));
   }
   return n;
 }

@@ -19,9 +19,10 @@ export type MustardEvent = CvEvent | { type: "features"; done: number; total: nu
 /** Runs the paper's Extended MUStARD comparison into runDir and returns (and writes) its results. */
 export async function runMustard(cfg: MustardConfig, runDir: string, onEvent?: (e: MustardEvent) => void): Promise<ExperimentResults> {
   const t0 = performance.now();
-  writeJsonAtomic(join(runDir, "config.json"), cfg);
   onEvent?.({ type: "stage", message: "loading data and features" });
   const inputs = await loadMustardInputs(cfg, (done, total) => onEvent?.({ type: "features", done, total }));
+  // written once the inputs are known to load, so a failed start leaves no run folder to resume
+  writeJsonAtomic(join(runDir, "config.json"), cfg);
   const heads = mustardHeadPlans(cfg, inputs.tasks, inputs.data.dim);
   const stratifyTask = inputs.tasks.findIndex((t) => t.name === cfg.selection.task);
   const runs = crossValidate({

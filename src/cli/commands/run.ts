@@ -45,7 +45,7 @@ export function registerRun(program: Command): void {
       if (o.seeds) raw["seeds"] = nums("--seeds", o.seeds);
       if (o.heads) raw["heads"] = list(o.heads);
       if (o.backbone) raw["backbone"] = o.backbone;
-      if (o.features) raw["features"] = o.features;
+      if (o.features) raw["features"] = resolve(o.features);
       if (o.split) raw["split"] = o.split;
       const cfg = parseMustardConfig(raw, o.config ?? "config");
       const runDir = resolve(o.out ?? "runs", cfg.name);
