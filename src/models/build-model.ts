@@ -3,7 +3,7 @@ import type { Rng } from "../core/rng.ts";
 import { resolveQmtl, type QmtlLayout } from "../circuits/qmtl.ts";
 import { hqnnCircuit } from "../circuits/hqnn.ts";
 import { qmtlEngine } from "../diff/qmtl/engine.ts";
-import { adjointExecutor } from "../diff/adjoint.ts";
+import { fusedAdjointExecutor } from "../diff/fused/index.ts";
 import { Linear } from "../nn/linear.ts";
 import { ReLU } from "../nn/relu.ts";
 import { Tanh } from "../nn/tanh.ts";
@@ -81,7 +81,7 @@ export function buildModel(spec: ModelSpec, rng: Rng): MultiTaskModel {
     case "hqnn": {
       const h = spec.hqnn;
       if (!h) throw new ValidationError("model.hqnn", "HQNN settings (qubits) for head \"hqnn\"");
-      const layer = new CircuitLayer(adjointExecutor(hqnnCircuit({ qubits: h.qubits, repetitions: h.repetitions })), hrng);
+      const layer = new CircuitLayer(fusedAdjointExecutor(hqnnCircuit({ qubits: h.qubits, repetitions: h.repetitions })), hrng);
       circuits.push(layer);
       const scale = new Affine(h.qubits, { shared: true, bias: false, gammaInit: 1 });
       headExtras += 1;
