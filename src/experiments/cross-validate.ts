@@ -32,6 +32,13 @@ export interface CvPlan {
   /** task whose labels stratify the validation split */
   readonly stratifyTask: number;
   readonly standardize: boolean;
+  /** run only these cells (keys from cellKey); the others are left to another process */
+  readonly cells?: ReadonlySet<string>;
+}
+
+/** The name of one (head, fold, seed) cell, as --cells takes it. */
+export function cellKey(head: string, fold: number, seed: number): string {
+  return `${head}:${fold}:${seed}`;
 }
 
 export interface RunResult {
@@ -52,7 +59,18 @@ export type CvEvent =
   | { type: "train"; head: string; fold: number; seed: number; event: TrainEvent };
 
 export function runDirFor(plan: CvPlan, head: string, fold: number, seed: number): string {
-  return join(plan.runDir, "runs", head, `fold-${fold}-seed-${seed}`);
+  return cellDir(plan.runDir, head, fold, seed);
+}
+
+/** The folder of one cell inside a run folder. */
+export function cellDir(runDir: string, head: string, fold: number, seed: number): string {
+  return join(runDir, "runs", head, `fold-${fold}-seed-${seed}`);
+}
+
+/** Whether a cell ("head:fold:seed") has finished (its result.json exists). */
+export function cellDone(runDir: string, key: string): boolean {
+  const [head, fold, seed] = key.split(":");
+  return existsSync(join(cellDir(runDir, head!, Number(fold), Number(seed)), "result.json"));
 }
 
 /**
@@ -65,7 +83,7 @@ export function runDirFor(plan: CvPlan, head: string, fold: number, seed: number
  */
 export function crossValidate(plan: CvPlan, onEvent?: (e: CvEvent) => void): RunResult[] {
   const results: RunResult[] = [];
-  const total = plan.folds.length * plan.heads.length * plan.seeds.length;
+  const total = plan.cells ? plan.cells.size : plan.folds.length * plan.heads.length * plan.seeds.length;
   let index = 0;
   const taskList: TaskInfo[] = layoutTasks(plan.heads[0]!.model.tasks);
   for (const { index: k, fold } of plan.folds) {
@@ -74,6 +92,7 @@ export function crossValidate(plan: CvPlan, onEvent?: (e: CvEvent) => void): Run
       let tr = subset(plan.data, split.train), va = subset(plan.data, split.val), te = subset(plan.data, fold.test);
       if (plan.standardize) ({ train: tr, others: [va, te] } = standardize(tr, [va, te]));
       for (const head of plan.heads) {
+        if (plan.cells && !plan.cells.has(cellKey(head.id, k, seed))) continue;
         index++;
         const dir = runDirFor(plan, head.id, k, seed);
         const resultPath = join(dir, "result.json");

@@ -6,7 +6,7 @@ import { Rng } from "../core/rng.ts";
 import { meanStd } from "../training/summary.ts";
 import type { TaskMetrics } from "../training/evaluate.ts";
 import type { MustardConfig } from "./config-schema.ts";
-import { crossValidate, type CvEvent, type RunResult } from "./cross-validate.ts";
+import { cellKey, crossValidate, type CvEvent, type RunResult } from "./cross-validate.ts";
 import { loadMustardInputs } from "./mustard-data.ts";
 import { mustardHeadPlans } from "./mustard-heads.ts";
 import { majorityBaseline } from "./majority-baseline.ts";
@@ -16,9 +16,13 @@ export const QMTL_VERSION = "0.1.0";
 
 export type MustardEvent = CvEvent | { type: "features"; done: number; total: number } | { type: "stage"; message: string };
 
-/** Runs the paper's Extended MUStARD comparison into runDir and returns (and writes) its results. */
-export async function runMustard(cfg: MustardConfig, runDir: string, onEvent?: (e: MustardEvent) => void): Promise<ExperimentResults> {
-  const t0 = performance.now();
+export interface RunMustardOptions {
+  /** when the whole run started (ms since the epoch), for the reported wall time */
+  readonly startedAt?: number;
+}
+
+/** Loads the inputs and runs the cells (all, or the given ones); finished cells are reused. */
+async function runCells(cfg: MustardConfig, runDir: string, onEvent: ((e: MustardEvent) => void) | undefined, cells?: readonly string[]) {
   onEvent?.({ type: "stage", message: "loading data and features" });
   const inputs = await loadMustardInputs(cfg, (done, total) => onEvent?.({ type: "features", done, total }));
   // written once the inputs are known to load, so a failed start leaves no run folder to resume
@@ -28,7 +32,20 @@ export async function runMustard(cfg: MustardConfig, runDir: string, onEvent?: (
   const runs = crossValidate({
     runDir, data: inputs.data, folds: inputs.folds, seeds: cfg.seeds, heads, valFraction: cfg.valFraction,
     stratifyTask: Math.max(0, stratifyTask), standardize: cfg.standardize,
+    ...(cells ? { cells: new Set(cells) } : {}),
   }, onEvent);
+  return { inputs, heads, runs };
+}
+
+/** Runs some cells of the experiment (another process runs the rest); writes their files, no results.json. */
+export async function runMustardCells(cfg: MustardConfig, runDir: string, cells: readonly string[], onEvent?: (e: MustardEvent) => void): Promise<void> {
+  await runCells(cfg, runDir, onEvent, cells);
+}
+
+/** Runs the paper's Extended MUStARD comparison into runDir and returns (and writes) its results. */
+export async function runMustard(cfg: MustardConfig, runDir: string, onEvent?: (e: MustardEvent) => void, opts: RunMustardOptions = {}): Promise<ExperimentResults> {
+  const t0 = opts.startedAt ?? Date.now();
+  const { inputs, heads, runs } = await runCells(cfg, runDir, onEvent);
   const tasks = layoutTasks(inputs.tasks);
   const majority = inputs.folds.map(({ fold }) => majorityBaseline(tasks, inputs.data, fold));
   const results: ExperimentResults = {
@@ -48,7 +65,7 @@ export async function runMustard(cfg: MustardConfig, runDir: string, onEvent?: (
     summary: Object.fromEntries(heads.map((h) => [h.id, summarize(runs.filter((r) => r.head === h.id).map((r) => r.test))])),
     baselines: { majority: summarize(majority) },
     timing: {
-      totalSeconds: (performance.now() - t0) / 1000,
+      totalSeconds: (Date.now() - t0) / 1000,
       simSeconds: runs.reduce((a, r) => a + r.simSeconds, 0),
       perHead: Object.fromEntries(heads.map((h) => {
         const rs = runs.filter((r) => r.head === h.id);
@@ -64,6 +81,12 @@ export async function runMustard(cfg: MustardConfig, runDir: string, onEvent?: (
 
 function sum(rs: readonly RunResult[], key: "seconds" | "simSeconds" | "epochs"): number {
   return rs.reduce((a, r) => a + r[key], 0);
+}
+
+/** Every (head, fold, seed) cell of a config, as cellKey names them. */
+export function mustardCells(cfg: MustardConfig): string[] {
+  const folds = cfg.split === "speaker-dependent" ? cfg.folds : [0];
+  return folds.flatMap((k) => cfg.seeds.flatMap((s) => cfg.heads.map((h) => cellKey(h, k, s))));
 }
 
 /** mean and sample std over folds x seeds, per task and metric */

@@ -29,6 +29,8 @@ const args = (out: string, ...extra: string[]): string[] => [
   "run", "mustard", "--features", features, "--epochs", String(EPOCHS), "--folds", FOLDS.join(","),
   "--heads", HEADS.join(","), "--name", "resume", "--out", out, ...extra,
 ];
+/** the kill-and-resume checks assume cells run in order: one process */
+const seqArgs = (out: string, ...extra: string[]): string[] => args(out, "--jobs", "1", ...extra);
 
 interface Checkpoint {
   epoch: number;
@@ -83,8 +85,8 @@ describe("killing a real CLI run and resuming it", () => {
   it("SIGKILL mid-cell leaves intact files; --resume finishes; the results equal an uninterrupted run's exactly", async () => {
     // the uninterrupted reference runs beside the interrupted one
     const outB = join(tmp, "b");
-    const reference = startCli(args(outB));
-    const a = startCli(args(outA()));
+    const reference = startCli(seqArgs(outB));
+    const a = startCli(seqArgs(outA()));
     try {
       const victim = join(runA(), "runs", VICTIM, "checkpoint.json");
       let killedAt: number | null = null;
@@ -118,7 +120,7 @@ describe("killing a real CLI run and resuming it", () => {
       const fold0Before = mtimes(join(runA(), "runs"));
 
       // resume to completion
-      const resumed = await runCli(args(outA(), "--resume"));
+      const resumed = await runCli(seqArgs(outA(), "--resume"));
       expectOk(resumed);
       expect(resumed.stderr).toMatch(/qmtl fold 1 seed 0 \(resumed\)/);
       expect(resumed.stderr.match(/\(done earlier\)/g) ?? []).toHaveLength(2);

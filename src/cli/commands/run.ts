@@ -3,13 +3,19 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.ts";
 import { parseMustardConfig, readConfigFile, HEAD_IDS } from "../../experiments/config-schema.ts";
-import { runMustard, type MustardEvent } from "../../experiments/mustard.ts";
+import { mustardCells, runMustard, runMustardCells, type MustardEvent } from "../../experiments/mustard.ts";
+import { cellDone } from "../../experiments/cross-validate.ts";
+import { loadMustardInputs } from "../../experiments/mustard-data.ts";
+import { writeJsonAtomic } from "../../core/atomic-file.ts";
+import { availableParallelism } from "node:os";
+import { Option } from "commander";
+import { assignCells, parentWatch, runChildren } from "../jobs.ts";
 import { writeReport } from "../../experiments/report/write-report.ts";
 import { makeProgress } from "../progress.ts";
 
 interface RunOptions {
   config?: string; name?: string; out?: string; epochs?: string; folds?: string; seeds?: string; heads?: string;
-  backbone?: string; features?: string; split?: string; resume?: boolean; fresh?: boolean;
+  backbone?: string; features?: string; split?: string; resume?: boolean; fresh?: boolean; jobs?: string; cells?: string;
 }
 
 const list = (s: string): string[] => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
@@ -36,6 +42,8 @@ export function registerRun(program: Command): void {
     .option("--split <name>", "speaker-dependent (default, the official 5 folds) or speaker-independent")
     .option("--resume", "continue an interrupted run in the same folder (finished folds are kept)")
     .option("--fresh", "delete an existing run folder of the same name first")
+    .option("--jobs <n>", "processes running cells in parallel (default: one per core)")
+    .addOption(new Option("--cells <list>", "internal: run only these head:fold:seed cells").hideHelp())
     .action(async (experiment: string, o: RunOptions) => {
       if (experiment !== "mustard") throw new ValidationError("experiment", `one of: mustard`, experiment);
       const raw: Record<string, unknown> = o.config ? { ...(readConfigFile(o.config) as Record<string, unknown>) } : {};
@@ -49,6 +57,13 @@ export function registerRun(program: Command): void {
       if (o.split) raw["split"] = o.split;
       const cfg = parseMustardConfig(raw, o.config ?? "config");
       const runDir = resolve(o.out ?? "runs", cfg.name);
+      const startedAt = Date.now();
+      if (o.cells) {
+        // a child of a parallel run: the parent prepared the folder and the features
+        const checkParent = parentWatch();
+        await runMustardCells(cfg, runDir, list(o.cells), (e) => { checkParent(); plainChildLog(e); });
+        return;
+      }
       prepareRunDir(runDir, cfg, o);
       const progress = makeProgress();
       const onEvent = (e: MustardEvent): void => {
@@ -74,13 +89,39 @@ export function registerRun(program: Command): void {
           }
         }
       };
-      const results = await runMustard(cfg, runDir, onEvent);
+      const requested = o.jobs ? Number(o.jobs) : availableParallelism();
+      if (!Number.isInteger(requested) || requested < 1) throw new ValidationError("--jobs", "an integer >= 1", o.jobs);
+      const cells = mustardCells(cfg).filter((c) => !cellDone(runDir, c));
+      const jobs = Math.min(cells.length, requested);
+      if (jobs > 1) {
+        // features once (cached) before the children start, then one process per job
+        await loadMustardInputs(cfg, (done, total) => onEvent({ type: "features", done, total }));
+        progress.stop();
+        writeJsonAtomic(join(runDir, "config.json"), cfg);
+        const groups = assignCells(cells, jobs);
+        progress.log(`running ${cells.length} unfinished cells in ${groups.length} processes`);
+        const args = ["run", "mustard", "--config", join(runDir, "config.json"), "--out", resolve(o.out ?? "runs"), "--resume"];
+        await runChildren(args, groups, (line) => progress.log(line));
+      }
+      const results = await runMustard(cfg, runDir, onEvent, { startedAt });
       progress.stop();
       const { files } = await writeReport(runDir, results);
       console.log(`\nreport: ${join(runDir, "report.md")}`);
       for (const f of files) console.log(`  ${f}`);
       console.log(`total ${results.timing.totalSeconds.toFixed(1)} s, simulator ${results.timing.simSeconds.toFixed(1)} s`);
     });
+}
+
+/** A child's log: one plain line per finished epoch and cell (the parent prefixes the job). */
+function plainChildLog(e: MustardEvent): void {
+  if (e.type === "train" && e.event.type === "epoch") {
+    console.log(`${e.head} fold ${e.fold} seed ${e.seed} epoch ${e.event.epoch}/${e.event.epochs} loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`);
+  } else if (e.type === "run-done") {
+    const s = e.result.test["sarcasm"];
+    console.log(`${e.result.head} fold ${e.result.fold} seed ${e.result.seed}${e.cached ? " (done earlier)" : ""}: test sarcasm acc ${fmt(s?.["accuracy"])} f1 ${fmt(s?.["f1"])} (best epoch ${e.result.bestEpoch}, ${e.result.seconds.toFixed(1)} s)`);
+  } else if (e.type === "run-start" && e.resumed) {
+    console.log(`${e.head} fold ${e.fold} seed ${e.seed} (resumed)`);
+  }
 }
 
 function fmt(v: number | undefined): string {
