@@ -2,11 +2,23 @@ import type { Circuit } from "../circuits/ir.ts";
 import { paramValue } from "../circuits/ir.ts";
 import type { DifferentiableExecutor, Gradients, Tape } from "../sim/executor.ts";
 import { checkBatchArgs, checkCotangent } from "../sim/executor.ts";
-import { compile, measureAll, simulateSample, type Compiled } from "../sim/simulate.ts";
-import { zeroState, cloneState, type StateVector } from "../sim/state.ts";
+import { compile, measureAll, type Compiled } from "../sim/simulate.ts";
+import { cloneState, type StateVector } from "../sim/state.ts";
 import { addPauliTimes } from "../sim/pauli-ops.ts";
-import { applyStepInverse } from "../sim/apply-steps.ts";
+import { tsBackend, applyStepOn, applyStepInverseOn, type KernelBackend } from "../sim/wasm/backend.ts";
 import { imInnerPauli1 } from "./pauli-inner.ts";
+
+export interface AdjointOptions {
+  /** gate kernels (default: the TypeScript ones; see sim/wasm/select.ts selectKernelBackend) */
+  readonly backend?: KernelBackend;
+}
+
+/** Runs sample `b` gate by gate from |0...0> in `s` (a state of backend k). */
+function simulateInto(k: KernelBackend, cc: Compiled, inputs: Float64Array, b: number, weights: Float64Array, s: StateVector): void {
+  s.re.fill(0); s.im.fill(0); s.re[0] = 1;
+  const off = b * cc.circuit.nInputs;
+  for (const st of cc.steps) applyStepOn(k, s, st, st.kind === "rot" ? paramValue(st.param, inputs, off, weights) : 0);
+}
 
 /**
  * The generic adjoint method (Jones & Gacon 2020) as a vector-Jacobian
@@ -15,8 +27,9 @@ import { imInnerPauli1 } from "./pauli-inner.ts";
  * derivative is df/da = Im <lambda| P |psi> at the point just after the gate.
  * Works on any circuit of the IR; exact to rounding.
  */
-export function adjointExecutor(circuit: Circuit): DifferentiableExecutor {
+export function adjointExecutor(circuit: Circuit, opts: AdjointOptions = {}): DifferentiableExecutor {
   const cc = compile(circuit);
+  const k = opts.backend ?? tsBackend;
   const ex: DifferentiableExecutor = {
     name: "statevector-adjoint",
     nInputs: circuit.nInputs,
@@ -25,27 +38,30 @@ export function adjointExecutor(circuit: Circuit): DifferentiableExecutor {
     forward(inputs, weights, batch) {
       checkBatchArgs(ex, inputs, weights, batch);
       const out = new Float64Array(batch * ex.nOutputs);
-      const s = zeroState(circuit.nQubits);
+      const s = k.createState(circuit.nQubits);
       for (let b = 0; b < batch; b++) {
-        simulateSample(cc, inputs, b, weights, s);
+        simulateInto(k, cc, inputs, b, weights, s);
         measureAll(cc, s, out, b * ex.nOutputs);
       }
+      k.freeState(s);
       return out;
     },
     record(inputs, weights, batch): Tape {
       checkBatchArgs(ex, inputs, weights, batch);
       const outputs = new Float64Array(batch * ex.nOutputs);
       const finals: StateVector[] = [];
+      const s = k.createState(circuit.nQubits);
       for (let b = 0; b < batch; b++) {
-        const s = simulateSample(cc, inputs, b, weights);
+        simulateInto(k, cc, inputs, b, weights, s);
         measureAll(cc, s, outputs, b * ex.nOutputs);
-        finals.push(s);
+        finals.push(cloneState(s));
       }
+      k.freeState(s);
       return {
         outputs,
         backward: (cot) => {
           checkCotangent(ex.nOutputs, batch, cot);
-          return adjointBackward(cc, inputs, weights, batch, finals, cot);
+          return adjointBackward(k, cc, inputs, weights, batch, finals, cot);
         },
       };
     },
@@ -54,17 +70,19 @@ export function adjointExecutor(circuit: Circuit): DifferentiableExecutor {
 }
 
 function adjointBackward(
-  cc: Compiled, inputs: Float64Array, weights: Float64Array, batch: number,
+  kb: KernelBackend, cc: Compiled, inputs: Float64Array, weights: Float64Array, batch: number,
   finals: readonly StateVector[], cot: Float64Array,
 ): Gradients {
   const c = cc.circuit;
   const gradWeights = new Float64Array(c.nWeights);
   const gradInputs = new Float64Array(batch * c.nInputs);
   const nOut = c.observables.length;
+  const psi = kb.createState(c.nQubits), lam = kb.createState(c.nQubits);
   for (let b = 0; b < batch; b++) {
-    const psi = cloneState(finals[b]!);
-    const lam = zeroState(c.nQubits);
-    lam.re[0] = 0;
+    psi.re.set(finals[b]!.re);
+    psi.im.set(finals[b]!.im);
+    lam.re.fill(0);
+    lam.im.fill(0);
     for (let o = 0; o < nOut; o++) {
       const w = cot[b * nOut + o]!;
       if (w !== 0) addPauliTimes(lam, psi, cc.masks[o]!, w);
@@ -82,10 +100,12 @@ function adjointBackward(
         }
       }
       if (k > 0) {
-        applyStepInverse(psi, st, angle);
-        applyStepInverse(lam, st, angle);
+        applyStepInverseOn(kb, psi, st, angle);
+        applyStepInverseOn(kb, lam, st, angle);
       }
     }
   }
+  kb.freeState(psi);
+  kb.freeState(lam);
   return { gradWeights, gradInputs };
 }

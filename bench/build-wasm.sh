@@ -1,0 +1,11 @@
+#!/usr/bin/env sh
+# Rebuilds the committed WebAssembly SIMD kernels from assembly/ (AssemblyScript).
+# Users never need this: src/sim/wasm/statevector.wasm is committed. Run from anywhere:
+#   sh bench/build-wasm.sh
+set -eu
+cd "$(dirname "$0")/.."
+npx asc assembly/statevector.ts \
+  --outFile src/sim/wasm/statevector.wasm \
+  --enable simd --enable bulk-memory \
+  -O3 --noAssert --runtime stub --initialMemory 2
+echo "built src/sim/wasm/statevector.wasm ($(wc -c < src/sim/wasm/statevector.wasm) bytes)"

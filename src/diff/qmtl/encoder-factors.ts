@@ -1,0 +1,193 @@
+import type { QmtlLayout } from "../../circuits/qmtl.ts";
+import { encoderGate, firstBlockVector } from "./local-ops.ts";
+import { type Plan, gateOffset, wOffset, dOffset, dcOffset } from "./plan.ts";
+
+/**
+ * The encoder's per-site factors. With z^l_i the parity bits after block l
+ * (z^l_{-1} = 0), the amplitude is a chain over sites of
+ *   u_{L-1}[y_i ^ y_{i-1}, x_{L-1}] * prod_{j=1}^{L-2} u_j[x_{j+1} ^ x'_{j+1}, x_j] * b[x_1 ^ x'_1],
+ * (unprimed: site i, primed: site i-1; y = z^{L-1} is physical, x_j = z^{j-1}
+ * the lower bond bits). So each site is K(s, y') = D(s ^ y') W with an m x m
+ * matrix W (all but the top factor) and a diagonal D(c) = diag(u_{L-1}[c, x_{L-1}])
+ * that depends only on the top lower bit x_{L-1}: it is stored as its two
+ * values D(c)[x] = u_{L-1}[c, x] (see flat-cmat.ts quadrant), and their
+ * cotangents are directly those of the top gate. For L = 1 the top factor is
+ * b itself and m = 1.
+ *
+ * Batch-shared pieces: b_i = R2 R1 |+> and db/dtheta (block 0), and per block
+ * l >= 1 M = R2(theta) R1(theta) and dM/dtheta, so u = M RX(z) per sample.
+ */
+export interface SharedFactors {
+  /** per site: b (2 complex) then db (2 complex): 8 doubles */
+  readonly b: Float64Array;
+  /** per site i, block l = 1..L-1: M (8 doubles) then dM (8 doubles) */
+  readonly mm: Float64Array;
+}
+
+export function prepareFactors(layout: QmtlLayout, w: Float64Array): SharedFactors {
+  const { Q, L } = layout;
+  const b = new Float64Array(Q * 8);
+  const mm = new Float64Array(Q * Math.max(0, L - 1) * 16);
+  for (let i = 0; i < Q; i++) {
+    const v = firstBlockVector(w[i]!, layout.encoderOrder);
+    for (let c = 0; c < 2; c++) {
+      b[i * 8 + 2 * c] = v.b.re[c * 2]!; b[i * 8 + 2 * c + 1] = v.b.im[c * 2]!;
+      b[i * 8 + 4 + 2 * c] = v.db.re[c * 2]!; b[i * 8 + 4 + 2 * c + 1] = v.db.im[c * 2]!;
+    }
+    for (let l = 1; l < L; l++) {
+      const g = encoderGate(0, w[Q * l + i]!, layout.encoderOrder);
+      const o = (i * (L - 1) + (l - 1)) * 16;
+      for (let k = 0; k < 4; k++) {
+        mm[o + 2 * k] = g.u.re[k]!; mm[o + 2 * k + 1] = g.u.im[k]!;
+        mm[o + 8 + 2 * k] = g.dTheta.re[k]!; mm[o + 8 + 2 * k + 1] = g.dTheta.im[k]!;
+      }
+    }
+  }
+  return { b, mm };
+}
+
+/** Writes the gates u = M RX(z), W and D, conj(D) of every site of sample `bIdx` into the frame. */
+export function buildFactors(p: Plan, sh: SharedFactors, z: Float64Array, zo: number, fr: Float64Array): void {
+  const { Q, L, m } = p;
+  for (let i = 0; i < Q; i++) {
+    for (let l = 1; l < L; l++) {
+      const ang = z[zo + Q * l + i]!;
+      const c = Math.cos(ang / 2), s = Math.sin(ang / 2);
+      const mo = (i * (L - 1) + (l - 1)) * 16, go = gateOffset(p, i, l);
+      const M = sh.mm;
+      for (let r = 0; r < 2; r++) {
+        const ar = M[mo + 4 * r]!, ai = M[mo + 4 * r + 1]!, br = M[mo + 4 * r + 2]!, bi = M[mo + 4 * r + 3]!;
+        // [a b] [[c, -is], [-is, c]]
+        fr[go + 4 * r] = ar * c + bi * s;
+        fr[go + 4 * r + 1] = ai * c - br * s;
+        fr[go + 4 * r + 2] = ai * s + br * c;
+        fr[go + 4 * r + 3] = -ar * s + bi * c;
+      }
+    }
+    const wo = wOffset(p, i), bo = i * 8;
+    const bv = sh.b;
+    if (L === 1) {
+      fr[wo] = 1; fr[wo + 1] = 0;
+      for (let c = 0; c < 2; c++)
+        for (let x = 0; x < 2; x++) {
+          fr[dOffset(p, i, c) + 2 * x] = bv[bo + 2 * c]!; fr[dOffset(p, i, c) + 2 * x + 1] = bv[bo + 2 * c + 1]!;
+          fr[dcOffset(p, i, c) + 2 * x] = bv[bo + 2 * c]!; fr[dcOffset(p, i, c) + 2 * x + 1] = -bv[bo + 2 * c + 1]!;
+        }
+      continue;
+    }
+    for (let l = 0; l < m; l++) {
+      for (let lp = 0; lp < m; lp++) {
+        const x = l ^ lp;
+        let pr = bv[bo + 2 * (x & 1)]!, pi = bv[bo + 2 * (x & 1) + 1]!;
+        for (let j = 1; j <= L - 2; j++) {
+          const go = gateOffset(p, i, j) + 2 * (((x >> j) & 1) * 2 + ((l >> (j - 1)) & 1));
+          const ur = fr[go]!, ui = fr[go + 1]!;
+          const t = pr * ur - pi * ui;
+          pi = pr * ui + pi * ur;
+          pr = t;
+        }
+        fr[wo + 2 * (l * m + lp)] = pr;
+        fr[wo + 2 * (l * m + lp) + 1] = pi;
+      }
+    }
+    const top = gateOffset(p, i, L - 1);
+    for (let c = 0; c < 2; c++) {
+      const d = dOffset(p, i, c), dc = dcOffset(p, i, c);
+      for (let x = 0; x < 2; x++) {
+        const go = top + 2 * (c * 2 + x);
+        fr[d + 2 * x] = fr[go]!; fr[d + 2 * x + 1] = fr[go + 1]!;
+        fr[dc + 2 * x] = fr[go]!; fr[dc + 2 * x + 1] = -fr[go + 1]!;
+      }
+    }
+  }
+}
+
+const scratch = { re: new Float64Array(64), im: new Float64Array(64) };
+
+/**
+ * Backward through buildFactors: from the cotangents of W, D and conj(D) in the
+ * cotangent frame to d/dz and d/dtheta. Uses the convention df = Re sum conj(xbar) dx.
+ */
+export function factorGradients(
+  p: Plan, sh: SharedFactors, z: Float64Array, zo: number, fr: Float64Array, cf: Float64Array,
+  gradWeights: Float64Array, gradInputs: Float64Array,
+): void {
+  const { Q, L, m } = p;
+  for (let i = 0; i < Q; i++) {
+    // fold conj(D) cotangents: Dbar += conj(Dcbar)
+    for (let c = 0; c < 2; c++) {
+      const d = dOffset(p, i, c), dc = dcOffset(p, i, c);
+      for (let x = 0; x < 2; x++) { cf[d + 2 * x]! += cf[dc + 2 * x]!; cf[d + 2 * x + 1]! -= cf[dc + 2 * x + 1]!; }
+    }
+    const bo = i * 8;
+    let bbr0 = 0, bbi0 = 0, bbr1 = 0, bbi1 = 0;
+    if (L === 1) {
+      bbr0 = cf[dOffset(p, i, 0)]!; bbi0 = cf[dOffset(p, i, 0) + 1]!;
+      bbr1 = cf[dOffset(p, i, 1)]!; bbi1 = cf[dOffset(p, i, 1) + 1]!;
+    } else {
+      const top = gateOffset(p, i, L - 1);
+      for (let c = 0; c < 2; c++) {
+        const d = dOffset(p, i, c);
+        for (let x = 0; x < 2; x++) { cf[top + 2 * (c * 2 + x)]! += cf[d + 2 * x]!; cf[top + 2 * (c * 2 + x) + 1]! += cf[d + 2 * x + 1]!; }
+      }
+      const wo = wOffset(p, i), bv = sh.b;
+      const nf = L - 1;
+      const fre = scratch.re, fim = scratch.im;
+      for (let l = 0; l < m; l++) {
+        for (let lp = 0; lp < m; lp++) {
+          const x = l ^ lp;
+          const wbr = cf[wo + 2 * (l * m + lp)]!, wbi = cf[wo + 2 * (l * m + lp) + 1]!;
+          if (wbr === 0 && wbi === 0) continue;
+          fre[0] = bv[bo + 2 * (x & 1)]!; fim[0] = bv[bo + 2 * (x & 1) + 1]!;
+          for (let j = 1; j <= L - 2; j++) {
+            const go = gateOffset(p, i, j) + 2 * (((x >> j) & 1) * 2 + ((l >> (j - 1)) & 1));
+            fre[j] = fr[go]!; fim[j] = fr[go + 1]!;
+          }
+          for (let k = 0; k < nf; k++) {
+            let pr = 1, pi = 0;
+            for (let j = 0; j < nf; j++) {
+              if (j === k) continue;
+              const t = pr * fre[j]! - pi * fim[j]!;
+              pi = pr * fim[j]! + pi * fre[j]!;
+              pr = t;
+            }
+            // cot += Wbar * conj(prod of others)
+            const cr = wbr * pr + wbi * pi, ci = wbi * pr - wbr * pi;
+            if (k === 0) {
+              if ((x & 1) === 0) { bbr0 += cr; bbi0 += ci; } else { bbr1 += cr; bbi1 += ci; }
+            } else {
+              const go = gateOffset(p, i, k) + 2 * (((x >> k) & 1) * 2 + ((l >> (k - 1)) & 1));
+              cf[go]! += cr; cf[go + 1]! += ci;
+            }
+          }
+        }
+      }
+    }
+    // block 0: b = R2 R1 |+>
+    const db = sh.b;
+    gradWeights[i]! += bbr0 * db[bo + 4]! + bbi0 * db[bo + 5]! + bbr1 * db[bo + 6]! + bbi1 * db[bo + 7]!;
+    // blocks l >= 1: u = M RX(z)
+    for (let l = 1; l < L; l++) {
+      const ang = z[zo + Q * l + i]!;
+      const c = Math.cos(ang / 2), s = Math.sin(ang / 2);
+      const mo = (i * (L - 1) + (l - 1)) * 16, go = gateOffset(p, i, l);
+      let gz = 0, gt = 0;
+      for (let r = 0; r < 2; r++) {
+        const ub0r = cf[go + 4 * r]!, ub0i = cf[go + 4 * r + 1]!, ub1r = cf[go + 4 * r + 2]!, ub1i = cf[go + 4 * r + 3]!;
+        // M dRX/dz with dRX = [[-s/2, -ic/2], [-ic/2, -s/2]]
+        const ar = sh.mm[mo + 4 * r]!, ai = sh.mm[mo + 4 * r + 1]!, br = sh.mm[mo + 4 * r + 2]!, bi = sh.mm[mo + 4 * r + 3]!;
+        const h = 0.5 * s, k = 0.5 * c;
+        const dz0r = -ar * h + bi * k, dz0i = -ai * h - br * k;
+        const dz1r = ai * k - br * h, dz1i = -ar * k - bi * h;
+        gz += ub0r * dz0r + ub0i * dz0i + ub1r * dz1r + ub1i * dz1i;
+        // dM RX
+        const er = sh.mm[mo + 8 + 4 * r]!, ei = sh.mm[mo + 8 + 4 * r + 1]!, fr2 = sh.mm[mo + 8 + 4 * r + 2]!, fi = sh.mm[mo + 8 + 4 * r + 3]!;
+        const dt0r = er * c + fi * s, dt0i = ei * c - fr2 * s;
+        const dt1r = ei * s + fr2 * c, dt1i = -er * s + fi * c;
+        gt += ub0r * dt0r + ub0i * dt0i + ub1r * dt1r + ub1i * dt1i;
+      }
+      gradInputs[zo + Q * l + i]! += gz;
+      gradWeights[Q * l + i]! += gt;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import type { QmtlLayout } from "../../circuits/qmtl.ts";
+import type { PauliWord } from "../../circuits/pauli.ts";
+import { mulNN, mulNNAcc } from "./flat-cmat.ts";
+import { headFactors, applyLeft, applyRightDagger, rotGradients, type HeadFactor } from "./head-factors.ts";
+
+/**
+ * The task blocks in the Heisenberg picture: output k of task t is
+ * Tr(rho_t O'_k) with O'_k = U_t^dag O_k U_t, computed once per batch: U by
+ * applying the block's local factors, O_k U as a signed row permutation (O_k
+ * is a Pauli word), then one product. The head weights' gradient is
+ * 2 Re Tr(dU_j H_t) with H_t = sum_k (sum_b c_bk rho_b) U_t^dag O_k: per sample
+ * only RC_k += c_bk rho_b is accumulated (upper triangles; rho is Hermitian),
+ * and per batch one reverse sweep over the factors gives every dU_j term
+ * without forming dU_j. Matrices are interleaved re/im, row-major.
+ */
+export interface Head {
+  readonly S: number;
+  readonly dim: number;
+  readonly nOut: number;
+  /** nOut matrices O'_k */
+  readonly obs: Float64Array;
+  readonly u: Float64Array;
+  /** nOut matrices U^dag O_k */
+  readonly udo: Float64Array;
+  readonly factors: readonly HeadFactor[];
+}
+
+/** (O U) for a Pauli word O on S wires: row x of the result is phase(x) * row (x ^ flip) of U. */
+function pauliTimes(word: PauliWord, S: number, u: Float64Array, out: Float64Array): void {
+  const dim = 1 << S;
+  let flip = 0, zy = 0, nY = 0;
+  for (const f of word.factors) {
+    const bit = 1 << (S - 1 - f.wire);
+    if (f.pauli !== "Z") flip |= bit;
+    if (f.pauli !== "X") zy |= bit;
+    if (f.pauli === "Y") nY++;
+  }
+  for (let x = 0; x < dim; x++) {
+    const y = x ^ flip;
+    // O|y> = i^nY (-1)^popcount(y & zy) |y ^ flip>
+    let par = y & zy, sgn = 1;
+    while (par !== 0) { sgn = -sgn; par &= par - 1; }
+    let pr = sgn, pi = 0;
+    for (let k = 0; k < nY % 4; k++) { const t = pr; pr = -pi; pi = t; }
+    const a = 2 * x * dim, b = 2 * y * dim;
+    for (let e = 0; e < 2 * dim; e += 2) {
+      const ur = u[b + e]!, ui = u[b + e + 1]!;
+      out[a + e] = pr * ur - pi * ui;
+      out[a + e + 1] = pr * ui + pi * ur;
+    }
+  }
+}
+
+function daggerInto(dim: number, x: Float64Array, xo: number, y: Float64Array, yo: number): void {
+  for (let r = 0; r < dim; r++)
+    for (let c = 0; c < dim; c++) {
+      y[yo + 2 * (c * dim + r)] = x[xo + 2 * (r * dim + c)]!;
+      y[yo + 2 * (c * dim + r) + 1] = -x[xo + 2 * (r * dim + c) + 1]!;
+    }
+}
+
+export function prepareHeads(layout: QmtlLayout, w: Float64Array): Head[] {
+  return layout.tasks.map((t) => {
+    const S = t.size, dim = 1 << S, n2 = 2 * dim * dim;
+    const factors = headFactors(S, layout.Lh, w, t.weightOffset);
+    const u = new Float64Array(n2);
+    for (let i = 0; i < dim; i++) u[2 * (i * dim + i)] = 1;
+    for (const f of factors) applyLeft(f, S, u);
+    const obs = new Float64Array(t.nOutputs * n2), udo = new Float64Array(t.nOutputs * n2);
+    const ou = new Float64Array(n2);
+    t.local.forEach((word, k) => {
+      pauliTimes(word, S, u, ou);
+      daggerInto(dim, ou, 0, udo, k * n2);
+      mulNN(dim, obs, k * n2, udo, k * n2, u, 0);
+    });
+    return { S, dim, nOut: t.nOutputs, obs, u, udo, factors };
+  });
+}
+
+/**
+ * out[oo + k] = Re Tr(rho O'_k), reading only the upper triangle of rho
+ * (rho and O'_k are Hermitian): sum_P rho_PP O'_PP + 2 Re sum_{P<P'} rho_PP' O'_P'P.
+ */
+export function readout(h: Head, rho: Float64Array, ro: number, out: Float64Array, oo: number): void {
+  const { dim, nOut, obs } = h;
+  const n2 = 2 * dim * dim;
+  for (let k = 0; k < nOut; k++) {
+    let diag = 0, off = 0;
+    const ob = k * n2;
+    for (let a = 0; a < dim; a++) {
+      const i = ro + 2 * (a * dim + a);
+      diag += rho[i]! * obs[ob + 2 * (a * dim + a)]!;
+      for (let b = a + 1; b < dim; b++) {
+        const x = ro + 2 * (a * dim + b), y = ob + 2 * (b * dim + a);
+        off += rho[x]! * obs[y]! - rho[x + 1]! * obs[y + 1]!;
+      }
+    }
+    out[oo + k] = diag + 2 * off;
+  }
+}
+
+/**
+ * Backward of readout with respect to the upper triangle of rho: rhobar_PP' =
+ * 2 sum_k c_k O'_k[P, P'] above the diagonal, sum_k c_k O'_k[P, P] on it
+ * (written into rb at rbo); the head accumulators rc (nOut upper triangles)
+ * get += c_k rho.
+ */
+export function readoutBack(
+  h: Head, cot: Float64Array, co: number, rho: Float64Array, ro: number, rb: Float64Array, rbo: number, rc: Float64Array,
+): void {
+  const { dim, nOut, obs } = h;
+  const n2 = 2 * dim * dim;
+  for (let a = 0; a < dim; a++)
+    for (let b = a; b < dim; b++) {
+      const e = 2 * (a * dim + b);
+      const wgt = a === b ? 1 : 2;
+      let sr = 0, si = 0;
+      for (let k = 0; k < nOut; k++) {
+        const c = cot[co + k]!;
+        if (c === 0) continue;
+        const ob = k * n2 + e;
+        sr += c * obs[ob]!; si += c * obs[ob + 1]!;
+        rc[ob]! += c * rho[ro + e]!;
+        rc[ob + 1]! += c * rho[ro + e + 1]!;
+      }
+      rb[rbo + e] = wgt * sr; rb[rbo + e + 1] = wgt * si;
+    }
+}
+
+/** gradWeights[factor weights] += 2 Re Tr(dU_j H) with H = sum_k RC_k U^dag O_k (rc: nOut upper triangles, mirrored here). */
+export function headGradients(h: Head, rc: Float64Array, gradWeights: Float64Array): void {
+  const { S, dim, nOut, factors } = h;
+  const n2 = 2 * dim * dim;
+  for (let k = 0; k < nOut; k++)
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < a; b++) {
+        const base = k * n2;
+        rc[base + 2 * (a * dim + b)] = rc[base + 2 * (b * dim + a)]!;
+        rc[base + 2 * (a * dim + b) + 1] = -rc[base + 2 * (b * dim + a) + 1]!;
+      }
+  const hm = new Float64Array(n2), x = new Float64Array(n2);
+  for (let k = 0; k < nOut; k++) mulNNAcc(dim, 1, hm, 0, rc, k * n2, h.udo, k * n2);
+  // X_1 = H U F_1^dag; X_{j+1} = F_j X_j F_{j+1}^dag; dU_j term: Tr(dF_j X_j)
+  mulNN(dim, x, 0, hm, 0, h.u, 0);
+  if (factors.length > 0) applyRightDagger(factors[0]!, S, x);
+  const g = new Float64Array(3);
+  factors.forEach((f, j) => {
+    if (f.kind === "rot") {
+      rotGradients(f, S, x, g);
+      for (let q = 0; q < 3; q++) gradWeights[f.weight + q]! += 2 * g[q]!;
+    }
+    if (j + 1 < factors.length) {
+      applyLeft(f, S, x);
+      applyRightDagger(factors[j + 1]!, S, x);
+    }
+  });
+}

@@ -1,0 +1,42 @@
+import { tsBackend, type KernelBackend } from "./backend.ts";
+import { loadWasmKernels, type WasmKernels } from "./wasm-backend.ts";
+
+export type KernelChoice = "auto" | "ts" | "wasm";
+
+let wasm: WasmKernels | null | undefined;
+let wasmError = "";
+
+/** The WebAssembly kernels, loaded once per thread; null where they cannot run (no SIMD, file missing). */
+export function wasmKernels(): WasmKernels | null {
+  if (wasm === undefined) {
+    try {
+      wasm = loadWasmKernels();
+    } catch (e) {
+      wasm = null;
+      wasmError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  return wasm;
+}
+
+/** Why wasmKernels() returned null ("" if it did not). */
+export function wasmUnavailableReason(): string {
+  wasmKernels();
+  return wasmError;
+}
+
+/**
+ * Picks the statevector kernels at run time: "auto" (the default) takes the
+ * WebAssembly SIMD kernels when this runtime can instantiate them and the
+ * TypeScript ones otherwise; the QMTL_KERNELS environment variable (ts|wasm)
+ * overrides "auto". "wasm" throws if they are unavailable.
+ */
+export function selectKernelBackend(choice: KernelChoice = "auto"): KernelBackend {
+  const env = process.env["QMTL_KERNELS"];
+  const want = choice === "auto" && (env === "ts" || env === "wasm") ? env : choice;
+  if (want === "ts") return tsBackend;
+  const k = wasmKernels();
+  if (k !== null) return k;
+  if (want === "wasm") throw new Error(`WebAssembly kernels unavailable: ${wasmError}`);
+  return tsBackend;
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.ts";
+import type { StateVector } from "../../src/sim/state.ts";
+import { tsBackend, applyStepOn, applyStepInverseOn, type KernelBackend } from "../../src/sim/wasm/backend.ts";
+import { wasmKernels, selectKernelBackend, wasmUnavailableReason } from "../../src/sim/wasm/select.ts";
+import { WasmState } from "../../src/sim/wasm/wasm-backend.ts";
+import { lower } from "../../src/sim/lower.ts";
+import { paramValue } from "../../src/circuits/ir.ts";
+import { maxAbs } from "../helpers/refs.ts";
+import { randomCircuit } from "../helpers/random-circuit.ts";
+
+/** Every WebAssembly kernel against the TypeScript kernel on random states of 1..10 qubits and random wires. */
+const k = wasmKernels();
+
+function randomInto(s: StateVector, rng: Rng): void {
+  for (let i = 0; i < s.re.length; i++) { s.re[i] = rng.range(-1, 1); s.im[i] = rng.range(-1, 1); }
+}
+
+function pair(n: number, rng: Rng, w: KernelBackend): [StateVector, StateVector] {
+  const a = w.createState(n);
+  randomInto(a, rng);
+  const b = tsBackend.createState(n);
+  b.re.set(a.re);
+  b.im.set(a.im);
+  return [a, b];
+}
+
+function twoWires(n: number, rng: Rng): [number, number] {
+  const a = rng.int(n);
+  let b = rng.int(n - 1);
+  if (b >= a) b++;
+  return [a, b];
+}
+
+describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
+  it("loads (this runtime supports wasm SIMD)", () => {
+    expect(wasmUnavailableReason()).toBe("");
+    expect(k).not.toBeNull();
+    expect(selectKernelBackend().name).toBe("wasm-simd");
+    expect(selectKernelBackend("ts").name).toBe("ts");
+  });
+
+  for (let n = 1; n <= 10; n++) {
+    it(`${n} qubit${n > 1 ? "s" : ""}: apply1q on every wire${n > 1 ? ", CNOT, CZ, SWAP, apply2q on random wire pairs" : ""}`, () => {
+      const w = k!;
+      const rng = new Rng(100 + n);
+      for (let wire = 0; wire < n; wire++) {
+        const [a, b] = pair(n, rng, w);
+        const m = Array.from({ length: 8 }, () => rng.range(-1, 1)) as [number, number, number, number, number, number, number, number];
+        w.apply1q(a, wire, ...m);
+        tsBackend.apply1q(b, wire, ...m);
+        expect(a).toBeInstanceOf(WasmState);
+        expect(maxAbs(a.re, b.re)).toBeLessThan(1e-13);
+        expect(maxAbs(a.im, b.im)).toBeLessThan(1e-13);
+        w.freeState(a);
+      }
+      if (n === 1) return;
+      for (let rep = 0; rep < 6; rep++) {
+        const [x, y] = twoWires(n, rng);
+        const mre = Float64Array.from({ length: 16 }, () => rng.range(-1, 1)), mim = Float64Array.from({ length: 16 }, () => rng.range(-1, 1));
+        const ops: Array<[string, (kb: KernelBackend, s: StateVector) => void]> = [
+          ["cnot", (kb, s) => kb.applyCNOT(s, x, y)],
+          ["cz", (kb, s) => kb.applyCZ(s, x, y)],
+          ["swap", (kb, s) => kb.applySWAP(s, x, y)],
+          ["2q", (kb, s) => kb.apply2q(s, x, y, mre, mim)],
+        ];
+        for (const [, op] of ops) {
+          const [a, b] = pair(n, rng, w);
+          op(w, a);
+          op(tsBackend, b);
+          expect(maxAbs(a.re, b.re)).toBeLessThan(1e-13);
+          expect(maxAbs(a.im, b.im)).toBeLessThan(1e-13);
+          w.freeState(a);
+        }
+      }
+    });
+  }
+
+  it("whole random circuits forward and back (steps and their inverses) agree", () => {
+    const w = k!;
+    for (let seed = 1; seed <= 8; seed++) {
+      const n = 1 + (seed % 7);
+      const c = randomCircuit(seed, n, 60);
+      const steps = lower(c);
+      const rng = new Rng(seed);
+      const x = Float64Array.from({ length: c.nInputs }, () => rng.range(-3, 3)), wt = Float64Array.from({ length: c.nWeights }, () => rng.range(-3, 3));
+      const [a, b] = pair(n, rng, w);
+      for (const st of steps) {
+        const ang = st.kind === "rot" ? paramValue(st.param, x, 0, wt) : 0;
+        applyStepOn(w, a, st, ang);
+        applyStepOn(tsBackend, b, st, ang);
+      }
+      expect(maxAbs(a.re, b.re)).toBeLessThan(1e-12);
+      for (let i = steps.length - 1; i >= 0; i--) {
+        const st = steps[i]!;
+        const ang = st.kind === "rot" ? paramValue(st.param, x, 0, wt) : 0;
+        applyStepInverseOn(w, a, st, ang);
+        applyStepInverseOn(tsBackend, b, st, ang);
+      }
+      expect(maxAbs(a.re, b.re)).toBeLessThan(1e-12);
+      expect(maxAbs(a.im, b.im)).toBeLessThan(1e-12);
+      w.freeState(a);
+    }
+  });
+
+  it("states survive memory growth, are reused after free, and plain arrays fall back to TS", () => {
+    const w = k!;
+    const s = w.createState(4);
+    s.re[3] = 0.5;
+    const big = Array.from({ length: 4 }, () => w.createState(16));
+    expect(s.re[3]).toBe(0.5);
+    expect(s.re.length).toBe(16);
+    const used = w.heapBytes();
+    for (const b of big) w.freeState(b);
+    const again = w.createState(16);
+    expect(w.heapBytes()).toBe(used);
+    expect(again.re[0]).toBe(1);
+    expect(again.re[1]).toBe(0);
+    w.freeState(again);
+    const plain = tsBackend.createState(3), ref = tsBackend.createState(3);
+    w.apply1q(plain, 1, 0, 0, 1, 0, 1, 0, 0, 0);
+    tsBackend.apply1q(ref, 1, 0, 0, 1, 0, 1, 0, 0, 0);
+    expect(maxAbs(plain.re, ref.re)).toBe(0);
+    w.freeState(s);
+  });
+});
