@@ -112,9 +112,9 @@ export function registerRun(program: Command): void {
     });
 }
 
-/** A child's log: one plain line per finished epoch and cell (the parent prefixes the job). */
+/** A child's log: a plain line every 10 epochs and per finished cell (the parent prefixes the job). */
 function plainChildLog(e: MustardEvent): void {
-  if (e.type === "train" && e.event.type === "epoch") {
+  if (e.type === "train" && e.event.type === "epoch" && (e.event.epoch % 10 === 0 || e.event.epoch === e.event.epochs)) {
     console.log(`${e.head} fold ${e.fold} seed ${e.seed} epoch ${e.event.epoch}/${e.event.epochs} loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`);
   } else if (e.type === "run-done") {
     const s = e.result.test["sarcasm"];
