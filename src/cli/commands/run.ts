@@ -66,11 +66,12 @@ export function registerRun(program: Command): void {
       }
       prepareRunDir(runDir, cfg, o);
       const progress = makeProgress();
+      let embedding = false;
       const onEvent = (e: MustardEvent): void => {
         switch (e.type) {
           case "stage": progress.log(e.message); break;
           case "features":
-            if (e.done === 0 || e.done === 1) progress.start("embedding texts", e.total);
+            if (!embedding) { progress.start("embedding texts (once; cached in .cache/)", e.total); embedding = true; }
             progress.update(e.done);
             if (e.done === e.total) progress.stop();
             break;
