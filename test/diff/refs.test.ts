@@ -18,7 +18,11 @@ import type { DifferentiableExecutor } from "../../src/sim/executor.ts";
 
 const executors: Array<[string, (l: QmtlLayout) => DifferentiableExecutor]> = [
   ["generic statevector adjoint", (l) => adjointExecutor(qmtlCircuit(l))],
-  ["generic adjoint on WebAssembly kernels", (l) => adjointExecutor(qmtlCircuit(l), { backend: wasmKernels() })],
+  ["generic adjoint on WebAssembly kernels", (l) => {
+    const backend = wasmKernels();
+    if (!backend) throw new Error("the committed WebAssembly kernels failed to load");
+    return adjointExecutor(qmtlCircuit(l), { backend });
+  }],
   ["parameter shift", (l) => parameterShiftExecutor(qmtlCircuit(l))], // two circuit runs per gate: GLUE only (below)
   ["fused-block adjoint", (l) => fusedAdjointExecutor(qmtlCircuit(l))],
   ["structured engine (parity MPS)", (l) => qmtlEngine(l)],
