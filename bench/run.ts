@@ -6,7 +6,8 @@
  *    gate-by-gate statevector adjoint of the same circuit), forward and
  *    forward + gradient, batch 1/16/128, 1 and 2 threads, and their ratios;
  *  - single-gate kernel throughput, TypeScript vs WebAssembly SIMD, at 10 and
- *    13 qubits, against a memory copy of the same buffer.
+ *    13 qubits, against a memory copy of the same buffer;
+ *  - the wall time of one MUStARD training epoch per head and its simulator share.
  * Absolute numbers on shared machines drift (up to ~1.7x between runs); the
  * in-run ratios are what to compare. Every figure is a best-of-windows rate.
  */
@@ -17,6 +18,7 @@ import { PRESET_NAMES } from "../src/circuits/presets.ts";
 import { benchHead, type HeadRow } from "./heads.ts";
 import { benchKernels, type KernelRow } from "./kernels.ts";
 import type { Budget } from "./lib/timing.ts";
+import { benchEpochs } from "./epoch.ts";
 
 const quick = process.argv.includes("--quick");
 const budget: Budget = quick ? { warm: 0.15, window: 0.1, reps: 1, cap: 0.6 } : { warm: 0.3, window: 0.2, reps: 2, cap: 2 };
@@ -118,6 +120,9 @@ for (const p of PRESET_NAMES) log(`${p.padEnd(9)} ` + batches.map((b) => `batch 
 log(`\nvs anchors (${ANCHORS.note}):`);
 for (const a of anchors) log(`${a.preset.padEnd(9)} Q=${a.qubits} ${a.threads} thr: ${a.gradPerSec.toFixed(0)}/s = ${a.vsLightning.toFixed(1)}x Lightning, ${a.vsDefaultQubit.toFixed(1)}x default.qubit`);
 
+log("\none MUStARD training epoch (552 samples, batch 16, 1024-d features, one thread):");
+const epochs = benchEpochs(quick ? 2 : 3, log);
+
 const results = {
   timestamp: new Date().toISOString(),
   quick,
@@ -131,6 +136,7 @@ const results = {
   parallel,
   wasmVsTs,
   anchors: { ...ANCHORS, structured: anchors },
+  mustardEpoch: epochs,
 };
 const out = fileURLToPath(new URL("./results.json", import.meta.url));
 writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
