@@ -102,12 +102,12 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
   const every = cfg.validateEvery ?? 0;
   requireInt("train.validateEvery", every, 0);
   /** one validation check: scheduler, early stopping, restore-best bookkeeping */
-  const validate = (): { score: number; improved: boolean; val: TaskMetrics } => {
+  const validate = (atEpoch: number): { score: number; improved: boolean; val: TaskMetrics } => {
     const val = taskMetrics(model.tasks, predictLogits(model, valData), model.nOutputs, valData);
     const score = selectionScore(cfg.selection, val);
     sched?.step(score);
-    const decision = early.step(score, epoch);
-    if (decision.improved) best = { score, epoch, model: stateDict(model.net) };
+    const decision = early.step(score, atEpoch);
+    if (decision.improved) best = { score, epoch: atEpoch, model: stateDict(model.net) };
     stopped = decision.shouldStop;
     return { score, improved: decision.improved, val };
   };
@@ -132,11 +132,11 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
       count += batch.size;
       obj.parts.forEach((p, k) => { taskLoss[k]! += p * batch.size; });
       opts.onEvent?.({ type: "batch", epoch: epoch + 1, done: i + 1, total: schedule.length, loss: obj.loss });
-      // periodic validation every N updates (the paper's GLUE protocol); epoch counts the epoch in progress
-      if (every > 0 && updates % every === 0) { epoch++; last = validate(); epoch--; }
+      // periodic validation every N updates (the paper's GLUE protocol), credited to the epoch in progress
+      if (every > 0 && updates % every === 0) last = validate(epoch + 1);
     }
     epoch++;
-    if (every === 0 || last === null) last = validate();
+    if (every === 0 || last === null) last = validate(epoch);
     const { score, val } = last;
     const rec: EpochRecord = {
       epoch, trainLoss: count ? lossSum / count : 0,
