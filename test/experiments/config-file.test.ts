@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { parseMustardConfig, readConfigFile } from "../../src/experiments/config-schema.ts";
+
+describe("experiment config files", () => {
+  it("the shipped paper config parses and equals the defaults but for its name", () => {
+    const path = fileURLToPath(new URL("../../configs/mustard-paper.yaml", import.meta.url));
+    const cfg = parseMustardConfig(readConfigFile(path), path);
+    expect({ ...cfg, name: "mustard" }).toEqual(parseMustardConfig({}));
+  });
+  it("rejects unknown keys, wrong types and out-of-range values, naming each field", () => {
+    let message = "";
+    try {
+      parseMustardConfig({ epochz: 3, lr: -1, folds: [7], projection: { hidden: ["a"] } }, "my.yaml");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("epochz");
+    expect(message).toContain("my.yaml.lr");
+    expect(message).toContain("my.yaml.folds.0");
+    expect(message).toContain("my.yaml.projection.hidden.0");
+  });
+});
