@@ -5,8 +5,9 @@
  *    structured engine and, in the same run, of the baseline (the plain
  *    gate-by-gate statevector adjoint of the same circuit), forward and
  *    forward + gradient, batch 1/16/128, 1 and 2 threads, and their ratios;
- *  - single-gate kernel throughput, TypeScript vs WebAssembly SIMD, at 10 and
- *    13 qubits, against a memory copy of the same buffer;
+ *  - single-gate kernel throughput (dense 2x2, RX, RY, RZ, CNOT), TypeScript vs
+ *    WebAssembly SIMD, at 10 and 13 qubits, against a memory copy of the same
+ *    buffer;
  *  - the wall time of one MUStARD training epoch per head and its simulator share.
  * Absolute numbers on shared machines drift (up to ~1.7x between runs); the
  * in-run ratios are what to compare. Every figure is a best-of-windows rate.
@@ -53,8 +54,8 @@ log(`qmtl bench ${quick ? "(quick) " : ""}on ${machine.cpu}, ${machine.cores} co
 const kernels: KernelRow[] = [];
 const heads: HeadRow[] = [];
 for (let round = 1; round <= rounds; round++) {
-  log(`\nround ${round}/${rounds}: single-gate kernels (dense 2x2 on each wire in turn):`);
-  mergeBest(kernels, benchKernels([10, 13], budget, log), (a, b) => a.qubits === b.qubits && a.kernels === b.kernels);
+  log(`\nround ${round}/${rounds}: single-gate kernels (each gate on every wire in turn):`);
+  mergeBest(kernels, benchKernels([10, 13], budget, log), (a, b) => a.qubits === b.qubits && a.gate === b.gate && a.kernels === b.kernels);
   log(`\nround ${round}/${rounds}: paper heads (samples/s):`);
   for (const p of PRESET_NAMES) {
     mergeBest(heads, await benchHead(p, batches, threads, budget, log),

@@ -1,5 +1,6 @@
 import type { StateVector } from "./state.ts";
 import { apply1q, applyCNOT, applyCZ, applySWAP, apply2q } from "./kernels.ts";
+import { applyRX, applyRY, applyRZ } from "./rotation-kernels.ts";
 import type { Step } from "./lower.ts";
 import type { PauliName } from "../gates/spec.ts";
 
@@ -7,9 +8,9 @@ import type { PauliName } from "../gates/spec.ts";
 export function applyRotation(s: StateVector, wire: number, pauli: PauliName, a: number): void {
   const c = Math.cos(a / 2), sn = Math.sin(a / 2);
   switch (pauli) {
-    case "X": apply1q(s, wire, c, 0, 0, -sn, 0, -sn, c, 0); break;
-    case "Y": apply1q(s, wire, c, 0, -sn, 0, sn, 0, c, 0); break;
-    case "Z": apply1q(s, wire, c, -sn, 0, 0, 0, 0, c, sn); break;
+    case "X": applyRX(s, wire, c, sn); break;
+    case "Y": applyRY(s, wire, c, sn); break;
+    case "Z": applyRZ(s, wire, c, sn); break;
   }
 }
 

@@ -41,7 +41,7 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
   });
 
   for (let n = 1; n <= 10; n++) {
-    it(`${n} qubit${n > 1 ? "s" : ""}: apply1q on every wire${n > 1 ? ", CNOT, CZ, SWAP, apply2q on random wire pairs" : ""}`, () => {
+    it(`${n} qubit${n > 1 ? "s" : ""}: apply1q, RX, RY, RZ on every wire${n > 1 ? ", CNOT, CZ, SWAP, apply2q on random wire pairs" : ""}`, () => {
       const w = k!;
       const rng = new Rng(100 + n);
       for (let wire = 0; wire < n; wire++) {
@@ -53,6 +53,28 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
         expect(maxAbs(a.re, b.re)).toBeLessThan(1e-13);
         expect(maxAbs(a.im, b.im)).toBeLessThan(1e-13);
         w.freeState(a);
+      }
+      // rotation kernels (TS and wasm) against the dense TS kernel with the rotation's matrix
+      for (let wire = 0; wire < n; wire++) {
+        const a = rng.range(-Math.PI, Math.PI), c = Math.cos(a / 2), sn = Math.sin(a / 2);
+        const rots: Array<[(kb: KernelBackend, s: StateVector) => void, [number, number, number, number, number, number, number, number]]> = [
+          [(kb, s) => kb.applyRX(s, wire, c, sn), [c, 0, 0, -sn, 0, -sn, c, 0]],
+          [(kb, s) => kb.applyRY(s, wire, c, sn), [c, 0, -sn, 0, sn, 0, c, 0]],
+          [(kb, s) => kb.applyRZ(s, wire, c, sn), [c, -sn, 0, 0, 0, 0, c, sn]],
+        ];
+        for (const [rot, m] of rots) {
+          const [a1, ref] = pair(n, rng, w);
+          const t1 = tsBackend.createState(n);
+          t1.re.set(ref.re); t1.im.set(ref.im);
+          rot(w, a1);
+          rot(tsBackend, t1);
+          tsBackend.apply1q(ref, wire, ...m);
+          for (const got of [a1, t1]) {
+            expect(maxAbs(got.re, ref.re)).toBeLessThan(1e-13);
+            expect(maxAbs(got.im, ref.im)).toBeLessThan(1e-13);
+          }
+          w.freeState(a1);
+        }
       }
       if (n === 1) return;
       for (let rep = 0; rep < 6; rep++) {
@@ -75,6 +97,22 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
       }
     });
   }
+
+  it("CNOT on every ordered wire pair of 2..6 qubits (strides >= 2, target last, control last)", () => {
+    const w = k!;
+    const rng = new Rng(7);
+    for (let n = 2; n <= 6; n++) {
+      for (let c = 0; c < n; c++) for (let t = 0; t < n; t++) {
+        if (c === t) continue;
+        const [a, b] = pair(n, rng, w);
+        w.applyCNOT(a, c, t);
+        tsBackend.applyCNOT(b, c, t);
+        expect(maxAbs(a.re, b.re)).toBe(0);
+        expect(maxAbs(a.im, b.im)).toBe(0);
+        w.freeState(a);
+      }
+    }
+  });
 
   it("whole random circuits forward and back (steps and their inverses) agree", () => {
     const w = k!;

@@ -3,6 +3,7 @@ import { zeroState } from "../state.ts";
 import type { Step } from "../lower.ts";
 import type { PauliName } from "../../gates/spec.ts";
 import { apply1q, applyCNOT, applyCZ, applySWAP, apply2q } from "../kernels.ts";
+import { applyRX, applyRY, applyRZ } from "../rotation-kernels.ts";
 
 /**
  * A set of statevector kernels. The plain-TypeScript kernels are the
@@ -18,6 +19,10 @@ export interface KernelBackend {
   /** returns a state from createState for reuse (no-op for the TS backend) */
   freeState(s: StateVector): void;
   apply1q(s: StateVector, wire: number, ar: number, ai: number, br: number, bi: number, cr: number, ci: number, dr: number, di: number): void;
+  /** exp(-i a P / 2) for P = X, Y, Z with c = cos(a/2), sn = sin(a/2) (8 multiplies per pair instead of apply1q's 16) */
+  applyRX(s: StateVector, wire: number, c: number, sn: number): void;
+  applyRY(s: StateVector, wire: number, c: number, sn: number): void;
+  applyRZ(s: StateVector, wire: number, c: number, sn: number): void;
   applyCNOT(s: StateVector, control: number, target: number): void;
   applyCZ(s: StateVector, a: number, b: number): void;
   applySWAP(s: StateVector, a: number, b: number): void;
@@ -30,6 +35,9 @@ export const tsBackend: KernelBackend = {
   createState: zeroState,
   freeState: () => {},
   apply1q,
+  applyRX,
+  applyRY,
+  applyRZ,
   applyCNOT,
   applyCZ,
   applySWAP,
@@ -40,9 +48,9 @@ export const tsBackend: KernelBackend = {
 export function applyRotationOn(k: KernelBackend, s: StateVector, wire: number, pauli: PauliName, a: number): void {
   const c = Math.cos(a / 2), sn = Math.sin(a / 2);
   switch (pauli) {
-    case "X": k.apply1q(s, wire, c, 0, 0, -sn, 0, -sn, c, 0); break;
-    case "Y": k.apply1q(s, wire, c, 0, -sn, 0, sn, 0, c, 0); break;
-    case "Z": k.apply1q(s, wire, c, -sn, 0, 0, 0, 0, c, sn); break;
+    case "X": k.applyRX(s, wire, c, sn); break;
+    case "Y": k.applyRY(s, wire, c, sn); break;
+    case "Z": k.applyRZ(s, wire, c, sn); break;
   }
 }
 

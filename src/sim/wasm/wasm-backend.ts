@@ -4,6 +4,7 @@ import { MAX_QUBITS } from "../state.ts";
 import { requireInt } from "../../core/errors.ts";
 import type { KernelBackend } from "./backend.ts";
 import { apply1q, applyCNOT, applyCZ, applySWAP, apply2q } from "../kernels.ts";
+import { applyRX, applyRY, applyRZ } from "../rotation-kernels.ts";
 
 /**
  * The WebAssembly SIMD kernels of assembly/statevector.ts, instantiated from
@@ -29,6 +30,9 @@ const WA = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssem
 interface Exports {
   readonly memory: WasmMemory;
   apply1q(re: number, im: number, n: number, wire: number, ar: number, ai: number, br: number, bi: number, cr: number, ci: number, dr: number, di: number): void;
+  applyRX(re: number, im: number, n: number, wire: number, c: number, s: number): void;
+  applyRY(re: number, im: number, n: number, wire: number, c: number, s: number): void;
+  applyRZ(re: number, im: number, n: number, wire: number, c: number, s: number): void;
   applyCNOT(re: number, im: number, n: number, c: number, t: number): void;
   applyCZ(re: number, im: number, n: number, a: number, b: number): void;
   applySWAP(re: number, im: number, n: number, a: number, b: number): void;
@@ -115,6 +119,18 @@ export function loadWasmKernels(): WasmKernels {
     apply1q(s, wire, ar, ai, br, bi, cr, ci, dr, di) {
       if (own(s)) ex.apply1q(s.reAt, s.imAt, s.n, wire, ar, ai, br, bi, cr, ci, dr, di);
       else apply1q(s, wire, ar, ai, br, bi, cr, ci, dr, di);
+    },
+    applyRX(s, wire, c, sn) {
+      if (own(s)) ex.applyRX(s.reAt, s.imAt, s.n, wire, c, sn);
+      else applyRX(s, wire, c, sn);
+    },
+    applyRY(s, wire, c, sn) {
+      if (own(s)) ex.applyRY(s.reAt, s.imAt, s.n, wire, c, sn);
+      else applyRY(s, wire, c, sn);
+    },
+    applyRZ(s, wire, c, sn) {
+      if (own(s)) ex.applyRZ(s.reAt, s.imAt, s.n, wire, c, sn);
+      else applyRZ(s, wire, c, sn);
     },
     applyCNOT(s, c, t) {
       if (own(s)) ex.applyCNOT(s.reAt, s.imAt, s.n, c, t);
