@@ -312,6 +312,58 @@ export function apply2q(re: usize, im: usize, n: i32, wa: i32, wb: i32, m: usize
     }
 }
 
+@inline function lanesSum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/**
+ * Im <lam| P_wire |psi> for a one-qubit Pauli P (pauli: 0 = X, 1 = Y, 2 = Z):
+ * the adjoint method's derivative of a rotation exp(-i a P / 2). Read-only;
+ * x, y are psi's amplitudes with the wire's bit 0 and 1, l0, l1 lambda's:
+ *   Z: Im(conj(l0) x) - Im(conj(l1) y)
+ *   X: Im(conj(l0) y) + Im(conj(l1) x)
+ *   Y: Re(conj(l1) x) - Re(conj(l0) y)
+ */
+export function imInnerPauli(lre: usize, lim: usize, pre: usize, pim: usize, n: i32, wire: i32, pauli: i32): f64 {
+  const st = strideOf(n, wire), dim = 1 << n;
+  let acc = f64x2.splat(0);
+  if (st >= 2) {
+    const sb = <usize>st << 3;
+    for (let base = 0; base < dim; base += 2 * st) {
+      const at = <usize>base << 3;
+      let a = lre + at, b = lim + at, p = pre + at, q = pim + at;
+      const end = a + sb;
+      while (a < end) {
+        const l0r = v128.load(a), l0i = v128.load(b), l1r = v128.load(a + sb), l1i = v128.load(b + sb);
+        const xr = v128.load(p), xi = v128.load(q), yr = v128.load(p + sb), yi = v128.load(q + sb);
+        if (pauli === 2) {
+          acc = f64x2.add(acc, f64x2.sub(f64x2.sub(f64x2.mul(l0r, xi), f64x2.mul(l0i, xr)), f64x2.sub(f64x2.mul(l1r, yi), f64x2.mul(l1i, yr))));
+        } else if (pauli === 0) {
+          acc = f64x2.add(acc, f64x2.add(f64x2.sub(f64x2.mul(l0r, yi), f64x2.mul(l0i, yr)), f64x2.sub(f64x2.mul(l1r, xi), f64x2.mul(l1i, xr))));
+        } else {
+          acc = f64x2.add(acc, f64x2.sub(f64x2.add(f64x2.mul(l1r, xr), f64x2.mul(l1i, xi)), f64x2.add(f64x2.mul(l0r, yr), f64x2.mul(l0i, yi))));
+        }
+        a += 16; b += 16; p += 16; q += 16;
+      }
+    }
+    return lanesSum(acc);
+  }
+  // stride 1: one f64x2 holds (bit 0, bit 1) of a pair
+  const bytes = <usize>dim << 3;
+  const pm = f64x2.replace_lane(f64x2.splat(1), 1, -1), mp = f64x2.replace_lane(f64x2.splat(-1), 1, 1);
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const lr = v128.load(lre + o), li = v128.load(lim + o), pr = v128.load(pre + o), pi = v128.load(pim + o);
+    if (pauli === 2) {
+      acc = f64x2.add(acc, f64x2.mul(pm, f64x2.sub(f64x2.mul(lr, pi), f64x2.mul(li, pr))));
+    } else {
+      const sr = v128.shuffle<f64>(pr, pr, 1, 0), si = v128.shuffle<f64>(pi, pi, 1, 0);
+      if (pauli === 0) acc = f64x2.add(acc, f64x2.sub(f64x2.mul(lr, si), f64x2.mul(li, sr)));
+      else acc = f64x2.add(acc, f64x2.mul(mp, f64x2.add(f64x2.mul(lr, sr), f64x2.mul(li, si))));
+    }
+  }
+  return lanesSum(acc);
+}
+
 /** dst = src for `count` doubles (a memory-bandwidth reference for the benchmarks) */
 export function copyF64(dst: usize, src: usize, count: i32): void {
   memory.copy(dst, src, <usize>count << 3);

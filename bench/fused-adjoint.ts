@@ -24,7 +24,7 @@ import { initProduct, productEnvironments, productScratch } from "../src/diff/fu
 import { compileReadout, measure, readoutScratch } from "../src/diff/fused/readout.ts";
 import { apply1q } from "../src/sim/kernels.ts";
 import { expvalPauli, pauliMasks } from "../src/sim/pauli-ops.ts";
-import { imInnerPauli1 } from "../src/diff/pauli-inner.ts";
+import { imInnerPauli1 } from "../src/sim/pauli-inner.ts";
 
 const rounds = Number(process.argv[2] ?? 5);
 const B = 128;

@@ -6,7 +6,6 @@ import { compile, measureAll, type Compiled } from "../sim/simulate.ts";
 import { cloneState, type StateVector } from "../sim/state.ts";
 import { addPauliTimes } from "../sim/pauli-ops.ts";
 import { tsBackend, applyStepOn, applyStepInverseOn, type KernelBackend } from "../sim/wasm/backend.ts";
-import { imInnerPauli1 } from "./pauli-inner.ts";
 
 export interface AdjointOptions {
   /** gate kernels (default: the TypeScript ones; see sim/wasm/select.ts selectKernelBackend) */
@@ -94,7 +93,7 @@ function adjointBackward(
       if (st.kind === "rot") {
         angle = paramValue(st.param, inputs, off, weights);
         if (st.param.kind !== "const") {
-          const g = imInnerPauli1(lam, psi, st.wire, st.pauli);
+          const g = kb.imInnerPauli(lam, psi, st.wire, st.pauli);
           if (st.param.kind === "weight") gradWeights[st.param.index]! += g;
           else gradInputs[off + st.param.index]! += g;
         }

@@ -61,6 +61,7 @@ export function expvalPauli(s: StateVector, m: PauliMasks): number {
 /** out += coeff * P|psi> */
 export function addPauliTimes(out: StateVector, s: StateVector, m: PauliMasks, coeff: number): void {
   const { re, im } = s;
+  const ore = out.re, oim = out.im;
   // phase i^nY * coeff
   let cr = coeff, ci = 0;
   for (let k = 0; k < m.nY; k++) { const t = cr; cr = -ci; ci = t; }
@@ -68,7 +69,7 @@ export function addPauliTimes(out: StateVector, s: StateVector, m: PauliMasks, c
     const sign = parity(x & m.zy) ? -1 : 1;
     const y = x ^ m.flip;
     const vr = sign * re[x]!, vi = sign * im[x]!;
-    out.re[y]! += cr * vr - ci * vi;
-    out.im[y]! += cr * vi + ci * vr;
+    ore[y]! += cr * vr - ci * vi;
+    oim[y]! += cr * vi + ci * vr;
   }
 }

@@ -41,7 +41,7 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
   });
 
   for (let n = 1; n <= 10; n++) {
-    it(`${n} qubit${n > 1 ? "s" : ""}: apply1q, RX, RY, RZ on every wire${n > 1 ? ", CNOT, CZ, SWAP, apply2q on random wire pairs" : ""}`, () => {
+    it(`${n} qubit${n > 1 ? "s" : ""}: apply1q, RX, RY, RZ, Im<lam|P|psi> on every wire${n > 1 ? ", CNOT, CZ, SWAP, apply2q on random wire pairs" : ""}`, () => {
       const w = k!;
       const rng = new Rng(100 + n);
       for (let wire = 0; wire < n; wire++) {
@@ -74,6 +74,24 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
             expect(maxAbs(got.im, ref.im)).toBeLessThan(1e-13);
           }
           w.freeState(a1);
+        }
+      }
+      // the adjoint derivative Im <lam| P_w |psi>, against the TS reduction and against a dense evaluation
+      for (let wire = 0; wire < n; wire++) {
+        for (const p of ["X", "Y", "Z"] as const) {
+          const [l, lt] = pair(n, rng, w), [q, qt] = pair(n, rng, w);
+          const got = w.imInnerPauli(l, q, wire, p), ref = tsBackend.imInnerPauli(lt, qt, wire, p);
+          // dense: P_w psi by the 2x2 kernel, then Im sum conj(lam) (P psi)
+          const m: Record<typeof p, [number, number, number, number, number, number, number, number]> = {
+            X: [0, 0, 1, 0, 1, 0, 0, 0], Y: [0, 0, 0, -1, 0, 1, 0, 0], Z: [1, 0, 0, 0, 0, 0, -1, 0],
+          };
+          tsBackend.apply1q(qt, wire, ...m[p]);
+          let dense = 0;
+          for (let i = 0; i < qt.re.length; i++) dense += lt.re[i]! * qt.im[i]! - lt.im[i]! * qt.re[i]!;
+          expect(Math.abs(got - ref)).toBeLessThan(1e-12);
+          expect(Math.abs(ref - dense)).toBeLessThan(1e-12);
+          w.freeState(l);
+          w.freeState(q);
         }
       }
       if (n === 1) return;

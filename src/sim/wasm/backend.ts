@@ -4,13 +4,15 @@ import type { Step } from "../lower.ts";
 import type { PauliName } from "../../gates/spec.ts";
 import { apply1q, applyCNOT, applyCZ, applySWAP, apply2q } from "../kernels.ts";
 import { applyRX, applyRY, applyRZ } from "../rotation-kernels.ts";
+import { imInnerPauli1 } from "../pauli-inner.ts";
 
 /**
  * A set of statevector kernels. The plain-TypeScript kernels are the
  * reference and the fallback; the WebAssembly SIMD kernels (wasm-backend.ts)
  * need states that live in their linear memory, so a backend also creates and
  * frees states. Everything else (measurement, Pauli products, inner
- * products) reads the states' re/im arrays and works with any backend.
+ * products other than imInnerPauli) reads the states' re/im arrays and
+ * works with any backend.
  */
 export interface KernelBackend {
   readonly name: "ts" | "wasm-simd";
@@ -26,6 +28,8 @@ export interface KernelBackend {
   applyCNOT(s: StateVector, control: number, target: number): void;
   applyCZ(s: StateVector, a: number, b: number): void;
   applySWAP(s: StateVector, a: number, b: number): void;
+  /** Im <lam| P_wire |psi> (the adjoint method's rotation derivative); read-only */
+  imInnerPauli(lam: StateVector, psi: StateVector, wire: number, pauli: PauliName): number;
   /** dense 4x4 (split re/im, row-major) on wires (a, b), a the high bit of the local index */
   apply2q(s: StateVector, a: number, b: number, mre: ArrayLike<number>, mim: ArrayLike<number>): void;
 }
@@ -42,6 +46,7 @@ export const tsBackend: KernelBackend = {
   applyCZ,
   applySWAP,
   apply2q,
+  imInnerPauli: imInnerPauli1,
 };
 
 /** exp(-i a P / 2) on `wire` with backend k */

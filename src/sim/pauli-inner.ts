@@ -1,6 +1,6 @@
 import type { PauliName } from "../gates/spec.ts";
-import type { StateVector } from "../sim/state.ts";
-import { wireStride } from "../sim/state.ts";
+import type { StateVector } from "./state.ts";
+import { wireStride } from "./state.ts";
 
 /** Im <lam| P_wire |psi> for a single-qubit Pauli P. */
 export function imInnerPauli1(lam: StateVector, psi: StateVector, wire: number, pauli: PauliName): number {
