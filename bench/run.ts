@@ -7,7 +7,8 @@
  *    forward + gradient, batch 1/16/128, 1 and 2 threads, and their ratios;
  *  - single-gate kernel throughput (dense 2x2, RX, RY, RZ, CNOT), TypeScript vs
  *    WebAssembly SIMD, at 10 and 13 qubits, against a memory copy of the same
- *    buffer;
+ *    buffer, and the roofline probes (the same pass with 16, 12, 8 and 0
+ *    multiplies per amplitude pair) that show what bounds them;
  *  - the wall time of one MUStARD training epoch per head and its simulator share.
  * Absolute numbers on shared machines drift (up to ~1.7x between runs); the
  * in-run ratios are what to compare. Every figure is a best-of-windows rate.
@@ -18,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { PRESET_NAMES } from "../src/circuits/presets.ts";
 import { benchHead, type HeadRow } from "./heads.ts";
 import { benchKernels, type KernelRow } from "./kernels.ts";
+import { benchRoofline, type RooflineRow } from "./roofline.ts";
 import type { Budget } from "./lib/timing.ts";
 import { benchEpochs } from "./epoch.ts";
 
@@ -52,10 +54,13 @@ const machine = {
 log(`qmtl bench ${quick ? "(quick) " : ""}on ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadavgAtStart.join(" ")}`);
 
 const kernels: KernelRow[] = [];
+const roofline: RooflineRow[] = [];
 const heads: HeadRow[] = [];
 for (let round = 1; round <= rounds; round++) {
   log(`\nround ${round}/${rounds}: single-gate kernels (each gate on every wire in turn):`);
   mergeBest(kernels, benchKernels([10, 13], budget, log), (a, b) => a.qubits === b.qubits && a.gate === b.gate && a.kernels === b.kernels);
+  log(`\nround ${round}/${rounds}: roofline probes (128-bit wasm SIMD, wires of stride >= 2):`);
+  mergeBest(roofline, benchRoofline([10, 13], budget, log), (a, b) => a.qubits === b.qubits && a.probe === b.probe);
   log(`\nround ${round}/${rounds}: paper heads (samples/s):`);
   for (const p of PRESET_NAMES) {
     mergeBest(heads, await benchHead(p, batches, threads, budget, log),
@@ -77,6 +82,7 @@ function mergeBest<T extends object>(into: T[], rows: T[], same: (a: T, b: T) =>
   }
 }
 for (const [k, r] of kernels.entries()) kernels[k] = { ...r, ofCopy: r.bytesPerSec / r.copyBytesPerSec };
+for (const [k, r] of roofline.entries()) roofline[k] = { ...r, ofCopy: r.bytesPerSec / r.copyBytesPerSec, nsPerIteration: 1e9 / (r.gatesPerSec * (2 ** r.qubits / 4)) };
 
 const find = (p: string, ex: string, t: number, b: number): HeadRow | undefined =>
   heads.find((r) => r.preset === p && r.executor === ex && r.threads === t && r.batch === b);
@@ -132,6 +138,7 @@ const results = {
   rounds,
   durationSec: +((performance.now() - t0) / 1000).toFixed(1),
   kernels,
+  roofline,
   heads,
   ratios,
   parallel,
