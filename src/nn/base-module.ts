@@ -53,7 +53,7 @@ export abstract class BaseModule implements Module {
   }
 
   abstract forward(x: Float64Array, batch: number, ctx: ForwardContext): Float64Array;
-  abstract backward(gradOut: Float64Array): Float64Array;
+  abstract backward(gradOut: Float64Array, needInputGrad?: boolean): Float64Array;
 
   /** Validates a forward input: integer batch >= 0 and length batch*inSize. */
   protected checkInput(x: Float64Array, batch: number): void {

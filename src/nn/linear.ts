@@ -53,13 +53,14 @@ export class Linear extends BaseModule {
     return y;
   }
 
-  backward(gradOut: Float64Array): Float64Array {
+  backward(gradOut: Float64Array, needInputGrad = true): Float64Array {
     const batch = this.checkGradOut(gradOut, this.batch);
     const x = this.x as Float64Array;
     const nIn = this.inSize;
     const nOut = this.outSize;
-    const dx = new Float64Array(batch * nIn);
-    gemmAB(gradOut, this.weight.value, dx, batch, nIn, nOut);
+    // the first layer on frozen features: its input gradient (a third of its work) is not needed
+    const dx = new Float64Array(needInputGrad ? batch * nIn : 0);
+    if (needInputGrad) gemmAB(gradOut, this.weight.value, dx, batch, nIn, nOut);
     gemmAtB(gradOut, x, this.weight.grad, nOut, nIn, batch);
     this.weight.hasGrad = true;
     if (this.bias !== null) {

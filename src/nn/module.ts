@@ -53,7 +53,13 @@ export interface Module {
   /** Buffers with dotted qualified names ("1.running_mean"). */
   namedBuffers(): Array<[string, StateBuffer]>;
   forward(x: Float64Array, batch: number, ctx: ForwardContext): Float64Array;
-  backward(gradOut: Float64Array): Float64Array;
+  /**
+   * Gradient with respect to the input of the last forward. With
+   * `needInputGrad` false the caller will not read it (the first layer on
+   * frozen features): a module may then skip that work and return an empty
+   * array; parameter gradients are accumulated either way.
+   */
+  backward(gradOut: Float64Array, needInputGrad?: boolean): Float64Array;
   /** Sets every gradient to 0 and `hasGrad` to false. */
   zeroGrad(): void;
 }

@@ -124,7 +124,7 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
       zeroGrads(params);
       const logits = model.net.forward(batch.features, batch.size, { training: true, rng });
       const obj = multiTaskObjective(model.tasks, cfg.losses, logits, batch.size, model.nOutputs, batch.labels, batch.task);
-      model.net.backward(obj.grad);
+      model.net.backward(obj.grad, false); // features are frozen: no input gradient
       if (cfg.clipNorm) clipGradNorm(params, cfg.clipNorm);
       opt.step();
       updates++;

@@ -35,6 +35,21 @@ describe("Sequential", () => {
     expect(s.outSize).toBe(3);
   });
 
+  it("backward(g, false) skips the first layer's input gradient and leaves every parameter gradient unchanged", () => {
+    const x = randomVector(4 * 6, 31, -2, 2), g = randomVector(4 * 3, 32, -1, 1);
+    const grads = (need: boolean): { dx: Float64Array; params: Float64Array[] } => {
+      const s = stack();
+      s.forward(x, 4, { training: true, rng: new Rng(33) });
+      const dx = s.backward(g, need);
+      return { dx, params: s.params().map((p) => p.grad.slice()) };
+    };
+    const all = grads(true), some = grads(false);
+    expect(all.dx.length).toBe(4 * 6);
+    expect(some.dx.length).toBe(0);
+    expect(some.params.length).toBe(all.params.length);
+    some.params.forEach((p, k) => expect(Array.from(p)).toEqual(Array.from(all.params[k]!)));
+  });
+
   it("has exact gradients through Linear-BatchNorm(train)-ReLU-Dropout-Linear-Tanh-Affine", () => {
     const rep = checkModuleGrads(stack(), randomVector(4 * 6, 22, -2, 2), 4, () => ({ training: true, rng: new Rng(23) }));
     expect(rep.maxRelErr, rep.worst).toBeLessThan(1e-7);
