@@ -9,3 +9,8 @@ npx asc assembly/statevector.ts \
   --enable simd --enable bulk-memory \
   -O3 --noAssert --runtime stub --initialMemory 2
 echo "built src/sim/wasm/statevector.wasm ($(wc -c < src/sim/wasm/statevector.wasm) bytes)"
+npx asc assembly/fused.ts \
+  --outFile src/diff/fused/fused.wasm \
+  --enable simd --enable bulk-memory \
+  -O3 --noAssert --runtime stub --initialMemory 1
+echo "built src/diff/fused/fused.wasm ($(wc -c < src/diff/fused/fused.wasm) bytes)"

@@ -39,8 +39,10 @@ function compare(c: Circuit, seed: number, B: number, mode: Mode, tol = 1e-12): 
   expect(maxAbs(gf.gradInputs, ga.gradInputs)).toBeLessThan(tol);
 }
 
-for (const [label, opts] of MODES) {
-  describe(`fused adjoint == generic adjoint (${label})`, () => {
+// both sets of passes against the generic adjoint (the default, "auto", is wasm where it loads)
+for (const [label, mode] of MODES) for (const kernels of ["ts", "wasm"] as const) {
+  const opts: Mode = (c) => ({ ...mode(c), kernels });
+  describe(`fused adjoint == generic adjoint (${label}, ${kernels} passes)`, () => {
     for (let seed = 1; seed <= 24; seed++) {
       const n = 1 + (seed % 7);
       it(`random circuit seed ${seed}, ${n} qubits, depth 40`, () => compare(randomCircuit(seed, n, 40), 500 + seed, 3, opts));

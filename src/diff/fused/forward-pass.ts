@@ -5,13 +5,13 @@ import { blockMatrix } from "./block-math.ts";
 import { gather } from "./perm-kernels.ts";
 import { initProduct } from "./product-layer.ts";
 import { applyMulti } from "./multi-steps.ts";
-import { swapBufs, type Buf, type Workspace } from "./workspace.ts";
+import { swapBufs, type Buf, type SampleMats, type Workspace } from "./workspace.ts";
 
 /**
  * This sample's 2x2s: every block's U in ws.blockMats, every gate's matrix in
  * ws.gateMats (together ws.mats), then ws.v (firstLayerVectors).
  */
-export function sampleMatrices(sch: Schedule, ws: Workspace, x: Float64Array, off: number, w: Float64Array): void {
+export function sampleMatrices(sch: Schedule, ws: SampleMats, x: Float64Array, off: number, w: Float64Array): void {
   for (const b of sch.first) blockMatrix(b, x, off, w, ws.blockMats[b.id]!, ws.gateMats);
   for (const item of sch.items) {
     if (item.kind === "layer") for (const b of item.blocks) blockMatrix(b, x, off, w, ws.blockMats[b.id]!, ws.gateMats);
@@ -20,7 +20,7 @@ export function sampleMatrices(sch: Schedule, ws: Workspace, x: Float64Array, of
 }
 
 /** ws.v: each wire's U|0> (the first column of its first block's U; |0> for a wire without one). */
-export function firstLayerVectors(sch: Schedule, ws: Workspace): void {
+export function firstLayerVectors(sch: Schedule, ws: SampleMats): void {
   const v = ws.v;
   v.fill(0);
   for (let q = 0; q < sch.n; q++) v[4 * q] = 1;

@@ -7,6 +7,11 @@ import type { Buf } from "./workspace.ts";
 /** Dense two-qubit steps' inverses (conjugate transposes), made once per step. */
 const daggers = new WeakMap<MultiStep, { re: Float64Array; im: Float64Array }>();
 
+/** The 4x4 of a dense two-qubit step, or of its inverse. */
+export function stepMatrix4(s: MultiStep & { kind: "fixed2" }, inverse: boolean): { re: Float64Array; im: Float64Array } {
+  return inverse ? dagger4(s) : s;
+}
+
 function dagger4(s: MultiStep & { kind: "fixed2" }): { re: Float64Array; im: Float64Array } {
   let d = daggers.get(s);
   if (!d) {

@@ -15,11 +15,18 @@ export function swapBufs(a: Buf, b: Buf): void {
   b.re = re; b.im = im;
 }
 
+/** What sampleMatrices fills: every block's U, every gate's matrix, each wire's U|0>. */
+export interface SampleMats {
+  readonly blockMats: readonly Mat2[];
+  readonly gateMats: readonly Mat2[];
+  readonly v: Float64Array;
+}
+
 /**
  * Everything the per-sample passes need, allocated once and reused for every
  * sample (and, through the executor's cache, every call).
  */
-export class Workspace {
+export class Workspace implements SampleMats {
   readonly psi: Buf;
   readonly lam: Buf;
   readonly t1: Buf;
