@@ -3,6 +3,7 @@ import { qmtlCircuit, resolveQmtl } from "../src/circuits/qmtl.ts";
 import { qmtlEngine } from "../src/diff/qmtl/engine.ts";
 import { parallelQmtlEngine } from "../src/diff/qmtl/parallel.ts";
 import { adjointExecutor } from "../src/diff/adjoint.ts";
+import { fusedAdjointExecutor } from "../src/diff/fused/executor.ts";
 import { createParallelExecutor, type ParallelExecutor } from "../src/sim/parallel/pool-executor.ts";
 import type { DifferentiableExecutor } from "../src/sim/executor.ts";
 import { Rng } from "../src/core/rng.ts";
@@ -13,8 +14,13 @@ import { bestRate, type Budget } from "./lib/timing.ts";
 export interface HeadRow {
   readonly preset: PresetName;
   readonly qubits: number;
-  /** baseline-wasm: the same adjoint on the WebAssembly SIMD kernels (1 thread only) */
-  readonly executor: "structured" | "baseline" | "baseline-wasm";
+  /**
+   * baseline-wasm: the same adjoint on the WebAssembly SIMD kernels; fused-ts,
+   * fused-wasm, fused-f32: the fused-block adjoint (the fast path for any
+   * circuit) on its TypeScript passes, its wasm passes, and its float32 wasm
+   * passes (these four at 1 thread only)
+   */
+  readonly executor: "structured" | "baseline" | "baseline-wasm" | "fused-ts" | "fused-wasm" | "fused-f32";
   readonly threads: number;
   readonly batch: number;
   readonly forwardPerSec: number;
@@ -49,7 +55,12 @@ export async function benchHead(preset: PresetName, batches: readonly number[], 
     const baseline = t === 1 ? adjointExecutor(circuit)
       : pooled(await createParallelExecutor({ module: new URL("../src/diff/adjoint.ts", import.meta.url).href, exportName: "adjointExecutor", args: [circuit] }, { threads: t }));
     const runs: Array<[HeadRow["executor"], DifferentiableExecutor]> = [["structured", engine], ["baseline", baseline]];
-    if (t === 1) runs.push(["baseline-wasm", adjointExecutor(circuit, { backend: selectKernelBackend("wasm") })]);
+    if (t === 1) {
+      runs.push(["baseline-wasm", adjointExecutor(circuit, { backend: selectKernelBackend("wasm") })]);
+      runs.push(["fused-ts", fusedAdjointExecutor(circuit, { kernels: "ts" })]);
+      runs.push(["fused-wasm", fusedAdjointExecutor(circuit, { kernels: "wasm" })]);
+      runs.push(["fused-f32", fusedAdjointExecutor(circuit, { kernels: "wasm", precision: "float32" })]);
+    }
     for (const batch of batches) {
       for (const [kind, ex] of runs) {
         const r = measure(ex, batch, b, rng);

@@ -5,6 +5,8 @@
  *    structured engine and, in the same run, of the baseline (the plain
  *    gate-by-gate statevector adjoint of the same circuit), forward and
  *    forward + gradient, batch 1/16/128, 1 and 2 threads, and their ratios;
+ *    at 1 thread also the baseline on wasm kernels and the fused-block
+ *    adjoint on TS, wasm and float32 wasm passes;
  *  - single-gate kernel throughput (dense 2x2, RX, RY, RZ, CNOT), TypeScript vs
  *    WebAssembly SIMD, at 10 and 13 qubits, against a memory copy of the same
  *    buffer, and the roofline probes (the same pass with 16, 12, 8 and 0
@@ -97,6 +99,16 @@ const wasmVsTs = heads.filter((r) => r.executor === "baseline-wasm").map((r) => 
   return { preset: r.preset, batch: r.batch, forward: r.forwardPerSec / ts.forwardPerSec, grad: r.gradPerSec / ts.gradPerSec };
 });
 
+/** the fused adjoint's wasm passes (float64 and float32) against its TS passes, same run */
+const fused = heads.filter((r) => r.executor === "fused-wasm").map((r) => {
+  const ts = find(r.preset, "fused-ts", 1, r.batch)!, f32 = find(r.preset, "fused-f32", 1, r.batch)!;
+  return {
+    preset: r.preset, batch: r.batch,
+    wasmVsTs: { forward: r.forwardPerSec / ts.forwardPerSec, grad: r.gradPerSec / ts.gradPerSec },
+    float32VsFloat64: { forward: f32.forwardPerSec / r.forwardPerSec, grad: f32.gradPerSec / r.gradPerSec },
+  };
+});
+
 const parallel = heads.filter((r) => r.threads === 2).map((r) => {
   const one = find(r.preset, r.executor, 1, r.batch)!;
   return { preset: r.preset, executor: r.executor, batch: r.batch, forward: r.forwardPerSec / one.forwardPerSec, grad: r.gradPerSec / one.gradPerSec };
@@ -124,6 +136,8 @@ for (const p of PRESET_NAMES) for (const ex of ["structured", "baseline"]) {
 }
 log("\ngeneric adjoint, WebAssembly SIMD kernels / TypeScript kernels, forward+gradient (1 thread):");
 for (const p of PRESET_NAMES) log(`${p.padEnd(9)} ` + batches.map((b) => `batch ${b}: ${wasmVsTs.find((x) => x.preset === p && x.batch === b)!.grad.toFixed(2)}x`).join("   "));
+log("\nfused adjoint (gate-level circuit of the same head), forward+gradient (1 thread): wasm / TS passes | float32 / float64 wasm:");
+for (const p of PRESET_NAMES) log(`${p.padEnd(9)} ` + batches.map((b) => { const f = fused.find((x) => x.preset === p && x.batch === b)!; return `batch ${b}: ${f.wasmVsTs.grad.toFixed(2)}x | ${f.float32VsFloat64.grad.toFixed(2)}x`; }).join("   "));
 log(`\nvs anchors (${ANCHORS.note}):`);
 for (const a of anchors) log(`${a.preset.padEnd(9)} Q=${a.qubits} ${a.threads} thr: ${a.gradPerSec.toFixed(0)}/s = ${a.vsLightning.toFixed(1)}x Lightning, ${a.vsDefaultQubit.toFixed(1)}x default.qubit`);
 
@@ -143,6 +157,7 @@ const results = {
   ratios,
   parallel,
   wasmVsTs,
+  fused,
   anchors: { ...ANCHORS, structured: anchors },
   mustardEpoch: epochs,
 };

@@ -44,6 +44,12 @@ export const mustardConfigSchema = z.object({
     encoderOrder: z.enum(["ry-rz", "rz-ry"]).default("ry-rz"),
   }).strict().default({ encodingLayers: 3, headLayers: 1, encoderOrder: "ry-rz" }),
   hqnnRepetitions: z.number().int().min(1).max(12).default(3),
+  /**
+   * the HQNN heads' simulator states: float64 (exact to rounding) or float32
+   * (1.5x faster at 13 qubits, ~3e-7 relative error; docs/decisions.md). The
+   * QMTL head always runs its float64 structured engine, which is faster still.
+   */
+  hqnnPrecision: z.enum(["float64", "float32"]).default("float64"),
   /** per-task loss weight lambda_t: the paper uses 0.2 for QMTL and 1.0 for the other heads */
   taskWeights: z.object({
     qmtl: z.number().positive().default(0.2),

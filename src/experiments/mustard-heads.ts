@@ -32,7 +32,7 @@ export function mustardHeadPlans(cfg: MustardConfig, tasks: readonly TaskDef[], 
     } else if (id === "classical") {
       model = { ...base, head: "classical" };
     } else {
-      model = { ...base, head: "hqnn", hqnn: { qubits: id === "hqnn-4" ? 4 : 13, repetitions: cfg.hqnnRepetitions } };
+      model = { ...base, head: "hqnn", hqnn: { qubits: id === "hqnn-4" ? 4 : 13, repetitions: cfg.hqnnRepetitions, precision: cfg.hqnnPrecision } };
     }
     const losses: TaskLoss[] = tasks.map((t) => ({ kind: t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse", weight }));
     const train: TrainConfig = {

@@ -81,7 +81,12 @@ export function buildModel(spec: ModelSpec, rng: Rng): MultiTaskModel {
     case "hqnn": {
       const h = spec.hqnn;
       if (!h) throw new ValidationError("model.hqnn", "HQNN settings (qubits) for head \"hqnn\"");
-      const layer = new CircuitLayer(fusedAdjointExecutor(hqnnCircuit({ qubits: h.qubits, repetitions: h.repetitions })), hrng);
+      if (h.precision !== undefined && h.precision !== "float64" && h.precision !== "float32") {
+        throw new ValidationError("model.hqnn.precision", '"float64" or "float32"', h.precision);
+      }
+      const circuit = hqnnCircuit({ qubits: h.qubits, repetitions: h.repetitions });
+      // float32 exists only on the WebAssembly passes: ask for them by name, so a missing runtime is an error, not a silent float64
+      const layer = new CircuitLayer(fusedAdjointExecutor(circuit, h.precision === "float32" ? { precision: "float32", kernels: "wasm" } : {}), hrng);
       circuits.push(layer);
       const scale = new Affine(h.qubits, { shared: true, bias: false, gammaInit: 1 });
       headExtras += 1;

@@ -29,7 +29,12 @@ export interface ModelSpec {
     /** optional sub-register sizes per task (default from the readout rule) */
     readonly qubits?: readonly number[];
   };
-  readonly hqnn?: { readonly qubits: number; readonly repetitions?: number };
+  readonly hqnn?: {
+    readonly qubits: number;
+    readonly repetitions?: number;
+    /** simulator state precision (default float64; float32 needs the WebAssembly passes) */
+    readonly precision?: "float64" | "float32";
+  };
   /** per task, by name: a learnable temperature on the logits or an affine y = beta + gamma z */
   readonly outputTransforms?: Readonly<Record<string, OutputTransform>>;
 }

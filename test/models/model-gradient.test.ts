@@ -63,3 +63,32 @@ describe("whole-model gradients match finite differences", () => {
     });
   }
 });
+
+describe("HQNN head with float32 simulator states", () => {
+  const spec = (precision: "float64" | "float32"): ModelSpec => ({ head: "hqnn", inputDim: 4, latentDim: 6, tasks, projection, hqnn: { qubits: 5, precision } });
+
+  it("gives the float64 model's logits and gradients to float32 accuracy", () => {
+    const rng = new Rng(9);
+    const B = 4;
+    const x = Float64Array.from({ length: B * 4 }, () => rng.normal());
+    const run = (precision: "float64" | "float32"): { y: Float64Array; g: Float64Array[] } => {
+      const model = buildModel(spec(precision), new Rng(2));
+      const ctx = { training: true, rng: new Rng(0) };
+      const y = model.net.forward(x.slice(), B, ctx);
+      zeroGrads(model.net.params());
+      model.net.backward(Float64Array.from(y, (_, i) => Math.sin(i)));
+      return { y, g: model.net.params().map((p) => p.grad.slice()) };
+    };
+    const a = run("float64"), b = run("float32");
+    let dy = 0, dg = 0, scale = 0;
+    a.y.forEach((v, i) => { dy = Math.max(dy, Math.abs(v - b.y[i]!)); });
+    a.g.forEach((g, k) => g.forEach((v, i) => { dg = Math.max(dg, Math.abs(v - b.g[k]![i]!)); scale = Math.max(scale, Math.abs(v)); }));
+    expect(dy).toBeGreaterThan(0); // it really ran in float32
+    expect(dy).toBeLessThan(1e-5);
+    expect(dg).toBeLessThan(1e-5 * Math.max(1, scale));
+  });
+
+  it("rejects an unknown precision, naming the field", () => {
+    expect(() => buildModel({ ...spec("float64"), hqnn: { qubits: 5, precision: "half" as unknown as "float32" } }, new Rng(2))).toThrow(/model\.hqnn\.precision/);
+  });
+});
