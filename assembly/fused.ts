@@ -6,21 +6,9 @@
 // as the TypeScript passes, only the order of some sums differs (lanes).
 // Build: bench/build-wasm.sh -> src/diff/fused/fused.wasm.
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-@inline function vld(p: usize, i: i32): v128 {
-  return v128.load(p + (<usize>i << 3));
-}
-
-@inline function vst(p: usize, i: i32, v: v128): void {
-  v128.store(p + (<usize>i << 3), v);
-}
+import { ld, st, vld, vst } from "./shared/access";
+import { mat2Pass } from "./shared/one-qubit";
+import { cnotPass, swapPass, czPass } from "./shared/permutations";
 
 @inline function ldi(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -32,44 +20,6 @@
 
 @inline function hi(a: v128, b: v128): v128 {
   return v128.shuffle<f64>(a, b, 1, 3);
-}
-
-/** [[a, b], [c, d]] on the pairs (i0, i0 + stride) of a state of `dim` amplitudes. */
-@inline function mat2Pass(re: usize, im: usize, dim: i32, s: i32, ar: f64, ai: f64, br: f64, bi: f64, cr: f64, ci: f64, dr: f64, di: f64): void {
-  const Ar = f64x2.splat(ar), Ai = f64x2.splat(ai), Br = f64x2.splat(br), Bi = f64x2.splat(bi);
-  const Cr = f64x2.splat(cr), Ci = f64x2.splat(ci), Dr = f64x2.splat(dr), Di = f64x2.splat(di);
-  if (s >= 2) {
-    for (let base = 0; base < dim; base += 2 * s) {
-      const end = base + s;
-      for (let i0 = base; i0 < end; i0 += 2) {
-        const i1 = i0 + s;
-        const xr = vld(re, i0), xi = vld(im, i0), yr = vld(re, i1), yi = vld(im, i1);
-        vst(re, i0, f64x2.sub(f64x2.add(f64x2.mul(Ar, xr), f64x2.mul(Br, yr)), f64x2.add(f64x2.mul(Ai, xi), f64x2.mul(Bi, yi))));
-        vst(im, i0, f64x2.add(f64x2.add(f64x2.mul(Ar, xi), f64x2.mul(Ai, xr)), f64x2.add(f64x2.mul(Br, yi), f64x2.mul(Bi, yr))));
-        vst(re, i1, f64x2.sub(f64x2.add(f64x2.mul(Cr, xr), f64x2.mul(Dr, yr)), f64x2.add(f64x2.mul(Ci, xi), f64x2.mul(Di, yi))));
-        vst(im, i1, f64x2.add(f64x2.add(f64x2.mul(Cr, xi), f64x2.mul(Ci, xr)), f64x2.add(f64x2.mul(Dr, yi), f64x2.mul(Di, yr))));
-      }
-    }
-    return;
-  }
-  if (dim < 4) {
-    const xr = ld(re, 0), xi = ld(im, 0), yr = ld(re, 1), yi = ld(im, 1);
-    st(re, 0, ar * xr - ai * xi + br * yr - bi * yi);
-    st(im, 0, ar * xi + ai * xr + br * yi + bi * yr);
-    st(re, 1, cr * xr - ci * xi + dr * yr - di * yi);
-    st(im, 1, cr * xi + ci * xr + dr * yi + di * yr);
-    return;
-  }
-  for (let k = 0; k < dim; k += 4) {
-    const r0 = vld(re, k), r1 = vld(re, k + 2), m0 = vld(im, k), m1 = vld(im, k + 2);
-    const xr = lo(r0, r1), yr = hi(r0, r1), xi = lo(m0, m1), yi = hi(m0, m1);
-    const ur = f64x2.sub(f64x2.add(f64x2.mul(Ar, xr), f64x2.mul(Br, yr)), f64x2.add(f64x2.mul(Ai, xi), f64x2.mul(Bi, yi)));
-    const ui = f64x2.add(f64x2.add(f64x2.mul(Ar, xi), f64x2.mul(Ai, xr)), f64x2.add(f64x2.mul(Br, yi), f64x2.mul(Bi, yr)));
-    const vr = f64x2.sub(f64x2.add(f64x2.mul(Cr, xr), f64x2.mul(Dr, yr)), f64x2.add(f64x2.mul(Ci, xi), f64x2.mul(Di, yi)));
-    const vi = f64x2.add(f64x2.add(f64x2.mul(Cr, xi), f64x2.mul(Ci, xr)), f64x2.add(f64x2.mul(Dr, yi), f64x2.mul(Di, yr)));
-    vst(re, k, lo(ur, vr)); vst(re, k + 2, hi(ur, vr));
-    vst(im, k, lo(ui, vi)); vst(im, k + 2, hi(ui, vi));
-  }
 }
 
 /**
@@ -288,51 +238,19 @@ export function copyF64(dst: usize, src: usize, count: i32): void {
   memory.copy(dst, src, <usize>count << 3);
 }
 
-/** swaps `len` amplitudes at i and j in both arrays (two at a time when len >= 2) */
-@inline function swapRun(re: usize, im: usize, i: i32, j: i32, len: i32): void {
-  if (len >= 2) {
-    for (let k = 0; k < len; k += 2) {
-      const a = vld(re, i + k), b = vld(re, j + k);
-      vst(re, i + k, b); vst(re, j + k, a);
-      const c = vld(im, i + k), d = vld(im, j + k);
-      vst(im, i + k, d); vst(im, j + k, c);
-    }
-  } else {
-    const a = ld(re, i), c = ld(im, i);
-    st(re, i, ld(re, j)); st(im, i, ld(im, j));
-    st(re, j, a); st(im, j, c);
-  }
-}
-
 /** CNOT with control and target strides cs, ts. */
 export function cnot(re: usize, im: usize, n: i32, cs: i32, ts: i32): void {
-  const l = min(cs, ts), h = max(cs, ts), dim = 1 << n;
-  for (let a = 0; a < dim; a += 2 * h)
-    for (let b = a; b < a + h; b += 2 * l) swapRun(re, im, b | cs, b | cs | ts, l);
+  cnotPass(re, im, 1 << n, cs, ts);
 }
 
 /** SWAP of the wires with strides sa, sb. */
 export function swap(re: usize, im: usize, n: i32, sa: i32, sb: i32): void {
-  const l = min(sa, sb), h = max(sa, sb), dim = 1 << n;
-  for (let a = 0; a < dim; a += 2 * h)
-    for (let b = a; b < a + h; b += 2 * l) swapRun(re, im, b | sa, b | sb, l);
+  swapPass(re, im, 1 << n, sa, sb);
 }
 
 /** CZ of the wires with strides sa, sb. */
 export function cz(re: usize, im: usize, n: i32, sa: i32, sb: i32): void {
-  const l = min(sa, sb), h = max(sa, sb), dim = 1 << n;
-  for (let a = 0; a < dim; a += 2 * h)
-    for (let b = a; b < a + h; b += 2 * l) {
-      const i = b | sa | sb;
-      if (l >= 2) {
-        for (let k = 0; k < l; k += 2) {
-          vst(re, i + k, f64x2.neg(vld(re, i + k)));
-          vst(im, i + k, f64x2.neg(vld(im, i + k)));
-        }
-      } else {
-        st(re, i, -ld(re, i)); st(im, i, -ld(im, i));
-      }
-    }
+  czPass(re, im, 1 << n, sa, sb);
 }
 
 // Readout and lambda (src/diff/fused/readout.ts, lambda.ts). Words are a table
