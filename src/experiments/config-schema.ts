@@ -50,6 +50,13 @@ export const mustardConfigSchema = z.object({
    * QMTL head always runs its float64 structured engine, which is faster still.
    */
   hqnnPrecision: z.enum(["float64", "float32"]).default("float64"),
+  /**
+   * threads splitting each batch of a quantum head's simulator, per process
+   * (1: none). For runs of few cells: sweeps already run one process per
+   * core. Results match 1 thread up to the summation order of the slices'
+   * gradients, so the value is part of the run's record.
+   */
+  threads: z.number().int().min(1).max(64).default(1),
   /** per-task loss weight lambda_t: the paper uses 0.2 for QMTL and 1.0 for the other heads */
   taskWeights: z.object({
     qmtl: z.number().positive().default(0.2),

@@ -32,6 +32,8 @@ export interface CvPlan {
   /** task whose labels stratify the validation split */
   readonly stratifyTask: number;
   readonly standardize: boolean;
+  /** simulator threads per batch for every model (default 1; BuildOptions.threads) */
+  readonly threads?: number;
   /** run only these cells (keys from cellKey); the others are left to another process */
   readonly cells?: ReadonlySet<string>;
 }
@@ -104,7 +106,7 @@ export function crossValidate(plan: CvPlan, onEvent?: (e: CvEvent) => void): Run
         }
         const ckpt = join(dir, "checkpoint.json");
         onEvent?.({ type: "run-start", head: head.id, fold: k, seed, index, total, resumed: existsSync(ckpt) });
-        const model = buildModel(head.model, new Rng(seed).fork(`model/${head.id}`));
+        const model = buildModel(head.model, new Rng(seed).fork(`model/${head.id}`), { threads: plan.threads ?? 1 });
         const res = train(model, tr, va, head.train, {
           seed: seedFor(seed, k), checkpointPath: ckpt,
           onEvent: (event) => onEvent?.({ type: "train", head: head.id, fold: k, seed, event }),
@@ -117,6 +119,8 @@ export function crossValidate(plan: CvPlan, onEvent?: (e: CvEvent) => void): Run
         writeJsonAtomic(join(dir, "best-model.json"), stateDict(model.net));
         writeJsonAtomic(join(dir, "history.json"), res.history);
         writeJsonAtomic(resultPath, result);
+        // worker threads (if any) end in the background; they are unref'd, so they never hold the process
+        model.close().catch(() => {});
         results.push(result);
         onEvent?.({ type: "run-done", result, index, total, cached: false });
       }

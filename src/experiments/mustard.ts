@@ -31,7 +31,7 @@ async function runCells(cfg: MustardConfig, runDir: string, onEvent: ((e: Mustar
   const stratifyTask = inputs.tasks.findIndex((t) => t.name === cfg.selection.task);
   const runs = crossValidate({
     runDir, data: inputs.data, folds: inputs.folds, seeds: cfg.seeds, heads, valFraction: cfg.valFraction,
-    stratifyTask: Math.max(0, stratifyTask), standardize: cfg.standardize,
+    stratifyTask: Math.max(0, stratifyTask), standardize: cfg.standardize, threads: cfg.threads,
     ...(cells ? { cells: new Set(cells) } : {}),
   }, onEvent);
   return { inputs, heads, runs };

@@ -92,3 +92,35 @@ describe("HQNN head with float32 simulator states", () => {
     expect(() => buildModel({ ...spec("float64"), hqnn: { qubits: 5, precision: "half" as unknown as "float32" } }, new Rng(2))).toThrow(/model\.hqnn\.precision/);
   });
 });
+
+describe("threaded models (batches split over worker threads)", () => {
+  const threadedSpecs: Array<[string, ModelSpec]> = [
+    ["QMTL", { head: "qmtl", inputDim: 4, latentDim: 8, tasks, projection, qmtl: { encodingLayers: 2, headLayers: 1 } }],
+    ["HQNN", { head: "hqnn", inputDim: 4, latentDim: 6, tasks, projection, hqnn: { qubits: 5 } }],
+  ];
+  for (const [label, spec] of threadedSpecs) {
+    it(`${label}: 2 threads give the 1-thread logits and gradients (to summation order)`, async () => {
+      const rng = new Rng(12);
+      const B = 12;
+      const x = Float64Array.from({ length: B * spec.inputDim }, () => rng.normal());
+      const run = (threads: number): { model: ReturnType<typeof buildModel>; y: Float64Array; g: Float64Array[] } => {
+        const model = buildModel(spec, new Rng(2), { threads });
+        const y = model.net.forward(x.slice(), B, { training: true, rng: new Rng(0) });
+        zeroGrads(model.net.params());
+        model.net.backward(Float64Array.from(y, (_, i) => Math.cos(i)));
+        return { model, y, g: model.net.params().map((p) => p.grad.slice()) };
+      };
+      const a = run(1), b = run(2);
+      expect(a.model.threads).toBe(1);
+      expect(b.model.threads).toBe(2);
+      a.y.forEach((v, i) => expect(Math.abs(v - b.y[i]!)).toBeLessThan(1e-12));
+      a.g.forEach((g, k) => g.forEach((v, i) => expect(Math.abs(v - b.g[k]![i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(v)))));
+      await b.model.close();
+      await a.model.close();
+    }, 30_000);
+  }
+
+  it("rejects a bad thread count, naming the field", () => {
+    expect(() => buildModel(threadedSpecs[0]![1], new Rng(2), { threads: 0 })).toThrow(/threads/);
+  });
+});

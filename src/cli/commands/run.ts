@@ -15,7 +15,7 @@ import { makeProgress } from "../progress.ts";
 
 interface RunOptions {
   config?: string; name?: string; out?: string; epochs?: string; folds?: string; seeds?: string; heads?: string;
-  backbone?: string; features?: string; split?: string; resume?: boolean; fresh?: boolean; jobs?: string; cells?: string;
+  backbone?: string; features?: string; split?: string; resume?: boolean; fresh?: boolean; jobs?: string; threads?: string; cells?: string;
 }
 
 const list = (s: string): string[] => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
@@ -43,6 +43,7 @@ export function registerRun(program: Command): void {
     .option("--resume", "continue an interrupted run in the same folder (finished folds are kept)")
     .option("--fresh", "delete an existing run folder of the same name first")
     .option("--jobs <n>", "processes running cells in parallel (default: one per core)")
+    .option("--threads <n>", "threads splitting each simulator batch, per process (default 1; for runs of fewer cells than cores)")
     .addOption(new Option("--cells <list>", "internal: run only these head:fold:seed cells").hideHelp())
     .action(async (experiment: string, o: RunOptions) => {
       if (experiment !== "mustard") throw new ValidationError("experiment", `one of: mustard`, experiment);
@@ -55,6 +56,7 @@ export function registerRun(program: Command): void {
       if (o.backbone) raw["backbone"] = o.backbone;
       if (o.features) raw["features"] = resolve(o.features);
       if (o.split) raw["split"] = o.split;
+      if (o.threads) raw["threads"] = Number(o.threads);
       const cfg = parseMustardConfig(raw, o.config ?? "config");
       const runDir = resolve(o.out ?? "runs", cfg.name);
       const startedAt = Date.now();
@@ -103,6 +105,8 @@ export function registerRun(program: Command): void {
         progress.log(`running ${cells.length} unfinished cells in ${groups.length} processes`);
         const args = ["run", "mustard", "--config", join(runDir, "config.json"), "--out", resolve(o.out ?? "runs"), "--resume"];
         await runChildren(args, groups, (line) => progress.log(line));
+      } else if (cells.length > 0 && cfg.threads === 1 && availableParallelism() > 1) {
+        progress.log(`one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`);
       }
       const results = await runMustard(cfg, runDir, onEvent, { startedAt });
       progress.stop();

@@ -78,11 +78,19 @@ function expectOk(r: Reply): Extract<Reply, { ok: true }> {
 }
 
 export async function createParallelExecutor(recipe: ExecutorRecipe, opts: ParallelOptions = {}): Promise<ParallelExecutor> {
+  return startParallelExecutor(recipe, await buildFromRecipe(recipe), opts);
+}
+
+/**
+ * The same, synchronously, with the calling thread's executor given (it must
+ * be what the recipe builds): starts the workers and blocks until each has
+ * built its copy (a few hundred ms).
+ */
+export function startParallelExecutor(recipe: ExecutorRecipe, local: DifferentiableExecutor, opts: ParallelOptions = {}): ParallelExecutor {
   const threads = opts.threads ?? 2;
   requireInt("threads", threads, 1, 256);
   const minSlice = opts.minSlice ?? 4;
   requireInt("minSlice", minSlice, 1);
-  const local = await buildFromRecipe(recipe);
   const lanes: Lane[] = [];
   for (let k = 1; k < threads; k++) {
     const { port1, port2 } = new MessageChannel();
@@ -95,7 +103,7 @@ export async function createParallelExecutor(recipe: ExecutorRecipe, opts: Paral
   // wait for every worker to have built its executor
   const startErrors = lanes.map((l) => collect(l)).filter((r): r is Extract<Reply, { ok: false }> => !r.ok);
   if (startErrors.length > 0) {
-    await Promise.all(lanes.map((l) => l.worker.terminate()));
+    for (const l of lanes) void l.worker.terminate();
     throw new Error(`parallel executor: worker failed to start: ${startErrors[0]!.error}`);
   }
   let nextId = 1;
