@@ -20,4 +20,10 @@ describe("experiment config files", () => {
     expect(message).toContain("my.yaml.folds.0");
     expect(message).toContain("my.yaml.projection.hidden.0");
   });
+  it("checks the simulator settings: threads and hqnnPrecision", () => {
+    expect(parseMustardConfig({ threads: 2, hqnnPrecision: "float32" })).toMatchObject({ threads: 2, hqnnPrecision: "float32" });
+    expect(() => parseMustardConfig({ threads: 0 }, "c")).toThrow(/c\.threads/);
+    expect(() => parseMustardConfig({ threads: 1.5 }, "c")).toThrow(/c\.threads/);
+    expect(() => parseMustardConfig({ hqnnPrecision: "float16" }, "c")).toThrow(/c\.hqnnPrecision/);
+  });
 });
