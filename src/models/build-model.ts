@@ -3,8 +3,10 @@ import type { Rng } from "../core/rng.ts";
 import { resolveQmtl, type QmtlLayout } from "../circuits/qmtl.ts";
 import { hqnnCircuit } from "../circuits/hqnn.ts";
 import { qmtlEngine } from "../diff/qmtl/engine.ts";
-import { fusedAdjointExecutor, type FusedAdjointOptions } from "../diff/fused/index.ts";
+import { fusedAdjointExecutor, fusedAdjointRecipe, type FusedAdjointOptions } from "../diff/fused/index.ts";
+import { qmtlEngineRecipe } from "../diff/qmtl/parallel.ts";
 import type { DifferentiableExecutor } from "../sim/executor.ts";
+import type { ExecutorRecipe } from "../sim/parallel/recipe.ts";
 import { startParallelExecutor, type ParallelExecutor } from "../sim/parallel/pool-executor.ts";
 import { Linear } from "../nn/linear.ts";
 import { ReLU } from "../nn/relu.ts";
@@ -70,10 +72,10 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
   const threads = opts.threads ?? 1;
   requireInt("threads", threads, 1, 64);
   const pools: ParallelExecutor[] = [];
-  /** the executor, or the same split over `threads` threads (each worker builds it from `factory(...args)` of `module`) */
-  const threaded = <A extends unknown[]>(local: DifferentiableExecutor, module: string, exportName: string, args: A): DifferentiableExecutor => {
+  /** the executor, or the same split over `threads` threads (each worker builds its copy from the recipe) */
+  const threaded = (local: DifferentiableExecutor, recipe: ExecutorRecipe): DifferentiableExecutor => {
     if (threads === 1) return local;
-    const p = startParallelExecutor({ module, exportName, args }, local, { threads });
+    const p = startParallelExecutor(recipe, local, { threads });
     pools.push(p);
     return p;
   };
@@ -97,7 +99,7 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
         tasks: spec.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses, qubits: q.qubits?.[k] })),
       });
       qmtlLayout = layout;
-      const layer = new CircuitLayer(threaded(qmtlEngine(layout), new URL("../diff/qmtl/engine.ts", import.meta.url).href, "qmtlEngine", [layout]), hrng);
+      const layer = new CircuitLayer(threaded(qmtlEngine(layout), qmtlEngineRecipe(layout)), hrng);
       circuits.push(layer);
       head = layer;
       break;
@@ -114,7 +116,7 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
       const circuit = hqnnCircuit({ qubits: h.qubits, repetitions: h.repetitions });
       // float32 exists only on the WebAssembly passes: ask for them by name, so a missing runtime is an error, not a silent float64
       const fo: FusedAdjointOptions = h.precision === "float32" ? { precision: "float32", kernels: "wasm" } : {};
-      const layer = new CircuitLayer(threaded(fusedAdjointExecutor(circuit, fo), new URL("../diff/fused/executor.ts", import.meta.url).href, "fusedAdjointExecutor", [circuit, fo]), hrng);
+      const layer = new CircuitLayer(threaded(fusedAdjointExecutor(circuit, fo), fusedAdjointRecipe(circuit, fo)), hrng);
       circuits.push(layer);
       const scale = new Affine(h.qubits, { shared: true, bias: false, gammaInit: 1 });
       headExtras += 1;

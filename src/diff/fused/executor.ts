@@ -1,6 +1,7 @@
 import type { Circuit } from "../../circuits/ir.ts";
 import type { DifferentiableExecutor, Gradients, Tape } from "../../sim/executor.ts";
 import { checkBatchArgs, checkCotangent } from "../../sim/executor.ts";
+import type { ExecutorRecipe } from "../../sim/parallel/recipe.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { compileSchedule } from "./schedule.ts";
 import { compileReadout } from "./readout.ts";
@@ -111,4 +112,9 @@ function wasmOrTs(strict: boolean, wasm: () => FusedRunner, ts: () => FusedRunne
     if (strict || !(e instanceof RangeError)) throw e;
     return ts();
   }
+}
+
+/** How a worker thread builds `fusedAdjointExecutor(circuit, options)` (sim/parallel recipes). */
+export function fusedAdjointRecipe(circuit: Circuit, options: FusedAdjointOptions = {}): ExecutorRecipe {
+  return { module: new URL("./executor.ts", import.meta.url).href, exportName: "fusedAdjointExecutor", args: [circuit, options] };
 }
