@@ -1,10 +1,10 @@
-// WebAssembly SIMD passes of the fused-block adjoint (src/diff/fused), f64x2.
-// The layout of src/diff/fused: split re/im arrays of 2^n doubles at byte
+// WebAssembly SIMD passes of the fused-block adjoint (src/sim/fused), f64x2.
+// The layout of src/sim/fused: split re/im arrays of 2^n doubles at byte
 // addresses, wire 0 the most significant bit, amplitude pairs (i0, i0 + stride)
 // of a wire. Lanes hold two neighbouring basis states; stride 1 pairs
 // neighbours, so it shuffles lanes. Exact float64: the same products and sums
 // as the TypeScript passes, only the order of some sums differs (lanes).
-// Build: bench/build-wasm.sh -> src/diff/fused/fused.wasm.
+// Build: bench/build-wasm.sh -> src/sim/fused/fused.wasm.
 
 import { ld, st, vld, vst } from "./shared/access";
 import { mat2Pass } from "./shared/one-qubit";
@@ -173,7 +173,7 @@ export function initProduct(re: usize, im: usize, n: i32, v: usize): void {
 }
 
 /**
- * The first layer's environments g_w (src/diff/fused/product-layer.ts,
+ * The first layer's environments g_w (src/sim/fused/product-layer.ts,
  * productEnvironments): right contractions R_k of lambda with conj(v) at
  * offset 2^k of rRe/rIm, left products L_w in lRe/lIm, g packed like v.
  */
@@ -253,7 +253,7 @@ export function cz(re: usize, im: usize, n: i32, sa: i32, sb: i32): void {
   czPass(re, im, 1 << n, sa, sb);
 }
 
-// Readout and lambda (src/diff/fused/readout.ts, lambda.ts). Words are a table
+// Readout and lambda (src/sim/fused/readout.ts, lambda.ts). Words are a table
 // of 8 i32 each: kind (0 single Z, 1 other diagonal, 2 flips bits), zWire,
 // flip mask, nY, byte address of sHi, of sLo (0: no sign tables), 0, 0.
 // Signs are split sHi[x >> h] * sLo[x & (2^h - 1)], h = n >> 1. Needs n >= 2.

@@ -10,7 +10,7 @@ npx asc assembly/statevector.ts \
   -O3 --noAssert --runtime stub --initialMemory 2
 echo "built src/sim/wasm/statevector.wasm ($(wc -c < src/sim/wasm/statevector.wasm) bytes)"
 npx asc assembly/fused.ts \
-  --outFile src/diff/fused/fused.wasm \
+  --outFile src/sim/fused/fused.wasm \
   --enable simd --enable bulk-memory \
   -O3 --noAssert --runtime stub --initialMemory 1
-echo "built src/diff/fused/fused.wasm ($(wc -c < src/diff/fused/fused.wasm) bytes)"
+echo "built src/sim/fused/fused.wasm ($(wc -c < src/sim/fused/fused.wasm) bytes)"

@@ -1,5 +1,5 @@
 /**
- * Generates src/diff/qmtl/flat-cmat4.ts: the m = 4 (L = 3, the paper's heads)
+ * Generates src/sim/qmtl-structured/flat-cmat4.ts: the m = 4 (L = 3, the paper's heads)
  * complex matrix products of flat-cmat.ts, unrolled over the inner index and
  * the columns with the right operand held in locals (measured ~1.4x faster
  * than the generic loops in V8). Run: npx tsx bench/gen-flat-cmat4.ts
@@ -125,6 +125,6 @@ type F64 = Float64Array;
 `;
 
 const out = header + "\n" + specs.map(gen).join("\n\n") + "\n\n" + genDsand() + "\n";
-const target = fileURLToPath(new URL("../src/diff/qmtl/flat-cmat4.ts", import.meta.url));
+const target = fileURLToPath(new URL("../src/sim/qmtl-structured/flat-cmat4.ts", import.meta.url));
 writeFileSync(target, out);
 console.log(`wrote ${target}`);

@@ -1,9 +1,9 @@
 import { PRESETS, type PresetName } from "../src/circuits/presets.ts";
 import { qmtlCircuit, resolveQmtl } from "../src/circuits/qmtl.ts";
-import { qmtlEngine } from "../src/diff/qmtl/engine.ts";
-import { parallelQmtlEngine } from "../src/diff/qmtl/parallel.ts";
+import { qmtlEngine } from "../src/sim/qmtl-structured/engine.ts";
+import { parallelQmtlEngine } from "../src/sim/qmtl-structured/parallel.ts";
 import { adjointExecutor } from "../src/diff/adjoint.ts";
-import { fusedAdjointExecutor } from "../src/diff/fused/executor.ts";
+import { fusedAdjointExecutor } from "../src/sim/fused/executor.ts";
 import { createParallelExecutor, type ParallelExecutor } from "../src/sim/parallel/pool-executor.ts";
 import type { DifferentiableExecutor } from "../src/sim/executor.ts";
 import { Rng } from "../src/core/rng.ts";

@@ -6,8 +6,8 @@
  * and 1 thread at batch 8 (the per-thread share):
  *   npx tsx bench/pool-training.ts [glue|chexpert|mustard]
  */
-import { qmtlEngine } from "../src/diff/qmtl/engine.ts";
-import { parallelQmtlEngine } from "../src/diff/qmtl/parallel.ts";
+import { qmtlEngine } from "../src/sim/qmtl-structured/engine.ts";
+import { parallelQmtlEngine } from "../src/sim/qmtl-structured/parallel.ts";
 import { resolveQmtl } from "../src/circuits/qmtl.ts";
 import { PRESETS, type PresetName } from "../src/circuits/presets.ts";
 import { bestRate } from "./lib/timing.ts";

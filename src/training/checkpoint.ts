@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { ValidationError } from "../core/errors.ts";
 import { writeJsonAtomic } from "../core/atomic-file.ts";
 import type { StateDict } from "../nn/state-dict.ts";
-import type { AdamState } from "./optim-adam.ts";
-import type { PlateauState } from "./schedulers-plateau.ts";
+import type { AdamState } from "./optim/adam.ts";
+import type { PlateauState } from "./optim/plateau.ts";
 import type { EarlyStoppingState } from "./early-stopping.ts";
 
 /** Everything a run needs to continue exactly where it stopped (written after every epoch). */

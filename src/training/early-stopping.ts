@@ -6,7 +6,7 @@
  * finite score always improves; NaN never does.
  */
 import { ValidationError, requireFinite, requireInt } from "../core/errors.ts";
-import type { Mode } from "./schedulers-plateau.ts";
+import type { Mode } from "./optim/plateau.ts";
 
 export interface EarlyStoppingOptions {
   patience: number;

@@ -2,9 +2,9 @@ import { Rng } from "../core/rng.ts";
 import type { MultiTaskModel } from "../models/build-model.ts";
 import type { TaskInfo } from "../models/task-info.ts";
 import { isMissing, type MultiTaskData } from "./dataset.ts";
-import { accuracy, matthewsCorrcoef, precisionRecallF1 } from "./metrics-classification.ts";
-import { pearson, spearman } from "./metrics-correlation.ts";
-import { argmaxRows, binaryFromLogits } from "./metrics-predictions.ts";
+import { accuracy, matthewsCorrcoef, precisionRecallF1 } from "./metrics/classification.ts";
+import { pearson, spearman } from "./metrics/correlation.ts";
+import { argmaxRows, binaryFromLogits } from "./metrics/predictions.ts";
 
 /** Metric name -> value, per task. */
 export type TaskMetrics = Record<string, Record<string, number>>;

@@ -1,10 +1,10 @@
 import { ValidationError } from "../core/errors.ts";
 import type { TaskInfo } from "../models/task-info.ts";
-import { bceWithLogits } from "./losses-bce.ts";
-import { crossEntropy } from "./losses-ce.ts";
-import { focalLoss } from "./losses-focal.ts";
-import { mse } from "./losses-mse.ts";
-import type { LossResult } from "./losses-common.ts";
+import { bceWithLogits } from "./losses/bce.ts";
+import { crossEntropy } from "./losses/ce.ts";
+import { focalLoss } from "./losses/focal.ts";
+import { mse } from "./losses/mse.ts";
+import type { LossResult } from "./losses/common.ts";
 import { MISSING } from "./dataset.ts";
 
 export type LossKind = "bce" | "ce" | "mse" | "focal";

@@ -3,7 +3,7 @@ import { resolveQmtl, qmtlCircuit } from "../../src/circuits/qmtl.ts";
 import { PRESETS } from "../../src/circuits/presets.ts";
 import { defaultReadout } from "../../src/circuits/readout.ts";
 import { classicalCount, hqnnCount, qmtlCount, theorem1 } from "../../src/circuits/param-count.ts";
-import { qmtlEngine } from "../../src/diff/qmtl/engine.ts";
+import { qmtlEngine } from "../../src/sim/qmtl-structured/engine.ts";
 import { adjointExecutor } from "../../src/diff/adjoint.ts";
 import { groupQubitWise, parsePauliWord } from "../../src/circuits/pauli.ts";
 import { zeroState } from "../../src/sim/state.ts";

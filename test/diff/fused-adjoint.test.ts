@@ -9,7 +9,7 @@ import { GATES, ry, rz, rx } from "../../src/gates/spec.ts";
 import { kron, matmul } from "../../src/gates/matrix.ts";
 import { adjointExecutor } from "../../src/diff/adjoint.ts";
 import { finiteDiffVjp } from "../../src/diff/finite-diff.ts";
-import { compileSchedule, fusedAdjointExecutor, type FusedAdjointOptions } from "../../src/diff/fused/index.ts";
+import { compileSchedule, fusedAdjointExecutor, type FusedAdjointOptions } from "../../src/sim/fused/index.ts";
 import { maxAbs } from "../helpers/refs.ts";
 import { randomArray, randomCircuit } from "../helpers/random-circuit.ts";
 

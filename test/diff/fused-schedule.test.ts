@@ -3,8 +3,8 @@ import { Rng } from "../../src/core/rng.ts";
 import { hqnnCircuit } from "../../src/circuits/hqnn.ts";
 import { qmtlCircuit, resolveQmtl } from "../../src/circuits/qmtl.ts";
 import { PRESETS } from "../../src/circuits/presets.ts";
-import { compileSchedule, type Schedule } from "../../src/diff/fused/index.ts";
-import { gather } from "../../src/diff/fused/perm-kernels.ts";
+import { compileSchedule, type Schedule } from "../../src/sim/fused/index.ts";
+import { gather } from "../../src/sim/fused/perm-kernels.ts";
 import { applyStep } from "../../src/sim/apply-steps.ts";
 import { randomArray } from "../helpers/random-circuit.ts";
 

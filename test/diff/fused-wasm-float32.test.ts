@@ -10,7 +10,7 @@ import type { Circuit } from "../../src/circuits/ir.ts";
 import { hqnnCircuit } from "../../src/circuits/hqnn.ts";
 import { qmtlCircuit, resolveQmtl } from "../../src/circuits/qmtl.ts";
 import { PRESETS } from "../../src/circuits/presets.ts";
-import { compileSchedule, fusedAdjointExecutor, fusedWasmAvailable, type FusedAdjointOptions } from "../../src/diff/fused/index.ts";
+import { compileSchedule, fusedAdjointExecutor, fusedWasmAvailable, type FusedAdjointOptions } from "../../src/sim/fused/index.ts";
 import { maxAbs } from "../helpers/refs.ts";
 import { randomArray, randomCircuit } from "../helpers/random-circuit.ts";
 

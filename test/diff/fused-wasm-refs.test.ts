@@ -7,7 +7,7 @@ import { expect, it } from "vitest";
 import { loadRef, maxAbs } from "../helpers/refs.ts";
 import { PRESETS } from "../../src/circuits/presets.ts";
 import { qmtlCircuit, resolveQmtl } from "../../src/circuits/qmtl.ts";
-import { fusedAdjointExecutor, fusedWasmAvailable } from "../../src/diff/fused/index.ts";
+import { fusedAdjointExecutor, fusedWasmAvailable } from "../../src/sim/fused/index.ts";
 
 for (const name of ["glue", "mustard"] as const) {
   const ref = loadRef(name);

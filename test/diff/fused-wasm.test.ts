@@ -17,7 +17,7 @@ import { kron, matmul } from "../../src/gates/matrix.ts";
 import {
   compileSchedule, fusedAdjointExecutor, fusedWasmAvailable, fusedWasmUnavailableReason, resolveFusedKernels,
   type FusedAdjointOptions,
-} from "../../src/diff/fused/index.ts";
+} from "../../src/sim/fused/index.ts";
 import { maxAbs } from "../helpers/refs.ts";
 import { randomArray, randomCircuit } from "../helpers/random-circuit.ts";
 

@@ -3,7 +3,7 @@ import { Rng } from "../../src/core/rng.ts";
 import { adjointExecutor } from "../../src/diff/adjoint.ts";
 import { parameterShiftExecutor } from "../../src/diff/parameter-shift.ts";
 import { finiteDiffVjp } from "../../src/diff/finite-diff.ts";
-import { qmtlEngine } from "../../src/diff/qmtl/engine.ts";
+import { qmtlEngine } from "../../src/sim/qmtl-structured/engine.ts";
 import { qmtlCircuit, resolveQmtl, type QmtlSpec } from "../../src/circuits/qmtl.ts";
 import { compile, simulateSample } from "../../src/sim/simulate.ts";
 import { norm2 } from "../../src/sim/state.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.ts";
 import { adjointExecutor } from "../../src/diff/adjoint.ts";
-import { qmtlEngine, qmtlMpsEngine } from "../../src/diff/qmtl/engine.ts";
+import { qmtlEngine, qmtlMpsEngine } from "../../src/sim/qmtl-structured/engine.ts";
 import { qmtlCircuit, resolveQmtl, type QmtlSpec, type QmtlTaskSpec } from "../../src/circuits/qmtl.ts";
 import { PRESETS } from "../../src/circuits/presets.ts";
 import { maxAbs } from "../helpers/refs.ts";

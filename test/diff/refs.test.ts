@@ -11,8 +11,8 @@ import { qmtlCircuit, resolveQmtl, type QmtlLayout } from "../../src/circuits/qm
 import { pauliWordToString } from "../../src/circuits/pauli.ts";
 import { adjointExecutor } from "../../src/diff/adjoint.ts";
 import { parameterShiftExecutor } from "../../src/diff/parameter-shift.ts";
-import { fusedAdjointExecutor } from "../../src/diff/fused/index.ts";
-import { qmtlEngine, qmtlMpsEngine } from "../../src/diff/qmtl/engine.ts";
+import { fusedAdjointExecutor } from "../../src/sim/fused/index.ts";
+import { qmtlEngine, qmtlMpsEngine } from "../../src/sim/qmtl-structured/engine.ts";
 import { wasmKernels } from "../../src/sim/wasm/index.ts";
 import type { DifferentiableExecutor } from "../../src/sim/executor.ts";
 

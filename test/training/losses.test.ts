@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { bceWithLogits } from "../../src/training/losses-bce.ts";
-import { crossEntropy } from "../../src/training/losses-ce.ts";
-import { inverseFrequencyWeights } from "../../src/training/losses-class-weights.ts";
-import { focalLoss } from "../../src/training/losses-focal.ts";
-import { mse } from "../../src/training/losses-mse.ts";
-import { weightedTaskSum } from "../../src/training/losses-multitask.ts";
-import type { LossResult } from "../../src/training/losses-common.ts";
+import { bceWithLogits } from "../../src/training/losses/bce.ts";
+import { crossEntropy } from "../../src/training/losses/ce.ts";
+import { inverseFrequencyWeights } from "../../src/training/losses/class-weights.ts";
+import { focalLoss } from "../../src/training/losses/focal.ts";
+import { mse } from "../../src/training/losses/mse.ts";
+import { weightedTaskSum } from "../../src/training/losses/multitask.ts";
+import type { LossResult } from "../../src/training/losses/common.ts";
 import { checkScalarGrad, randomVector } from "../nn/gradcheck.ts";
 
 const M = -100;

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { macroAverage } from "../../src/training/metrics-aggregate.ts";
+import { macroAverage } from "../../src/training/metrics/aggregate.ts";
 import {
   chexpertBinary,
   chexpertPositiveFromLogits,
   chexpertPositiveFromProbs,
   chexpertTaskScores,
-} from "../../src/training/metrics-chexpert.ts";
-import { accuracy, confusionMatrix, matthewsCorrcoef, precisionRecallF1 } from "../../src/training/metrics-classification.ts";
-import { averageRanks, pearson, spearman } from "../../src/training/metrics-correlation.ts";
-import { argmaxRows, binaryFromLogits, dropMissing } from "../../src/training/metrics-predictions.ts";
+} from "../../src/training/metrics/chexpert.ts";
+import { accuracy, confusionMatrix, matthewsCorrcoef, precisionRecallF1 } from "../../src/training/metrics/classification.ts";
+import { averageRanks, pearson, spearman } from "../../src/training/metrics/correlation.ts";
+import { argmaxRows, binaryFromLogits, dropMissing } from "../../src/training/metrics/predictions.ts";
 
 describe("binary classification metrics (sklearn definitions)", () => {
   // tp = 3 (idx 0, 2, 6), fn = 1 (idx 1), fp = 2 (idx 4, 7), tn = 2 (idx 3, 5)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeParam } from "../../src/nn/param.ts";
-import { Adam, AdamW } from "../../src/training/optim-adam.ts";
-import { clipGradNorm } from "../../src/training/optim-clip.ts";
+import { Adam, AdamW } from "../../src/training/optim/adam.ts";
+import { clipGradNorm } from "../../src/training/optim/clip.ts";
 import type { Param } from "../../src/nn/module.ts";
 
 function param(values: number[]): Param {

@@ -5,11 +5,11 @@ import { Linear } from "../../src/nn/linear.ts";
 import { ReLU } from "../../src/nn/relu.ts";
 import { Sequential } from "../../src/nn/sequential.ts";
 import { loadStateDict, stateDict } from "../../src/nn/state-dict.ts";
-import { crossEntropy } from "../../src/training/losses-ce.ts";
-import { argmaxRows } from "../../src/training/metrics-predictions.ts";
-import { accuracy } from "../../src/training/metrics-classification.ts";
-import { AdamW } from "../../src/training/optim-adam.ts";
-import { clipGradNorm } from "../../src/training/optim-clip.ts";
+import { crossEntropy } from "../../src/training/losses/ce.ts";
+import { argmaxRows } from "../../src/training/metrics/predictions.ts";
+import { accuracy } from "../../src/training/metrics/classification.ts";
+import { AdamW } from "../../src/training/optim/adam.ts";
+import { clipGradNorm } from "../../src/training/optim/clip.ts";
 
 /** Three Gaussian blobs in 4-D; class = blob. */
 function blobs(n: number, rng: Rng): { x: Float64Array; y: number[] } {

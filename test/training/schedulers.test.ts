@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EarlyStopping } from "../../src/training/early-stopping.ts";
-import { ReduceLROnPlateau } from "../../src/training/schedulers-plateau.ts";
+import { ReduceLROnPlateau } from "../../src/training/optim/plateau.ts";
 
 describe("ReduceLROnPlateau (torch semantics)", () => {
   it("reduces after more than `patience` bad epochs in max mode, down to min_lr", () => {

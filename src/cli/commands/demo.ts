@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { PRESETS, PRESET_NAMES } from "../../circuits/presets.ts";
 import { resolveQmtl, qmtlCircuit } from "../../circuits/qmtl.ts";
 import { hqnnCircuit } from "../../circuits/hqnn.ts";
-import { qmtlEngine } from "../../diff/qmtl/engine.ts";
+import { qmtlEngine } from "../../sim/qmtl-structured/engine.ts";
 import { adjointExecutor } from "../../diff/adjoint.ts";
 import { Rng } from "../../core/rng.ts";
 import type { DifferentiableExecutor } from "../../sim/executor.ts";

@@ -4,7 +4,7 @@ import type { DifferentiableExecutor } from "../executor.ts";
  * How a worker thread builds its own copy of an executor: executors hold
  * closures and typed arrays, so they cannot be sent; a recipe names a module,
  * one of its exported factories and the (structured-cloneable) arguments,
- * e.g. { module: new URL("../../diff/qmtl/engine.ts", import.meta.url).href,
+ * e.g. { module: new URL("../qmtl-structured/engine.ts", import.meta.url).href,
  * exportName: "qmtlEngine", args: [layout] }.
  */
 export interface ExecutorRecipe {

@@ -1,0 +1,413 @@
+import type { QmtlLayout } from "../../circuits/qmtl.ts";
+import { matmul, dagger, cmat, type CMatrix } from "../../gates/matrix.ts";
+import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
+import { checkBatchArgs, checkCotangent } from "../executor.ts";
+import {
+  t3, cmIdentity1, applyPhys, mergeSites, envLeft, envRight, closeLeft, closeRight, closeBoth, addInto,
+  type T3, type CM,
+} from "./tensor3.ts";
+import { encoderGate, firstBlockVector, headUnitary, pauliMatrix, type EncoderGate } from "./local-ops.ts";
+
+/**
+ * The first structured QMTL engine (dense bond-2^L site tensors): exact,
+ * float64, differentiable. Kept as the engine of the non-entangling ablation
+ * and as an independent cross-check of the parity-bond engine.
+ *
+ * The shared encoder is a staircase of nearest-neighbour CNOT ladders between
+ * layers of single-qubit rotations. A ladder maps x to its prefix parities, a
+ * matrix-product operator of bond dimension 2, so after L blocks the state is
+ * *exactly* a matrix-product state of bond dimension at most 2^L (8 for the
+ * paper's L = 3), whatever Q is. Further structure used:
+ * - block 1 acts on |+>^Q, where RX(z) is a global phase: the state after it
+ *   is the same for every sample (computed once per batch, and its gradient
+ *   is accumulated over the batch); d/dz of the first Q inputs is exactly 0;
+ * - every layer acts site by site on the MPS, so gradients flow back to each
+ *   site's rotations locally;
+ * - task blocks act on disjoint sub-registers, so each task's outputs are
+ *   Tr(rho_t U_t^dag O U_t) with rho_t the reduced density matrix of its
+ *   sub-register (a 2^S x 2^S matrix), and the backward pass folds a task's
+ *   cotangents into one operator U_t^dag (sum_k c_k O_k) U_t.
+ * Cost per sample is O(Q * 8^L * 2^S) instead of O(2^Q * gates): linear in Q.
+ */
+export function qmtlMpsEngine(layout: QmtlLayout): DifferentiableExecutor {
+  const nOut = layout.nOutputs;
+  const ex: DifferentiableExecutor = {
+    name: "qmtl-mps",
+    nInputs: layout.nInputs,
+    nWeights: layout.nWeights,
+    nOutputs: nOut,
+    forward(inputs, weights, batch) {
+      return ex.record(inputs, weights, batch).outputs;
+    },
+    record(inputs, weights, batch): Tape {
+      checkBatchArgs(ex, inputs, weights, batch);
+      const shared = prepareShared(layout, weights);
+      const outputs = new Float64Array(batch * nOut);
+      const tapes: SampleTape[] = [];
+      for (let b = 0; b < batch; b++) tapes.push(forwardSample(layout, shared, inputs, b, weights, outputs));
+      return {
+        outputs,
+        backward(cot): Gradients {
+          checkCotangent(nOut, batch, cot);
+          return backwardBatch(layout, shared, tapes, weights, cot, batch);
+        },
+      };
+    },
+  };
+  return ex;
+}
+
+interface Shared {
+  /** site tensors after block 1 (sample independent) */
+  readonly t0: T3[];
+  readonly b0: Array<{ b: CMatrix; db: CMatrix }>;
+  readonly heads: Array<{ u: CMatrix; ud: CMatrix; du: CMatrix[]; obs: CMatrix[] }>;
+}
+
+interface SampleTape {
+  /** pre[l][i]: site tensor entering block l's rotations (l >= 1) */
+  readonly pre: T3[][];
+  readonly gates: EncoderGate[][];
+  readonly blocks: T3[];
+  readonly el: CM[];
+  readonly er: CM[];
+  readonly rho: CM[];
+  /** per block, the site tensors it was merged from */
+  readonly sites: T3[];
+}
+
+function leftDim(i: number, layers: number, entangle: boolean): number {
+  return entangle && i > 0 ? 1 << layers : 1;
+}
+
+/** Site tensor of a product-state factor v (2-vector stored in column 0 of a CMatrix) after one ladder. */
+function firstBlockSite(i: number, Q: number, v: CMatrix, entangle: boolean): T3 {
+  if (!entangle) {
+    const t = t3(1, 2, 1);
+    for (let s = 0; s < 2; s++) { t.re[s] = v.re[s * 2]!; t.im[s] = v.im[s * 2]!; }
+    return t;
+  }
+  const dl = i > 0 ? 2 : 1, dr = i < Q - 1 ? 2 : 1;
+  const t = t3(dl, 2, dr);
+  for (let p = 0; p < dl; p++)
+    for (let s = 0; s < 2; s++) {
+      const x = s ^ p;
+      const q = dr === 2 ? s : 0;
+      t.re[(p * 2 + s) * dr + q] = v.re[x * 2]!;
+      t.im[(p * 2 + s) * dr + q] = v.im[x * 2]!;
+    }
+  return t;
+}
+
+/** T[(a,p), s, (b,q)] = P[a, s^p, b] delta(q = s): one CNOT ladder on a site (edges keep bond 1 sides). */
+function ladderSite(pt: T3, i: number, Q: number): T3 {
+  const hasP = i > 0, hasQ = i < Q - 1;
+  const dl = hasP ? pt.dl * 2 : pt.dl, dr = hasQ ? pt.dr * 2 : pt.dr;
+  const t = t3(dl, 2, dr);
+  for (let a = 0; a < pt.dl; a++)
+    for (let p = 0; p < (hasP ? 2 : 1); p++)
+      for (let s = 0; s < 2; s++) {
+        const x = s ^ p;
+        const al = hasP ? a * 2 + p : a;
+        for (let b = 0; b < pt.dr; b++) {
+          const br = hasQ ? b * 2 + s : b;
+          const src = (a * 2 + x) * pt.dr + b, dst = (al * 2 + s) * dr + br;
+          t.re[dst] = pt.re[src]!;
+          t.im[dst] = pt.im[src]!;
+        }
+      }
+  return t;
+}
+
+/** Adjoint of ladderSite: G_P[a, x, b] = sum_p G_T[(a,p), x^p, (b, x^p)]. */
+function ladderSiteAdjoint(gt: T3, i: number, Q: number, dlP: number, drP: number): T3 {
+  const hasP = i > 0, hasQ = i < Q - 1;
+  const g = t3(dlP, 2, drP);
+  for (let a = 0; a < dlP; a++)
+    for (let p = 0; p < (hasP ? 2 : 1); p++)
+      for (let s = 0; s < 2; s++) {
+        const x = s ^ p;
+        const al = hasP ? a * 2 + p : a;
+        for (let b = 0; b < drP; b++) {
+          const br = hasQ ? b * 2 + s : b;
+          const src = (al * 2 + s) * gt.dr + br, dst = (a * 2 + x) * drP + b;
+          g.re[dst]! += gt.re[src]!;
+          g.im[dst]! += gt.im[src]!;
+        }
+      }
+  return g;
+}
+
+function prepareShared(layout: QmtlLayout, w: Float64Array): Shared {
+  const { Q } = layout;
+  const b0 = Array.from({ length: Q }, (_, i) => firstBlockVector(w[i]!, layout.encoderOrder));
+  const t0 = b0.map((v, i) => firstBlockSite(i, Q, v.b, layout.entangle));
+  const heads = layout.tasks.map((t) => {
+    const { u, du } = headUnitary(t.size, layout.Lh, w, t.weightOffset);
+    return { u, ud: dagger(u), du, obs: t.local.map((o) => pauliMatrix(o, t.size)) };
+  });
+  return { t0, b0, heads };
+}
+
+function forwardSample(layout: QmtlLayout, sh: Shared, z: Float64Array, b: number, w: Float64Array, out: Float64Array): SampleTape {
+  const { Q, L } = layout;
+  const off = b * layout.nInputs;
+  let cur = sh.t0;
+  const pre: T3[][] = [[]];
+  const gates: EncoderGate[][] = [[]];
+  for (let l = 1; l < L; l++) {
+    pre.push(cur);
+    const gl: EncoderGate[] = [];
+    const next: T3[] = [];
+    for (let i = 0; i < Q; i++) {
+      const g = encoderGate(z[off + Q * l + i]!, w[Q * l + i]!, layout.encoderOrder);
+      gl.push(g);
+      const p = applyPhys(cur[i]!, g.u.re, g.u.im);
+      next.push(layout.entangle ? ladderSite(p, i, Q) : p);
+    }
+    gates.push(gl);
+    cur = next;
+  }
+  // merge each task's sites into one block tensor
+  const blocks: T3[] = layout.tasks.map((t) => {
+    let blk = cur[t.offset]!;
+    for (let k = 1; k < t.size; k++) blk = mergeSites(blk, cur[t.offset + k]!);
+    return blk;
+  });
+  const T = blocks.length;
+  const el: CM[] = [cmIdentity1()];
+  for (let t = 0; t < T; t++) el.push(closeLeft(envLeft(el[t]!, blocks[t]!), blocks[t]!));
+  const er: CM[] = new Array<CM>(T + 1);
+  er[T] = cmIdentity1();
+  for (let t = T - 1; t >= 0; t--) er[t] = closeRight(envRight(blocks[t]!, er[t + 1]!), blocks[t]!);
+  const rho: CM[] = [];
+  layout.tasks.forEach((task, t) => {
+    const blk = blocks[t]!;
+    const r = closeBoth(envRight(envLeft(el[t]!, blk), er[t + 1]!), blk);
+    rho.push(r);
+    // rho' = U rho U^dag ; output_k = Tr(rho' O_k)
+    const h = sh.heads[t]!;
+    const rp = matmul(matmul(h.u, asCMatrix(r)), h.ud);
+    for (let k = 0; k < task.nOutputs; k++) out[b * layout.nOutputs + task.outputOffset + k] = traceProductRe(rp, h.obs[k]!);
+  });
+  return { pre, gates, blocks, el, er, rho, sites: cur };
+}
+
+function asCMatrix(m: CM): CMatrix {
+  return { dim: m.n, re: m.re, im: m.im };
+}
+
+/** Re Tr(A B) */
+function traceProductRe(a: CMatrix, b: CMatrix): number {
+  const n = a.dim;
+  let acc = 0;
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) acc += a.re[i * n + k]! * b.re[k * n + i]! - a.im[i * n + k]! * b.im[k * n + i]!;
+  return acc;
+}
+
+/** 2 Re sum_{a,b} D[a,b] R[b,a] = 2 Re Tr(D R) */
+function twoReTrace(d: CMatrix, r: CMatrix): number {
+  return 2 * traceProductRe(d, r);
+}
+
+function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: Float64Array, cot: Float64Array, batch: number): Gradients {
+  const { Q, L } = layout;
+  const nOut = layout.nOutputs;
+  const gradWeights = new Float64Array(layout.nWeights);
+  const gradInputs = new Float64Array(batch * layout.nInputs);
+  const T = layout.tasks.length;
+  const headAcc = layout.tasks.map((t) => cmat(1 << t.size));
+  const g0: T3[] = sh.t0.map((t) => t3(t.dl, t.d, t.dr));
+  for (let b = 0; b < batch; b++) {
+    const tp = tapes[b]!;
+    // per task: M = sum_k c_k O_k ; A = U^dag M U ; head accumulator += rho U^dag M
+    const ops: CMatrix[] = layout.tasks.map((task, t) => {
+      const h = sh.heads[t]!;
+      const dim = 1 << task.size;
+      const m = cmat(dim);
+      for (let k = 0; k < task.nOutputs; k++) {
+        const c = cot[b * nOut + task.outputOffset + k]!;
+        if (c === 0) continue;
+        const o = h.obs[k]!;
+        for (let e = 0; e < dim * dim; e++) { m.re[e]! += c * o.re[e]!; m.im[e]! += c * o.im[e]!; }
+      }
+      const udm = matmul(h.ud, m);
+      const acc = matmul(asCMatrix(tp.rho[t]!), udm);
+      addInto(headAcc[t]!, acc);
+      return matmul(udm, h.u);
+    });
+    // environments with the operators inserted
+    const hl: CM[] = [zeroLike(tp.el[0]!)];
+    for (let t = 0; t < T; t++) {
+      const blk = tp.blocks[t]!;
+      const a = applyPhys(blk, ops[t]!.re, ops[t]!.im);
+      const next = closeLeft(envLeft(hl[t]!, blk), blk);
+      addInto(next, closeLeft(envLeft(tp.el[t]!, a), blk));
+      hl.push(next);
+    }
+    const hr: CM[] = new Array<CM>(T + 1);
+    hr[T] = zeroLike(tp.er[T]!);
+    for (let t = T - 1; t >= 0; t--) {
+      const blk = tp.blocks[t]!;
+      const a = applyPhys(blk, ops[t]!.re, ops[t]!.im);
+      const next = closeRight(envRight(blk, hr[t + 1]!), blk);
+      addInto(next, closeRight(envRight(a, tp.er[t + 1]!), blk));
+      hr[t] = next;
+    }
+    // d f / d conj(site) for every site of the final state
+    const gSites: T3[] = new Array<T3>(Q);
+    layout.tasks.forEach((task, t) => {
+      const blk = tp.blocks[t]!;
+      const a = applyPhys(blk, ops[t]!.re, ops[t]!.im);
+      const gB = envRight(envLeft(tp.el[t]!, a), tp.er[t + 1]!);
+      addInto(gB, envRight(envLeft(hl[t]!, blk), tp.er[t + 1]!));
+      addInto(gB, envRight(envLeft(tp.el[t]!, blk), hr[t + 1]!));
+      const sites = tp.sites.slice(task.offset, task.offset + task.size);
+      splitBlockGradient(gB, sites).forEach((g, k) => { gSites[task.offset + k] = g; });
+    });
+    // site-local backward through blocks L-1 .. 1
+    const off = b * layout.nInputs;
+    let g = gSites;
+    for (let l = L - 1; l >= 1; l--) {
+      const prev: T3[] = new Array<T3>(Q);
+      for (let i = 0; i < Q; i++) {
+        const p = tp.pre[l]![i]!;
+        const gP = layout.entangle ? ladderSiteAdjoint(g[i]!, i, Q, p.dl, p.dr) : g[i]!;
+        const gate = tp.gates[l]![i]!;
+        const k = crossMatrix(p, gP);
+        gradInputs[off + Q * l + i] = twoReTrace(gate.dz, k);
+        gradWeights[Q * l + i]! += twoReTrace(gate.dTheta, k);
+        const ud = dagger(gate.u);
+        prev[i] = applyPhys(gP, ud.re, ud.im);
+      }
+      g = prev;
+    }
+    for (let i = 0; i < Q; i++) addInto(g0[i]!, g[i]!);
+  }
+  // block 1: shared site tensors built from b_i; first-block inputs have zero gradient
+  for (let i = 0; i < Q; i++) {
+    const gb = firstBlockAdjoint(g0[i]!, i, Q, layout.entangle);
+    const db = sh.b0[i]!.db;
+    let acc = 0;
+    for (let x = 0; x < 2; x++) acc += gb.re[x]! * db.re[x * 2]! + gb.im[x]! * db.im[x * 2]!;
+    gradWeights[i]! += 2 * acc;
+  }
+  // head weights: 2 Re Tr(dU R) with R = sum_b rho U^dag M
+  layout.tasks.forEach((task, t) => {
+    const du = sh.heads[t]!.du;
+    for (let k = 0; k < du.length; k++) gradWeights[task.weightOffset + k]! += twoReTrace(du[k]!, headAcc[t]!);
+  });
+  return { gradWeights, gradInputs };
+}
+
+function zeroLike(m: CM): CM {
+  return { n: m.n, re: new Float64Array(m.re.length), im: new Float64Array(m.im.length) };
+}
+
+/** K[s', s] = sum_{a,b} P[a, s', b] conj(G[a, s, b]) (2x2), so df = 2 Re Tr(dU K). */
+function crossMatrix(p: T3, g: T3): CMatrix {
+  const k = cmat(2);
+  const { dl, dr } = p;
+  for (let a = 0; a < dl; a++)
+    for (let sp = 0; sp < 2; sp++)
+      for (let s = 0; s < 2; s++) {
+        let sr = 0, si = 0;
+        const po = (a * 2 + sp) * dr, go = (a * 2 + s) * dr;
+        for (let b = 0; b < dr; b++) {
+          const pr = p.re[po + b]!, pi = p.im[po + b]!, gr = g.re[go + b]!, gi = g.im[go + b]!;
+          sr += pr * gr + pi * gi;
+          si += pi * gr - pr * gi;
+        }
+        k.re[sp * 2 + s]! += sr;
+        k.im[sp * 2 + s]! += si;
+      }
+  return k;
+}
+
+/** Adjoint of firstBlockSite: d f / d conj(b)[x]. */
+function firstBlockAdjoint(g: T3, i: number, Q: number, entangle: boolean): { re: Float64Array; im: Float64Array } {
+  const out = { re: new Float64Array(2), im: new Float64Array(2) };
+  if (!entangle) {
+    for (let s = 0; s < 2; s++) { out.re[s] = g.re[s]!; out.im[s] = g.im[s]!; }
+    return out;
+  }
+  const dl = i > 0 ? 2 : 1, dr = i < Q - 1 ? 2 : 1;
+  for (let p = 0; p < dl; p++)
+    for (let s = 0; s < 2; s++) {
+      const q = dr === 2 ? s : 0;
+      out.re[s ^ p]! += g.re[(p * 2 + s) * dr + q]!;
+      out.im[s ^ p]! += g.im[(p * 2 + s) * dr + q]!;
+    }
+  return out;
+}
+
+/**
+ * Given G_B = d f / d conj(B) for a block B = A_0 A_1 ... A_{S-1} (merged
+ * over internal bonds), returns d f / d conj(A_k) for each site: G_B
+ * contracted with the conjugates of the other sites.
+ */
+function splitBlockGradient(gB: T3, sites: readonly T3[]): T3[] {
+  const S = sites.length;
+  if (S === 1) return [gB];
+  // left partial products Lp[k] = A_0..A_{k-1} (physical dim 2^k), right Rp[k] = A_{k+1}..A_{S-1}
+  const lp: Array<T3 | null> = [null];
+  for (let k = 1; k < S; k++) lp.push(k === 1 ? sites[0]! : mergeSites(lp[k - 1]!, sites[k - 1]!));
+  const rp: Array<T3 | null> = new Array<T3 | null>(S).fill(null);
+  for (let k = S - 2; k >= 0; k--) rp[k] = k === S - 2 ? sites[S - 1]! : mergeSites(sites[k + 1]!, rp[k + 1]!);
+  const out: T3[] = [];
+  const chiL = gB.dl, chiR = gB.dr;
+  for (let k = 0; k < S; k++) {
+    const site = sites[k]!;
+    const nl = 1 << k, nr = 1 << (S - 1 - k);
+    // Y[a, sl, sigma, g'] = sum_{sr, b} G_B[a, (sl sigma sr), b] conj(Rp[g', sr, b])
+    const R = rp[k];
+    const gdr = site.dr;
+    const yRe = new Float64Array(chiL * nl * 2 * gdr), yIm = new Float64Array(chiL * nl * 2 * gdr);
+    for (let a = 0; a < chiL; a++)
+      for (let sl = 0; sl < nl; sl++)
+        for (let sg = 0; sg < 2; sg++) {
+          const yo = ((a * nl + sl) * 2 + sg) * gdr;
+          for (let sr = 0; sr < nr; sr++) {
+            const s = (sl * 2 + sg) * nr + sr;
+            const go = (a * gB.d + s) * chiR;
+            for (let b = 0; b < chiR; b++) {
+              const gr = gB.re[go + b]!, gi = gB.im[go + b]!;
+              if (gr === 0 && gi === 0) continue;
+              if (R === null) {
+                // last site: its right bond is the block's right bond
+                yRe[yo + b]! += gr; yIm[yo + b]! += gi;
+              } else {
+                for (let gp = 0; gp < gdr; gp++) {
+                  const ro = (gp * nr + sr) * chiR + b;
+                  const rr = R.re[ro]!, ri = R.im[ro]!;
+                  yRe[yo + gp]! += gr * rr + gi * ri;
+                  yIm[yo + gp]! += gi * rr - gr * ri;
+                }
+              }
+            }
+          }
+        }
+    // G_k[g, sigma, g'] = sum_{a, sl} conj(Lp[a, sl, g]) Y[a, sl, sigma, g']
+    const Lp = lp[k];
+    const gk = t3(site.dl, 2, gdr);
+    for (let a = 0; a < chiL; a++)
+      for (let sl = 0; sl < nl; sl++)
+        for (let gl = 0; gl < site.dl; gl++) {
+          let lr: number, li: number;
+          if (Lp === null) { if (gl !== a) continue; lr = 1; li = 0; }
+          else { lr = Lp.re[(a * nl + sl) * site.dl + gl]!; li = -Lp.im[(a * nl + sl) * site.dl + gl]!; }
+          if (lr === 0 && li === 0) continue;
+          for (let sg = 0; sg < 2; sg++) {
+            const yo = ((a * nl + sl) * 2 + sg) * gdr, go = (gl * 2 + sg) * gdr;
+            for (let gp = 0; gp < gdr; gp++) {
+              const yr = yRe[yo + gp]!, yi = yIm[yo + gp]!;
+              gk.re[go + gp]! += lr * yr - li * yi;
+              gk.im[go + gp]! += lr * yi + li * yr;
+            }
+          }
+        }
+    out.push(gk);
+  }
+  return out;
+}
