@@ -1,7 +1,8 @@
 /**
  * The layering of qmtl, checked by `npm run lint:layers`.
- * Dependencies point down: cli -> experiments -> training -> models ->
- * (diff, sim, nn) -> circuits -> gates -> core. data and backbones use only core.
+ * Dependencies point down: cli -> datasets -> experiments -> training -> models ->
+ * (diff, sim, nn) -> circuits -> gates -> core. data and backbones use only core;
+ * hardware -> noise -> devices (calibration snapshots) -> core.
  */
 const layers = {
   core: [],
@@ -9,15 +10,18 @@ const layers = {
   circuits: ["core", "gates"],
   sim: ["core", "gates", "circuits"],
   diff: ["core", "gates", "circuits", "sim"],
-  noise: ["core", "gates", "circuits", "sim"],
-  hardware: ["core", "gates", "circuits", "sim", "noise"],
+  devices: ["core"],
+  noise: ["core", "gates", "circuits", "sim", "diff", "devices"],
+  hardware: ["core", "gates", "circuits", "sim", "noise", "devices"],
   nn: ["core"],
   data: ["core"],
   backbones: ["core", "data"],
   models: ["core", "gates", "circuits", "sim", "diff", "nn"],
   training: ["core", "nn", "models", "data"],
-  experiments: ["core", "gates", "circuits", "sim", "diff", "nn", "models", "training", "data", "backbones", "noise", "hardware"],
-  cli: ["core", "gates", "circuits", "sim", "diff", "nn", "models", "training", "data", "backbones", "experiments", "noise", "hardware"],
+  experiments: ["core", "gates", "circuits", "sim", "diff", "nn", "models", "training", "data", "backbones", "noise", "hardware", "devices"],
+  // one folder per dataset suite; generic experiments code never imports it
+  datasets: ["core", "gates", "circuits", "sim", "diff", "nn", "models", "training", "data", "backbones", "experiments", "noise", "hardware", "devices"],
+  cli: ["core", "gates", "circuits", "sim", "diff", "nn", "models", "training", "data", "backbones", "experiments", "datasets", "noise", "hardware", "devices"],
 };
 const names = Object.keys(layers);
 const forbidden = names.map((from) => {
