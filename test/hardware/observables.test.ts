@@ -17,7 +17,7 @@ describe("Qiskit Pauli strings", () => {
     expect(() => fromQiskitPauli("ZA")).toThrow(ValidationError);
   });
 
-  it("groups the MUStARD head's 19 words into qubit-wise-commuting settings", () => {
+  it("groups the MUStARD head's 25 words into qubit-wise-commuting settings", () => {
     const [, c] = paperHeads().find(([n]) => n === "mustard")!;
     const settings = measurementSettings(c.observables);
     // every Z and ZZ word fits one all-Z setting; the all-X words of the 2- and 4-qubit tasks sit on
