@@ -46,10 +46,25 @@ export function lowerTwoQubit(op: HwOp, basis: NativeBasis, directed: (a: number
  */
 export function toNative(ops: readonly HwOp[], basis: NativeBasis, directed: (a: number, b: number) => boolean): HwOp[] {
   const expanded: HwOp[] = [];
-  for (const op of ops) {
-    if (op.qubits.length === 2) expanded.push(...lowerTwoQubit(op, basis, directed));
-    else expanded.push(op);
-  }
+  // last two-qubit op per qubit: a SWAP right after cx(c,t) on the same pair is written
+  // cx(c,t) cx(t,c) cx(c,t), so its first cx cancels against the previous one (4 -> 2 entanglers)
+  const last = new Map<number, HwOp>();
+  ops.forEach((op, i) => {
+    if (op.qubits.length !== 2) { expanded.push(op); return; }
+    let o = op;
+    if (op.gate === "swap") {
+      const [a, b] = op.qubits as [number, number];
+      const prev = last.get(a);
+      if (prev && prev === last.get(b) && prev.gate === "cx") o = { ...op, qubits: [...prev.qubits] };
+      else {
+        // else end with the orientation of a cx that follows on the same pair
+        const next = ops.slice(i + 1).find((x) => x.qubits.length === 2 && (x.qubits.includes(a) || x.qubits.includes(b)));
+        if (next && next.gate === "cx" && next.qubits.includes(a) && next.qubits.includes(b)) o = { ...op, qubits: [...next.qubits] };
+      }
+    }
+    expanded.push(...lowerTwoQubit(o, basis, directed));
+    for (const q of op.qubits) last.set(q, op);
+  });
   return synthesizeRuns(expanded);
 }
 
