@@ -120,7 +120,7 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
   };
   const used = usedParams(t.circuit);
   const rows = Array.from({ length: B }, (_, b) => { const p = flatRow(b); return used.map((i) => p[i]!); });
-  const qasm = exportQasm(t.circuit, { version: 3, physical: true });
+  const qasm = exportQasm(t.circuit, { version: 3, physical: true, physicalWidth: dev.numQubits });
   const paulis = t.circuit.observables.map((w) => toQiskitPauli(w, dev.numQubits));
   const body = {
     program_id: "estimator" as const, backend: dev.name,

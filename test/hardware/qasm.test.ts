@@ -64,6 +64,11 @@ describe("OpenQASM details", () => {
     expect(back.circuit.ops[0]!.angles[0]).toEqual({ c: Math.PI / 2, terms: [{ p: 0, k: 1 }, { p: 1, k: -2 }] });
     expect([...paramNames(3, 2)].sort()).toEqual(paramNames(3, 2));
     expect(() => exportQasm(hc, { version: 2 })).toThrow(ValidationError);
+    const wide = exportQasm(hc, { version: 3, physical: true, physicalWidth: 156 });
+    expect(wide).toContain("barrier $155;");
+    expect(parseQasm(wide).circuit.nQubits).toBe(156);
+    expect(parseQasm(wide).circuit.ops.length).toBe(3);
+    expect(() => exportQasm(hc, { version: 3, physicalWidth: 156 })).toThrow(/physical/);
   });
 
   it("formats reals that OpenQASM 2 accepts", () => {

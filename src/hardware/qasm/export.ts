@@ -25,6 +25,12 @@ export interface QasmOptions {
   readonly physical?: boolean;
   /** qubits to measure, in classical-bit order (c[i] = measure of measure[i]) */
   readonly measure?: readonly number[];
+  /**
+   * with `physical`: make the program name qubit `$width-1` (a one-qubit `barrier`, no
+   * operation) so a loader that sizes the circuit by its highest physical qubit gives it
+   * the device's width, matching observables written with one character per device qubit
+   */
+  readonly physicalWidth?: number;
 }
 
 /** OpenQASM names of the flat parameters: in_0000.., w_0000.. (zero-padded, at least 4 digits). */
@@ -108,6 +114,13 @@ export function exportQasm(hc: HwCircuit, opts: QasmOptions): string {
   } else {
     lines.push(`qreg q[${hc.nQubits}];`);
     if (meas.length > 0) lines.push(`creg c[${meas.length}];`);
+  }
+  if (opts.physicalWidth !== undefined) {
+    if (!opts.physical) throw new ValidationError("physicalWidth", "only with physical: true");
+    if (!Number.isInteger(opts.physicalWidth) || opts.physicalWidth < hc.nQubits) {
+      throw new ValidationError("physicalWidth", `an integer >= the circuit's ${hc.nQubits} qubits`, opts.physicalWidth);
+    }
+    lines.push(`barrier $${opts.physicalWidth - 1};`);
   }
   for (const op of hc.ops) {
     const args = op.angles.length > 0 ? `(${op.angles.map((a) => fmtAngle(a, names, opts.params)).join(", ")})` : "";

@@ -155,7 +155,11 @@ export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
       paramNames.push(m[1]!);
       return;
     }
-    if (/^barrier\b/.test(stmt)) return;
+    if (/^barrier\b/.test(stmt)) {
+      // no operation, but a physical qubit it names counts toward the circuit's width
+      for (const a of splitArgs(stmt.slice(7).trim())) if (/^\$\d+$/.test(a)) qubit(a, where);
+      return;
+    }
     if ((m = /^([A-Za-z_]\w*)\[(\d+)\]\s*=\s*measure\s+(\S+)$/.exec(stmt)) || (m = /^measure\s+(\S+)\s*->\s*([A-Za-z_]\w*)\[(\d+)\]$/.exec(stmt))) {
       const isV3 = stmt.includes("=");
       const [c, bit, q] = isV3 ? [m[1]!, Number(m[2]), m[3]!] : [m[2]!, Number(m[3]), m[1]!];
