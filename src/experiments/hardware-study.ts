@@ -12,7 +12,10 @@ import { measurementSettings, toQiskitPauli } from "../hardware/observables.ts";
 import { emulateReadout, prepareSettings } from "../hardware/emulate.ts";
 import { expectationsHw } from "../hardware/hw-simulate.ts";
 import type { RuntimeClient, WaitOptions } from "../hardware/runtime/client.ts";
-import { estimatorParams, estimatorPub, parseEstimatorResults } from "../hardware/runtime/pubs.ts";
+import {
+  estimatorParams, estimatorPub, parseEstimatorResults, parseSamplerResults, samplerParams, samplerPub,
+} from "../hardware/runtime/pubs.ts";
+import { expvalsFromSamples } from "../hardware/observables.ts";
 
 /**
  * Runs a trained QMTL head's circuits for a batch of samples on an IBM device
@@ -27,6 +30,7 @@ import { estimatorParams, estimatorPub, parseEstimatorResults } from "../hardwar
  *   readout errors (src/hardware/emulate.ts); gate noise is NOT included until the
  *   noise layer (src/noise) is wired in; `note` says so.
  * - "submit": the same body sent with the Runtime client; outputs are the device's evs.
+ * With primitive "sampler" the body has one Sampler PUB per measurement setting instead.
  * Outputs are B x nOutputs expectation values in the head's output order (the
  * layout's tasks, each task's observables), i.e. what the QMTL layer returns.
  */
@@ -45,9 +49,14 @@ export interface StudyOptions {
   readonly mode: StudyMode;
   /** device name: ibm_boston, ibm_fez, ... (its shipped calibration drives transpilation) */
   readonly backend: string;
-  /** Estimator target precision (default 1/sqrt(4096) = 0.015625, i.e. ~4096 shots per setting) */
+  /**
+   * "estimator" (default): one PUB, the device measures the observables; "sampler": one
+   * PUB per measurement setting (basis changes appended), parities computed here from the counts
+   */
+  readonly primitive?: "estimator" | "sampler";
+  /** Estimator target precision (default 1/64, i.e. ~4096 shots per setting) */
   readonly precision?: number;
-  /** emulate: sample this many shots per setting instead of exact readout-noisy values */
+  /** Sampler shots per setting and row (default 4096); emulate: sample this many instead of exact values */
   readonly shots?: number;
   readonly seed?: number;
   /** dry-run: folder for the request body, ISA circuit and cost estimate */
@@ -119,17 +128,31 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
     return p;
   };
   const used = usedParams(t.circuit);
-  const rows = Array.from({ length: B }, (_, b) => { const p = flatRow(b); return used.map((i) => p[i]!); });
+  const primitive = o.primitive ?? "estimator";
+  if (primitive !== "estimator" && primitive !== "sampler") throw new ValidationError("primitive", `"estimator" or "sampler"`, primitive);
+  const shots = o.shots ?? 4096;
+  requireInt("shots", shots, 1);
+  const prep = prepareSettings(t.circuit);
+  const settings = prep.settings.length;
   const qasm = exportQasm(t.circuit, { version: 3, physical: true, physicalWidth: dev.numQubits });
-  const paulis = t.circuit.observables.map((w) => toQiskitPauli(w, dev.numQubits));
-  const body = {
-    program_id: "estimator" as const, backend: dev.name,
-    params: estimatorParams([estimatorPub(qasm, paulis, rows, precision)]),
-  };
-  const settings = measurementSettings(t.circuit.observables).length;
-  const perSetting = o.mode === "emulate" && o.shots !== undefined ? o.shots : Math.ceil(1 / (precision * precision));
+  const settingQasm = primitive === "sampler"
+    ? prep.settings.map((x) => exportQasm(x.circuit, { version: 3, physical: true, physicalWidth: dev.numQubits, measure: x.measure }))
+    : [];
+  const rowsFor = (cols: readonly number[]): number[][] =>
+    Array.from({ length: B }, (_, b) => { const p = flatRow(b); return cols.map((i) => p[i]!); });
+  const rows = rowsFor(used);
+  const body = primitive === "estimator"
+    ? {
+      program_id: "estimator" as const, backend: dev.name,
+      params: estimatorParams([estimatorPub(qasm, t.circuit.observables.map((w) => toQiskitPauli(w, dev.numQubits)), rows, precision)]),
+    }
+    : {
+      program_id: "sampler" as const, backend: dev.name,
+      params: samplerParams(prep.settings.map((x, i) => samplerPub(settingQasm[i]!, rowsFor(usedParams(x.circuit)), shots))),
+    };
+  const perSetting = o.mode === "emulate" ? (o.shots ?? 0) : primitive === "sampler" ? shots : Math.ceil(1 / (precision * precision));
   const cost: CostEstimate = {
-    circuits: 1, pubs: 1, parameterRows: B, observables: K, settings,
+    circuits: primitive === "sampler" ? settings : 1, pubs: primitive === "sampler" ? settings : 1, parameterRows: B, observables: K, settings,
     shotsPerSettingPerRow: perSetting, totalShots: perSetting * settings * B,
   };
   const summary = {
@@ -144,16 +167,15 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
     const files: string[] = [];
     if (o.outDir) {
       const names = paramNames(h.layout.nInputs, h.layout.nWeights);
-      files.push(join(o.outDir, "estimator-job.json"), join(o.outDir, "isa-circuit.qasm"), join(o.outDir, "cost.json"));
+      files.push(join(o.outDir, `${primitive}-job.json`), join(o.outDir, "isa-circuit.qasm"), join(o.outDir, "cost.json"));
       writeJsonAtomic(files[0]!, body);
       writeFileAtomic(files[1]!, qasm);
-      writeJsonAtomic(files[2]!, { ...cost, backend: dev.name, parameterColumns: used.map((i) => names[i]), transpile: summary });
+      writeJsonAtomic(files[2]!, { ...cost, primitive, backend: dev.name, parameterColumns: used.map((i) => names[i]), transpile: summary });
     }
     return { ...base, mode: o.mode, outputs, request: body, files, note: "dry run: nothing sent; outputs are the transpiled circuit's noiseless values" };
   }
   if (o.mode === "emulate") {
     const rng = new Rng(o.seed ?? 0);
-    const prep = prepareSettings(t.circuit);
     for (let b = 0; b < B; b++) {
       const e = emulateReadout(prep, flatRow(b), dev, o.shots !== undefined ? { shots: o.shots, rng: rng.fork(`sample${b}`) } : {});
       outputs.set(e.values, b * K);
@@ -168,8 +190,17 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
   await o.client.checkBackend(dev.name, t.circuit.nQubits);
   const jobId = await o.client.submit(body);
   const res = await o.client.wait(jobId, o.wait ?? {});
-  const [r] = parseEstimatorResults(res, [{ K, B }]);
-  // evs are K x B (observables broadcast against parameter rows); outputs are B x K
-  for (let k = 0; k < K; k++) for (let b = 0; b < B; b++) outputs[b * K + k] = r!.evs[k * B + b]!;
+  if (primitive === "estimator") {
+    const [r] = parseEstimatorResults(res, [{ K, B }]);
+    // evs are K x B (observables broadcast against parameter rows); outputs are B x K
+    for (let k = 0; k < K; k++) for (let b = 0; b < B; b++) outputs[b * K + k] = r!.evs[k * B + b]!;
+  } else {
+    const samples = parseSamplerResults(res, "c", prep.settings.map(() => ({ B, shots })));
+    prep.settings.forEach((x, i) => {
+      for (let b = 0; b < B; b++) {
+        for (const [m, v] of expvalsFromSamples(prep.words, x.setting, samples[i]![b]!)) outputs[b * K + m] = v;
+      }
+    });
+  }
   return { ...base, mode: o.mode, outputs, request: body, jobId, note: `submitted to ${dev.name} as job ${jobId}` };
 }

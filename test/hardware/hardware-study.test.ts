@@ -91,6 +91,28 @@ describe("hardware study", () => {
     for (const q of apiBodies) expect(q.body + JSON.stringify(q.headers)).not.toContain(KEY);
   });
 
+  it("sampler: one PUB per measurement setting; counts give the head's values within 5 standard errors", async () => {
+    fake = await startFakeRuntime({ apiKey: KEY, seed: 9, backend: { name: "ibm_fez", nQubits: 156 } });
+    const client = new RuntimeClient({
+      credentials: { apiKey: resolveCredentials({ env: { QISKIT_IBM_TOKEN: KEY } }).apiKey, instance: "crn:v1:test::" },
+      baseUrl: fake.apiUrl, iamUrl: fake.iamUrl, sleep: async () => undefined,
+    });
+    const shots = 3000;
+    const dir = mkdtempSync(join(tmpdir(), "qmtl-hw-s-"));
+    const dry = await runHardwareStudy(head, { mode: "dry-run", backend: "ibm_fez", primitive: "sampler", shots, outDir: dir });
+    const body = JSON.parse(readFileSync(join(dir, "sampler-job.json"), "utf8")) as { program_id: string; params: { pubs: unknown[][] } };
+    expect(body.program_id).toBe("sampler");
+    expect(body.params.pubs.length).toBe(dry.cost.settings);
+    expect(body.params.pubs[0]![2]).toBe(shots);
+    expect(String(body.params.pubs[0]![0])).toMatch(/c\[0\] = measure \$\d+;/);
+    expect(dry.cost.totalShots).toBe(shots * dry.cost.settings * B);
+    const r = await runHardwareStudy(head, { mode: "submit", backend: "ibm_fez", primitive: "sampler", shots, client, wait: { pollMs: 1 } });
+    for (let i = 0; i < ideal.length; i++) {
+      const se = Math.sqrt(Math.max(1e-4, 1 - ideal[i]! ** 2) / shots);
+      expect(Math.abs(r.outputs[i]! - ideal[i]!)).toBeLessThan(5 * se);
+    }
+  });
+
   it("takes the head of a built model and checks sizes", async () => {
     const model = buildModel({
       head: "qmtl", inputDim: 8, latentDim: 6,
