@@ -63,6 +63,23 @@ export function compactMap(hc: HwCircuit): CompactMap {
   return { physical, toLocal: new Map(physical.map((p, i) => [p, i])) };
 }
 
+/**
+ * The same circuit on qubits 0..k-1 (its used physical qubits in ascending order), observables
+ * remapped: a 156-qubit ISA circuit becomes a k-qubit one that other tools can simulate.
+ */
+export function compactCircuit(hc: HwCircuit): { circuit: HwCircuit; physical: readonly number[] } {
+  const map = compactMap(hc);
+  const L = (q: number): number => map.toLocal.get(q)!;
+  return {
+    physical: map.physical,
+    circuit: {
+      ...hc, nQubits: Math.max(1, map.physical.length),
+      ops: hc.ops.map((op) => ({ ...op, qubits: op.qubits.map(L) })),
+      observables: hc.observables.map((w) => ({ factors: w.factors.map((f) => ({ pauli: f.pauli, wire: L(f.wire) })) })),
+    },
+  };
+}
+
 /** Runs the circuit for one flat parameter vector (inputs then weights) on the compacted qubits. */
 export function simulateHw(hc: HwCircuit, params: ArrayLike<number>, map = compactMap(hc)): StateVector {
   validateHw(hc);

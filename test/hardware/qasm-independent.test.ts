@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 import QuantumCircuit from "quantum-circuit";
 import type { Circuit } from "../../src/circuits/ir.ts";
 import { qmtlCircuit, resolveQmtl } from "../../src/circuits/qmtl.ts";
-import { circuitToQasm } from "../../src/hardware/qasm/export.ts";
+import { circuitToQasm, exportQasm } from "../../src/hardware/qasm/export.ts";
+import { compactCircuit } from "../../src/hardware/hw-simulate.ts";
+import { transpile } from "../../src/hardware/transpile/index.ts";
+import { loadDevice } from "../../src/devices/load.ts";
+import { flat } from "./heads.ts";
 import { zeroState } from "../../src/sim/state.ts";
 import { expvalPauli, pauliMasks } from "../../src/sim/pauli-ops.ts";
 import { randomCircuit } from "../helpers/random-circuit.ts";
@@ -50,6 +54,27 @@ describe("OpenQASM 2 through quantum-circuit", () => {
       const { inputs, weights } = randomValues(c, 11);
       const ref = logicalExpvals(c, inputs, weights);
       const got = quantumCircuitExpvals(circuitToQasm(c, { version: 2, inputs, weights }), c);
+      expect(maxAbs(got, ref)).toBeLessThan(1e-10);
+    });
+  }
+});
+
+describe("transpiled ISA circuits through quantum-circuit", () => {
+  const boston = loadDevice("ibm_boston");
+  const cases: Array<[string, Circuit]> = [
+    ...paperHeads().filter(([n]) => n === "hqnn4" || n === "glue"),
+    ["random", randomCircuit(77, 5, 50)],
+  ];
+  for (const [name, c] of cases) {
+    it(`${name}: rz/sx/x/cz circuit on compacted physical qubits gives the logical values (1e-10)`, () => {
+      const { inputs, weights } = randomValues(c, 13);
+      const ref = logicalExpvals(c, inputs, weights);
+      const t = transpile(c, boston, { params: flat(inputs, weights) });
+      const { circuit } = compactCircuit(t.circuit);
+      expect(circuit.ops.every((o) => ["rz", "sx", "x", "cz"].includes(o.gate))).toBe(true);
+      expect(circuit.ops.some((o) => o.gate === "sx")).toBe(true);
+      const qasm = exportQasm(circuit, { version: 2, params: flat(inputs, weights) });
+      const got = quantumCircuitExpvals(qasm, { nQubits: circuit.nQubits, nInputs: 0, nWeights: 0, ops: [], observables: circuit.observables });
       expect(maxAbs(got, ref)).toBeLessThan(1e-10);
     });
   }
