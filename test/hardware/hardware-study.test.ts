@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { format } from "node:util";
 import { Rng } from "../../src/core/rng.ts";
 import { PRESETS } from "../../src/circuits/presets.ts";
 import { qmtlCircuit, resolveQmtl } from "../../src/circuits/qmtl.ts";
@@ -74,7 +75,7 @@ describe("hardware study", () => {
   it("submit through the client (local server): device values; the API key is in no file the run writes nor in its output", async () => {
     fake = await startFakeRuntime({ apiKey: KEY, pollsQueued: 2 });
     const logged: string[] = [];
-    for (const m of ["log", "info", "warn", "error"] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => { logged.push(a.map(String).join(" ")); });
+    for (const m of ["log", "info", "warn", "error"] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => { logged.push(format(...a)); });
     const credentials = resolveCredentials({ env: { QISKIT_IBM_TOKEN: KEY, QISKIT_IBM_INSTANCE: "crn:v1:test::" } });
     const client = new RuntimeClient({ credentials, baseUrl: fake.apiUrl, iamUrl: fake.iamUrl, sleep: async () => undefined });
     const dir = mkdtempSync(join(tmpdir(), "qmtl-hw-run-"));
@@ -85,8 +86,12 @@ describe("hardware study", () => {
     console.log("study", r.note, credentials, client);
     const written = filesUnder(dir);
     expect(written.length).toBe(dry.files!.length + 1);
-    for (const f of written) expect(readFileSync(f, "utf8")).not.toContain(KEY);
-    for (const line of logged) expect(line).not.toContain(KEY);
+    for (const f of written) {
+      const text = readFileSync(f, "utf8");
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain("fake-bearer-token"); // the IAM bearer is a secret too
+    }
+    for (const line of logged) { expect(line).not.toContain(KEY); expect(line).not.toContain("fake-bearer-token"); }
     const apiBodies = fake.requests.filter((q) => q.path.startsWith("/api/"));
     for (const q of apiBodies) expect(q.body + JSON.stringify(q.headers)).not.toContain(KEY);
   });

@@ -55,15 +55,16 @@ const TERMINAL = new Set(["Completed", "Failed", "Cancelled"]);
 
 export class RuntimeClient {
   readonly http: Http;
-  private readonly creds: Credentials;
+  // # fields: not enumerable, so serialising or inspecting a client never shows the key or bearer
+  readonly #creds: Credentials;
   private readonly base: string;
   private readonly iam: string;
   private readonly apiVersion: string;
-  private bearer: { token: string; expiresAt: number } | null = null;
+  #bearer: { token: string; expiresAt: number } | null = null;
 
   constructor(o: RuntimeClientOptions) {
     this.http = new Http(o);
-    this.creds = o.credentials;
+    this.#creds = o.credentials;
     this.base = (o.baseUrl ?? "https://quantum.cloud.ibm.com/api/v1").replace(/\/+$/, "");
     this.iam = (o.iamUrl ?? "https://iam.cloud.ibm.com").replace(/\/+$/, "");
     this.apiVersion = o.apiVersion ?? "2025-05-01";
@@ -71,8 +72,8 @@ export class RuntimeClient {
 
   /** Exchanges the API key for an IAM bearer token (cached until a minute before expiry). */
   private async token(): Promise<string> {
-    if (this.bearer && Date.now() < this.bearer.expiresAt) return this.bearer.token;
-    const body = new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: this.creds.apiKey.reveal() });
+    if (this.#bearer && Date.now() < this.#bearer.expiresAt) return this.#bearer.token;
+    const body = new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: this.#creds.apiKey.reveal() });
     const res = await this.guard(async () => {
       try {
         return await this.http.send({
@@ -91,7 +92,7 @@ export class RuntimeClient {
     const j = (await res.json()) as { access_token?: unknown; expires_in?: unknown };
     if (typeof j.access_token !== "string" || j.access_token.length === 0) throw new RuntimeError("IAM token exchange: no access_token in the answer");
     const ttl = typeof j.expires_in === "number" && j.expires_in > 0 ? j.expires_in : 3600;
-    this.bearer = { token: j.access_token, expiresAt: Date.now() + Math.max(0, ttl - 60) * 1000 };
+    this.#bearer = { token: j.access_token, expiresAt: Date.now() + Math.max(0, ttl - 60) * 1000 };
     return j.access_token;
   }
 
@@ -101,7 +102,7 @@ export class RuntimeClient {
       return await f();
     } catch (e) {
       if (e instanceof Error) {
-        for (const s of [this.creds.apiKey.reveal(), this.bearer?.token]) {
+        for (const s of [this.#creds.apiKey.reveal(), this.#bearer?.token]) {
           if (s && e.message.includes(s)) e.message = e.message.split(s).join("[redacted]");
         }
       }
@@ -111,12 +112,12 @@ export class RuntimeClient {
 
   /** One authorised call; a 401 with a cached bearer refreshes the token once (it may have expired). */
   private async call(method: "GET" | "POST", path: string, what: string, body?: unknown): Promise<Response> {
-    const cached = this.bearer !== null;
+    const cached = this.#bearer !== null;
     try {
       return await this.callOnce(method, path, what, body);
     } catch (e) {
       if (!(e instanceof RuntimeAuthError) || !cached) throw e;
-      this.bearer = null;
+      this.#bearer = null;
       return this.callOnce(method, path, what, body);
     }
   }
@@ -124,7 +125,7 @@ export class RuntimeClient {
   private async callOnce(method: "GET" | "POST", path: string, what: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${await this.token()}`, Accept: "application/json", "IBM-API-Version": this.apiVersion,
-      ...(this.creds.instance ? { "Service-CRN": this.creds.instance } : {}),
+      ...(this.#creds.instance ? { "Service-CRN": this.#creds.instance } : {}),
       ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
     };
     return this.guard(() => this.http.send({
