@@ -60,7 +60,7 @@ export function qmtlMpsEngine(layout: QmtlLayout): DifferentiableExecutor {
 interface Shared {
   /** site tensors after block 1 (sample independent) */
   readonly t0: T3[];
-  readonly b0: Array<{ b: CMatrix; db: CMatrix }>;
+  readonly b0: Array<{ b: CMatrix; db: CMatrix; dbz: CMatrix }>;
   readonly heads: Array<{ u: CMatrix; ud: CMatrix; du: CMatrix[]; obs: CMatrix[] }>;
 }
 
@@ -74,6 +74,8 @@ interface SampleTape {
   readonly rho: CM[];
   /** per block, the site tensors it was merged from */
   readonly sites: T3[];
+  /** block 1's vectors of this sample (firstRotation "ry" only) */
+  readonly first: Array<{ b: CMatrix; db: CMatrix; dbz: CMatrix }> | null;
 }
 
 function leftDim(i: number, layers: number, entangle: boolean): number {
@@ -152,7 +154,10 @@ function prepareShared(layout: QmtlLayout, w: Float64Array): Shared {
 function forwardSample(layout: QmtlLayout, sh: Shared, z: Float64Array, b: number, w: Float64Array, out: Float64Array): SampleTape {
   const { Q, L } = layout;
   const off = b * layout.nInputs;
-  let cur = sh.t0;
+  // firstRotation "ry": block 1 depends on the sample (its vectors kept for the backward pass)
+  const first = layout.firstRotation === "ry"
+    ? Array.from({ length: Q }, (_, i) => firstBlockVector(w[i]!, layout.encoderOrder, "ry", z[off + i]!)) : null;
+  let cur = first === null ? sh.t0 : first.map((v, i) => firstBlockSite(i, Q, v.b, layout.entangle));
   const pre: T3[][] = [[]];
   const gates: EncoderGate[][] = [[]];
   for (let l = 1; l < L; l++) {
@@ -190,7 +195,7 @@ function forwardSample(layout: QmtlLayout, sh: Shared, z: Float64Array, b: numbe
     const rp = matmul(matmul(h.u, asCMatrix(r)), h.ud);
     for (let k = 0; k < task.nOutputs; k++) out[b * layout.nOutputs + task.outputOffset + k] = traceProductRe(rp, h.obs[k]!);
   });
-  return { pre, gates, blocks, el, er, rho, sites: cur };
+  return { pre, gates, blocks, el, er, rho, sites: cur, first };
 }
 
 function asCMatrix(m: CM): CMatrix {
@@ -283,10 +288,24 @@ function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: F
       }
       g = prev;
     }
-    for (let i = 0; i < Q; i++) addInto(g0[i]!, g[i]!);
+    if (tp.first === null) {
+      for (let i = 0; i < Q; i++) addInto(g0[i]!, g[i]!);
+      continue;
+    }
+    for (let i = 0; i < Q; i++) {
+      const gb = firstBlockAdjoint(g[i]!, i, Q, layout.entangle);
+      const { db, dbz } = tp.first[i]!;
+      let aw = 0, az = 0;
+      for (let x = 0; x < 2; x++) {
+        aw += gb.re[x]! * db.re[x * 2]! + gb.im[x]! * db.im[x * 2]!;
+        az += gb.re[x]! * dbz.re[x * 2]! + gb.im[x]! * dbz.im[x * 2]!;
+      }
+      gradWeights[i]! += 2 * aw;
+      gradInputs[off + i] = 2 * az;
+    }
   }
-  // block 1: shared site tensors built from b_i; first-block inputs have zero gradient
-  for (let i = 0; i < Q; i++) {
+  // block 1 ("rx"): shared site tensors built from b_i; first-block inputs have zero gradient
+  for (let i = 0; i < Q && layout.firstRotation !== "ry"; i++) {
     const gb = firstBlockAdjoint(g0[i]!, i, Q, layout.entangle);
     const db = sh.b0[i]!.db;
     let acc = 0;
