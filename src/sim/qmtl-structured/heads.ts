@@ -2,6 +2,7 @@ import type { QmtlLayout } from "../../circuits/qmtl.ts";
 import type { PauliWord } from "../../circuits/pauli.ts";
 import { mulNN, mulNNAcc } from "./flat-cmat.ts";
 import { headFactors, applyLeft, applyRightDagger, rotGradients, type HeadFactor } from "./head-factors.ts";
+import { kronHead, kronGradients, isOneLayer, type KronHead } from "./head-kron.ts";
 
 /**
  * The task blocks in the Heisenberg picture: output k of task t is
@@ -20,9 +21,11 @@ export interface Head {
   /** nOut matrices O'_k */
   readonly obs: Float64Array;
   readonly u: Float64Array;
-  /** nOut matrices U^dag O_k */
+  /** nOut matrices U^dag O_k (empty with kron) */
   readonly udo: Float64Array;
   readonly factors: readonly HeadFactor[];
+  /** one-layer blocks (L_h = 1): O'_k as Kronecker products (head-kron.ts); null: the dense path */
+  readonly kron: KronHead | null;
 }
 
 /** (O U) for a Pauli word O on S wires: row x of the result is phase(x) * row (x ^ flip) of U. */
@@ -63,17 +66,22 @@ export function prepareHeads(layout: QmtlLayout, w: Float64Array): Head[] {
   return layout.tasks.map((t) => {
     const S = t.size, dim = 1 << S, n2 = 2 * dim * dim;
     const factors = headFactors(S, layout.Lh, w, t.weightOffset);
+    const obs = new Float64Array(t.nOutputs * n2);
+    if (layout.Lh === 1 && isOneLayer(S, factors)) {
+      const kron = kronHead(S, t.local, factors, obs, pauliTimes);
+      return { S, dim, nOut: t.nOutputs, obs, u: new Float64Array(0), udo: new Float64Array(0), factors, kron };
+    }
     const u = new Float64Array(n2);
     for (let i = 0; i < dim; i++) u[2 * (i * dim + i)] = 1;
     for (const f of factors) applyLeft(f, S, u);
-    const obs = new Float64Array(t.nOutputs * n2), udo = new Float64Array(t.nOutputs * n2);
+    const udo = new Float64Array(t.nOutputs * n2);
     const ou = new Float64Array(n2);
     t.local.forEach((word, k) => {
       pauliTimes(word, S, u, ou);
       daggerInto(dim, ou, 0, udo, k * n2);
       mulNN(dim, obs, k * n2, udo, k * n2, u, 0);
     });
-    return { S, dim, nOut: t.nOutputs, obs, u, udo, factors };
+    return { S, dim, nOut: t.nOutputs, obs, u, udo, factors, kron: null };
   });
 }
 
@@ -139,6 +147,7 @@ export function headGradients(h: Head, rc: Float64Array, gradWeights: Float64Arr
         rc[base + 2 * (a * dim + b) + 1] = -rc[base + 2 * (b * dim + a) + 1]!;
       }
   const hm = new Float64Array(n2), x = new Float64Array(n2);
+  if (h.kron !== null) { kronGradients(h.kron, S, rc, gradWeights, x); return; }
   for (let k = 0; k < nOut; k++) mulNNAcc(dim, 1, hm, 0, rc, k * n2, h.udo, k * n2);
   // X_1 = H U F_1^dag; X_{j+1} = F_j X_j F_{j+1}^dag; dU_j term: Tr(dF_j X_j)
   mulNN(dim, x, 0, hm, 0, h.u, 0);

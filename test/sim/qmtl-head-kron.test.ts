@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.ts";
+import { adjointExecutor } from "../../src/diff/adjoint.ts";
+import { qmtlEngine } from "../../src/sim/qmtl-structured/engine.ts";
+import { prepareHeads } from "../../src/sim/qmtl-structured/heads.ts";
+import { qmtlCircuit, resolveQmtl, type QmtlSpec } from "../../src/circuits/qmtl.ts";
+import { maxAbs } from "../helpers/refs.ts";
+
+/**
+ * One-layer task blocks (L_h = 1) take the Kronecker path (head-kron.ts):
+ * O'_k and the head-weight gradients are checked against the gate-level
+ * statevector adjoint with Pauli words that mix X, Y and Z on several wires
+ * (so that CNOT conjugation moves and rephases them), sub-registers of 1..5.
+ */
+function randomArray(rng: Rng, n: number, lo = -Math.PI, hi = Math.PI): Float64Array {
+  return Float64Array.from({ length: n }, () => rng.range(lo, hi));
+}
+
+const spec: QmtlSpec = {
+  encodingLayers: 2, headLayers: 1,
+  tasks: [
+    { name: "a", kind: "multiclass", numClasses: 3, qubits: 1, observables: ["X0", "Y0", "Z0"] },
+    { name: "b", kind: "multiclass", numClasses: 4, qubits: 3, observables: ["Y0 Y1", "X0 Z2", "Y0 X1 Z2", "Z1"] },
+    { name: "c", kind: "multiclass", numClasses: 3, qubits: 5, observables: ["X0 Y1 Z2 X3 Y4", "Y2", "Z0 Z4"] },
+    { name: "d", kind: "multiclass", numClasses: 3, qubits: 2, observables: ["Y0 Y1", "X1", "Y0 Z1"] },
+  ],
+};
+
+describe("one-layer heads in Kronecker form", () => {
+  it("the Kronecker path is taken, and O'_k are Hermitian", () => {
+    const layout = resolveQmtl(spec);
+    const heads = prepareHeads(layout, randomArray(new Rng(3), layout.nWeights));
+    for (const h of heads) {
+      expect(h.kron).not.toBeNull();
+      const d = h.dim, n2 = 2 * d * d;
+      for (let k = 0; k < h.nOut; k++)
+        for (let i = 0; i < d; i++)
+          for (let j = 0; j < d; j++) {
+            expect(Math.abs(h.obs[k * n2 + 2 * (i * d + j)]! - h.obs[k * n2 + 2 * (j * d + i)]!)).toBeLessThan(1e-14);
+            expect(Math.abs(h.obs[k * n2 + 2 * (i * d + j) + 1]! + h.obs[k * n2 + 2 * (j * d + i) + 1]!)).toBeLessThan(1e-14);
+          }
+    }
+    expect(prepareHeads(resolveQmtl({ ...spec, headLayers: 2 }), randomArray(new Rng(3), resolveQmtl({ ...spec, headLayers: 2 }).nWeights))
+      .every((h) => h.kron === null)).toBe(true);
+  });
+
+  for (const Lh of [1, 2]) {
+    it(`engine == statevector adjoint with mixed Pauli words (L_h = ${Lh})`, () => {
+      const layout = resolveQmtl({ ...spec, headLayers: Lh });
+      const eng = qmtlEngine(layout), ad = adjointExecutor(qmtlCircuit(layout));
+      const rng = new Rng(40 + Lh);
+      const B = 3;
+      const x = randomArray(rng, B * layout.nInputs), w = randomArray(rng, layout.nWeights), cot = randomArray(rng, B * layout.nOutputs, -1, 1);
+      const te = eng.record(x, w, B), ta = ad.record(x, w, B);
+      expect(maxAbs(te.outputs, ta.outputs)).toBeLessThan(1e-12);
+      const ge = te.backward(cot), ga = ta.backward(cot);
+      expect(maxAbs(ge.gradWeights, ga.gradWeights)).toBeLessThan(1e-12);
+      expect(maxAbs(ge.gradInputs, ga.gradInputs)).toBeLessThan(1e-12);
+    });
+  }
+});
