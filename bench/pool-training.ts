@@ -15,6 +15,7 @@ import { PRESETS, type PresetName } from "../src/circuits/presets.ts";
 import type { DifferentiableExecutor } from "../src/sim/executor.ts";
 import { bestRate, type Budget } from "./lib/timing.ts";
 import { cpuPerCall } from "./lib/thread-cpu.ts";
+import { isPreparing } from "../src/sim/parallel/recipe.ts";
 
 export interface PoolRow {
   readonly preset: PresetName;
@@ -30,10 +31,14 @@ export interface PoolRow {
   /**
    * CPU microseconds per call on the calling thread and on the worker
    * (shipped / every thread preparing), and the speed-up they imply on two
-   * free cores: oneThread CPU / max(caller, worker)
+   * free cores: oneThread CPU / the critical path, max(caller, worker) when
+   * every thread prepares and max(caller, prepare + worker) when the worker
+   * waits for the shipped preparation
    */
   readonly cpu: {
     readonly oneThreadUs: number;
+    /** the weight-dependent preparation alone, new weights */
+    readonly prepareUs: number;
     readonly ship: { readonly callerUs: number; readonly workerUs: number };
     readonly noShip: { readonly callerUs: number; readonly workerUs: number };
     readonly speedup: number;
@@ -67,13 +72,17 @@ export async function benchPool(preset: PresetName, batch: number, b: Budget): P
     cs = better(cs, cpuPerCall(fns[1]!, n));
     cn = better(cn, cpuPerCall(fns[2]!, n));
   }
+  let prepareUs = Infinity;
+  if (isPreparing(one)) {
+    for (let r = 0; r < 20; r++) prepareUs = Math.min(prepareUs, cpuPerCall(() => { one.prepareWeights(fresh()); }, 5).callerUs);
+  } else prepareUs = 0;
   await Promise.all([two.close(), old.close()]);
   return {
     preset, batch, oneThreadUs: best[0]!, twoThreadsUs: best[1]!, twoThreadsNoShipUs: best[2]!, halfBatchUs: best[3]!,
     speedup: best[0]! / best[1]!, speedupNoShip: best[0]! / best[2]!,
     cpu: {
-      oneThreadUs: c1, ship: cs, noShip: cn,
-      speedup: c1 / Math.max(cs.callerUs, cs.workerUs), speedupNoShip: c1 / Math.max(cn.callerUs, cn.workerUs),
+      oneThreadUs: c1, prepareUs, ship: cs, noShip: cn,
+      speedup: c1 / Math.max(cs.callerUs, prepareUs + cs.workerUs), speedupNoShip: c1 / Math.max(cn.callerUs, cn.workerUs),
     },
   };
 }
@@ -87,6 +96,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     + `2 threads ${us(r.twoThreadsUs)} = ${r.speedup.toFixed(2)}x (every thread preparing: ${us(r.twoThreadsNoShipUs)} = ${r.speedupNoShip.toFixed(2)}x); `
     + `1 thread at batch ${batch / 2}: ${us(r.halfBatchUs)}`);
   const cp = r.cpu;
-  console.log(`  CPU per call: 1 thread ${us(cp.oneThreadUs)}; 2 threads shipped: caller ${us(cp.ship.callerUs)}, worker ${us(cp.ship.workerUs)} `
+  console.log(`  CPU per call: 1 thread ${us(cp.oneThreadUs)} (preparation ${us(cp.prepareUs)}); 2 threads shipped: caller ${us(cp.ship.callerUs)}, worker ${us(cp.ship.workerUs)} `
     + `-> ${cp.speedup.toFixed(2)}x on two free cores; every thread preparing: caller ${us(cp.noShip.callerUs)}, worker ${us(cp.noShip.workerUs)} -> ${cp.speedupNoShip.toFixed(2)}x`);
 }
