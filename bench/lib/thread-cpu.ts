@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
  * when other jobs take the cores away: with the calling thread's and the
  * busiest worker's CPU time per call, max(caller, worker) is the wall time the
  * call would take on two free cores (plus wake-ups). Empty where /proc is missing.
+ * The kernel updates a running thread's figure at scheduler ticks, so measure
+ * many calls (>= ~0.1 s) at a time.
  */
 export function threadCpuNs(): Map<number, number> {
   const out = new Map<number, number>();
