@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.ts";
 import { adjointExecutor } from "../../src/diff/adjoint.ts";
 import { qmtlEngine } from "../../src/sim/qmtl-structured/engine.ts";
-import { prepareHeads } from "../../src/sim/qmtl-structured/heads.ts";
+import { prepareHeads, headGradients, KRON_MIN_S } from "../../src/sim/qmtl-structured/heads.ts";
 import { qmtlCircuit, resolveQmtl, type QmtlSpec } from "../../src/circuits/qmtl.ts";
 import { maxAbs } from "../helpers/refs.ts";
 
@@ -27,11 +27,25 @@ const spec: QmtlSpec = {
 };
 
 describe("one-layer heads in Kronecker form", () => {
-  it("the Kronecker path is taken, and O'_k are Hermitian", () => {
+  it("Kronecker path == dense path (O'_k and head-weight gradients) for S = 1..5, and O'_k are Hermitian", () => {
     const layout = resolveQmtl(spec);
-    const heads = prepareHeads(layout, randomArray(new Rng(3), layout.nWeights));
-    for (const h of heads) {
+    const rng = new Rng(3);
+    const w = randomArray(rng, layout.nWeights);
+    const heads = prepareHeads(layout, w, 1), dense = prepareHeads(layout, w, Infinity);
+    const gk = new Float64Array(layout.nWeights), gd = new Float64Array(layout.nWeights);
+    heads.forEach((h, t) => {
       expect(h.kron).not.toBeNull();
+      expect(dense[t]!.kron).toBeNull();
+      expect(maxAbs(h.obs, dense[t]!.obs)).toBeLessThan(1e-13);
+      // random Hermitian accumulators (upper triangles are what the engine fills)
+      const rc = randomArray(rng, h.nOut * 2 * h.dim * h.dim, -1, 1);
+      headGradients(h, rc.slice(), gk);
+      headGradients(dense[t]!, rc.slice(), gd);
+    });
+    expect(maxAbs(gk, gd)).toBeLessThan(1e-12);
+    expect(gk.some((v) => v !== 0)).toBe(true);
+    expect(prepareHeads(layout, w).map((h) => h.kron !== null)).toEqual(layout.tasks.map((t) => t.size >= KRON_MIN_S));
+    for (const h of heads) {
       const d = h.dim, n2 = 2 * d * d;
       for (let k = 0; k < h.nOut; k++)
         for (let i = 0; i < d; i++)

@@ -168,14 +168,14 @@ function mul2H(r: Float64Array, ro: number, s: Float64Array, so: number, t: Floa
  * s the bit position (from the least significant) of the contracted wire.
  */
 function contractWire(x: Float64Array, n: number, s: number, a: Float64Array, ao: number): void {
-  const dim = 1 << n, half = dim >> 1, lo = (1 << s) - 1;
-  const ins = (v: number, bit: number): number => ((v & ~lo) << 1) | (bit << s) | (v & lo);
+  const dim = 1 << n, half = dim >> 1, lo = (1 << s) - 1, one = 1 << s;
+  // (no closure here: tsx's keepNames wraps every closure creation in a call, per contractWire call)
   const a00r = a[ao]!, a00i = a[ao + 1]!, a01r = a[ao + 2]!, a01i = a[ao + 3]!, a10r = a[ao + 4]!, a10i = a[ao + 5]!, a11r = a[ao + 6]!, a11i = a[ao + 7]!;
   // Y is written row by row into the front of x; its rows only read rows of x at or after their own index
   for (let xr = 0; xr < half; xr++) {
-    const r0 = ins(xr, 0), r1 = ins(xr, 1);
+    const r0 = ((xr & ~lo) << 1) | (xr & lo), r1 = r0 | one;
     for (let yc = 0; yc < half; yc++) {
-      const c0 = ins(yc, 0), c1 = ins(yc, 1);
+      const c0 = ((yc & ~lo) << 1) | (yc & lo), c1 = c0 | one;
       const e00 = 2 * (r0 * dim + c0), e01 = 2 * (r0 * dim + c1), e10 = 2 * (r1 * dim + c0), e11 = 2 * (r1 * dim + c1);
       // sum_{a,b} X[a, b] A[b, a]
       const re = x[e00]! * a00r - x[e00 + 1]! * a00i + x[e01]! * a10r - x[e01 + 1]! * a10i

@@ -62,12 +62,15 @@ function daggerInto(dim: number, x: Float64Array, xo: number, y: Float64Array, y
     }
 }
 
-export function prepareHeads(layout: QmtlLayout, w: Float64Array): Head[] {
+/** smallest sub-register given the Kronecker form (below it the dense products are as cheap; measured on the paper heads) */
+export const KRON_MIN_S = 3;
+
+export function prepareHeads(layout: QmtlLayout, w: Float64Array, kronMinS = KRON_MIN_S): Head[] {
   return layout.tasks.map((t) => {
     const S = t.size, dim = 1 << S, n2 = 2 * dim * dim;
     const factors = headFactors(S, layout.Lh, w, t.weightOffset);
     const obs = new Float64Array(t.nOutputs * n2);
-    if (layout.Lh === 1 && isOneLayer(S, factors)) {
+    if (layout.Lh === 1 && S >= kronMinS && isOneLayer(S, factors)) {
       const kron = kronHead(S, t.local, factors, obs, pauliTimes);
       return { S, dim, nOut: t.nOutputs, obs, u: new Float64Array(0), udo: new Float64Array(0), factors, kron };
     }
