@@ -1,5 +1,5 @@
 import type { PauliWord } from "../../circuits/pauli.ts";
-import { applyLeft, applyRightDagger, type HeadFactor } from "./head-factors.ts";
+import type { HeadFactor } from "./head-factors.ts";
 
 /**
  * Task blocks of one StronglyEntanglingLayers layer (L_h = 1, the paper's
@@ -52,33 +52,49 @@ function conjugate2(r: Float64Array, ro: number, s: ArrayLike<number>, so: numbe
 
 /**
  * Builds the Kronecker form for a one-layer block and writes O'_k (dense) into obs.
- * `pauliTimes(word, S, u, out)` writes O_k u; used on the identity to get O_k.
+ * Q = C^dag O_k C has Q[x, y] = O_k[pi(x), pi(y)] with pi the CNOT ring on basis indices
+ * (a linear map over GF(2)), so its entries are read off O_k's sign rule without dense matrices.
  */
-export function kronHead(
-  S: number, words: readonly PauliWord[], factors: readonly HeadFactor[], obs: Float64Array,
-  pauliTimes: (w: PauliWord, S: number, u: Float64Array, out: Float64Array) => void,
-): KronHead {
+export function kronHead(S: number, words: readonly PauliWord[], factors: readonly HeadFactor[], obs: Float64Array): KronHead {
   const dim = 1 << S, n2 = 2 * dim * dim, K = words.length;
   const rots = factors.slice(0, S) as Array<HeadFactor & { kind: "rot" }>;
-  const cnots = factors.slice(S);
-  const id = new Float64Array(n2);
-  for (let i = 0; i < dim; i++) id[2 * (i * dim + i)] = 1;
-  const q = new Float64Array(n2);
+  const pi = new Int32Array(dim), inv = new Int32Array(dim);
+  for (let y = 0; y < dim; y++) {
+    let v = y;
+    for (let j = S; j < factors.length; j++) {
+      const f = factors[j]!;
+      if (f.kind === "cnot" && (v & (1 << (S - 1 - f.control))) !== 0) v ^= 1 << (S - 1 - f.target);
+    }
+    pi[y] = v; inv[v] = y;
+  }
   const c = new Float64Array(2 * K), a = new Float64Array(8 * K * S), sig = new Float64Array(8 * K * S);
-  words.forEach((word, k) => {
-    // Q = C^dag O C, outermost CNOT first (each CNOT is its own inverse)
-    pauliTimes(word, S, id, q);
-    for (let j = cnots.length - 1; j >= 0; j--) { applyLeft(cnots[j]!, S, q); applyRightDagger(cnots[j]!, S, q); }
-    // Q is c (x) sigma_w: flip bits f from row 0, Z bits from the sign of row e_w against row 0
-    let f = 0;
-    while (q[2 * f] === 0 && q[2 * f + 1] === 0) f++;
-    const q0r = q[2 * f]!, q0i = q[2 * f + 1]!;
+  const q = new Float64Array(2);
+  for (let k = 0; k < K; k++) {
+    const word = words[k]!;
+    let flip = 0, zy = 0, nY = 0;
+    for (const f of word.factors) {
+      const bit = 1 << (S - 1 - f.wire);
+      if (f.pauli !== "Z") flip |= bit;
+      if (f.pauli !== "X") zy |= bit;
+      if (f.pauli === "Y") nY++;
+    }
+    // row x of Q: column inv[pi[x] ^ flip], value O[a, a ^ flip] = i^nY (-1)^popcount((a ^ flip) & zy), a = pi[x]
+    const entry = (x: number): number => {
+      let par = (pi[x]! ^ flip) & zy, sgn = 1;
+      while (par !== 0) { sgn = -sgn; par &= par - 1; }
+      let pr = sgn, pim = 0;
+      for (let t = 0; t < nY % 4; t++) { const u = pr; pr = -pim; pim = u; }
+      q[0] = pr; q[1] = pim;
+      return inv[pi[x]! ^ flip]!;
+    };
+    const f = entry(0);
+    const q0r = q[0]!, q0i = q[1]!;
     let cr = q0r, ci = q0i;
     for (let w = 0; w < S; w++) {
       const bit = 1 << (S - 1 - w), fw = (f & bit) !== 0;
-      const e = 2 * (bit * dim + (bit ^ f));
+      entry(bit);
       // ratio Q[e_w, e_w ^ f] / Q[0, f] is +1 (I, X) or -1 (Z, Y)
-      const z = q[e]! * q0r + q[e + 1]! * q0i < 0;
+      const z = q[0]! * q0r + q[1]! * q0i < 0;
       const name = fw ? (z ? "Y" : "X") : (z ? "Z" : "I");
       const p = PAULI2[name]!;
       for (let t = 0; t < 8; t++) sig[(k * S + w) * 8 + t] = p[t]!;
@@ -88,7 +104,7 @@ export function kronHead(
     c[2 * k] = cr; c[2 * k + 1] = ci;
     for (let w = 0; w < S; w++) conjugate2(rots[w]!.m, 0, sig, (k * S + w) * 8, a, (k * S + w) * 8);
     kronInto(S, c, k, a, (k * S) * 8, obs, k * n2);
-  });
+  }
   return { c, a, sig, rots };
 }
 

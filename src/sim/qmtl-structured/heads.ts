@@ -71,7 +71,7 @@ export function prepareHeads(layout: QmtlLayout, w: Float64Array, kronMinS = KRO
     const factors = headFactors(S, layout.Lh, w, t.weightOffset);
     const obs = new Float64Array(t.nOutputs * n2);
     if (layout.Lh === 1 && S >= kronMinS && isOneLayer(S, factors)) {
-      const kron = kronHead(S, t.local, factors, obs, pauliTimes);
+      const kron = kronHead(S, t.local, factors, obs);
       return { S, dim, nOut: t.nOutputs, obs, u: new Float64Array(0), udo: new Float64Array(0), factors, kron };
     }
     const u = new Float64Array(n2);
