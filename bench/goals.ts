@@ -53,7 +53,7 @@ export async function benchGoals(heads: readonly HeadRow[], quick: boolean, log:
     rows.push(r);
     log(`threads ${p.padEnd(8)} batch ${String(b).padStart(3)}, new weights each call: 2 thr / 1 thr ${r.speedup.toFixed(2)}x wall `
       + `(every thread preparing ${r.speedupNoShip.toFixed(2)}x); on two free cores (per-thread CPU) ${r.cpu.speedup.toFixed(2)}x `
-      + `(every thread preparing ${r.cpu.speedupNoShip.toFixed(2)}x)  goal ${THREAD_GOAL}x, recorded ${RECORDED_THREADS}`);
+      + `(every thread preparing ${r.cpu.speedupNoShip.toFixed(2)}x); no-op round trips ${r.roundTripUs.toFixed(0)} us  goal ${THREAD_GOAL}x, recorded ${RECORDED_THREADS}`);
   }
   const script = fileURLToPath(new URL("./train-rss.ts", import.meta.url));
   const memory = [1, 2].map((t) => {

@@ -16,6 +16,7 @@ import type { DifferentiableExecutor } from "../src/sim/executor.ts";
 import { bestRate, type Budget } from "./lib/timing.ts";
 import { cpuPerCall } from "./lib/thread-cpu.ts";
 import { isPreparing } from "../src/sim/parallel/recipe.ts";
+import { createParallelExecutor } from "../src/sim/parallel/pool-executor.ts";
 
 export interface PoolRow {
   readonly preset: PresetName;
@@ -28,6 +29,8 @@ export interface PoolRow {
   /** twoThreads / oneThread speed-up (wall clock; shared cores make it noisy) */
   readonly speedup: number;
   readonly speedupNoShip: number;
+  /** record + backward of a no-op executor on 2 threads (two round trips and the copies), us */
+  readonly roundTripUs: number;
   /**
    * CPU microseconds per call on the calling thread and on the worker
    * (shipped / every thread preparing), and the speed-up they imply on two
@@ -44,6 +47,23 @@ export interface PoolRow {
     readonly speedup: number;
     readonly speedupNoShip: number;
   };
+}
+
+/**
+ * What one pool call costs beyond the simulation: record + backward of a no-op
+ * executor with the preset's sizes at `batch`, split over 2 threads (two
+ * message round trips, the slices' copies and the reply's gradients), in us.
+ */
+export async function poolRoundTrip(preset: PresetName, batch: number, b: Budget): Promise<number> {
+  const lay = resolveQmtl(PRESETS[preset]);
+  const pool = await createParallelExecutor(
+    { module: new URL("./lib/noop-executor.ts", import.meta.url).href, exportName: "noopExecutor", args: [lay.nInputs, lay.nWeights, lay.nOutputs] },
+    { threads: 2, minSlice: 1 },
+  );
+  const x = new Float64Array(batch * lay.nInputs), w = new Float64Array(lay.nWeights), c = new Float64Array(batch * lay.nOutputs);
+  const us = 1e6 / bestRate(() => { pool.record(x, w, batch).backward(c); }, 1, b);
+  await pool.close();
+  return us;
 }
 
 export async function benchPool(preset: PresetName, batch: number, b: Budget): Promise<PoolRow> {
@@ -83,8 +103,9 @@ export async function benchPool(preset: PresetName, batch: number, b: Budget): P
     }
   } else prepareUs = 0;
   await Promise.all([two.close(), old.close()]);
+  const roundTripUs = await poolRoundTrip(preset, batch, b);
   return {
-    preset, batch, oneThreadUs: best[0]!, twoThreadsUs: best[1]!, twoThreadsNoShipUs: best[2]!, halfBatchUs: best[3]!,
+    preset, batch, roundTripUs, oneThreadUs: best[0]!, twoThreadsUs: best[1]!, twoThreadsNoShipUs: best[2]!, halfBatchUs: best[3]!,
     speedup: best[0]! / best[1]!, speedupNoShip: best[0]! / best[2]!,
     cpu: {
       oneThreadUs: c1, prepareUs, ship: cs, noShip: cn,
@@ -100,7 +121,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const us = (v: number): string => `${v.toFixed(0)} us`;
   console.log(`${preset}, batch ${batch}, record + backward per call, new weights every call: 1 thread ${us(r.oneThreadUs)}, `
     + `2 threads ${us(r.twoThreadsUs)} = ${r.speedup.toFixed(2)}x (every thread preparing: ${us(r.twoThreadsNoShipUs)} = ${r.speedupNoShip.toFixed(2)}x); `
-    + `1 thread at batch ${batch / 2}: ${us(r.halfBatchUs)}`);
+    + `1 thread at batch ${batch / 2}: ${us(r.halfBatchUs)}; no-op round trips (record + backward): ${us(r.roundTripUs)}`);
   const cp = r.cpu;
   console.log(`  CPU per call: 1 thread ${us(cp.oneThreadUs)} (preparation ${us(cp.prepareUs)}); 2 threads shipped: caller ${us(cp.ship.callerUs)}, worker ${us(cp.ship.workerUs)} `
     + `-> ${cp.speedup.toFixed(2)}x on two free cores; every thread preparing: caller ${us(cp.noShip.callerUs)}, worker ${us(cp.noShip.workerUs)} -> ${cp.speedupNoShip.toFixed(2)}x`);
