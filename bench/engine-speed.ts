@@ -3,7 +3,7 @@
  * (CPU time, best of many windows, so less sensitive to other jobs than wall
  * time), split into record and backward, for the paper heads; optionally
  * against another engine factory in the same run (interleaved windows):
- *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3]
+ *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3] [--v1]
  */
 import { cpuUsage, memoryUsage, argv } from "node:process";
 import { loadavg } from "node:os";
@@ -64,7 +64,11 @@ if (import.meta.url === `file://${argv[1]}`) {
   const batch = arg("--batch", 128), secs = arg("--secs", 3);
   const engines: Array<[string, (l: QmtlLayout) => DifferentiableExecutor]> = [["engine", qmtlEngine]];
   if (argv.includes("--v1")) {
-    const v1 = (await import("../src/sim/qmtl-structured-v1/engine.ts")) as { qmtlEngine: (l: QmtlLayout) => DifferentiableExecutor };
+    // the previous engine, for same-run comparisons while developing: an untracked copy of
+    // src/sim/qmtl-structured/ as it was (e.g. `git archive <commit> src/sim/qmtl-structured`
+    // unpacked as src/sim/qmtl-structured-v1), or QMTL_ENGINE_V1=<path of its engine.ts>
+    const path = process.env.QMTL_ENGINE_V1 ?? new URL("../src/sim/qmtl-structured-v1/engine.ts", import.meta.url).href;
+    const v1 = (await import(path)) as { qmtlEngine: (l: QmtlLayout) => DifferentiableExecutor };
     engines.push(["v1", v1.qmtlEngine]);
   }
   console.log(`load ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
