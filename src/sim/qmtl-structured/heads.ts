@@ -12,14 +12,14 @@ import { kronHead, kronGradients, isOneLayer, type KronHead } from "./head-kron.
  * 2 Re Tr(dU_j H_t) with H_t = sum_k (sum_b c_bk rho_b) U_t^dag O_k: per sample
  * only RC_k += c_bk rho_b is accumulated (upper triangles; rho is Hermitian),
  * and per batch one reverse sweep over the factors gives every dU_j term
- * without forming dU_j. Matrices are interleaved re/im, row-major.
+ * without forming dU_j. Matrices are interleaved re/im, row-major. A Head
+ * keeps O'_k only as its readout table (coef): it is what the thread pool
+ * ships per update (MUStARD: ~60 KiB instead of ~134 KiB with the full O'_k).
  */
 export interface Head {
   readonly S: number;
   readonly dim: number;
   readonly nOut: number;
-  /** nOut matrices O'_k */
-  readonly obs: Float64Array;
   readonly u: Float64Array;
   /** nOut matrices U^dag O_k (empty with kron) */
   readonly udo: Float64Array;
@@ -96,7 +96,7 @@ export function prepareHeads(layout: QmtlLayout, w: Float64Array, kronMinS = KRO
     const obs = new Float64Array(t.nOutputs * n2);
     if (layout.Lh === 1 && S >= kronMinS && isOneLayer(S, factors)) {
       const kron = kronHead(S, t.local, factors, obs);
-      return { S, dim, nOut: t.nOutputs, obs, u: new Float64Array(0), udo: new Float64Array(0), factors, kron, ...readoutTables(dim, t.nOutputs, obs) };
+      return { S, dim, nOut: t.nOutputs, u: new Float64Array(0), udo: new Float64Array(0), factors, kron, ...readoutTables(dim, t.nOutputs, obs) };
     }
     const u = new Float64Array(n2);
     for (let i = 0; i < dim; i++) u[2 * (i * dim + i)] = 1;
@@ -108,7 +108,7 @@ export function prepareHeads(layout: QmtlLayout, w: Float64Array, kronMinS = KRO
       daggerInto(dim, ou, 0, udo, k * n2);
       mulNN(dim, obs, k * n2, udo, k * n2, u, 0);
     });
-    return { S, dim, nOut: t.nOutputs, obs, u, udo, factors, kron: null, ...readoutTables(dim, t.nOutputs, obs) };
+    return { S, dim, nOut: t.nOutputs, u, udo, factors, kron: null, ...readoutTables(dim, t.nOutputs, obs) };
   });
 }
 
