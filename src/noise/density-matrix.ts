@@ -1,5 +1,5 @@
 import { ValidationError, requireInt } from "../core/errors.ts";
-import { dagger, type CMatrix } from "../gates/matrix.ts";
+import { dagger, kron, matmul, type CMatrix } from "../gates/matrix.ts";
 import { GATES } from "../gates/spec.ts";
 import type { Circuit, Op } from "../circuits/ir.ts";
 import { paramValue } from "../circuits/ir.ts";
@@ -105,10 +105,30 @@ export function foldRepeats(fold: number | undefined): number {
   return (f - 1) / 2;
 }
 
+function conjugate(m: CMatrix): CMatrix {
+  return { dim: m.dim, re: m.re, im: m.im.map((x) => -x) };
+}
+
+/** Liouville superoperator of U followed by the channels: (sum_K K (x) K*) ... (U (x) U*), on vec(rho) (row bits, column bits). */
+function superop(u: CMatrix, chans: readonly Channel[]): CMatrix {
+  let s = kron(u, conjugate(u));
+  for (const ch of chans) {
+    let c: CMatrix | null = null;
+    for (const k of ch.kraus) {
+      const t = kron(k, conjugate(k));
+      if (c === null) c = t;
+      else for (let j = 0; j < t.re.length; j++) { c.re[j]! += t.re[j]!; c.im[j]! += t.im[j]!; }
+    }
+    s = matmul(c!, s);
+  }
+  return s;
+}
+
 /**
  * Runs sample `b` of a circuit under a noise model (null: noiseless), gate by
- * gate from |0...0><0...0|, each gate followed by the model's channels for it.
- * "Unitary" ops carry no gate name and get no noise.
+ * gate from |0...0><0...0|, each gate followed by the model's channels for it
+ * (gate and channels fused into one superoperator pass over rho, as Aer's
+ * density-matrix method does). "Unitary" ops carry no gate name and get no noise.
  */
 export function simulateDensity(
   c: Circuit, noise: NoiseModel | null, inputs: ArrayLike<number>, b: number, weights: ArrayLike<number>,
@@ -121,15 +141,13 @@ export function simulateDensity(
   for (const op of c.ops) {
     const u = opMatrix(op, inputs, off, weights);
     const chans = noise && op.gate !== "Unitary" ? noise.errorsFor(op.gate, op.wires) : [];
-    const step = (m: CMatrix): void => {
-      applyUnitary(rho, op.wires, m);
-      for (const ch of chans) applyChannel(rho, op.wires, ch);
-    };
-    step(u);
+    let s = superop(u, chans);
     if (reps > 0) {
-      const ud = dagger(u);
-      for (let r = 0; r < reps; r++) { step(ud); step(u); }
+      const pair = matmul(s, superop(dagger(u), chans));
+      for (let r = 0; r < reps; r++) s = matmul(pair, s);
     }
+    const st = strides(rho.n, op.wires);
+    applyDense(rho.re, rho.im, [...st.rows, ...st.cols], s.re, s.im);
   }
   return rho;
 }

@@ -48,15 +48,15 @@ export function buildColumn(plan: NoisyPlan, i: number, inputs: ArrayLike<number
       const o = c * 4, x0 = x[o]!, x1 = x[o + 1]!, x2 = x[o + 2]!, x3 = x[o + 3]!;
       for (let p = 0; p < 4; p++) y[o + p] = m![p * 4]! * x0 + m![p * 4 + 1]! * x1 + m![p * 4 + 2]! * x2 + m![p * 4 + 3]! * x3;
     }
-    const { rl, rr, mats } = plan.ladder[l]![i]!;
+    const { rl, rr, start, row, col, val } = plan.ladder[l]![i]!;
     const nDR = DR * rr;
     const nx = new Float64Array(DL * rl * nDR * 4);
     for (let K = 0; K < DL; K++) for (let Kp = 0; Kp < DR; Kp++) {
-      const o = (K * DR + Kp) * 4, y0 = y[o]!, y1 = y[o + 1]!, y2 = y[o + 2]!, y3 = y[o + 3]!;
+      const o = (K * DR + Kp) * 4;
       for (let kl = 0; kl < rl; kl++) for (let kr = 0; kr < rr; kr++) {
-        const mo = (kl * rr + kr) * 16;
+        const c = kl * rr + kr;
         const d = (((K * rl + kl) * nDR) + Kp * rr + kr) * 4;
-        for (let p = 0; p < 4; p++) nx[d + p] = mats[mo + p * 4]! * y0 + mats[mo + p * 4 + 1]! * y1 + mats[mo + p * 4 + 2]! * y2 + mats[mo + p * 4 + 3]! * y3;
+        for (let e = start[c]!; e < start[c + 1]!; e++) nx[d + row[e]!]! += val[e]! * y[o + col[e]!]!;
       }
     }
     if (keep) { xs.push(x); ms.push(m!); factors.push(fs); dFactors.push(dfs); }
@@ -76,25 +76,19 @@ export function columnBackward(
   const { Q, L } = plan.layout;
   let dx = dT;
   for (let l = L - 1; l >= 0; l--) {
-    const { rl, rr, mats } = plan.ladder[l]![i]!;
+    const { rl, rr, start, row, col: cix, val } = plan.ladder[l]![i]!;
     const xPrev = col.xs[l]!, m = col.ms[l]!;
     const DL = xPrev.length > 0 ? dimsL(plan, i, l) : 1;
     const DR = xPrev.length / 4 / DL;
     const nDR = DR * rr;
     const dy = new Float64Array(DL * DR * 4);
     for (let K = 0; K < DL; K++) for (let Kp = 0; Kp < DR; Kp++) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (let kl = 0; kl < rl; kl++) for (let kr = 0; kr < rr; kr++) {
-        const mo = (kl * rr + kr) * 16;
-        const d = (((K * rl + kl) * nDR) + Kp * rr + kr) * 4;
-        for (let p = 0; p < 4; p++) {
-          const g = dx[d + p]!;
-          if (g === 0) continue;
-          a0 += mats[mo + p * 4]! * g; a1 += mats[mo + p * 4 + 1]! * g; a2 += mats[mo + p * 4 + 2]! * g; a3 += mats[mo + p * 4 + 3]! * g;
-        }
-      }
       const o = (K * DR + Kp) * 4;
-      dy[o] = a0; dy[o + 1] = a1; dy[o + 2] = a2; dy[o + 3] = a3;
+      for (let kl = 0; kl < rl; kl++) for (let kr = 0; kr < rr; kr++) {
+        const c = kl * rr + kr;
+        const d = (((K * rl + kl) * nDR) + Kp * rr + kr) * 4;
+        for (let e = start[c]!; e < start[c + 1]!; e++) dy[o + cix[e]!]! += val[e]! * dx[d + row[e]!]!;
+      }
     }
     // dM = sum dY x^T ; dX = M^T dY
     const dM = new Float64Array(16);

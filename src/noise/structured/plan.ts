@@ -40,6 +40,14 @@ export interface LadderSite {
   readonly rr: number;
   /** rl * rr 4x4 matrices N[kl][kr] = A^(i)_kr B^(i-1)_kl (row-major, 16 each) */
   readonly mats: Float64Array;
+  /**
+   * the same, sparse (CNOT's PTM is a signed permutation, so ~1 nonzero per
+   * matrix survives): entries start[c]..start[c+1]-1 of (row, col, val) for c = kl * rr + kr
+   */
+  readonly start: Int32Array;
+  readonly row: Int32Array;
+  readonly col: Int32Array;
+  readonly val: Float64Array;
 }
 
 export interface NoisyPlan {
@@ -166,7 +174,16 @@ export function buildPlan(layout: QmtlLayout, noise: NoiseModel | null, fold = 1
     for (let kl = 0; kl < left.rank; kl++) for (let kr = 0; kr < right.rank; kr++) {
       mats.set(ptmMul(right.a[kr]!, left.b[kl]!, 4), (kl * right.rank + kr) * 16);
     }
-    return { rl: left.rank, rr: right.rank, mats };
+    const start = new Int32Array(left.rank * right.rank + 1);
+    const row: number[] = [], col: number[] = [], val: number[] = [];
+    for (let c = 0; c < left.rank * right.rank; c++) {
+      for (let e = 0; e < 16; e++) {
+        const v = mats[c * 16 + e]!;
+        if (v !== 0) { row.push(e >> 2); col.push(e & 3); val.push(v); }
+      }
+      start[c + 1] = val.length;
+    }
+    return { rl: left.rank, rr: right.rank, mats, start, row: Int32Array.from(row), col: Int32Array.from(col), val: Float64Array.from(val) };
   };
   const ladderRow = Array.from({ length: Q }, (_, i) => siteLadder(i));
   const ladder = Array.from({ length: L }, () => ladderRow);
