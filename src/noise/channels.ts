@@ -228,11 +228,53 @@ export function jacobiEigen(a0: readonly (readonly number[])[]): { values: numbe
   return { values: a.map((r, i) => r[i]!), vectors: v };
 }
 
+/**
+ * An equivalent Kraus list of at most d^2 operators: pivoted Cholesky of the
+ * Choi matrix J = sum_K vec(K) vec(K)^dag, vec(K)[i d + o] = K[o][i].
+ */
+export function reduceKraus(kraus: readonly CMatrix[]): CMatrix[] {
+  const d = kraus[0]!.dim, n = d * d;
+  if (kraus.length <= n) return [...kraus];
+  const jr = new Float64Array(n * n), ji = new Float64Array(n * n);
+  for (const k of kraus) {
+    for (let a = 0; a < n; a++) {
+      const ar = k.re[(a % d) * d + Math.floor(a / d)]!, ai = k.im[(a % d) * d + Math.floor(a / d)]!;
+      if (ar === 0 && ai === 0) continue;
+      for (let b = 0; b < n; b++) {
+        const br = k.re[(b % d) * d + Math.floor(b / d)]!, bi = -k.im[(b % d) * d + Math.floor(b / d)]!;
+        jr[a * n + b]! += ar * br - ai * bi;
+        ji[a * n + b]! += ar * bi + ai * br;
+      }
+    }
+  }
+  let scaleMax = 0;
+  for (let a = 0; a < n; a++) scaleMax = Math.max(scaleMax, jr[a * n + a]!);
+  const out: CMatrix[] = [];
+  for (let step = 0; step < n; step++) {
+    let piv = -1, pv = 0;
+    for (let a = 0; a < n; a++) if (jr[a * n + a]! > pv) { pv = jr[a * n + a]!; piv = a; }
+    if (piv < 0 || pv <= 1e-15 * scaleMax) break;
+    const s = Math.sqrt(pv);
+    // column l = J[:, piv] / sqrt(J[piv, piv])
+    const lr = new Float64Array(n), li = new Float64Array(n);
+    for (let a = 0; a < n; a++) { lr[a] = jr[a * n + piv]! / s; li[a] = ji[a * n + piv]! / s; }
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+      // J -= l l^dag
+      jr[a * n + b]! -= lr[a]! * lr[b]! + li[a]! * li[b]!;
+      ji[a * n + b]! -= li[a]! * lr[b]! - lr[a]! * li[b]!;
+    }
+    const m = cmat(d);
+    for (let a = 0; a < n; a++) { m.re[(a % d) * d + Math.floor(a / d)] = lr[a]!; m.im[(a % d) * d + Math.floor(a / d)] = li[a]!; }
+    out.push(m);
+  }
+  return out;
+}
+
 /** a (x) b: channel a on the first qubits, b on the next (Aer's `a.expand(b)` reversed: a is the high bits). */
 export function tensorChannels(a: Channel, b: Channel): Channel {
   const kraus: CMatrix[] = [];
   for (const ka of a.kraus) for (const kb of b.kraus) kraus.push(kron(ka, kb));
-  return krausChannel(kraus, `${a.name} (x) ${b.name}`);
+  return krausChannel(reduceKraus(kraus), `${a.name} (x) ${b.name}`);
 }
 
 /** b after a (both on the same qubits). */
@@ -240,5 +282,5 @@ export function composeChannels(a: Channel, b: Channel): Channel {
   if (a.nQubits !== b.nQubits) throw new ValidationError("compose", `channels on equal qubit counts`, `${a.nQubits} and ${b.nQubits}`);
   const kraus: CMatrix[] = [];
   for (const ka of a.kraus) for (const kb of b.kraus) kraus.push(matmul(kb, ka));
-  return krausChannel(kraus, `${b.name} . ${a.name}`);
+  return krausChannel(reduceKraus(kraus), `${b.name} . ${a.name}`);
 }
