@@ -15,6 +15,7 @@ import { depolarizingModel, type NoiseModel } from "../noise/noise-model.ts";
 import { deviceNoiseModel } from "../noise/device-model.ts";
 import { NoisyQmtlExecutor } from "../noise/structured/executor.ts";
 import { readoutMitigatedForward, zneForward } from "../noise/mitigation.ts";
+import { sampleShots } from "../noise/shots.ts";
 
 /**
  * The paper's noise study (Section 6.3, Fig. 10; Section 7, Fig. 11), exact:
@@ -34,6 +35,10 @@ export interface NoiseStudyOptions {
   readonly mitigation?: boolean;
   /** ZNE fold scales (default [1, 3, 5]) */
   readonly zneScales?: readonly number[];
+  /** also evaluate each unmitigated condition from this many shots per measurement setting (seeded) */
+  readonly shots?: number;
+  /** seed of the shot sampler (default 0) */
+  readonly seed?: number;
   /** samples per simulator call (default 64) */
   readonly chunk?: number;
   readonly log?: (line: string) => void;
@@ -49,6 +54,8 @@ export interface NoiseCondition {
   /** physical qubits of the device chain (logical wire i -> qubits[i]) */
   readonly physicalQubits?: readonly number[];
   readonly mitigation: Mitigation;
+  /** finite shots per setting, when the outputs are shot estimates */
+  readonly shots?: number;
   readonly metrics: TaskMetrics;
   /** per task: mean |output - ideal output| over the test set (raw head outputs, before transforms) */
   readonly outputError: Record<string, number>;
@@ -156,22 +163,35 @@ export function runNoiseStudy(model: MultiTaskModel, data: MultiTaskData, tasks:
     log(`${c.id} [${c.mitigation}]: ${seconds.toFixed(1)} s`);
     return err;
   };
+  const shotRng = new Rng(opts.seed ?? 0);
+  if (opts.shots !== undefined && (!Number.isInteger(opts.shots) || opts.shots < 2)) throw new ValidationError("shots", "an integer >= 2", opts.shots);
   const plain = (m: NoiseModel | null): Eval => {
     const ex = new NoisyQmtlExecutor(layout, m);
     return (x, b) => ex.forward(x, weights, b);
   };
+  const sampled = (m: NoiseModel | null, id: string): Eval => {
+    const ex = new NoisyQmtlExecutor(layout, m);
+    const rng = shotRng.fork(id);
+    return (x, b) => sampleShots(ex, x, weights, b, opts.shots!, rng).means;
+  };
+  const withShots = (c: Omit<NoiseCondition, "metrics" | "outputError" | "seconds">, m: NoiseModel | null): void => {
+    if (opts.shots !== undefined) add({ ...c, id: `${c.id}, ${opts.shots} shots`, shots: opts.shots }, sampled(m, c.id));
+  };
   add({ id: "ideal", kind: "ideal", mitigation: "none" }, plain(null));
+  withShots({ id: "ideal", kind: "ideal", mitigation: "none" }, null);
   const scales = opts.zneScales ?? [1, 3, 5];
   for (const p of ps) {
     const m = depolarizingModel(p);
     const id = `depolarizing p=${p}`;
     const base = add({ id, kind: "depolarizing", p, mitigation: "none" }, plain(m));
+    withShots({ id, kind: "depolarizing", p, mitigation: "none" }, m);
     if (mitigate && p > 0) add({ id, kind: "depolarizing", p, mitigation: "zne" }, (x, b) => zneForward(layout, m, x, weights, b, { scales }), base);
   }
   for (const dev of devices) {
     const { model: m, qubits } = deviceNoiseModel(dev, layout.Q);
     const c = { id: dev.name, kind: "device" as const, device: dev.name, physicalQubits: qubits };
     const base = add({ ...c, mitigation: "none" }, plain(m));
+    withShots({ ...c, mitigation: "none" }, m);
     if (mitigate) {
       const ex = new NoisyQmtlExecutor(layout, m);
       add({ ...c, mitigation: "readout" }, (x, b) => readoutMitigatedForward(ex, x, weights, b), base);

@@ -46,6 +46,21 @@ describe("noise study", () => {
     expect(JSON.stringify(res.figure)).toContain("Accuracy");
   });
 
+  it("adds seeded shot-estimate conditions whose outputs scatter around the exact ones", () => {
+    const opts = { depolarizing: [0.05], devices: [] as string[], mitigation: false, shots: 400, seed: 3 };
+    const a = runNoiseStudy(model, test, model.tasks, opts), b = runNoiseStudy(model, test, model.tasks, opts);
+    const shot = a.conditions.find((c) => c.shots === 400 && c.p === 0.05)!;
+    expect(shot.id).toBe("depolarizing p=0.05, 400 shots");
+    expect(shot.metrics).toEqual(b.conditions.find((c) => c.id === shot.id)!.metrics);
+    // mean |shot estimate - ideal| is of order 1/sqrt(400) plus the noise gap
+    const exact = a.conditions.find((c) => c.p === 0.05 && c.shots === undefined)!;
+    for (const t of ["bin", "tri"]) {
+      expect(shot.outputError[t]!).toBeGreaterThan(exact.outputError[t]! - 0.01);
+      expect(shot.outputError[t]!).toBeLessThan(exact.outputError[t]! + 0.1);
+    }
+    expect(() => runNoiseStudy(model, test, model.tasks, { ...opts, shots: 1 })).toThrow(/shots/);
+  });
+
   it("rejects bad levels, unknown devices and non-QMTL models with the field named", () => {
     expect(() => runNoiseStudy(model, test, model.tasks, { depolarizing: [1.2], devices: [] })).toThrow(/depolarizing\[0\]/);
     expect(() => runNoiseStudy(model, test, model.tasks, { depolarizing: [-0.1], devices: [] })).toThrow(ValidationError);
