@@ -34,10 +34,15 @@ export interface EpochRecord {
   readonly val: Record<string, Record<string, number>>;
 }
 
-/** sha256 of the checkpoint's JSON without its own checksum field. */
+/**
+ * sha256 of the checkpoint's JSON without its own checksum field and without
+ * the wall-clock timings of its epoch records (seconds, simSeconds), so two
+ * runs that trained the same way carry the same checksum.
+ */
 function checksum(c: object): string {
   const { sha256: _omit, ...rest } = c as Record<string, unknown>;
-  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
+  const timeless = (k: string, v: unknown): unknown => (k === "seconds" || k === "simSeconds" ? undefined : v);
+  return createHash("sha256").update(JSON.stringify(rest, timeless)).digest("hex");
 }
 
 /**
