@@ -9,6 +9,8 @@ import type { DifferentiableExecutor } from "../../sim/executor.ts";
 import { table } from "../format.ts";
 import { groupQubitWise } from "../../circuits/pauli.ts";
 import type { Circuit } from "../../circuits/ir.ts";
+import { ValidationError } from "../../core/errors.ts";
+import { intOption } from "../options.ts";
 
 export function registerDemo(program: Command): void {
   program
@@ -16,7 +18,9 @@ export function registerDemo(program: Command): void {
     .description("one forward and backward pass of every paper circuit, with both simulator paths and their agreement, and the measurement settings (qubit-wise-commuting groups) each needs")
     .option("--seed <n>", "seed for inputs and weights", "0")
     .action((opts: { seed: string }) => {
-      const rng = new Rng(Number(opts.seed));
+      // "abc" and "" are usage errors, not seed NaN or seed 0
+      if (opts.seed.trim() === "") throw new ValidationError("--seed", "an integer in [0, 4294967295]", opts.seed);
+      const rng = new Rng(intOption(opts, "seed", "--seed", 0, 0xffffffff));
       const rows: Array<Array<string | number>> = [];
       const run = (label: string, circuit: Circuit, a: DifferentiableExecutor, b: DifferentiableExecutor): void => {
         const B = 4;
