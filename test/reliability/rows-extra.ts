@@ -22,6 +22,12 @@ import { adjointExecutor } from "../../src/diff/adjoint.ts";
 import { resolveQmtl } from "../../src/circuits/qmtl.ts";
 import { qmtlEngine } from "../../src/sim/qmtl-structured/engine.ts";
 import { buildModel } from "../../src/models/build-model.ts";
+import { stronglyEntanglingOps } from "../../src/circuits/strongly-entangling.ts";
+import { finiteDiffVjp } from "../../src/diff/finite-diff.ts";
+import { compile, simulateSample } from "../../src/sim/simulate.ts";
+import { CircuitLayer } from "../../src/models/circuit-layer.ts";
+import { predictLogits } from "../../src/training/evaluate.ts";
+import { SYNTH_TASKS, syntheticData } from "../helpers/synthetic.ts";
 import type { LibraryRow } from "./catalogue.ts";
 
 /** More library entry points: splits, the dataset loader, feature matrices, losses, optimisers, nn modules, memory. */
@@ -107,5 +113,20 @@ add("memory", "model with 40 classes on the qmtl head (readout on 20 qubits)", (
   projection: { hidden: [], activation: "tanh", dropout: 0, batchNorm: false }, qmtl: { encodingLayers: 3, headLayers: 1 },
 }, new Rng(1)), "memory", true);
 add("memory", "100 classes on the qmtl head", () => resolveQmtl({ encodingLayers: 1, headLayers: 1, tasks: [{ name: "t", kind: "multiclass", numClasses: 100 }] }), "numClasses");
+
+// ---- more entry points
+const h4 = hqnnCircuit({ qubits: 4, repetitions: 1 });
+add("circuit", "strongly entangling layers -1", () => stronglyEntanglingOps([0, 1], -1, 0), "layers");
+add("circuit", "strongly entangling on a repeated wire", () => stronglyEntanglingOps([0, 0], 1, 0), "distinct wires");
+add("circuit", "strongly entangling with no wires", () => stronglyEntanglingOps([], 1, 0), "at least one wire");
+add("diff", "finite differences with h = 0", () => finiteDiffVjp(adjointExecutor(h4), new Float64Array(3), new Float64Array(4), 1, new Float64Array(4), 0), "h: expected");
+add("diff", "finite differences with h = NaN", () => finiteDiffVjp(adjointExecutor(h4), new Float64Array(3), new Float64Array(4), 1, new Float64Array(4), Number.NaN), "h: expected");
+add("state", "simulating a sample past the batch", () => simulateSample(compile(h4), new Float64Array(3), 1, new Float64Array(4)), "inputs");
+add("state", "simulating a NaN input angle", () => simulateSample(compile(h4), Float64Array.of(0, Number.NaN, 0), 0, new Float64Array(4)), "inputs[1]");
+add("state", "simulating with too few weights", () => simulateSample(compile(h4), new Float64Array(3), 0, new Float64Array(2)), "weights");
+add("model", "circuit layer fed the wrong width", () => new CircuitLayer(adjointExecutor(h4), new Rng(1)).forward(new Float64Array(5), 2, { training: false, rng: new Rng(1) }), "CircuitLayer.forward x");
+add("training", "predictLogits in chunks of 0", () => predictLogits(buildModel({
+  head: "classical", inputDim: 6, latentDim: 4, tasks: SYNTH_TASKS, projection: { hidden: [], activation: "tanh", dropout: 0, batchNorm: false },
+}, new Rng(1)), syntheticData(4, 6, 1), 0), "chunk", true);
 
 export const extraRows: readonly LibraryRow[] = rows;
