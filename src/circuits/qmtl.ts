@@ -1,4 +1,7 @@
 import { ValidationError, requireInt } from "../core/errors.ts";
+
+/** A gate-level circuit is for the statevector simulators, which stop at 26 qubits (sim/state.ts MAX_QUBITS). */
+const MAX_STATEVECTOR_QUBITS = 26;
 import type { Circuit, Op } from "./ir.ts";
 import { inp, wgt } from "./ir.ts";
 import { shiftWord, type PauliWord } from "./pauli.ts";
@@ -75,9 +78,15 @@ export interface QmtlLayout {
   readonly nOutputs: number;
 }
 
+/** Limits of a QMTL head's shape (the paper uses L = 3 and L_h <= 4); the engines bound memory further. */
+export const MAX_ENCODING_LAYERS = 64;
+export const MAX_HEAD_LAYERS = 1024;
+export const MAX_QMTL_QUBITS = 4096;
+
 export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
-  requireInt("encodingLayers", spec.encodingLayers, 1);
-  requireInt("headLayers", spec.headLayers, 0);
+  if (spec === null || typeof spec !== "object") throw new ValidationError("qmtl", "a QMTL spec object", spec);
+  requireInt("encodingLayers", spec.encodingLayers, 1, MAX_ENCODING_LAYERS);
+  requireInt("headLayers", spec.headLayers, 0, MAX_HEAD_LAYERS);
   if (!Array.isArray(spec.tasks) || spec.tasks.length === 0) throw new ValidationError("tasks", "a non-empty list of tasks");
   const names = new Set<string>();
   let offset = 0, outputOffset = 0;
@@ -92,7 +101,7 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     if (t.kind !== "binary" && t.kind !== "regression" && t.kind !== "multiclass") {
       throw new ValidationError(`${field}.kind`, `one of "binary", "regression", "multiclass"`, t.kind);
     }
-    if (t.qubits !== undefined) requireInt(`${field}.qubits`, t.qubits, 1);
+    if (t.qubits !== undefined) requireInt(`${field}.qubits`, t.qubits, 1, MAX_QMTL_QUBITS);
     const K = outputDim(t);
     const words = t.observables ?? defaultReadout(t, t.qubits).observables;
     const S = t.qubits ?? (t.observables ? inferSize(t.observables) : defaultReadout(t).qubits);
@@ -107,6 +116,7 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     outputOffset += K;
   });
   const Q = offset;
+  if (Q > MAX_QMTL_QUBITS) throw new ValidationError("tasks", `sub-registers of at most ${MAX_QMTL_QUBITS} qubits in all`, Q);
   if (spec.qubits !== undefined && spec.qubits !== Q) {
     throw new ValidationError("qubits", `the sum of the task sub-register sizes (${sizes.join(" + ")} = ${Q})`, spec.qubits);
   }
@@ -136,6 +146,7 @@ function inferSize(words: readonly string[]): number {
 /** The QMTL head as a gate-level circuit (the reference the structured engine is checked against). */
 export function qmtlCircuit(layout: QmtlLayout): Circuit {
   const { Q, L } = layout;
+  requireInt("qubits", Q, 1, MAX_STATEVECTOR_QUBITS);
   const ops: Op[] = [];
   for (let i = 0; i < Q; i++) ops.push({ gate: "H", wires: [i], params: [] });
   for (let l = 0; l < L; l++) {
