@@ -26,7 +26,7 @@ const demo = (name: string, seed: string, fragment: string): CliRow => ({
 
 export const cliRows: readonly CliRow[] = [
   demo("demo --seed abc", "abc", "--seed: expected an integer"),
-  demo("demo --seed ''", "", "--seed: expected an integer"),
+  demo("demo --seed ''", "", "--seed: expected a non-empty value"),
   demo("demo --seed 1.5", "1.5", "--seed: expected an integer"),
   demo("demo --seed -1", "-1", "--seed: expected an integer"),
   demo("demo --seed 1e300", "1e300", "--seed: expected an integer"),
