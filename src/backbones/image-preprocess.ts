@@ -100,7 +100,6 @@ export async function preprocessImage(
       img = sharp(raw.data, { raw: { width, height, channels: raw.info.channels } }).extract({ left, top, width: s, height: s });
       raw = await img.raw().toBuffer({ resolveWithObject: true });
     }
-    if (flip) raw = await sharp(raw.data, { raw: { width: s, height: s, channels: raw.info.channels } }).flop().raw().toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw new ImageError(path, `not a decodable image (${e instanceof Error ? e.message : String(e)})`);
   }
@@ -111,12 +110,17 @@ export async function preprocessImage(
   }
   const hw = s * s;
   const d = raw.data;
+  const ch = p.grayscale ? 1 : 3;
   for (let c = 0; c < 3; c++) {
     const m = p.mean[c]!, sd = p.std[c]!;
     const base = offset + c * hw;
-    for (let i = 0; i < hw; i++) {
-      const v = d[p.grayscale ? i : 3 * i + c]! / 255;
-      out[base + i] = (v - m) / sd;
+    const src = p.grayscale ? 0 : c;
+    for (let y = 0; y < s; y++) {
+      for (let x = 0; x < s; x++) {
+        // a horizontal flip reads each row right to left
+        const v = d[(y * s + (flip ? s - 1 - x : x)) * ch + src]! / 255;
+        out[base + y * s + x] = (v - m) / sd;
+      }
     }
   }
 }
