@@ -4,8 +4,12 @@
  */
 import type { BaseConfig, Suite } from "../experiments/suite.ts";
 import { mustardSuite } from "./mustard/index.ts";
+import { chexpertSuite } from "./chexpert/index.ts";
 
-export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite as unknown as Suite<BaseConfig>];
+export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [
+  mustardSuite as unknown as Suite<BaseConfig>,
+  chexpertSuite as unknown as Suite<BaseConfig>,
+];
 
 export function findSuite(name: string): Suite<BaseConfig> | undefined {
   return SUITES.find((s) => s.name === name);

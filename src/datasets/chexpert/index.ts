@@ -5,6 +5,7 @@
  * heads trained with the masked class-weighted focal loss, evaluated by the
  * paper's positive-vs-negative rule, over five patient-level folds.
  */
+import { ValidationError } from "../../core/errors.ts";
 import type { Suite, SuiteInputs } from "../../experiments/suite.ts";
 import { chexpertConfigSchema, CHEXPERT_HEADS, type ChexpertConfig } from "./config.ts";
 import { chexpertHeadPlans } from "./heads.ts";
@@ -13,6 +14,14 @@ import { chexpertMetrics } from "./metrics.ts";
 
 export { chexpertConfigSchema, type ChexpertConfig } from "./config.ts";
 export { DOWNLOAD_HELP, CHEXPERT_TASKS } from "./load.ts";
+
+/** Checks fields that only make sense together (before any folder is created). */
+export function checkChexpertConfig(cfg: ChexpertConfig): void {
+  for (const f of cfg.folds) if (f >= cfg.foldCount) throw new ValidationError("folds", `indices below foldCount (${cfg.foldCount})`, f);
+  if (cfg.backbone.model === null && cfg.backbone.inputSize !== 224) {
+    throw new ValidationError("backbone.inputSize", "224 for the shipped MobileNetV2 (its export has a fixed 224 x 224 input)", cfg.backbone.inputSize);
+  }
+}
 
 function differences(cfg: ChexpertConfig, inputs: SuiteInputs): string[] {
   const out: string[] = [];
@@ -49,6 +58,7 @@ export const chexpertSuite: Suite<ChexpertConfig> = {
     { flag: "--feature-tensor <name>", description: "the model's feature tensor (the pooled layer before its classifier)", field: "backbone.featureTensor", parse: "string" },
     { flag: "--input-size <n>", description: "the CNN's square input side (224; a DenseNet-121 export at 320)", field: "backbone.inputSize", parse: "int" },
   ],
+  check: checkChexpertConfig,
   splitIndices: (cfg) => [...cfg.folds],
   load: loadChexpert,
   heads: (cfg, inputs) => chexpertHeadPlans(cfg, inputs.tasks, inputs.data),

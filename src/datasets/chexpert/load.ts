@@ -106,6 +106,7 @@ export async function loadChexpert(cfg: ChexpertConfig, ctx: LoadContext): Promi
     tasks: CHEXPERT_TASKS,
     classNames: CHEXPERT_TASKS.map(() => [...CLASS_NAMES]),
     splits,
+    splitName: `${cfg.foldCount} patient-level folds (seed ${cfg.dataSeed}; validation: ${Math.round(cfg.valFraction * 100)}% of each fold's training patients)`,
     backbone: spec.name,
     backboneDetail: `${spec.name} (${basename(spec.modelPath)}), frozen, tensor ${spec.featureTensor}${spec.dequantize === null ? "" : " (dequantised when quantized)"}, ${feats.features.cols}-d features of ${spec.preprocess.size} x ${spec.preprocess.size} grayscale-to-RGB images with ImageNet mean/std`,
     inputHashes: { labels: sha256File(csvPath), model: feats.modelSha256, images: imagesDigest },
