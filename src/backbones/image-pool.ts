@@ -6,6 +6,7 @@
  * so decoding and the CNN overlap across workers.
  */
 import { Worker } from "node:worker_threads";
+import sharp from "sharp";
 import { QmtlError } from "../core/errors.ts";
 import { loadCnnBackbone, type CnnBackbone, type CnnBackboneSpec } from "./onnx-cnn.ts";
 import { runImageBatch, type BatchItem, type BatchResult } from "./image-batch.ts";
@@ -38,8 +39,12 @@ function batches(items: readonly BatchItem[], size: number): BatchItem[][] {
   return out;
 }
 
-/** One session in this thread with `threads` intra-op threads. */
+/**
+ * One session in this thread with `threads` intra-op threads. libvips (sharp)
+ * is set to the same number of threads, process-wide, so one job uses one core.
+ */
 export async function localRunner(spec: CnnBackboneSpec, opts: { threads: number; cacheDir: string; batch: number }): Promise<ImageRunner> {
+  sharp.concurrency(opts.threads);
   const backbone: CnnBackbone = await loadCnnBackbone(spec, { threads: opts.threads, cacheDir: opts.cacheDir });
   return {
     async run(items, onBatch) {

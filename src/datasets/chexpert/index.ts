@@ -9,7 +9,7 @@ import { ValidationError } from "../../core/errors.ts";
 import type { Suite, SuiteInputs } from "../../experiments/suite.ts";
 import { chexpertConfigSchema, CHEXPERT_HEADS, type ChexpertConfig } from "./config.ts";
 import { chexpertHeadPlans } from "./heads.ts";
-import { loadChexpert } from "./load.ts";
+import { loadChexpert, resolveDataRoot } from "./load.ts";
 import { chexpertMetrics } from "./metrics.ts";
 
 export { chexpertConfigSchema, type ChexpertConfig } from "./config.ts";
@@ -17,6 +17,7 @@ export { DOWNLOAD_HELP, CHEXPERT_TASKS } from "./load.ts";
 
 /** Checks fields that only make sense together (before any folder is created). */
 export function checkChexpertConfig(cfg: ChexpertConfig): void {
+  resolveDataRoot(cfg.data);
   for (const f of cfg.folds) if (f >= cfg.foldCount) throw new ValidationError("folds", `indices below foldCount (${cfg.foldCount})`, f);
   if (cfg.backbone.model === null && cfg.backbone.inputSize !== 224) {
     throw new ValidationError("backbone.inputSize", "224 for the shipped MobileNetV2 (its export has a fixed 224 x 224 input)", cfg.backbone.inputSize);
