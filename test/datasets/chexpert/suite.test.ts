@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,5 +72,21 @@ describe("CheXpert suite", () => {
     expect(qm.counts.extras).toBe(5); // one temperature per task
     expect(chexpertSuite.differences(cfg, inputs).length).toBeGreaterThan(3);
     await qm.close();
+  });
+
+  it("a corrupt image stops the load naming its path, or is skipped and noted; a wrong CSV header is named", async () => {
+    const root = mkdtempSync(join(tmpdir(), "qmtl-cxbad-"));
+    cpSync(join(FIX, "CheXpert-v1.0-small"), join(root, "CheXpert-v1.0-small"), { recursive: true });
+    const cfg = chexpertSuite.schema.parse({ data: root, csv: "valid", perSex: 10, foldCount: 2, folds: [0] });
+    const rows = parseChexpertCsv(readFileSync(join(FIX, "CheXpert-v1.0-small", "valid.csv"), "utf8"), "valid.csv");
+    const victim = join(root, rows[sexBalancedSubset(rows, { perSex: 10, seed: 0, views: "all" })[4]!]!.path);
+    writeFileSync(victim, "GIF89a not really");
+    await expect(chexpertSuite.load(cfg, { jobs: 1 })).rejects.toThrow(new RegExp(`image ${victim}: not a decodable image.*--skip-bad-images`));
+    const skipped = await chexpertSuite.load({ ...cfg, skipBadImages: true }, { jobs: 1 });
+    expect(skipped.data.n).toBe(19);
+    expect(skipped.notes?.find((n) => n.startsWith("Skipped 1 bad image"))).toContain(victim);
+    const csv = join(root, "CheXpert-v1.0-small", "valid.csv");
+    writeFileSync(csv, readFileSync(csv, "utf8").replace("Frontal/Lateral", "View"));
+    await expect(chexpertSuite.load(cfg, { jobs: 1 })).rejects.toThrow(/valid\.csv header column 4: expected "Frontal\/Lateral"/);
   });
 });
