@@ -14,8 +14,8 @@ export type ChexpertHeadId = (typeof CHEXPERT_HEADS)[number];
 const backbone = z.object({
   /** an ONNX image CNN; null: the shipped MobileNetV2 (data/models/mobilenetv2-12-int8) */
   model: z.string().min(1).nullable().default(null),
-  /** short name for reports and cache files */
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default("mobilenetv2"),
+  /** short name for reports and cache files (null: "mobilenetv2", or the model file's name) */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).nullable().default(null),
   /** the model's image input (null: its first input) */
   input: z.string().min(1).nullable().default(null),
   /** the feature tensor by name: MobileNetV2's pooled 464_quantized; a DenseNet-121 export's pooled output */

@@ -48,8 +48,9 @@ export function backboneSpec(cfg: ChexpertConfig): CnnBackboneSpec {
     if (b.inputSize !== 224) throw new ValidationError("backbone.inputSize", "224 for the shipped MobileNetV2 (its export has a fixed 224 x 224 input)", b.inputSize);
     return mobilenetV2Spec(preprocess);
   }
+  const fromFile = basename(b.model).replace(/\.onnx$/i, "").toLowerCase().replace(/[^a-z0-9_-]/g, "-").replace(/^[^a-z0-9]+/, "");
   return {
-    name: b.name, modelPath: resolve(b.model), featureTensor: b.featureTensor, preprocess,
+    name: b.name ?? (fromFile.length > 0 ? fromFile : "onnx-cnn"), modelPath: resolve(b.model), featureTensor: b.featureTensor, preprocess,
     dequantize: b.dequantize === "auto" ? "auto" : null, ...(b.input !== null ? { inputName: b.input } : {}),
   };
 }
