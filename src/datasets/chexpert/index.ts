@@ -9,11 +9,12 @@ import { ValidationError } from "../../core/errors.ts";
 import type { Suite, SuiteInputs } from "../../experiments/suite.ts";
 import { chexpertConfigSchema, CHEXPERT_HEADS, type ChexpertConfig } from "./config.ts";
 import { chexpertHeadPlans } from "./heads.ts";
-import { loadChexpert, resolveDataRoot } from "./load.ts";
+import { resolveDataRoot } from "./data-root.ts";
 import { chexpertMetrics } from "./metrics.ts";
 
 export { chexpertConfigSchema, type ChexpertConfig } from "./config.ts";
-export { DOWNLOAD_HELP, CHEXPERT_TASKS } from "./load.ts";
+export { DOWNLOAD_HELP } from "./data-root.ts";
+export { CHEXPERT_TASKS } from "./labels.ts";
 
 /** Checks fields that only make sense together (before any folder is created). */
 export function checkChexpertConfig(cfg: ChexpertConfig): void {
@@ -63,7 +64,8 @@ export const chexpertSuite: Suite<ChexpertConfig> = {
   ],
   check: checkChexpertConfig,
   splitIndices: (cfg) => [...cfg.folds],
-  load: loadChexpert,
+  // image decoding and onnxruntime load only when a run loads its data (not for --help or a config check)
+  load: async (cfg, ctx) => (await import("./load.ts")).loadChexpert(cfg, ctx),
   heads: (cfg, inputs) => chexpertHeadPlans(cfg, inputs.tasks, inputs.data),
   metrics: chexpertMetrics,
   differences,

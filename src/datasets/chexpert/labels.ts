@@ -10,6 +10,7 @@
 import { parse } from "csv-parse/sync";
 import { ValidationError } from "../../core/errors.ts";
 import { MISSING } from "../../training/dataset.ts";
+import type { TaskDef } from "../../models/task-info.ts";
 
 /** The header of the official CSVs, in order. */
 export const CHEXPERT_HEADER = [
@@ -21,6 +22,9 @@ export const CHEXPERT_HEADER = [
 
 /** The five competition tasks (Irvin et al. 2019), in the paper's order. */
 export const COMPETITION_TASKS = ["Atelectasis", "Cardiomegaly", "Consolidation", "Edema", "Pleural Effusion"] as const;
+
+/** The suite's tasks: the five competition tasks, 3 classes each. */
+export const CHEXPERT_TASKS: readonly TaskDef[] = COMPETITION_TASKS.map((name) => ({ name, kind: "multiclass", numClasses: 3 }));
 
 /** Class indices of the paper's mapping, and the class names in index order. */
 export const UNCERTAIN = 0, NEGATIVE = 1, POSITIVE = 2;

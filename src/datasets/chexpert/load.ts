@@ -5,41 +5,18 @@
  * validation set inside each fold's training part.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { ValidationError } from "../../core/errors.ts";
 import { defaultCacheDir } from "../../backbones/feature-cache.ts";
 import { chexpertPreprocess } from "../../backbones/image-preprocess.ts";
 import { extractImageFeatures } from "../../backbones/image-features.ts";
 import { mobilenetV2Spec, type CnnBackboneSpec } from "../../backbones/onnx-cnn.ts";
 import type { LoadContext, SuiteInputs, SuiteSplit } from "../../experiments/suite.ts";
-import type { TaskDef } from "../../models/task-info.ts";
 import type { ChexpertConfig } from "./config.ts";
-import { CLASS_NAMES, COMPETITION_TASKS, labelMatrix, parseChexpertCsv, type ChexpertRow } from "./labels.ts";
+import { CHEXPERT_TASKS, CLASS_NAMES, COMPETITION_TASKS, labelMatrix, parseChexpertCsv, type ChexpertRow } from "./labels.ts";
+import { DOWNLOAD_HELP, resolveDataRoot } from "./data-root.ts";
 import { patientFolds, patientValidation, sexBalancedSubset } from "./subset.ts";
-
-export const CHEXPERT_TASKS: readonly TaskDef[] = COMPETITION_TASKS.map((name) => ({ name, kind: "multiclass", numClasses: 3 }));
-
-/** What a user without the data is told (the suite's load throws it). */
-export const DOWNLOAD_HELP = [
-  "CheXpert is not redistributable, so qmtl does not ship it.",
-  "Download CheXpert-v1.0-small (about 11 GB) after accepting the Stanford research use agreement:",
-  "  https://stanfordmlgroup.github.io/competitions/chexpert/ (or the Kaggle mirror 'CheXpert-v1.0-small').",
-  "Unpack it so that DIR/CheXpert-v1.0-small/ holds train.csv, valid.csv, train/ and valid/,",
-  "then run: qmtl run chexpert --data DIR",
-].join("\n");
-
-/** The folder holding CheXpert-v1.0-small/, from `--data` (which may also name that folder itself). */
-export function resolveDataRoot(data: string | null): string {
-  if (data === null) throw new ValidationError("--data", `the folder holding CheXpert-v1.0-small/.\n${DOWNLOAD_HELP}`);
-  const dir = resolve(data);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ValidationError("--data", `an existing folder.\n${DOWNLOAD_HELP}`, data);
-  if (basename(dir) === "CheXpert-v1.0-small" && existsSync(join(dir, "valid.csv"))) return dirname(dir);
-  if (!existsSync(join(dir, "CheXpert-v1.0-small"))) {
-    throw new ValidationError("--data", `a folder containing CheXpert-v1.0-small/.\n${DOWNLOAD_HELP}`, data);
-  }
-  return dir;
-}
 
 export function backboneSpec(cfg: ChexpertConfig): CnnBackboneSpec {
   const b = cfg.backbone;

@@ -3,7 +3,7 @@ import { Rng } from "../../../src/core/rng.ts";
 import { layoutTasks } from "../../../src/models/task-info.ts";
 import { MISSING } from "../../../src/training/dataset.ts";
 import { auroc, chexpertMetrics } from "../../../src/datasets/chexpert/metrics.ts";
-import { CHEXPERT_TASKS } from "../../../src/datasets/chexpert/load.ts";
+import { CHEXPERT_TASKS } from "../../../src/datasets/chexpert/labels.ts";
 
 /** brute force: fraction of (positive, negative) pairs ordered correctly, ties 1/2 */
 function pairAuc(s: number[], y: number[]): number {
