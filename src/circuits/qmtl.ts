@@ -17,6 +17,11 @@ export interface QmtlTaskSpec {
 }
 
 export type EncoderOrder = "ry-rz" | "rz-ry";
+/**
+ * The data rotation of the first encoding block: "rx" (the paper) acts on |+>^Q, where RX(z) is a
+ * global phase, so the first Q features have no effect; "ry" loads them with RY (same parameters).
+ */
+export type FirstRotation = "rx" | "ry";
 
 export interface QmtlSpec {
   /** Q: total qubits; default: the sum of the tasks' sub-register sizes */
@@ -30,6 +35,8 @@ export interface QmtlSpec {
   readonly entangle?: boolean;
   /** order of the shared trainable rotations in an encoding block (the refs use RY then RZ) */
   readonly encoderOrder?: EncoderOrder;
+  /** data rotation of the first encoding block (default "rx", the paper) */
+  readonly firstRotation?: FirstRotation;
   /** d: if given, must equal Q*L */
   readonly inputDim?: number;
 }
@@ -59,6 +66,7 @@ export interface QmtlLayout {
   readonly Lh: number;
   readonly entangle: boolean;
   readonly encoderOrder: EncoderOrder;
+  readonly firstRotation: FirstRotation;
   readonly tasks: readonly QmtlTaskLayout[];
   /** d = Q*L; input z[Q*l + i] is the RX angle on qubit i in block l */
   readonly nInputs: number;
@@ -105,6 +113,8 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
   if (spec.inputDim !== undefined && spec.inputDim !== Q * L) {
     throw new ValidationError("inputDim", `Q*L = ${Q}*${L} = ${Q * L} (the encoder loads Q features per block)`, spec.inputDim);
   }
+  const firstRotation = spec.firstRotation ?? "rx";
+  if (firstRotation !== "rx" && firstRotation !== "ry") throw new ValidationError("firstRotation", `"rx" or "ry"`, firstRotation);
   let w = Q * L;
   const laidOut = tasks.map((t) => {
     const r = { ...t, weightOffset: w };
@@ -112,7 +122,7 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     return r;
   });
   return {
-    Q, L, Lh, entangle: spec.entangle ?? true, encoderOrder: spec.encoderOrder ?? "ry-rz",
+    Q, L, Lh, entangle: spec.entangle ?? true, encoderOrder: spec.encoderOrder ?? "ry-rz", firstRotation,
     tasks: laidOut, nInputs: Q * L, nWeights: w, nOutputs: outputOffset,
   };
 }
@@ -129,7 +139,8 @@ export function qmtlCircuit(layout: QmtlLayout): Circuit {
   const ops: Op[] = [];
   for (let i = 0; i < Q; i++) ops.push({ gate: "H", wires: [i], params: [] });
   for (let l = 0; l < L; l++) {
-    for (let i = 0; i < Q; i++) ops.push({ gate: "RX", wires: [i], params: [inp(Q * l + i)] });
+    const data = l === 0 && layout.firstRotation === "ry" ? "RY" : "RX";
+    for (let i = 0; i < Q; i++) ops.push({ gate: data, wires: [i], params: [inp(Q * l + i)] });
     for (let i = 0; i < Q; i++) {
       const th = wgt(Q * l + i);
       if (layout.encoderOrder === "ry-rz") {

@@ -95,7 +95,7 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
       if (!q) throw new ValidationError("model.qmtl", "QMTL settings (encodingLayers, headLayers) for head \"qmtl\"");
       const layout = resolveQmtl({
         encodingLayers: q.encodingLayers, headLayers: q.headLayers, entangle: q.entangle ?? true, encoderOrder: q.encoderOrder ?? "ry-rz",
-        inputDim: spec.latentDim,
+        firstRotation: q.firstRotation ?? "rx", inputDim: spec.latentDim,
         tasks: spec.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses, qubits: q.qubits?.[k] })),
       });
       qmtlLayout = layout;
