@@ -146,8 +146,11 @@ export function summarize(ms: readonly TaskMetrics[]): Record<string, Record<str
   if (ms.length === 0) return out;
   for (const task of Object.keys(ms[0]!)) {
     out[task] = {};
-    for (const metric of Object.keys(ms[0]![task]!)) {
-      const v = ms.map((m) => m[task]![metric]!);
+    const metrics = new Set(ms.flatMap((m) => Object.keys(m[task] ?? {})));
+    for (const metric of metrics) {
+      // a metric a split cannot define (AUROC of a one-class test part) is left out of that split's mean
+      const v = ms.map((m) => m[task]?.[metric]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+      if (v.length === 0) continue;
       const s = meanStd(v);
       out[task]![metric] = { mean: s.mean, std: s.std, n: v.length };
     }

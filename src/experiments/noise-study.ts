@@ -42,6 +42,8 @@ export interface NoiseStudyOptions {
   /** samples per simulator call (default 64) */
   readonly chunk?: number;
   readonly log?: (line: string) => void;
+  /** the suite's metrics (default taskMetrics), so a study scores like the run it evaluates */
+  readonly metrics?: (tasks: readonly TaskInfo[], logits: Float64Array, nOutputs: number, data: MultiTaskData) => TaskMetrics;
 }
 
 export type Mitigation = "none" | "readout" | "zne" | "readout+zne";
@@ -156,7 +158,7 @@ export function runNoiseStudy(model: MultiTaskModel, data: MultiTaskData, tasks:
     const raw = inChunks(f, z, n, d, nOut, chunk);
     if (ideal === null) ideal = raw;
     const err = outputError(layout, raw, ideal, n);
-    const metrics = taskMetrics(tasks, logitsFrom(raw, n, after), model.nOutputs, data);
+    const metrics = (opts.metrics ?? taskMetrics)(tasks, logitsFrom(raw, n, after), model.nOutputs, data);
     const gapRecovered = base ? Object.fromEntries(Object.keys(err).map((k) => [k, base[k]! > 0 ? 1 - err[k]! / base[k]! : 0])) : undefined;
     const seconds = (performance.now() - t0) / 1000;
     conditions.push({ ...c, metrics, outputError: err, ...(gapRecovered ? { gapRecovered } : {}), seconds });

@@ -46,6 +46,8 @@ export interface TrainOptions {
   /** file for the resumable checkpoint; without it nothing is written */
   readonly checkpointPath?: string;
   readonly onEvent?: (e: TrainEvent) => void;
+  /** validation metrics (default taskMetrics); a suite with its own evaluation rule selects checkpoints by it */
+  readonly metrics?: (tasks: MultiTaskModel["tasks"], logits: Float64Array, nOutputs: number, data: MultiTaskData) => TaskMetrics;
 }
 
 /** Training stopped because a number it needs (the loss, a gradient, the validation score) is not finite. */
@@ -149,7 +151,7 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
         "check the scale of the features, or lower the learning rate",
       );
     }
-    const val = taskMetrics(model.tasks, logits, model.nOutputs, valData);
+    const val = (opts.metrics ?? taskMetrics)(model.tasks, logits, model.nOutputs, valData);
     const score = selectionScore(cfg.selection, val);
 
     sched?.step(score);

@@ -69,7 +69,7 @@ export function registerHardware(program: Command): void {
       if (mode === "emulate") {
         // the device's calibrated noise model (thermal relaxation, depolarizing fitted to the gate errors, readout) on
         // the same physical qubits the transpiler chose, simulated exactly; then readout mitigation and ZNE
-        const noise = runNoiseStudy(cell.model, test, cell.tasks, { depolarizing: [], devices: [backend], mitigation: true });
+        const noise = runNoiseStudy(cell.model, test, cell.tasks, { depolarizing: [], devices: [backend], mitigation: true, metrics: cell.metrics });
         summary["conditions"] = noise.conditions;
       }
       writeJsonAtomic(join(outDir, "results.json"), summary);

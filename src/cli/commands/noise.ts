@@ -59,7 +59,7 @@ export function registerNoise(program: Command): void {
       if (!cell.model.qmtlLayout) throw new ValidationError("--cell", "a cell of a QMTL head (the noise study simulates its circuit)", cell.cell);
       console.error(`noise study of ${cell.cell} (${cell.test.n} test samples, Q = ${cell.model.qmtlLayout.Q})`);
       const result = runNoiseStudy(cell.model, cell.test, cell.tasks, {
-        depolarizing: levels, devices, mitigation: o.mitigation, seed, ...(shots !== undefined ? { shots } : {}),
+        depolarizing: levels, devices, mitigation: o.mitigation, seed, metrics: cell.metrics, ...(shots !== undefined ? { shots } : {}),
         log: (line) => console.error(`  ${line}`),
       });
       applyRunFolder(planRunFolder(outDir, { kind: "noise", mode: o.fresh ? "fresh" : "new", config: options }));

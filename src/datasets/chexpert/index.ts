@@ -35,7 +35,6 @@ function differences(cfg: ChexpertConfig, inputs: SuiteInputs): string[] {
     `${cfg.projection.dropout}; the paper does not give p) and Linear to M = ${cfg.latentDim}, hidden width ${cfg.projection.hidden.join(", ")} (not given in the paper).`);
   out.push("No random horizontal flip (p = 0.3): features are computed once and cached, so every epoch sees the same, unflipped image.");
   out.push("Validation (for early stopping, patience counted in checks) runs every epoch, not every two epochs.");
-  out.push("Checkpoint selection uses the engine's validation metric, the 3-class macro F1 averaged over tasks, not the positive-class F1 of Eq. 25 that the test metrics use.");
   if (cfg.classWeights) out.push("The class weights of Eq. 23 are computed once from the whole sample, not from each fold's training part.");
   out.push("Gradients are exact (adjoint / closed-form), not parameter-shift estimates; the two agree to rounding.");
   if (cfg.perSex !== 10000) out.push(`${inputs.data.n} images (${cfg.perSex} per sex requested) instead of the paper's 20,000 (10,000 per sex).`);
