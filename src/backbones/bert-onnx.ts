@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValidationError, requireInt } from "../core/errors.ts";
 import { featureMatrix, type FeatureMatrix } from "../data/feature-matrix.ts";
@@ -142,6 +143,22 @@ export async function loadBertOnnx(dir: string, options: BertOnnxOptions = {}): 
   }, [output]);
   const d = res[output]!.dims;
   if (d.length !== 3 || !(d[2]! > 0)) throw new ValidationError(`${modelPath} ${output}`, "hidden states of shape [batch, tokens, hidden]", `[${d.join(", ")}]`);
-  const modelId = `bert-onnx:model-sha256:${model.sha256.slice(0, 16)}:vocab-sha256:${tokenizer.vocabSha256.slice(0, 16)}:${pooling}:${maxLength}`;
+  const modelId = bertModelId(model.sha256, tokenizer.vocabSha256, pooling, maxLength);
   return new BertOnnxEmbedder(model, tokenizer, d[2]!, modelId, pooling, maxLength, batchSize, output);
+}
+
+function bertModelId(modelSha: string, vocabSha: string, pooling: BertPooling, maxLength: number): string {
+  return `bert-onnx:model-sha256:${modelSha.slice(0, 16)}:vocab-sha256:${vocabSha.slice(0, 16)}:${pooling}:${maxLength}`;
+}
+
+/** The model id loadBertOnnx would report, from the files' bytes alone (no onnxruntime). */
+export function bertOnnxModelId(dir: string, pooling: BertPooling, maxLength: number): string {
+  const sha = (p: string): string => {
+    try {
+      return createHash("sha256").update(readFileSync(p)).digest("hex");
+    } catch (e) {
+      throw new ValidationError(p, "a BERT-family ONNX folder with model.onnx and vocab.txt", e instanceof Error ? e.message : String(e));
+    }
+  };
+  return bertModelId(sha(join(dir, "model.onnx")), sha(join(dir, "vocab.txt")), pooling, maxLength);
 }

@@ -35,6 +35,8 @@ export interface ParallelEmbedResult {
   readonly fromStore: number;
   readonly embedded: number;
   readonly seconds: number;
+  /** seconds until every worker had loaded its encoder (0 when nothing was embedded) */
+  readonly startSeconds: number;
   /** backend each worker reported (e.g. "wasm") */
   readonly backends: readonly string[];
 }
@@ -81,6 +83,7 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
   const flushEvery = opts.flushEvery ?? 4096;
   requireInt("flushEvery", flushEvery, 1);
   const backends: string[] = [];
+  let startSeconds = 0;
   if (chunks.length > 0) {
     const pendingTexts: string[] = [];
     const pendingData: Float32Array[] = [];
@@ -114,6 +117,7 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
             if (r.op === "ready") {
               if (r.dim !== store.dim) { fail(new ValidationError("embedding worker", `vectors of the store's size ${store.dim}`, r.dim)); return; }
               backends.push(r.backend);
+              if (backends.length === nWorkers) startSeconds = (performance.now() - t0) / 1000;
               give(w);
               return;
             }
@@ -141,5 +145,5 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
     if (v === undefined) throw new Error(`text vector store lost a vector it was given (${JSON.stringify(t.slice(0, 40))})`);
     vectors.set(t, v);
   }
-  return { vectors, unique: unique.length, fromStore, embedded: missing.length, seconds: (performance.now() - t0) / 1000, backends };
+  return { vectors, unique: unique.length, fromStore, embedded: missing.length, seconds: (performance.now() - t0) / 1000, startSeconds, backends };
 }
