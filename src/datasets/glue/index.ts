@@ -73,6 +73,7 @@ async function loadGlueInputs(cfg: GlueConfig, ctx: Parameters<Suite<GlueConfig>
   return {
     dataset: "GLUE", data: rows.data, tasks: rows.tasks, classNames: rows.classNames,
     splits: [{ index: 0, train: rows.train, test: rows.dev, val: rows.dev }],
+    splitName: "official train / dev (dev selects the checkpoint and is reported, as in the paper; test labels are not public)",
     backbone: cfg.backbone, backboneDetail: `${bb.detail}; pair tasks [s1; s2; |s1 - s2|; s1 * s2] (paper Eq. 22), single-sentence tasks [s; 0; 0; 0] = ${rows.data.dim} features`,
     inputHashes, notes,
   };
