@@ -22,6 +22,8 @@ const arg = (name: string, dflt: number): number => {
 };
 const N = arg("--texts", 800);
 const ROUNDS = arg("--rounds", 2);
+/** texts per chunk: small enough that a short sample still balances over 2 workers */
+const CHUNK = arg("--chunk", 32);
 
 const all: string[] = [];
 for (const t of loadGlue()) for (const e of t.train.examples) { all.push(e.a); if (e.b !== null) all.push(e.b); }
@@ -37,7 +39,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const cache = mkdtempSync(join(tmpdir(), "qmtl-bench-embed-"));
     const store = TextVectorStore.open("use", useLiteModelId(), 512, { cacheDir: cache });
     const load1 = loadavg()[0]!;
-    const r = await embedTextsParallel(sample, { recipe: { kind: "use" }, jobs, store, flushEvery: 1 << 20 });
+    const r = await embedTextsParallel(sample, { recipe: { kind: "use" }, jobs, store, flushEvery: 1 << 20, chunkSize: CHUNK });
     rmSync(cache, { recursive: true, force: true });
     const row = { jobs, round, seconds: r.seconds, startSeconds: r.startSeconds, rate: sample.length / r.seconds, rateAfterStart: sample.length / (r.seconds - r.startSeconds), load1 };
     rows.push(row);
@@ -48,7 +50,7 @@ const best = (jobs: number): Row => rows.filter((r) => r.jobs === jobs).sort((a,
 const b1 = best(1), b2 = best(2);
 const out = {
   bench: "glue-embed", date: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version,
-  texts: sample.length, meanChars, rounds: ROUNDS, rows,
+  texts: sample.length, meanChars, rounds: ROUNDS, chunkSize: CHUNK, rows,
   best: { jobs1: b1, jobs2: b2, speedup: b2.rateAfterStart / b1.rateAfterStart, speedupWithStart: b2.rate / b1.rate },
 };
 console.log(`2 workers vs 1: ${out.best.speedup.toFixed(2)}x after start, ${out.best.speedupWithStart.toFixed(2)}x including start`);

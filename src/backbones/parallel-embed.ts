@@ -9,7 +9,7 @@ import type { TextVectorStore } from "./text-vector-store.ts";
  * texts already in the vector store are not embedded at all, the rest are
  * sorted by length (so the encoder's batches hold texts of similar length and
  * pad little) and cut into fixed chunks that `jobs` worker threads take from a
- * queue, each worker with its own encoder (USE-lite: its own TensorFlow.js and
+ * queue, longest first, each worker with its own encoder (USE-lite: its own TensorFlow.js and
  * wasm backend). Chunk boundaries do not depend on `jobs`, so the vectors do
  * not either. Finished vectors go to the store every `flushEvery` texts, so a
  * killed run keeps most of its work.
@@ -102,9 +102,10 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
       await new Promise<void>((resolve, reject) => {
         let next = 0, finished = 0, failed = false;
         const fail = (e: Error): void => { if (!failed) { failed = true; reject(e); } };
+        // longest texts first: the slowest chunks start early, so workers finish close together
         const give = (w: Worker): void => {
           if (failed || next >= chunks.length) return;
-          const id = next++;
+          const id = chunks.length - 1 - next++;
           w.postMessage({ op: "embed", id, texts: chunks[id]! } satisfies WorkerRequest);
         };
         for (let k = 0; k < nWorkers; k++) {

@@ -59,7 +59,9 @@ describe("embedding on worker threads", () => {
       const seen: number[] = [];
       const r = await embedTextsParallel(ALL, { recipe, jobs, store, chunkSize: 16, flushEvery: 32, onProgress: (d) => seen.push(d) });
       expect([r.unique, r.embedded, r.fromStore]).toEqual([uniq.length, uniq.length, 0]);
-      expect(r.backends).toHaveLength(jobs);
+      // a fast worker may finish every chunk before a second one has loaded its model
+      expect(r.backends.length).toBeGreaterThanOrEqual(1);
+      expect(r.backends.length).toBeLessThanOrEqual(jobs);
       expect(seen.at(-1)).toBe(uniq.length);
       uniq.forEach((t, i) => {
         const v = r.vectors.get(t)!;

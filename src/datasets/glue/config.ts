@@ -18,6 +18,12 @@ export const glueConfigSchema = z.object({
   /** seeds: the paper runs five, identical across heads */
   seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1)
     .refine((xs) => new Set(xs).size === xs.length, "distinct seeds").default([0, 1, 2, 3, 4]),
+  /**
+   * off by default: the paper does not standardise, AdamW's per-weight step
+   * normalisation makes the first layer insensitive to each column's scale, and
+   * a standardised copy of the ~90k x 2048 training rows would cost 1.5 GB more
+   */
+  standardize: z.boolean().default(false),
   /** a glue_data/ folder (default: the six tasks shipped in data/glue) */
   data: z.string().min(1).optional(),
   /** a subset of the tasks present (default: all of them) */

@@ -25,6 +25,7 @@ describe("the GLUE config", () => {
     expect(c.seeds).toEqual([0, 1, 2, 3, 4]);
     expect(c.heads).toEqual(["classical", "qmtl", "hqnn-4", "hqnn-10"]);
     expect(c.validateEvery).toBe("auto");
+    expect(c.standardize).toBe(false);
   });
   it("rejects unknown keys and tasks, and bert-onnx without a folder", () => {
     expect(() => glueConfigSchema.parse({ nope: 1 })).toThrow();
