@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { registerParams } from "./commands/params.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerNoise } from "./commands/noise.ts";
+import { registerHardware } from "./commands/hardware.ts";
 import { QmtlError, ValidationError } from "../core/errors.ts";
 import { QMTL_VERSION } from "../core/version.ts";
 
@@ -16,6 +18,8 @@ program
 registerParams(program);
 registerDemo(program);
 registerRun(program);
+registerNoise(program);
+registerHardware(program);
 
 /** Exit codes: 0 ok, 1 failure, 2 usage (a bad flag, config field or input). */
 try {

@@ -3,13 +3,11 @@
  * folder under src/datasets/ whose index exports a Suite, plus one line here.
  */
 import type { BaseConfig, Suite } from "../experiments/suite.ts";
+import { customSuite } from "./custom/index.ts";
 import { glueSuite } from "./glue/index.ts";
 import { mustardSuite } from "./mustard/index.ts";
 
-export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [
-  mustardSuite as unknown as Suite<BaseConfig>,
-  glueSuite as unknown as Suite<BaseConfig>,
-];
+export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite, customSuite, glueSuite] as unknown as ReadonlyArray<Suite<BaseConfig>>;
 
 export function findSuite(name: string): Suite<BaseConfig> | undefined {
   return SUITES.find((s) => s.name === name);

@@ -1,4 +1,4 @@
-import type { EncoderOrder } from "../circuits/qmtl.ts";
+import type { EncoderOrder, FirstRotation } from "../circuits/qmtl.ts";
 import type { TaskDef } from "./task-info.ts";
 
 export type HeadKind = "qmtl" | "classical" | "hqnn";
@@ -26,6 +26,8 @@ export interface ModelSpec {
     readonly headLayers: number;
     readonly entangle?: boolean;
     readonly encoderOrder?: EncoderOrder;
+    /** data rotation of the first encoding block (default "rx", the paper; "ry": every feature reaches the state) */
+    readonly firstRotation?: FirstRotation;
     /** optional sub-register sizes per task (default from the readout rule) */
     readonly qubits?: readonly number[];
   };

@@ -31,10 +31,10 @@ export async function loadMustardInputs(cfg: MustardConfig, onProgress?: (done: 
     backbone = "file";
     backboneDetail = `user features ${cfg.features} (${f.matrix.rows} x ${dim}, ids from ${f.idsFrom})`;
   } else {
-    const tf = await buildMustardTextFeatures(ds, { backbone: cfg.backbone, onProgress });
+    backbone = cfg.backbone ?? "use";
+    const tf = await buildMustardTextFeatures(ds, { backbone: cfg.backbone ?? "use", onProgress });
     features = tf.matrix.data; dim = tf.matrix.cols;
-    backbone = cfg.backbone;
-    backboneDetail = cfg.backbone === "use"
+    backboneDetail = backbone === "use"
       ? `Universal Sentence Encoder lite (TF.js, frozen): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`
       : `mean-pooled GloVe 840B (subset): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`;
   }
@@ -47,14 +47,16 @@ export async function loadMustardInputs(cfg: MustardConfig, onProgress?: (done: 
     dataset: "Extended MUStARD", mustard: ds, data: { n: ds.items.length, dim, features, labels }, tasks,
     classNames: ds.tasks.map((t) => [...t.classNames]), splits: chosen, backbone, backboneDetail, inputHashes,
     splitName: cfg.split,
-    notes: notes(ds.multiLabelCells.length),
+    notes: notes(ds.multiLabelCells.length, cfg.qmtl.firstRotation),
   };
 }
 
-function notes(multiLabel: number): string[] {
+function notes(multiLabel: number, firstRotation: "rx" | "ry"): string[] {
   return [
     "Precision, recall and F1: the positive class for sarcasm; macro averages over classes for the 3- and 9-class tasks (f1_macro and f1_weighted are in results.json).",
-    "The first encoding block of the QMTL head acts on |+>^Q, where RX(z) is a global phase: the first Q of the 39 projected features cannot influence the output (their gradient is exactly 0). This follows from the circuit as the paper specifies it.",
+    firstRotation === "rx"
+      ? "The first encoding block of the QMTL head acts on |+>^Q, where RX(z) is a global phase: the first Q of the 39 projected features cannot influence the output (their gradient is exactly 0). This follows from the circuit as the paper specifies it (qmtl.firstRotation: ry is the variant where every feature reaches the state)."
+      : "Encoder variant (qmtl.firstRotation: ry): the first block loads its features with RY, so every projected feature reaches the state (the paper's RX on |+>^Q is a global phase); same parameter count.",
     `Emotion labels: ${multiLabel} multi-label emotion cells found in the embedded annotation; the rule is to keep the first listed emotion.`,
     "The paper reports its MUStARD results only as bar charts (Fig. 7), so no published table is reproduced beside these numbers.",
   ];

@@ -1,7 +1,7 @@
 import { siblingModule } from "../../core/module-url.ts";
 import type { Circuit } from "../../circuits/ir.ts";
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
-import { checkBatchArgs, checkCotangent } from "../executor.ts";
+import { checkBatchArgs, checkCotangent, checkExecutorCircuit } from "../executor.ts";
 import type { ExecutorRecipe } from "../parallel/recipe.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { compileSchedule } from "./schedule.ts";
@@ -61,6 +61,8 @@ export const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
  * (wasm-runner.ts, the default where it loads) or TypeScript (ts-runner.ts).
  */
 export function fusedAdjointExecutor(circuit: Circuit, options: FusedAdjointOptions = {}): DifferentiableExecutor {
+  // the workspace holds 5 statevectors and the readout's probabilities, before any tape or checkpoint
+  checkExecutorCircuit(circuit, "the fused adjoint's workspace", 6);
   const budget = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
   if (!(budget >= 0)) throw new ValidationError("checkpointBytes", "a number >= 0", budget);
   const precision = options.precision ?? "float64";
@@ -110,7 +112,10 @@ function wasmOrTs(strict: boolean, wasm: () => FusedRunner, ts: () => FusedRunne
   try {
     return wasm();
   } catch (e) {
-    if (strict || !(e instanceof RangeError)) throw e;
+    if (!(e instanceof RangeError)) throw e;
+    if (strict) {
+      throw new ValidationError("kernels", 'kernels "auto" or "ts" for a circuit this wide (its fused WebAssembly workspace does not fit wasm32 memory, 4 GiB)', "wasm");
+    }
     return ts();
   }
 }

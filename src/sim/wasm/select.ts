@@ -1,3 +1,4 @@
+import { ValidationError } from "../../core/errors.ts";
 import { tsBackend, type KernelBackend } from "./backend.ts";
 import { loadWasmKernels, type WasmKernels } from "./wasm-backend.ts";
 
@@ -32,6 +33,7 @@ export function wasmUnavailableReason(): string {
  * overrides "auto". "wasm" throws if they are unavailable.
  */
 export function selectKernelBackend(choice: KernelChoice = "auto"): KernelBackend {
+  if (choice !== "auto" && choice !== "ts" && choice !== "wasm") throw new ValidationError("kernels", '"auto", "ts" or "wasm"', choice);
   const env = process.env["QMTL_KERNELS"];
   const want = choice === "auto" && (env === "ts" || env === "wasm") ? env : choice;
   if (want === "ts") return tsBackend;
