@@ -1,4 +1,5 @@
 import { ValidationError } from "../../core/errors.ts";
+import { requireAllocation } from "../../core/limits.ts";
 import { MISSING, type MultiTaskData } from "../../training/dataset.ts";
 import type { TaskDef } from "../../models/task-info.ts";
 import type { GlueTaskData } from "./load.ts";
@@ -34,9 +35,8 @@ export function glueTexts(tasks: readonly GlueTaskData[]): string[] {
 export function glueRows(tasks: readonly GlueTaskData[], vector: (text: string) => Float32Array, dim: number): GlueRows {
   const n = tasks.reduce((a, t) => a + t.train.examples.length + t.dev.examples.length, 0);
   const width = 4 * dim;
-  const bytes = n * width * 8;
-  // the engine copies the rows of each split once more; refuse what cannot fit rather than fail mid-run
-  if (bytes > 6 * 2 ** 30) throw new ValidationError("glue features", `at most 6 GiB of float64 features (rows x 4 x sentence dim)`, `${n} x ${width} = ${(bytes / 2 ** 30).toFixed(1)} GiB`);
+  // the engine copies the training rows once more: refuse what cannot fit twice rather than fail mid-run
+  requireAllocation("glue features", 2 * n * width, 8, `${n} rows x ${width} float64 features, and the training copy`);
   const features = new Float64Array(n * width);
   const labels = tasks.map((t) => new Float64Array(n).fill(t.spec.kind === "regression" ? Number.NaN : MISSING));
   const train: number[] = [], dev: number[] = [];
