@@ -110,6 +110,8 @@ function assembleResults<C extends BaseConfig>(suite: Suite<C>, cfg: C, inputs: 
         ? `validation mean over tasks of ${Object.entries(sel.macro).map(([t, m]) => `${t} ${m}`).join(", ")}`
         : `validation ${sel.task} ${sel.metric}`,
       taskWeights: Object.fromEntries(heads.map((h) => [h.id, h.train.losses[0]!.weight])),
+      ...(suite.report ? { paperFigure: suite.report.paperFigure } : {}),
+      ...(suite.report?.validation ? { validation: suite.report.validation(cfg) } : {}),
     },
     tasks: inputs.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: tasks[k]!.numClasses, classNames: [...inputs.classNames[k]!] })),
     heads: heads.map((h) => {

@@ -69,4 +69,8 @@ export const chexpertSuite: Suite<ChexpertConfig> = {
   metrics: chexpertMetrics,
   differences,
   stratifyBy: () => "Atelectasis",
+  report: {
+    paperFigure: "Fig. 6",
+    validation: (cfg) => `${Math.round(cfg.valFraction * 100)}% of each fold's training patients are held out for validation (patient level, no patient in two parts)`,
+  },
 };

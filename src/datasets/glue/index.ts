@@ -104,4 +104,8 @@ export const glueSuite: Suite<GlueConfig> = {
   },
   differences: glueDifferences,
   stratifyBy: () => "CoLA",
+  report: {
+    paperFigure: "Fig. 5",
+    validation: () => "validation and test are both the GLUE dev sets (as in the paper; GLUE's test labels are not public)",
+  },
 };
