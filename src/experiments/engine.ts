@@ -119,7 +119,7 @@ function assembleResults<C extends BaseConfig>(suite: Suite<C>, cfg: C, inputs: 
       m.close().catch(() => {});
       return {
         id: h.id, label: h.label, headParams: m.counts.head, extras: m.counts.extras, projectionParams: m.counts.projection,
-        qubits: m.qmtlLayout?.Q ?? h.model.hqnn?.qubits ?? null,
+        qubits: m.qmtlLayout?.Q ?? (h.model.head === "hqnn" ? h.model.hqnn.qubits : null),
       };
     }),
     runs: runs.map((r) => ({ head: r.head, fold: r.fold, seed: r.seed, bestEpoch: r.bestEpoch, valScore: r.valScore, seconds: r.seconds, simSeconds: r.simSeconds, test: r.test })),

@@ -146,8 +146,11 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
       ]);
       break;
     }
-    default:
-      throw new ValidationError("model.head", `one of "qmtl", "classical", "hqnn"`, (spec as { head: unknown }).head);
+    default: {
+      // a ModelSpec read from JSON may name anything; a head added to ModelSpec without a case here does not compile
+      const unknownHead: never = spec;
+      throw new ValidationError("model.head", `one of "qmtl", "classical", "hqnn"`, (unknownHead as { head: unknown }).head);
+    }
   }
   const layers: Module[] = [projection, head];
   const transforms = spec.outputTransforms ?? {};

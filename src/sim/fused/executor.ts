@@ -30,8 +30,8 @@ export interface FusedAdjointOptions {
    * Which passes run the statevector work: "wasm" the WebAssembly SIMD passes
    * of assembly/fused.ts (states in the executor's own wasm memory), "ts" the
    * plain TypeScript ones (the reference), "auto" (default) wasm when this
-   * runtime can instantiate it, else ts; the QMTL_KERNELS environment variable
-   * (ts|wasm) overrides "auto". "wasm" throws when unavailable. Both give the
+   * runtime can instantiate it, else ts (no environment variable is read).
+   * "wasm" throws when unavailable. Both give the
    * same results to rounding (some sums are taken in two lanes).
    */
   readonly kernels?: FusedKernelChoice;
@@ -40,8 +40,8 @@ export interface FusedAdjointOptions {
    * ones and the tape's) are float32 and the hot passes run in f32x4 (twice
    * the lanes); angles, 2x2s, sums, outputs and gradients stay float64.
    * Errors of a few 1e-7 relative (docs/decisions.md, fused section); for
-   * training only. Needs the wasm passes: throws with kernels "ts", with
-   * "auto" under QMTL_KERNELS=ts, or where wasm is unavailable.
+   * training only. Needs the wasm passes: throws with kernels "ts", or
+   * where wasm is unavailable.
    */
   readonly precision?: "float64" | "float32";
 }

@@ -117,7 +117,8 @@ describe("the GLUE suite over the nine-task fixtures with a tiny ONNX encoder", 
     expect(q.model.outputTransforms).toEqual({ "STS-B": "affine" });
     const m = buildModel(q.model, new Rng(0));
     expect(m.qmtlLayout!.Q).toBe(10);
-    expect(heads[3]!.model.hqnn!.qubits).toBe(10);
+    const hq = heads[3]!.model;
+    expect(hq.head === "hqnn" ? hq.hqnn.qubits : null).toBe(10);
     expect(() => glueSuite.heads(cfg, { tasks: inputs.tasks, data: { ...inputs.data } })).toThrow(ValidationError);
   });
 
