@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerParams } from "./commands/params.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerSweep } from "./commands/sweep.ts";
 import { QmtlError } from "../core/errors.ts";
 
 const program = new Command();
@@ -15,6 +16,7 @@ program
 registerParams(program);
 registerDemo(program);
 registerRun(program);
+registerSweep(program);
 
 try {
   await program.parseAsync(process.argv);
