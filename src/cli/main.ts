@@ -3,6 +3,7 @@ import { registerParams } from "./commands/params.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSweep } from "./commands/sweep.ts";
+import { registerReport } from "./commands/report.ts";
 import { QmtlError } from "../core/errors.ts";
 
 const program = new Command();
@@ -17,6 +18,7 @@ registerParams(program);
 registerDemo(program);
 registerRun(program);
 registerSweep(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);
