@@ -173,14 +173,16 @@ export function registerSweep(program: Command): void {
         last = e.progress;
         const head = tty ? "\r\x1b[K" : "";
         if (e.type === "start") { if (!tty) console.error(`start ${e.id} (${progressLine(e.progress)})`); return; }
+        if (e.type === "busy") { console.error(`${head}skipped ${e.id}: another process is running it (${e.id}.lock)`); return; }
         if (e.type === "done") console.error(`${head}done ${e.id} in ${e.seconds.toFixed(1)} s (${progressLine(e.progress)})`);
         else console.error(`${head}FAILED ${e.id}: ${e.reason} (${progressLine(e.progress)})`);
       };
-      const { failed } = await runLocal(pending, { suite: suite.name, sweepDir, baseDir: sweep.baseDir, bin: BIN, jobs, onEvent });
+      const { failed, busy } = await runLocal(pending, { suite: suite.name, sweepDir, baseDir: sweep.baseDir, bin: BIN, jobs, onEvent });
       if (timer) { clearInterval(timer); process.stderr.write("\r\x1b[K"); }
       const merged = writeSweepResults(sweepDir, rec);
       printMerged(merged);
       console.log(`\n${join(sweepDir, "sweep-results.json")}; report: qmtl report ${sweepDir}`);
+      if (busy.length > 0) console.error(`${busy.length} cell(s) were running in another process: ${busy.join(", ")}`);
       if (failed.length > 0) {
         console.error(`${failed.length} cell(s) failed (${failed.join(", ")}); run the same command again to retry them`);
         process.exitCode = 1;

@@ -7,7 +7,8 @@
  * go on; the next invocation re-runs it (resuming from its checkpoints).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type { SweepCell } from "./cells.ts";
 import { cellConfigPath, cellLogPath, cellState } from "./sweep-dir.ts";
@@ -29,7 +30,8 @@ export interface SweepProgress {
 export type LocalEvent =
   | { type: "start"; id: string; progress: SweepProgress }
   | { type: "done"; id: string; seconds: number; progress: SweepProgress }
-  | { type: "failed"; id: string; reason: string; progress: SweepProgress };
+  | { type: "failed"; id: string; reason: string; progress: SweepProgress }
+  | { type: "busy"; id: string; progress: SweepProgress };
 
 export interface LocalRunOptions {
   readonly suite: string;
@@ -40,6 +42,48 @@ export interface LocalRunOptions {
   readonly bin: string;
   readonly jobs: number;
   readonly onEvent?: (e: LocalEvent) => void;
+}
+
+const lockPath = (sweepDir: string, id: string): string => join(sweepDir, "cells", `${id}.lock`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Takes a cell's lock (`cells/<id>.lock`, created exclusively, holding host and
+ * pid), so two sweeps started on the same folder never run one cell twice at
+ * once. A lock left by a dead process on this host is taken over; a lock of
+ * another host is respected. Returns false when the cell is taken.
+ */
+export function lockCell(sweepDir: string, id: string): boolean {
+  const path = lockPath(sweepDir, id);
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, JSON.stringify({ host: hostname(), pid: process.pid }));
+      closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      let holder: { host?: string; pid?: number } = {};
+      try { holder = JSON.parse(readFileSync(path, "utf8")) as typeof holder; } catch { /* a torn lock: treat as stale below */ }
+      const stale = holder.pid === undefined || (holder.host === hostname() && !alive(holder.pid));
+      if (!stale) return false;
+      rmSync(path, { force: true });
+    }
+  }
+  return false;
+}
+
+export function unlockCell(sweepDir: string, id: string): void {
+  rmSync(lockPath(sweepDir, id), { force: true });
 }
 
 /** Costliest first, then by id: deterministic. */
@@ -57,9 +101,9 @@ function lastLines(path: string, n: number): string {
 
 /**
  * Runs `cells` (already filtered to the unfinished ones) and resolves with
- * the ids that failed. SIGINT/SIGTERM stop every child before this process exits.
+ * the ids that failed (and those another process holds). SIGINT/SIGTERM stop every child before this process exits.
  */
-export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOptions): Promise<{ failed: string[] }> {
+export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOptions): Promise<{ failed: string[]; busy: string[] }> {
   const queue = scheduleOrder(cells);
   const total = queue.length;
   const totalCost = queue.reduce((a, c) => a + c.cost, 0);
@@ -73,12 +117,22 @@ export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOption
     return { total, done, failed: [...failed], running: [...running.keys()], etaSeconds: eta };
   };
   const stop = (signal: NodeJS.Signals): void => {
-    for (const c of running.values()) if (c.exitCode === null) c.kill("SIGTERM");
+    for (const [id, c] of running) {
+      if (c.exitCode === null) c.kill("SIGTERM");
+      unlockCell(opts.sweepDir, id);
+    }
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const busy: string[] = [];
   const runOne = (cell: SweepCell): Promise<void> => new Promise((resolve) => {
+    if (!lockCell(opts.sweepDir, cell.id)) {
+      busy.push(cell.id);
+      opts.onEvent?.({ type: "busy", id: cell.id, progress: progress() });
+      resolve();
+      return;
+    }
     const log = cellLogPath(opts.sweepDir, cell.id);
     mkdirSync(dirname(log), { recursive: true });
     const fd = openSync(log, "a");
@@ -90,6 +144,7 @@ export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOption
     opts.onEvent?.({ type: "start", id: cell.id, progress: progress() });
     const finish = (reason: string | null): void => {
       closeSync(fd);
+      unlockCell(opts.sweepDir, cell.id);
       running.delete(cell.id);
       if (reason === null && cellState(opts.sweepDir, cell.id) === "done") {
         done++;
@@ -111,5 +166,5 @@ export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOption
   await Promise.all(workers);
   process.removeListener("SIGINT", stop);
   process.removeListener("SIGTERM", stop);
-  return { failed };
+  return { failed, busy };
 }
