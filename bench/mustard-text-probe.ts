@@ -6,9 +6,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildMustardTextFeatures } from "../src/backbones/text-features.ts";
-import { loadMustard, taskLabels } from "../src/data/mustard.ts";
-import { loadMustardSplits } from "../src/data/mustard-splits.ts";
+import { buildMustardTextFeatures } from "../src/datasets/mustard/features.ts";
+import { loadMustard, taskLabels } from "../src/datasets/mustard/dataset.ts";
+import { loadMustardSplits } from "../src/datasets/mustard/splits.ts";
 import type { FeatureMatrix } from "../src/data/feature-matrix.ts";
 
 const ds = loadMustard();

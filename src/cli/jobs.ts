@@ -23,7 +23,8 @@ export function assignCells(cells: readonly string[], jobs: number): string[][] 
   return bins.map((b) => b.cells).filter((b) => b.length > 0);
 }
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "qmtl.js");
+/** The entry this process runs (bin/qmtl.js, or src/cli/main.ts under tsx): children run the same one. */
+const ENTRY = process.argv[1]!;
 
 /**
  * Runs the cells in one child process per job (one per core): sweeps of
@@ -35,7 +36,7 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "qm
 export async function runChildren(args: readonly string[], groups: readonly string[][], log: (line: string) => void): Promise<void> {
   const children: ChildProcess[] = [];
   const exits = groups.map((cells, j) => new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, "--cells", cells.join(","), "--jobs", "1"], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, QMTL_CHILD: "1" } });
+    const child = spawn(process.execPath, [...process.execArgv, ENTRY, ...args, "--cells", cells.join(","), "--jobs", "1"], { stdio: ["pipe", "pipe", "pipe"]});
     children.push(child);
     const forward = (buf: Buffer): void => {
       for (const line of buf.toString("utf8").split("\n")) if (line.trim().length > 0) log(`[job ${j + 1}] ${line}`);

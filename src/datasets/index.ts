@@ -2,11 +2,12 @@
  * The table of suites the CLI offers (`qmtl run <name>`). A new dataset is one
  * folder under src/datasets/ whose index exports a Suite, plus one line here.
  */
-import type { Suite, BaseConfig } from "../experiments/suite.ts";
+import type { BaseConfig, Suite } from "../experiments/suite.ts";
+import { customSuite } from "./custom/index.ts";
+import { mustardSuite } from "./mustard/index.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- suites differ in their config type
-export const SUITES: ReadonlyArray<Suite<any>> = [];
+export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite, customSuite] as unknown as ReadonlyArray<Suite<BaseConfig>>;
 
 export function findSuite(name: string): Suite<BaseConfig> | undefined {
-  return SUITES.find((s) => s.name === name) as Suite<BaseConfig> | undefined;
+  return SUITES.find((s) => s.name === name);
 }

@@ -50,6 +50,8 @@ export interface SuiteInputs {
   readonly classNames: readonly (readonly string[])[];
   /** the splits the config selected, in order */
   readonly splits: readonly SuiteSplit[];
+  /** how the splits were made, for the report ("speaker-dependent (official 5 folds)") */
+  readonly splitName: string;
   /** short backbone name ("use", "file", "mobilenetv2") and one sentence describing it */
   readonly backbone: string;
   readonly backboneDetail: string;
@@ -135,7 +137,10 @@ const seedList = z
  * Fields every suite's config has, with the suite's defaults: spread them into
  * the suite's `z.object({...}).strict()`.
  */
-export function baseConfigFields(defaults: { name: string; epochs: number; batchSize: number; lr: number; heads: readonly string[] }, headIds: readonly [string, ...string[]]) {
+export function baseConfigFields<const H extends readonly [string, ...string[]]>(
+  defaults: { name: string; epochs: number; batchSize: number; lr: number; heads: readonly H[number][] },
+  headIds: H,
+) {
   return {
     name: runName.default(defaults.name),
     seeds: seedList.default([0]),
@@ -143,7 +148,7 @@ export function baseConfigFields(defaults: { name: string; epochs: number; batch
       .array(z.enum(headIds))
       .min(1)
       .refine((xs) => new Set(xs).size === xs.length, "distinct heads")
-      .default([...defaults.heads] as never),
+      .default([...defaults.heads]),
     epochs: z.number().int().min(1).max(10000).default(defaults.epochs),
     batchSize: z.number().int().min(1).max(1 << 16).default(defaults.batchSize),
     lr: z.number().positive().max(1).default(defaults.lr),

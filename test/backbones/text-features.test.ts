@@ -2,10 +2,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildMustardTextFeatures, mustardTexts } from "../../src/backbones/text-features.ts";
+import { buildMustardTextFeatures, mustardTexts } from "../../src/datasets/mustard/features.ts";
 import type { SentenceEmbedder } from "../../src/backbones/sentence-embedder.ts";
 import { featureMatrix, featureRow, type FeatureMatrix } from "../../src/data/feature-matrix.ts";
-import { contextText, loadMustard, parseMustard } from "../../src/data/mustard.ts";
+import { contextText, loadMustard, parseMustard } from "../../src/datasets/mustard/dataset.ts";
 import { rawMustard } from "../fixtures/data/mustard-fixture.ts";
 
 /** A deterministic stand-in encoder: [length, vowel count, 1] per text. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadMustard } from "../../src/data/mustard.ts";
-import { loadMustardSplits, parseMustardSplits } from "../../src/data/mustard-splits.ts";
+import { loadMustard } from "../../src/datasets/mustard/dataset.ts";
+import { loadMustardSplits, parseMustardSplits } from "../../src/datasets/mustard/splits.ts";
 import { rawSplits } from "../fixtures/data/mustard-fixture.ts";
 
 describe("official MUStARD splits", () => {

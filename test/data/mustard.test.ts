@@ -4,9 +4,9 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.ts";
 import { defaultMustardDir, repoRoot } from "../../src/data/data-paths.ts";
-import { contextText, loadMustard, mustardIds, parseMustard, taskLabels } from "../../src/data/mustard.ts";
-import { parseEmotionCell, sentimentIndex } from "../../src/data/mustard-labels.ts";
-import { MUSTARD_TASK_NAMES } from "../../src/data/mustard-tasks.ts";
+import { contextText, loadMustard, mustardIds, parseMustard, taskLabels } from "../../src/datasets/mustard/dataset.ts";
+import { parseEmotionCell, sentimentIndex } from "../../src/datasets/mustard/labels.ts";
+import { MUSTARD_TASK_NAMES } from "../../src/datasets/mustard/tasks.ts";
 import { rawMustard } from "../fixtures/data/mustard-fixture.ts";
 
 function counts(y: Int32Array, k: number): number[] {

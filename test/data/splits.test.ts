@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.ts";
-import { loadMustard, taskLabels } from "../../src/data/mustard.ts";
-import { loadMustardSplits } from "../../src/data/mustard-splits.ts";
+import { loadMustard, taskLabels } from "../../src/datasets/mustard/dataset.ts";
+import { loadMustardSplits } from "../../src/datasets/mustard/splits.ts";
 import { stratifiedHoldout, stratifiedKFold } from "../../src/data/splits.ts";
 
 function classCounts(idx: readonly number[], y: ArrayLike<number>, k: number): number[] {

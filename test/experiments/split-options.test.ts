@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseMustardConfig } from "../../src/experiments/config-schema.ts";
-import { runMustard } from "../../src/experiments/mustard.ts";
-import { loadMustard } from "../../src/data/mustard.ts";
-import { loadMustardSplits } from "../../src/data/mustard-splits.ts";
+import { parseMustardConfig } from "../../src/datasets/mustard/index.ts";
+import { runMustard } from "../../src/datasets/mustard/index.ts";
+import { loadMustard } from "../../src/datasets/mustard/dataset.ts";
+import { loadMustardSplits } from "../../src/datasets/mustard/splits.ts";
 import { writeMustardFeatures } from "../helpers/mustard-features.ts";
 
 let tmp: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng } from "../../src/core/rng.ts";
-import { loadMustard, mustardIds, taskLabels } from "../../src/data/mustard.ts";
+import { loadMustard, mustardIds, taskLabels } from "../../src/datasets/mustard/dataset.ts";
 
 export interface MustardFeatureOptions {
   /** feature columns (at least 6); default 12 */

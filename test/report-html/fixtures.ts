@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeJsonAtomic } from "../../src/core/atomic-file.ts";
-import { mustardConfigSchema } from "../../src/experiments/config-schema.ts";
+import { mustardSuite } from "../../src/datasets/mustard/index.ts";
 import type { ExperimentResults } from "../../src/experiments/report/results-types.ts";
 import { expandCells, type SweepCell } from "../../src/experiments/sweep/cells.ts";
 import { loadSweep } from "../../src/experiments/sweep/sweep-config.ts";
@@ -45,10 +45,10 @@ export function cellResults(headId: string, fold: number, shift: (task: string) 
  * synthetic results; `shift(cell, task)` moves each cell's scores.
  */
 export function studyFolder(dir: string, study: StudyName, shift: (cell: SweepCell, task: string) => number): string {
-  const base = mustardConfigSchema.parse({ folds: [0, 1, 2] });
-  const cfg = studySweep(study, { suite: "mustard", base, quick: false });
+  const base = mustardSuite.schema.parse({}) as Record<string, unknown>;
+  const cfg = studySweep(study, { suite: "mustard", base, replicate: { field: "folds", values: [0, 1, 2] }, quick: false });
   const sweep = loadSweep(cfg, undefined, () => ({}));
-  const cells = expandCells(sweep, { name: "mustard", schema: mustardConfigSchema });
+  const cells = expandCells(sweep, { name: "mustard", schema: mustardSuite.schema, check: (c) => mustardSuite.check?.(c as never) });
   const sweepDir = join(dir, cfg.name);
   prepareSweepDir(sweepDir, sweep, cells);
   for (const c of cells) {

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { mustardConfigSchema } from "../../src/experiments/config-schema.ts";
+import { mustardConfigSchema } from "../../src/datasets/mustard/config.ts";
+import { mustardSuite } from "../../src/datasets/mustard/index.ts";
 import { expandCells, cellCost, groupAxes, type SweepSuite } from "../../src/experiments/sweep/cells.ts";
 import { loadSweep, setPath, parseSweepConfig } from "../../src/experiments/sweep/sweep-config.ts";
 import { scheduleOrder } from "../../src/experiments/sweep/local.ts";
 import { studySweep } from "../../src/experiments/sweep/studies.ts";
 import { ValidationError } from "../../src/core/errors.ts";
 
-const suite: SweepSuite = { name: "mustard", schema: mustardConfigSchema };
+const suite: SweepSuite = {
+  name: "mustard", schema: mustardSuite.schema,
+  check: (c) => mustardSuite.check?.(c as never), splitIndices: (c) => mustardSuite.splitIndices(c as never),
+};
+const folds = (values: number[]) => ({ field: "folds" as const, values });
 const load = (raw: unknown) => loadSweep(raw, undefined, () => ({}));
 
 describe("sweep grid expansion", () => {
@@ -36,7 +41,7 @@ describe("sweep grid expansion", () => {
   });
 
   it("unites several grids, running a shared cell once", () => {
-    const cfg = studySweep("depth", { suite: "mustard", base: mustardConfigSchema.parse({ folds: [0, 1] }), quick: false });
+    const cfg = studySweep("depth", { suite: "mustard", base: mustardConfigSchema.parse({}), replicate: folds([0, 1]), quick: false });
     const cells = expandCells(load(cfg), suite);
     // (L 2,3,4 with Lh 1) u (L 3 with Lh 1,2,3) = 5 settings x 2 folds
     expect(cells).toHaveLength(10);
@@ -102,7 +107,7 @@ describe("sweep grid expansion", () => {
 describe("named studies", () => {
   const base = mustardConfigSchema.parse({});
   it("entanglement: the same parameter count, the encoder's CNOTs on and off, per fold", () => {
-    const cells = expandCells(load(studySweep("entanglement", { suite: "mustard", base, quick: true })), suite);
+    const cells = expandCells(load(studySweep("entanglement", { suite: "mustard", base, replicate: folds([0, 1, 2, 3, 4]), quick: true })), suite);
     expect(cells.map((c) => c.id)).toEqual([
       "encoder-entangled_fold-0", "encoder-entangled_fold-1", "encoder-entangled_fold-2",
       "encoder-product_fold-0", "encoder-product_fold-1", "encoder-product_fold-2",
@@ -111,13 +116,13 @@ describe("named studies", () => {
   });
 
   it("encoder variant: defined over qmtl.firstRotation; valid exactly when the schema has the field", () => {
-    const sweep = load(studySweep("encoder", { suite: "mustard", base, quick: true }));
+    const sweep = load(studySweep("encoder", { suite: "mustard", base, replicate: folds([0, 1, 2, 3, 4]), quick: true }));
     const hasField = mustardConfigSchema.safeParse({ qmtl: { firstRotation: "ry" } }).success;
     if (hasField) expect(expandCells(sweep, suite)).toHaveLength(6);
     else expect(() => expandCells(sweep, suite)).toThrow(/unknown: qmtl\.firstRotation/);
   });
 
   it("noise is not available yet and says so", () => {
-    expect(() => studySweep("noise", { suite: "mustard", base, quick: true })).toThrow(/noise/);
+    expect(() => studySweep("noise", { suite: "mustard", base, replicate: folds([0, 1, 2, 3, 4]), quick: true })).toThrow(/noise/);
   });
 });

@@ -1,129 +1,168 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { Command } from "commander";
-import { ValidationError } from "../../core/errors.ts";
-import { parseMustardConfig, readConfigFile, HEAD_IDS } from "../../experiments/config-schema.ts";
-import { mustardCells, runMustard, runMustardCells, type MustardEvent } from "../../experiments/mustard.ts";
-import { cellDone } from "../../experiments/cross-validate.ts";
-import { loadMustardInputs } from "../../experiments/mustard-data.ts";
-import { writeJsonAtomic } from "../../core/atomic-file.ts";
 import { availableParallelism } from "node:os";
-import { Option } from "commander";
-import { assignCells, parentWatch, runChildren } from "../jobs.ts";
+import { join, resolve } from "node:path";
+import { Command, Option } from "commander";
+import { ValidationError } from "../../core/errors.ts";
+import { SUITES } from "../../datasets/index.ts";
+import { cellDone } from "../../experiments/cells.ts";
+import { parseSuiteConfig, readConfigFile } from "../../experiments/config.ts";
+import { experimentCells, loadExperiment, runExperiment, type ExperimentEvent } from "../../experiments/engine.ts";
+import { applyRunFolder, planRunFolder, type RunFolderMode } from "../../experiments/run-folder.ts";
+import type { BaseConfig, Suite, SuiteFlag } from "../../experiments/suite.ts";
 import { writeReport } from "../../experiments/report/write-report.ts";
+import { assignCells, parentWatch, runChildren } from "../jobs.ts";
 import { makeProgress } from "../progress.ts";
+import { flagValue, intFlag } from "../flags.ts";
 
-interface RunOptions {
-  config?: string; name?: string; out?: string; epochs?: string; folds?: string; seeds?: string; heads?: string;
-  backbone?: string; features?: string; split?: string; resume?: boolean; fresh?: boolean; jobs?: string; threads?: string; cells?: string;
+type Opts = Record<string, string | boolean | undefined>;
+
+/** Flags every suite takes, mapped onto the base config fields. */
+const GENERIC_FLAGS: readonly SuiteFlag[] = [
+  { flag: "--name <name>", description: "run name: the output goes to <out>/<name> (one path segment; default from the config)", field: "name", parse: "string" },
+  { flag: "--epochs <n>", description: "training epochs (default: the paper's)", field: "epochs", parse: "int" },
+  { flag: "--seeds <list>", description: "comma-separated seeds (default: 0)", field: "seeds", parse: "int-list" },
+  { flag: "--heads <list>", description: "comma-separated head variants", field: "heads", parse: "list" },
+  { flag: "--threads <n>", description: "threads splitting each simulator batch, per process (default 1; for runs of fewer cells than cores)", field: "threads", parse: "int" },
+];
+
+/** commander's attribute name of a flag ("--features-key <name>" -> "featuresKey"). */
+function attr(flag: string): string {
+  return flag.split(/[ ,]/)[0]!.replace(/^--/, "").replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-const list = (s: string): string[] => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
-const nums = (flag: string, s: string): number[] => list(s).map((x) => {
-  const n = Number(x);
-  if (!Number.isInteger(n)) throw new ValidationError(flag, "a comma-separated list of integers", s);
-  return n;
-});
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let o = obj;
+  for (const k of keys.slice(0, -1)) {
+    const next = o[k];
+    o = o[k] = next !== null && typeof next === "object" && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+  }
+  o[keys[keys.length - 1]!] = value;
+}
+
+/** The raw config of a run: the config file (if any), then every given flag over it. */
+export function rawConfig(suite: Suite<BaseConfig>, o: Opts): Record<string, unknown> {
+  const raw: Record<string, unknown> = typeof o["config"] === "string" ? { ...readConfigFile(o["config"]) } : {};
+  for (const f of [...GENERIC_FLAGS, ...suite.flags]) {
+    const v = o[attr(f.flag)];
+    if (v === undefined) continue;
+    setPath(raw, f.field, flagValue(f.flag.split(" ")[0]!, f.parse, v));
+  }
+  return raw;
+}
 
 export function registerRun(program: Command): void {
-  program
+  const run = program
     .command("run")
-    .argument("<experiment>", "the experiment to run: mustard")
-    .description("run an experiment end to end (train, evaluate, report) into runs/<name>/")
-    .option("--config <file>", "YAML or JSON experiment config (validated; command-line flags override it)")
-    .option("--name <name>", "run name: the output goes to <out>/<name> (default from config: mustard)")
+    .description("run an experiment end to end (train, evaluate, report) into <out>/<name>/")
+    .addHelpText("after", `\nSuites:\n${SUITES.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join("\n")}\n\nExamples:\n  qmtl run mustard --epochs 5 --folds 0,1 --heads qmtl,classical --name quick\n  qmtl run mustard --config configs/mustard-paper.yaml\n  qmtl run <suite> --help`);
+  for (const suite of SUITES) registerSuite(run, suite);
+}
+
+function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
+  const cmd = run
+    .command(suite.name)
+    .description(`${suite.title}: ${suite.summary}`)
+    .option("--config <file>", "YAML or JSON experiment config (validated; flags override it)")
     .option("--out <dir>", "parent folder of run folders", "runs")
-    .option("--epochs <n>", "training epochs (paper: 50)")
-    .option("--folds <list>", "comma-separated fold indices 0-4 (paper: all five)")
-    .option("--seeds <list>", "comma-separated seeds (default: 0)")
-    .option("--heads <list>", `comma-separated heads: ${HEAD_IDS.join(", ")}`)
-    .option("--backbone <name>", "text backbone for the features: use (default) or glove")
-    .option("--features <file>", "user-supplied features (.npy, .npz or .json) instead of a text backbone")
-    .option("--split <name>", "speaker-dependent (default, the official 5 folds) or speaker-independent")
-    .option("--resume", "continue an interrupted run in the same folder (finished folds are kept)")
-    .option("--fresh", "delete an existing run folder of the same name first")
-    .option("--jobs <n>", "processes running cells in parallel (default: one per core)")
-    .option("--threads <n>", "threads splitting each simulator batch, per process (default 1; for runs of fewer cells than cores)")
-    .addOption(new Option("--cells <list>", "internal: run only these head:fold:seed cells").hideHelp())
-    .action(async (experiment: string, o: RunOptions) => {
-      if (experiment !== "mustard") throw new ValidationError("experiment", `one of: mustard`, experiment);
-      const raw: Record<string, unknown> = o.config ? { ...(readConfigFile(o.config) as Record<string, unknown>) } : {};
-      if (o.name) raw["name"] = o.name;
-      if (o.epochs) raw["epochs"] = Number(o.epochs);
-      if (o.folds) raw["folds"] = nums("--folds", o.folds);
-      if (o.seeds) raw["seeds"] = nums("--seeds", o.seeds);
-      if (o.heads) raw["heads"] = list(o.heads);
-      if (o.backbone) raw["backbone"] = o.backbone;
-      if (o.features) raw["features"] = resolve(o.features);
-      if (o.split) raw["split"] = o.split;
-      if (o.threads) raw["threads"] = Number(o.threads);
-      const cfg = parseMustardConfig(raw, o.config ?? "config");
-      const runDir = resolve(o.out ?? "runs", cfg.name);
-      const startedAt = Date.now();
-      if (o.cells) {
-        // a child of a parallel run: the parent prepared the folder and the features
-        const checkParent = parentWatch();
-        await runMustardCells(cfg, runDir, list(o.cells), (e) => { checkParent(); plainChildLog(e); });
-        return;
-      }
-      prepareRunDir(runDir, cfg, o);
-      const progress = makeProgress();
-      let embedding = false;
-      const onEvent = (e: MustardEvent): void => {
-        switch (e.type) {
-          case "stage": progress.log(e.message); break;
-          case "features":
-            if (!embedding) { progress.start("embedding texts (once; cached in .cache/)", e.total); embedding = true; }
-            progress.update(e.done);
-            if (e.done === e.total) progress.stop();
-            break;
-          case "run-start":
-            progress.start(`[${e.index}/${e.total}] ${e.head} fold ${e.fold} seed ${e.seed}${e.resumed ? " (resumed)" : ""}`, cfg.epochs);
-            break;
-          case "train":
-            if (e.event.type === "epoch") progress.update(e.event.epoch, `loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`);
-            break;
-          case "run-done": {
-            progress.stop();
-            const r = e.result;
-            const s = r.test[cfg.selection.task];
-            progress.log(`[${e.index}/${e.total}] ${r.head} fold ${r.fold} seed ${r.seed}${e.cached ? " (done earlier)" : ""}: test ${cfg.selection.task} acc ${fmt(s?.["accuracy"])} f1 ${fmt(s?.["f1"])} (best epoch ${r.bestEpoch}, ${r.seconds.toFixed(1)} s)`);
-            break;
-          }
-        }
-      };
-      const requested = o.jobs ? Number(o.jobs) : availableParallelism();
-      if (!Number.isInteger(requested) || requested < 1) throw new ValidationError("--jobs", "an integer >= 1", o.jobs);
-      const cells = mustardCells(cfg).filter((c) => !cellDone(runDir, c));
-      const jobs = Math.min(cells.length, requested);
-      if (jobs > 1) {
-        // features once (cached) before the children start, then one process per job
-        await loadMustardInputs(cfg, (done, total) => onEvent({ type: "features", done, total }));
+    .option("--resume", "continue an interrupted run in the same folder (finished cells are kept)")
+    .option("--fresh", "delete an existing qmtl run folder of the same name first")
+    .option("--jobs <n>", "processes running cells in parallel (default: one per core)");
+  for (const f of [...GENERIC_FLAGS, ...suite.flags]) cmd.option(f.flag, f.description);
+  cmd.addOption(new Option("--cells <list>", "internal: run only these head:split:seed cells").hideHelp());
+  cmd.action(async (o: Opts) => runSuite(suite, o));
+}
+
+async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
+  // every flag and the whole config are checked before anything is created or deleted
+  if (o["resume"] && o["fresh"]) throw new ValidationError("--fresh", "either --resume or --fresh, not both");
+  const cfg = parseSuiteConfig(suite, rawConfig(suite, o), typeof o["config"] === "string" ? o["config"] : "config");
+  const out = flagValue("--out", "path", o["out"] ?? "runs") as string;
+  const runDir = resolve(out, cfg.name);
+  const startedAt = Date.now();
+  if (typeof o["cells"] === "string") {
+    // a child of a parallel run: the parent prepared the folder and the features
+    const checkParent = parentWatch();
+    const cells = flagValue("--cells", "list", o["cells"]) as string[];
+    await runExperiment(suite, cfg, runDir, { cells, onEvent: (e) => { checkParent(); plainChildLog(e); } });
+    return;
+  }
+  const requested = o["jobs"] !== undefined ? intFlag("--jobs", o["jobs"], 1, 256) : availableParallelism();
+  const mode: RunFolderMode = o["fresh"] ? "fresh" : o["resume"] ? "resume" : "new";
+  planRunFolder(runDir, { kind: suite.name, mode, config: cfg }); // refuses now, before the inputs load
+
+  const progress = makeProgress();
+  const onEvent = progressEvents(progress, cfg);
+  onEvent({ type: "stage", message: "loading data and features" });
+  const loaded = await loadExperiment(suite, cfg, {
+    jobs: requested,
+    onProgress: (stage, done, total) => onEvent({ type: "progress", stage, done, total }),
+    log: (message) => progress.log(message),
+  });
+  progress.stop();
+  applyRunFolder(planRunFolder(runDir, { kind: suite.name, mode, config: cfg }));
+
+  const cells = experimentCells(suite, cfg).filter((c) => !cellDone(runDir, c));
+  const jobs = Math.min(cells.length, requested);
+  if (jobs > 1) {
+    const groups = assignCells(cells, jobs);
+    progress.log(`running ${cells.length} unfinished cells in ${groups.length} processes`);
+    const args = ["run", suite.name, "--config", join(runDir, "config.json"), "--out", resolve(out), "--resume"];
+    await runChildren(args, groups, (line) => progress.log(line));
+  } else if (cells.length > 0 && cfg.threads === 1 && availableParallelism() > 1) {
+    progress.log(`one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`);
+  }
+  const results = await runExperiment(suite, cfg, runDir, { onEvent, startedAt, loaded });
+  progress.stop();
+  const { files } = await writeReport(runDir, results!);
+  console.log(`\nreport: ${join(runDir, "report.md")}`);
+  for (const f of files) console.log(`  ${f}`);
+  console.log(`total ${results!.timing.totalSeconds.toFixed(1)} s, simulator ${results!.timing.simSeconds.toFixed(1)} s`);
+}
+
+function selectionTask(cfg: BaseConfig): string | undefined {
+  const sel = (cfg as unknown as { selection?: { task?: unknown } }).selection;
+  return typeof sel?.task === "string" ? sel.task : undefined;
+}
+
+function progressEvents(progress: ReturnType<typeof makeProgress>, cfg: BaseConfig): (e: ExperimentEvent) => void {
+  let stage = "";
+  const task = selectionTask(cfg);
+  return (e) => {
+    switch (e.type) {
+      case "stage": progress.log(e.message); break;
+      case "progress":
+        if (e.stage !== stage) { progress.start(e.stage, e.total); stage = e.stage; }
+        progress.update(e.done);
+        if (e.done === e.total) { progress.stop(); stage = ""; }
+        break;
+      case "run-start":
+        progress.start(`[${e.index}/${e.total}] ${e.head} fold ${e.fold} seed ${e.seed}${e.resumed ? " (resumed)" : ""}`, cfg.epochs);
+        break;
+      case "train":
+        if (e.event.type === "epoch") progress.update(e.event.epoch, `loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`);
+        break;
+      case "run-done": {
         progress.stop();
-        writeJsonAtomic(join(runDir, "config.json"), cfg);
-        const groups = assignCells(cells, jobs);
-        progress.log(`running ${cells.length} unfinished cells in ${groups.length} processes`);
-        const args = ["run", "mustard", "--config", join(runDir, "config.json"), "--out", resolve(o.out ?? "runs"), "--resume"];
-        await runChildren(args, groups, (line) => progress.log(line));
-      } else if (cells.length > 0 && cfg.threads === 1 && availableParallelism() > 1) {
-        progress.log(`one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`);
+        progress.log(`[${e.index}/${e.total}] ${cellLine(e.result, task)}${e.cached ? " (done earlier)" : ""}`);
+        break;
       }
-      const results = await runMustard(cfg, runDir, onEvent, { startedAt });
-      progress.stop();
-      const { files } = await writeReport(runDir, results);
-      console.log(`\nreport: ${join(runDir, "report.md")}`);
-      for (const f of files) console.log(`  ${f}`);
-      console.log(`total ${results.timing.totalSeconds.toFixed(1)} s, simulator ${results.timing.simSeconds.toFixed(1)} s`);
-    });
+    }
+  };
+}
+
+function cellLine(r: { head: string; fold: number; seed: number; bestEpoch: number; seconds: number; test: Record<string, Record<string, number>> }, task: string | undefined): string {
+  const t = task ?? Object.keys(r.test)[0]!;
+  const s = r.test[t];
+  const metric = s?.["accuracy"] !== undefined ? `acc ${fmt(s["accuracy"])} f1 ${fmt(s["f1"])}` : `spearman ${fmt(s?.["spearman"])}`;
+  return `${r.head} fold ${r.fold} seed ${r.seed}: test ${t} ${metric} (best epoch ${r.bestEpoch}, ${r.seconds.toFixed(1)} s)`;
 }
 
 /** A child's log: a plain line every 10 epochs and per finished cell (the parent prefixes the job). */
-function plainChildLog(e: MustardEvent): void {
+function plainChildLog(e: ExperimentEvent): void {
   if (e.type === "train" && e.event.type === "epoch" && (e.event.epoch % 10 === 0 || e.event.epoch === e.event.epochs)) {
     console.log(`${e.head} fold ${e.fold} seed ${e.seed} epoch ${e.event.epoch}/${e.event.epochs} loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`);
   } else if (e.type === "run-done") {
-    const s = e.result.test["sarcasm"];
-    console.log(`${e.result.head} fold ${e.result.fold} seed ${e.result.seed}${e.cached ? " (done earlier)" : ""}: test sarcasm acc ${fmt(s?.["accuracy"])} f1 ${fmt(s?.["f1"])} (best epoch ${e.result.bestEpoch}, ${e.result.seconds.toFixed(1)} s)`);
+    console.log(`${cellLine(e.result, undefined)}${e.cached ? " (done earlier)" : ""}`);
   } else if (e.type === "run-start" && e.resumed) {
     console.log(`${e.head} fold ${e.fold} seed ${e.seed} (resumed)`);
   }
@@ -131,21 +170,4 @@ function plainChildLog(e: MustardEvent): void {
 
 function fmt(v: number | undefined): string {
   return v === undefined ? "-" : v.toFixed(3);
-}
-
-/** A run folder is reused only with --resume (and the same config), or wiped with --fresh. */
-function prepareRunDir(runDir: string, cfg: unknown, o: RunOptions): void {
-  const cfgPath = join(runDir, "config.json");
-  if (!existsSync(runDir)) return;
-  if (o.fresh) { rmSync(runDir, { recursive: true, force: true }); return; }
-  if (!existsSync(cfgPath)) return;
-  if (!o.resume) {
-    throw new ValidationError("--resume", `a choice for the existing run folder ${runDir}: pass --resume to continue it or --fresh to start over`);
-  }
-  const old = JSON.parse(readFileSync(cfgPath, "utf8")) as Record<string, unknown>;
-  const now = cfg as Record<string, unknown>;
-  const diff = Object.keys({ ...old, ...now }).filter((k) => JSON.stringify(old[k]) !== JSON.stringify(now[k]));
-  if (diff.length > 0) {
-    throw new ValidationError("--resume", `the same config as the run being resumed (differs in: ${diff.join(", ")}); use another --name or --fresh`);
-  }
 }

@@ -1,11 +1,11 @@
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.ts";
 import { writeJsonAtomic } from "../../core/atomic-file.ts";
-import { mustardConfigSchema, readConfigFile } from "../../experiments/config-schema.ts";
+import { readConfigFile } from "../../experiments/config.ts";
+import { findSuite, SUITES } from "../../datasets/index.ts";
 import { expandCells, type SweepSuite } from "../../experiments/sweep/cells.ts";
 import { loadSweep, setPath, type LoadedSweep } from "../../experiments/sweep/sweep-config.ts";
 import { cellState, prepareSweepDir, readSweepRecord, SWEEP_FILE, type SweepRecord } from "../../experiments/sweep/sweep-dir.ts";
@@ -16,17 +16,32 @@ import { STUDY_NAMES, studySweep, type StudyName } from "../../experiments/sweep
 import { runParamStudy } from "../../experiments/sweep/param-study.ts";
 import { table } from "../format.ts";
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "qmtl.js");
+/** Cells run the same entry as this process (bin/qmtl.js, or src/cli/main.ts under tsx), with its node options. */
+const COMMAND = [...process.execArgv, process.argv[1]!];
 
 interface SweepOptions {
   study?: string; suite?: string; quick?: boolean; base?: string; set?: string[]; name?: string; out?: string;
   jobs?: string; fresh?: boolean; slurm?: boolean; status?: boolean; collect?: boolean; dryRun?: boolean;
 }
 
-/** The suites a sweep can vary (the suite table replaces this when the generic engine lands). */
+/** A suite of the table, as the sweep sees it. */
 function sweepSuite(name: string): SweepSuite {
-  if (name === "mustard") return { name, schema: mustardConfigSchema };
-  throw new ValidationError("suite", "a known suite: mustard", name);
+  const suite = findSuite(name);
+  if (suite === undefined) throw new ValidationError("suite", `a known suite: ${SUITES.map((x) => x.name).join(", ")}`, name);
+  return {
+    name: suite.name,
+    schema: suite.schema,
+    check: (cfg) => suite.check?.(cfg as never),
+    splitIndices: (cfg) => suite.splitIndices(cfg as never),
+  };
+}
+
+/** Cut a study's cells by the suite's folds when its config has a `folds` field, else by seeds. */
+function replicateOf(suite: SweepSuite, base: Record<string, unknown>): { field: "folds" | "seeds"; values: number[] } {
+  const splits = suite.splitIndices?.(base) ?? [];
+  if (splits.length > 1 && suite.schema.safeParse({ ...base, folds: [splits[0]] }).success) return { field: "folds", values: splits };
+  const seeds = Array.isArray(base["seeds"]) && base["seeds"].length > 1 ? (base["seeds"] as number[]) : [0, 1, 2, 3, 4];
+  return { field: "seeds", values: seeds };
 }
 
 /** `--set path=value`: value is JSON when it parses as JSON, else a string. */
@@ -53,7 +68,8 @@ function loadFromArgs(target: string | undefined, o: SweepOptions): LoadedSweep 
     const rawBase = applySets(o.base ? (readConfigFile(o.base) as Record<string, unknown>) : {}, sets);
     const parsed = suite.schema.safeParse(rawBase);
     if (!parsed.success) throw new ValidationError("base", `a valid ${suite.name} config (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
-    const cfg = studySweep(name, { suite: suite.name, base: parsed.data as Record<string, unknown>, quick: o.quick === true });
+    const base = parsed.data as Record<string, unknown>;
+    const cfg = studySweep(name, { suite: suite.name, base, replicate: replicateOf(suite, base), quick: o.quick === true });
     cfg.base = applySets(cfg.base ?? {}, sets);
     if (o.name) cfg.name = o.name;
     return loadSweep(cfg, o.base, readConfigFile);
@@ -157,7 +173,7 @@ export function registerSweep(program: Command): void {
       prepareSweepDir(sweepDir, sweep, cells, { fresh: o.fresh === true });
       const rec = readSweepRecord(sweepDir);
       if (o.slurm) {
-        const r = submitSlurm(sweepDir, rec, { baseDir: sweep.baseDir, bin: BIN });
+        const r = submitSlurm(sweepDir, rec, { baseDir: sweep.baseDir, command: COMMAND });
         if (r.jobId === null) console.log(`nothing to submit: ${rec.cells.length - r.skippedActive.length} done, ${r.skippedActive.length} queued or running`);
         else console.log(`submitted job ${r.jobId}: ${r.cells.length} array task(s) (${r.script}); ${r.skippedActive.length} still queued or running`);
         return;
@@ -177,7 +193,7 @@ export function registerSweep(program: Command): void {
         if (e.type === "done") console.error(`${head}done ${e.id} in ${e.seconds.toFixed(1)} s (${progressLine(e.progress)})`);
         else console.error(`${head}FAILED ${e.id}: ${e.reason} (${progressLine(e.progress)})`);
       };
-      const { failed, busy } = await runLocal(pending, { suite: suite.name, sweepDir, baseDir: sweep.baseDir, bin: BIN, jobs, onEvent });
+      const { failed, busy } = await runLocal(pending, { suite: suite.name, sweepDir, baseDir: sweep.baseDir, command: COMMAND, jobs, onEvent });
       if (timer) { clearInterval(timer); process.stderr.write("\r\x1b[K"); }
       const merged = writeSweepResults(sweepDir, rec);
       printMerged(merged);

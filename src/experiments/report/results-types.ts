@@ -14,6 +14,8 @@ export interface MeanStdValue { mean: number; std: number; n: number }
 export interface ExperimentResults {
   name: string;
   dataset: string;
+  /** the suite that produced it (qmtl run <suite>) */
+  suite?: string;
   /** ISO 8601 time the results were produced */
   createdAt: string;
   qmtlVersion: string;
@@ -62,6 +64,7 @@ const metricTable = z.record(z.string(), z.record(z.string(), meanStdSchema));
 const baseSchema = z.object({
   name: z.string(),
   dataset: z.string(),
+  suite: z.string().optional(),
   createdAt: z.string(),
   qmtlVersion: z.string(),
   setup: z.object({

@@ -17,6 +17,8 @@ export interface SweepSuite {
   readonly schema: z.ZodType;
   /** checks needing the whole config; throws a ValidationError naming the field */
   check?(cfg: Record<string, unknown>): void;
+  /** the splits a config selects (for cost estimates); default: the length of a `folds` field, else 1 */
+  splitIndices?(cfg: Record<string, unknown>): number[];
 }
 
 export interface SweepCell {
@@ -131,7 +133,7 @@ export function expandCells(sweep: LoadedSweep, suite: SweepSuite): SweepCell[] 
         seen.cell.grids.push(g);
         continue;
       }
-      byId.set(id, { cell: { id, grids: [g], values, labels, config: r.value, cost: cellCost(r.value) }, raw: key });
+      byId.set(id, { cell: { id, grids: [g], values, labels, config: r.value, cost: cellCost(r.value, suite.splitIndices?.(r.value).length) }, raw: key });
     }
   });
   if (byId.size === 0) throw new ValidationError("axes", "at least one cell");
@@ -160,9 +162,9 @@ function lengthAt(cfg: Record<string, unknown>, key: string): number {
 }
 
 /** epochs x splits x seeds x the heads' costs (quantum heads scale with their depth). */
-export function cellCost(cfg: Record<string, unknown>): number {
+export function cellCost(cfg: Record<string, unknown>, splits?: number): number {
   const heads = Array.isArray(cfg["heads"]) ? (cfg["heads"] as unknown[]).map(String) : ["?"];
   const depth = numberAt(cfg, "qmtl.encodingLayers", 3) + numberAt(cfg, "qmtl.headLayers", 1);
   const perEpoch = heads.reduce((a, h) => a + (HEAD_COST[h] ?? 1) * (h.startsWith("qmtl") ? depth / 4 : 1), 0);
-  return numberAt(cfg, "epochs", 1) * lengthAt(cfg, "folds") * lengthAt(cfg, "seeds") * perEpoch;
+  return numberAt(cfg, "epochs", 1) * (splits ?? lengthAt(cfg, "folds")) * lengthAt(cfg, "seeds") * perEpoch;
 }

@@ -38,8 +38,8 @@ export interface LocalRunOptions {
   readonly sweepDir: string;
   /** the folder cells run in (relative paths of the configs refer to it) */
   readonly baseDir: string;
-  /** path of bin/qmtl.js */
-  readonly bin: string;
+  /** what runs the qmtl CLI after the node binary: node options and the entry script (this process's own) */
+  readonly command: readonly string[];
   readonly jobs: number;
   readonly onEvent?: (e: LocalEvent) => void;
 }
@@ -137,7 +137,7 @@ export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOption
     mkdirSync(dirname(log), { recursive: true });
     const fd = openSync(log, "a");
     const started = Date.now();
-    const child = spawn(process.execPath, [opts.bin, ...cellArgs(opts.suite, opts.sweepDir, cell.id)], {
+    const child = spawn(process.execPath, [...opts.command, ...cellArgs(opts.suite, opts.sweepDir, cell.id)], {
       cwd: opts.baseDir, stdio: ["ignore", fd, fd], env: { ...process.env, QMTL_CHILD: "1" },
     });
     running.set(cell.id, child);

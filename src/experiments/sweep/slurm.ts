@@ -61,7 +61,8 @@ export interface ScriptOptions {
   readonly sweepDir: string;
   readonly baseDir: string;
   readonly node: string;
-  readonly bin: string;
+  /** node options and the qmtl entry script */
+  readonly command: readonly string[];
   readonly cellsFile: string;
   readonly count: number;
   readonly slurm: SlurmOptions;
@@ -87,7 +88,7 @@ export function jobScript(o: ScriptOptions): string {
     'if [ -z "$CELL" ]; then echo "no cell for array task $SLURM_ARRAY_TASK_ID" >&2; exit 2; fi',
     'echo "qmtl sweep cell $CELL on $(hostname) (job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID})"',
     `cd ${q(o.baseDir)}`,
-    `exec ${q(o.node)} ${q(o.bin)} ${args.join(" ")}`,
+    `exec ${[o.node, ...o.command].map(q).join(" ")} ${args.join(" ")}`,
     "",
   ].join("\n");
 }
@@ -119,7 +120,7 @@ export interface SubmitResult {
 
 /** Writes and submits a job array for every cell not done and not queued/running. */
 export function submitSlurm(
-  sweepDir: string, rec: SweepRecord, o: { baseDir: string; bin: string; node?: string; exec?: Exec },
+  sweepDir: string, rec: SweepRecord, o: { baseDir: string; command: readonly string[]; node?: string; exec?: Exec },
 ): SubmitResult {
   const exec = o.exec ?? realExec;
   const active = activeCells(sweepDir, exec);
@@ -135,7 +136,7 @@ export function submitSlurm(
   writeFileAtomic(cellsFile, cells.join("\n") + "\n");
   const script = join(slurmDir, `submit-${k}.sh`);
   writeFileAtomic(script, jobScript({
-    name: rec.name, suite: rec.suite, sweepDir, baseDir: o.baseDir, node: o.node ?? process.execPath, bin: o.bin,
+    name: rec.name, suite: rec.suite, sweepDir, baseDir: o.baseDir, node: o.node ?? process.execPath, command: o.command,
     cellsFile, count: cells.length, slurm: rec.config.slurm,
   }));
   const r = exec("sbatch", ["--parsable", script]);

@@ -21,8 +21,13 @@ export type StudyName = (typeof STUDY_NAMES)[number];
 
 export interface StudyOptions {
   readonly suite: string;
-  /** the suite's base config, parsed (defaults filled): folds, latentDim, qmtl.encodingLayers are read */
+  /** the suite's base config, parsed (defaults filled): latentDim and qmtl.encodingLayers are read */
   readonly base: Record<string, unknown>;
+  /**
+   * the replicates a cell is cut by: the suite's splits when its config
+   * selects them by a `folds` field, else seeds
+   */
+  readonly replicate: { readonly field: "folds" | "seeds"; readonly values: readonly number[] };
   /** shortened: fewer epochs and folds (say how in the report) */
   readonly quick: boolean;
 }
@@ -30,15 +35,10 @@ export interface StudyOptions {
 /** What --quick changes: 10 epochs instead of the configured ones, the first three folds. */
 export const QUICK = { epochs: 10, folds: 3 } as const;
 
-function replicateAxis(base: Record<string, unknown>, quick: boolean): AxisInput {
-  const folds = base["folds"];
-  if (Array.isArray(folds) && folds.length > 0) {
-    const fs = (quick ? folds.slice(0, QUICK.folds) : folds) as number[];
-    return { name: "fold", field: "folds", values: fs.map((f) => [f]), labels: fs.map(String) };
-  }
-  const seeds = (Array.isArray(base["seeds"]) && base["seeds"].length > 0 ? base["seeds"] : [0, 1, 2, 3, 4]) as number[];
-  const ss = quick ? seeds.slice(0, QUICK.folds) : seeds;
-  return { name: "seed", field: "seeds", values: ss.map((s) => [s]), labels: ss.map(String) };
+function replicateAxis(o: StudyOptions): AxisInput {
+  const vs = o.quick ? o.replicate.values.slice(0, QUICK.folds) : [...o.replicate.values];
+  const name = o.replicate.field === "folds" ? "fold" : "seed";
+  return { name, field: o.replicate.field, values: vs.map((v) => [v]), labels: vs.map(String) };
 }
 
 function qubitsOf(base: Record<string, unknown>): number {
@@ -64,7 +64,7 @@ const note = (o: StudyOptions): string[] => (o.quick
 
 /** The sweep config of a named training study. */
 export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
-  const rep = replicateAxis(o.base, o.quick);
+  const rep = replicateAxis(o);
   const sweepName = `study-${name}-${o.suite}${o.quick ? "-quick" : ""}`;
   switch (name) {
     case "depth": {

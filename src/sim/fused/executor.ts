@@ -1,3 +1,4 @@
+import { siblingModule } from "../../core/module-url.ts";
 import type { Circuit } from "../../circuits/ir.ts";
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
@@ -116,5 +117,5 @@ function wasmOrTs(strict: boolean, wasm: () => FusedRunner, ts: () => FusedRunne
 
 /** How a worker thread builds `fusedAdjointExecutor(circuit, options)` (sim/parallel recipes). */
 export function fusedAdjointRecipe(circuit: Circuit, options: FusedAdjointOptions = {}): ExecutorRecipe {
-  return { module: new URL("./executor.ts", import.meta.url).href, exportName: "fusedAdjointExecutor", args: [circuit, options] };
+  return { module: siblingModule(import.meta.url, "./executor"), exportName: "fusedAdjointExecutor", args: [circuit, options] };
 }

@@ -1,10 +1,10 @@
 import { join } from "node:path";
-import { ValidationError } from "../core/errors.ts";
-import { defaultMustardDir } from "./data-paths.ts";
-import { asArray, asIntArray, asObject, asStringArray, member, type JsonObject } from "./json-fields.ts";
-import type { MustardDataset } from "./mustard.ts";
-import { readJsonFile } from "./read-json-file.ts";
-import type { Fold } from "./splits.ts";
+import { ValidationError } from "../../core/errors.ts";
+import { defaultMustardDir } from "../../data/data-paths.ts";
+import { asArray, asIntArray, asObject, asStringArray, member, type JsonObject } from "../../data/json-fields.ts";
+import type { MustardDataset } from "./dataset.ts";
+import { readJsonFile } from "../../data/read-json-file.ts";
+import type { Fold } from "../../data/splits.ts";
 
 /**
  * The official MUStARD splits (data/mustard/splits.json):

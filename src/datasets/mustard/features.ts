@@ -1,11 +1,11 @@
-import { concatColumns, type FeatureMatrix } from "../data/feature-matrix.ts";
-import { contextText, type MustardDataset } from "../data/mustard.ts";
-import { cachedFeatures, type FeatureCacheKey } from "./feature-cache.ts";
-import { loadGlove } from "./glove.ts";
-import type { BackboneName, ProgressFn, SentenceEmbedder } from "./sentence-embedder.ts";
-import { useLiteModelId } from "./use-lite-files.ts";
-import type { UseLiteOptions } from "./use-lite.ts";
-import { warnToStderr, type Warn } from "./warn.ts";
+import { concatColumns, type FeatureMatrix } from "../../data/feature-matrix.ts";
+import { contextText, type MustardDataset } from "./dataset.ts";
+import { cachedFeatures, type FeatureCacheKey } from "../../backbones/feature-cache.ts";
+import { loadGlove } from "../../backbones/glove.ts";
+import type { BackboneName, ProgressFn, SentenceEmbedder } from "../../backbones/sentence-embedder.ts";
+import { useLiteModelId } from "../../backbones/use-lite-files.ts";
+import type { UseLiteOptions } from "../../backbones/use-lite.ts";
+import { warnToStderr, type Warn } from "../../backbones/warn.ts";
 
 /**
  * The MUStARD text features used in place of the authors' unreleased
@@ -89,6 +89,6 @@ export async function buildMustardTextFeatures(ds: MustardDataset, options: Text
 
 async function loadUse(opts: UseLiteOptions | undefined, warn: Warn): Promise<SentenceEmbedder> {
   // Imported lazily so that GloVe runs and cache hits never load TensorFlow.js.
-  const { loadUseLite } = await import("./use-lite.ts");
+  const { loadUseLite } = await import("../../backbones/use-lite.ts");
   return loadUseLite({ warn, ...opts });
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { ValidationError } from "../core/errors.ts";
-import { defaultMustardDir } from "./data-paths.ts";
+import { ValidationError } from "../../core/errors.ts";
+import { defaultMustardDir } from "../../data/data-paths.ts";
 import {
   asArray,
   asInt,
@@ -9,10 +9,10 @@ import {
   asStringArray,
   member,
   type JsonObject,
-} from "./json-fields.ts";
-import { emotionIndex, parseEmotionCell, sarcasmIndex, sentimentIndex } from "./mustard-labels.ts";
-import { MUSTARD_TASK_NAMES, mustardTasks, type MustardTaskName, type TaskMeta } from "./mustard-tasks.ts";
-import { readJsonFile } from "./read-json-file.ts";
+} from "../../data/json-fields.ts";
+import { emotionIndex, parseEmotionCell, sarcasmIndex, sentimentIndex } from "./labels.ts";
+import { MUSTARD_TASK_NAMES, mustardTasks, type MustardTaskName, type TaskMeta } from "./tasks.ts";
+import { readJsonFile } from "../../data/read-json-file.ts";
 
 /**
  * The Extended MUStARD dataset as shipped in data/mustard/extended_mustard.json

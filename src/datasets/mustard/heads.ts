@@ -1,9 +1,9 @@
-import type { MustardConfig, HeadId } from "./config-schema.ts";
-import type { HeadPlan } from "./cross-validate.ts";
-import type { ModelSpec } from "../models/model-spec.ts";
-import type { TaskDef } from "../models/task-info.ts";
-import type { TrainConfig } from "../training/trainer.ts";
-import type { TaskLoss } from "../training/objective.ts";
+import type { MustardConfig, HeadId } from "./config.ts";
+import type { HeadPlan } from "../../experiments/suite.ts";
+import type { ModelSpec } from "../../models/model-spec.ts";
+import type { TaskDef } from "../../models/task-info.ts";
+import type { TrainConfig } from "../../training/trainer.ts";
+import type { TaskLoss } from "../../training/objective.ts";
 
 const LABELS: Record<HeadId, string> = {
   qmtl: "QMTL (13 qubits)",

@@ -1,4 +1,4 @@
-import { ValidationError } from "../core/errors.ts";
+import { ValidationError } from "../../core/errors.ts";
 
 /**
  * How the annotation sheet's raw codes become class indices.
