@@ -72,6 +72,18 @@ describe("qmtl sweep (local)", () => {
     expect(readMerged(join(dir, "out", "f")).missing).toEqual([]);
   });
 
+  it("a study cuts its cells by the selected folds (one fold: one cell per setting), or by seeds without folds", () => {
+    const dir = sweepWorkdir("sweep-study");
+    const depth = qmtl(dir, ["sweep", "--study", "depth", "--set", "epochs=1", "--set", "folds=[0]", "--out", "out", "--dry-run"]);
+    expect(depth.code, depth.stderr).toBe(0);
+    expect(depth.stdout).toContain("5 cells valid");
+    expect(depth.stdout).toContain("L-2_Lh-1_fold-0");
+    const indep = qmtl(dir, ["sweep", "--study", "entanglement", "--quick", "--set", "split=speaker-independent", "--out", "out", "--dry-run"]);
+    expect(indep.code, indep.stderr).toBe(0);
+    expect(indep.stdout).toContain("encoder-product_seed-2");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
   it("rejects an unknown axis field before creating anything", () => {
     const dir = sweepWorkdir("sweep-bad");
     const cfg = join(dir, "bad.yaml");

@@ -39,7 +39,11 @@ function sweepSuite(name: string): SweepSuite {
 /** Cut a study's cells by the suite's folds when its config has a `folds` field, else by seeds. */
 function replicateOf(suite: SweepSuite, base: Record<string, unknown>): { field: "folds" | "seeds"; values: number[] } {
   const splits = suite.splitIndices?.(base) ?? [];
-  if (splits.length > 1 && suite.schema.safeParse({ ...base, folds: [splits[0]] }).success) return { field: "folds", values: splits };
+  const withFold = { ...base, folds: [splits[0]] };
+  const foldsOk = splits.length > 0 && suite.schema.safeParse(withFold).success && (() => {
+    try { suite.check?.(suite.schema.parse(withFold) as Record<string, unknown>); return true; } catch { return false; }
+  })();
+  if (foldsOk) return { field: "folds", values: splits };
   const seeds = Array.isArray(base["seeds"]) && base["seeds"].length > 1 ? (base["seeds"] as number[]) : [0, 1, 2, 3, 4];
   return { field: "seeds", values: seeds };
 }
