@@ -126,3 +126,18 @@ describe("named studies", () => {
     expect(() => studySweep("noise", { suite: "mustard", base, replicate: folds([0, 1, 2, 3, 4]), quick: true })).toThrow(/noise/);
   });
 });
+
+describe("configs/studies", () => {
+  it("every shipped sweep config is valid", async () => {
+    const { readdirSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { readConfigFile } = await import("../../src/experiments/config.ts");
+    const dir = join(import.meta.dirname, "..", "..", "configs", "studies");
+    const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const path = join(dir, f);
+      expect(expandCells(loadSweep(readConfigFile(path), path, readConfigFile), suite).length).toBeGreaterThan(0);
+    }
+  });
+});
