@@ -8,6 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/helpers/allclose.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",

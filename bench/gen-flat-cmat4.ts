@@ -125,6 +125,6 @@ type F64 = Float64Array;
 `;
 
 const out = header + "\n" + specs.map(gen).join("\n\n") + "\n\n" + genDsand() + "\n";
-const target = fileURLToPath(new URL("../src/sim/qmtl-structured/flat-cmat4.ts", import.meta.url));
+const target = process.argv[2] ?? fileURLToPath(new URL("../src/sim/qmtl-structured/flat-cmat4.ts", import.meta.url));
 writeFileSync(target, out);
 console.log(`wrote ${target}`);

@@ -4,7 +4,7 @@ import { buildModel, train, predictLogits, taskMetrics, stratifiedHoldout, subse
 const rng = new Rng(1), n = 300, dim = 8;
 const features = Float64Array.from({ length: n * dim }, () => rng.normal());
 const sign = Float64Array.from({ length: n }, (_, i) => (features[i * dim] > 0 ? 1 : 0));
-const level = Float64Array.from({ length: n }, (_, i) => Math.min(2, Math.floor(features[i * dim + 1] + 1.5)) | 0);
+const level = Float64Array.from({ length: n }, (_, i) => Math.max(0, Math.min(2, Math.floor(features[i * dim + 1] + 1.5))));
 const data = { n, dim, features, labels: [sign, level] };
 const tasks = [{ name: "sign", kind: "binary" }, { name: "level", kind: "multiclass", numClasses: 3 }];
 const { train: tr, val } = stratifiedHoldout([...Array(n).keys()], sign, 0.25, rng.fork("split"));

@@ -69,7 +69,9 @@ export interface RunResult {
 export type CellEvent =
   | { type: "run-start"; head: string; fold: number; seed: number; index: number; total: number; resumed: boolean }
   | { type: "run-done"; result: RunResult; index: number; total: number; cached: boolean }
-  | { type: "train"; head: string; fold: number; seed: number; event: TrainEvent };
+  | { type: "train"; head: string; fold: number; seed: number; event: TrainEvent }
+  /** a finished cell's file is about to be written (the last, result.json, marks the cell done) */
+  | { type: "write"; file: string };
 
 /** The folder of one cell inside a run folder. */
 export function cellDir(runDir: string, head: string, split: number, seed: number): string {
@@ -135,9 +137,13 @@ export function runCells(plan: CellPlan, onEvent?: (e: CellEvent) => void): RunR
             head: head.id, fold: split.index, seed, bestEpoch: res.bestEpoch, valScore: res.bestScore,
             seconds: res.history.reduce((a, h) => a + h.seconds, 0), simSeconds: res.simSeconds, epochs: res.history.length, test,
           };
-          saveModelFile(join(dir, "best-model.json"), savedModel(model, parts.standardization, { head: head.id, split: split.index, seed, bestEpoch: res.bestEpoch }));
-          writeJsonAtomic(join(dir, "history.json"), res.history);
-          writeJsonAtomic(resultPath, seal(result, plan.runId, key));
+          const write = (file: string, doWrite: () => void): void => {
+            onEvent?.({ type: "write", file: join(dir, file) });
+            doWrite();
+          };
+          write("best-model.json", () => saveModelFile(join(dir, "best-model.json"), savedModel(model, parts.standardization, { head: head.id, split: split.index, seed, bestEpoch: res.bestEpoch })));
+          write("history.json", () => writeJsonAtomic(join(dir, "history.json"), res.history));
+          write("result.json", () => writeJsonAtomic(resultPath, seal(result, plan.runId, key)));
           results.push(result);
           onEvent?.({ type: "run-done", result, index, total, cached: false });
         } finally {

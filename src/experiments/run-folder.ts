@@ -7,8 +7,8 @@
  * refused, and every cell result is sealed with the run id and a digest, so a
  * result copied from another cell or edited by hand is refused too.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { QmtlError, ValidationError } from "../core/errors.ts";
 import { writeJsonAtomic } from "../core/atomic-file.ts";
@@ -51,6 +51,20 @@ export function readRunMarker(dir: string): RunMarker | null {
   return m as RunMarker;
 }
 
+/** The nearest existing ancestor of a folder to be created must be a folder this process may write into. */
+function checkCreatable(dir: string, flag: string): void {
+  let p = dirname(dir);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  let ok = false;
+  try {
+    ok = statSync(p).isDirectory();
+    if (ok) accessSync(p, constants.W_OK);
+  } catch (e) {
+    throw new ValidationError(flag, "a run folder in a place qmtl may write", `${dir} (${p}: ${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (!ok) throw new ValidationError(flag, "a run folder whose parent is a folder", `${dir} (${p} is a file)`);
+}
+
 function describeEntries(dir: string): string {
   const names = readdirSync(dir);
   const shown = names.slice(0, 4).join(", ");
@@ -84,7 +98,10 @@ export function planRunFolder(dir: string, opts: { kind: string; mode: RunFolder
     if (code !== "ENOENT") throw new ValidationError(flag, "an accessible run folder path", `${dir} (${code ?? String(e)})`);
   }
   const base = { dir, kind: opts.kind, config: opts.config };
-  if (!exists) return { ...base, action: "create", marker: null };
+  if (!exists) {
+    checkCreatable(dir, flag);
+    return { ...base, action: "create", marker: null };
+  }
   const marker = readRunMarker(dir);
   if (marker === null) {
     if (readdirSync(dir).length > 0) {
@@ -123,7 +140,7 @@ export function applyRunFolder(plan: RunFolderPlan): { marker: RunMarker; resume
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new QmtlError(`${dir}: cannot create the run folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new ValidationError("--out", "a place where qmtl can create the run folder", `${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const marker: RunMarker = { qmtl: "run", version: QMTL_VERSION, runId: randomUUID(), kind: plan.kind, createdAt: new Date().toISOString() };
   writeProtected(() => writeJsonAtomic(join(dir, RUN_MARKER), marker), dir);

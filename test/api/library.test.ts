@@ -60,3 +60,13 @@ describe("the public API (import from \"qmtl\")", () => {
     expect(QMTL_VERSION).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe("the README's library example", () => {
+  it("is examples/readme-quickstart.mjs, word for word (the packed-package test runs that file)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../../examples/readme-quickstart.mjs", import.meta.url), "utf8");
+    const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).toContain(example);
+  });
+});

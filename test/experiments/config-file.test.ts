@@ -4,10 +4,10 @@ import { parseMustardConfig } from "../../src/datasets/mustard/index.ts";
 import { readConfigFile } from "../../src/experiments/config.ts";
 
 describe("experiment config files", () => {
-  it("the shipped paper config parses and equals the defaults but for its name and its spelled-out folds", () => {
+  it("the shipped paper config parses and equals the defaults but for its name and its spelled-out folds and backbone", () => {
     const path = fileURLToPath(new URL("../../configs/mustard-paper.yaml", import.meta.url));
     const cfg = parseMustardConfig(readConfigFile(path), path);
-    expect({ ...cfg, name: "mustard" }).toEqual({ ...parseMustardConfig({}), folds: [0, 1, 2, 3, 4] });
+    expect({ ...cfg, name: "mustard" }).toEqual({ ...parseMustardConfig({}), folds: [0, 1, 2, 3, 4], backbone: "use" });
   });
   it("rejects unknown keys, wrong types and out-of-range values, naming each field", () => {
     let message = "";

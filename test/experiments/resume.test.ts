@@ -86,25 +86,12 @@ describe("killing a real CLI run and resuming it", () => {
     // the uninterrupted reference runs beside the interrupted one
     const outB = join(tmp, "b");
     const reference = startCli(seqArgs(outB));
-    const a = startCli(seqArgs(outA()));
+    // a deterministic kill point: the process SIGKILLs itself at the victim's third epoch
+    // (epochs of the two finished fold-0 cells come first), no polling race
+    const a = startCli(seqArgs(outA(), "--kill-at", `epoch:${2 * EPOCHS + 3}`));
     try {
       const victim = join(runA(), "runs", VICTIM, "checkpoint.json");
-      let killedAt: number | null = null;
-      let finishedFirst = false;
-      const deadline = Date.now() + 90_000;
-      while (Date.now() < deadline) {
-        const e = checkpointEpoch(victim);
-        if (e !== null && e >= 2 && !existsSync(join(runA(), "runs", VICTIM, "result.json")) && !existsSync(join(runA(), "results.json"))) {
-          a.killGroup();
-          killedAt = e;
-          break;
-        }
-        if (a.child.exitCode !== null || a.child.signalCode !== null) { finishedFirst = true; break; }
-        await sleep(15);
-      }
       const dead = await a.done;
-      expect(finishedFirst, `the run ended before it could be killed:\n${describeResult(dead)}`).toBe(false);
-      expect(killedAt, "the victim cell reached epoch 2 in time").not.toBeNull();
       expect(dead.signal, describeResult(dead)).toBe("SIGKILL");
       expect(await waitFor(() => !a.groupAlive(), 5000), "every process of the killed run is gone").toBe(true);
 
@@ -227,12 +214,7 @@ describe("killing only the launcher process", () => {
     }
   });
 
-  // KNOWN BUG: bin/qmtl.js runs the CLI in a grandchild (spawnSync node tsx ->
-  // tsx spawns node again), so SIGKILL (or SIGTERM) of the `qmtl` process
-  // leaves the real run orphaned and still writing into the run folder, where
-  // a following --resume would race it. Fix: load tsx in-process
-  // (`import { register } from "tsx/esm/api"; register(); await import("../src/cli/main.ts")`).
-  // Flip to `it` once fixed.
+  // bin/qmtl.js runs the built CLI in its own process (no tsx grandchild), so killing it stops the run
   it("SIGKILL of the qmtl process stops the whole run", () => {
     expect(observed).toEqual({ stillRunning: false, changed: false });
   });

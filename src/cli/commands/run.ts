@@ -69,6 +69,7 @@ function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
     .option("--jobs <n>", "processes running cells in parallel (default: one per core)");
   for (const f of [...GENERIC_FLAGS, ...suite.flags]) cmd.option(f.flag, f.description);
   cmd.addOption(new Option("--cells <list>", "internal: run only these head:split:seed cells").hideHelp());
+  cmd.addOption(new Option("--kill-at <event:n>", "testing: SIGKILL this process at the n-th progress|epoch|write|cell event").hideHelp());
   cmd.action(async (o: Opts) => runSuite(suite, o));
 }
 
@@ -91,7 +92,7 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   planRunFolder(runDir, { kind: suite.name, mode, config: cfg }); // refuses now, before the inputs load
 
   const progress = makeProgress();
-  const onEvent = progressEvents(progress, cfg);
+  const onEvent = withKillPoint(progressEvents(progress, cfg), o["killAt"]);
   onEvent({ type: "stage", message: "loading data and features" });
   const loaded = await loadExperiment(suite, cfg, {
     jobs: requested,
@@ -117,6 +118,24 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   console.log(`\nreport: ${join(runDir, "report.md")}`);
   for (const f of files) console.log(`  ${f}`);
   console.log(`total ${results!.timing.totalSeconds.toFixed(1)} s, simulator ${results!.timing.simSeconds.toFixed(1)} s`);
+}
+
+/**
+ * Fault injection for the crash tests: with --kill-at kind:n the process kills
+ * itself (SIGKILL, no cleanup) at the n-th event of that kind, a deterministic
+ * point instead of a timed kill.
+ */
+function withKillPoint(onEvent: (e: ExperimentEvent) => void, spec: string | boolean | undefined): (e: ExperimentEvent) => void {
+  if (spec === undefined) return onEvent;
+  const m = /^(progress|epoch|write|cell):(\d+)$/.exec(String(spec));
+  if (!m) throw new ValidationError("--kill-at", "progress|epoch|write|cell followed by :n", spec);
+  const kind = m[1]!, at = Number(m[2]);
+  let seen = 0;
+  return (e) => {
+    const k = e.type === "train" ? (e.event.type === "epoch" ? "epoch" : "") : e.type === "run-done" ? (e.cached ? "" : "cell") : e.type;
+    if (k === kind && ++seen === at) process.kill(process.pid, "SIGKILL");
+    onEvent(e);
+  };
 }
 
 function selectionTask(cfg: BaseConfig): string | undefined {

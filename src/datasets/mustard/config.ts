@@ -25,7 +25,8 @@ const folds = z
  */
 export const mustardConfigSchema = z.object({
   ...baseConfigFields({ name: "mustard", epochs: 50, batchSize: 16, lr: 1e-3, heads: ["qmtl", "classical", "hqnn-4", "hqnn-13"] }, HEAD_IDS),
-  backbone: z.enum(["use", "glove"]).default("use"),
+  /** the text backbone (default use); not with `features` */
+  backbone: z.enum(["use", "glove"]).optional(),
   /** a user-supplied feature file (.npy, .npz, .json) instead of a text backbone */
   features: z.string().min(1).optional(),
   /** the array of a multi-array .npz to use */
@@ -67,6 +68,12 @@ export type MustardConfigInput = z.input<typeof mustardConfigSchema>;
 export function checkMustardConfig(cfg: MustardConfig): void {
   if (cfg.split === "speaker-independent" && cfg.folds !== undefined) {
     throw new ValidationError("folds", "no folds with split speaker-independent (it has one fixed train/test split)", cfg.folds);
+  }
+  if (cfg.features !== undefined && cfg.backbone !== undefined) {
+    throw new ValidationError("backbone", "no text backbone with features (a feature file replaces the backbone)", cfg.backbone);
+  }
+  if (cfg.features !== undefined && cfg.featuresKey !== undefined && !/\.npz$/i.test(cfg.features)) {
+    throw new ValidationError("featuresKey", "a .npz feature file to pick the array from", cfg.features);
   }
   if (cfg.features === undefined) {
     if (cfg.featuresKey !== undefined) throw new ValidationError("featuresKey", "a feature file to pick the array from (features)", cfg.featuresKey);

@@ -31,10 +31,10 @@ export async function loadMustardInputs(cfg: MustardConfig, onProgress?: (done: 
     backbone = "file";
     backboneDetail = `user features ${cfg.features} (${f.matrix.rows} x ${dim}, ids from ${f.idsFrom})`;
   } else {
-    const tf = await buildMustardTextFeatures(ds, { backbone: cfg.backbone, onProgress });
+    backbone = cfg.backbone ?? "use";
+    const tf = await buildMustardTextFeatures(ds, { backbone: cfg.backbone ?? "use", onProgress });
     features = tf.matrix.data; dim = tf.matrix.cols;
-    backbone = cfg.backbone;
-    backboneDetail = cfg.backbone === "use"
+    backboneDetail = backbone === "use"
       ? `Universal Sentence Encoder lite (TF.js, frozen): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`
       : `mean-pooled GloVe 840B (subset): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`;
   }
