@@ -26,8 +26,8 @@ const work = mkdtempSync(join(tmpdir(), "qmtl-report-html-"));
 const L = (c: { labels: Record<string, string> }, k: string): string => c.labels[k] ?? "";
 
 /** Depth study whose L = 3 (or `best`) is best by 0.05 on every task, L_h changing nothing. */
-function depthFolder(name: string, best: string): string {
-  return studyFolder(join(work, name), "depth", (c) => (L(c, "L") === best ? 0.05 : 0));
+function depthFolder(name: string, best: string, by = 0.05): string {
+  return studyFolder(join(work, name), "depth", (c) => (L(c, "L") === best ? by : 0));
 }
 
 describe("claims from the numbers", () => {
@@ -37,10 +37,16 @@ describe("claims from the numbers", () => {
     expect(best!.verdict).toBe("supported");
     expect(best!.measured).toContain("Best: L = 3");
     expect(little!.verdict).toBe("supported");
-    const dir4 = depthFolder("d4", "4");
+    const dir4 = depthFolder("d4", "4", 0.3);
     const [best4] = sweepClaims(mergeSweep(dir4, readSweepRecord(dir4)));
     expect(best4!.verdict).toBe("not supported");
     expect(best4!.measured).toContain("Best: L = 4");
+    // L = 4 better by less than the std over folds: "adds little", supported
+    const dirSmall = studyFolder(join(work, "d4s"), "depth", (c) => (L(c, "L") === "4" ? 0.051 : L(c, "L") === "3" ? 0.05 : 0));
+    expect(sweepClaims(mergeSweep(dirSmall, readSweepRecord(dirSmall)))[0]!.verdict).toBe("supported");
+    // L = 2 better than L = 3: not supported
+    const dir2 = depthFolder("d2", "2");
+    expect(sweepClaims(mergeSweep(dir2, readSweepRecord(dir2)))[0]!.verdict).toBe("not supported");
     // L_h = 3 far better: "adds little" is not supported
     const dirLh = studyFolder(join(work, "dlh"), "depth", (c) => (L(c, "Lh") === "3" ? 0.2 : 0));
     const [, littleLh] = sweepClaims(mergeSweep(dirLh, readSweepRecord(dirLh)));

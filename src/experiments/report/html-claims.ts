@@ -1,7 +1,9 @@
 /**
  * The paper's ablation claims checked against a sweep's merged results
  * (computed from the numbers; nothing is decided in advance):
- *  - depth-L3-best: with L_h = 1, L = 3 has the highest task-averaged F1;
+ *  - depth-L3-best: with L_h = 1, L = 3 has a higher task-averaged F1 than
+ *    L = 2, and L = 4 adds less than the std over folds (the paper's words:
+ *    "marginal or no additional gains");
  *  - depth-Lh-little: with L = 3, L_h = 2, 3 move the task-averaged F1 by less
  *    than its std over folds (averaged over tasks);
  *  - entanglement-helps: the entangled encoder has the higher mean accuracy
@@ -51,8 +53,11 @@ function depthBest(m: SweepResults, text: string): Claim {
   const avg = rows.map((r) => ({ L: r.L, f1: r.g ? taskAverage(m, r.g, "f1") : undefined, acc: r.g ? taskAverage(m, r.g, "accuracy") : undefined }));
   if (avg.some((a) => a.f1 === undefined)) return { claim: text, source: "Section 6.1, Fig. 8", measured: "Not every L in {2, 3, 4} with L_h = 1 has results.", verdict: "not testable" };
   const best = avg.reduce((b, a) => (a.f1!.mean > b.f1!.mean ? a : b));
-  const measured = `Task-averaged F1 (accuracy) with L_h = 1: ${avg.map((a) => `L=${a.L} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)} (${fmt(a.acc!.mean)})`).join("; ")}${folds(m)}. Best: L = ${best.L}.`;
-  return { claim: text, source: "Section 6.1, Fig. 8", measured, verdict: best.L === "3" ? "supported" : "not supported" };
+  const [l2, l3, l4] = avg.map((a) => a.f1!) as [{ mean: number; std: number }, { mean: number; std: number }, { mean: number; std: number }];
+  // the paper: L = 2 -> 3 improves; L = 4 gives "marginal or no additional gains" (within the std over folds)
+  const ok = l3.mean > l2.mean && l4.mean - l3.mean < Math.max(l3.std, l4.std);
+  const measured = `Task-averaged F1 (accuracy) with L_h = 1: ${avg.map((a) => `L=${a.L} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)} (${fmt(a.acc!.mean)})`).join("; ")}${folds(m)}. Best: L = ${best.L}; L=3 minus L=2: ${fmt(l3.mean - l2.mean)}; L=4 minus L=3: ${fmt(l4.mean - l3.mean)} (supported: L=3 above L=2 and L=4 within the std of L=3).`;
+  return { claim: text, source: "Section 6.1, Fig. 8", measured, verdict: ok ? "supported" : "not supported" };
 }
 
 function depthLh(m: SweepResults, text: string): Claim {
