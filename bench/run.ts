@@ -11,7 +11,9 @@
  *    WebAssembly SIMD, at 10 and 13 qubits, against a memory copy of the same
  *    buffer, and the roofline probes (the same pass with 16, 12, 8 and 0
  *    multiplies per amplitude pair) that show what bounds them;
- *  - the wall time of one MUStARD training epoch per head and its simulator share.
+ *  - the wall time of one MUStARD training epoch per head and its simulator share;
+ *  - the goals of issue 18 beside their baselines (bench/goals.ts): the engine's
+ *    samples/s (wall and CPU time), 2 threads / 1 thread in training, peak RSS.
  * Absolute numbers on shared machines drift (up to ~1.7x between runs); the
  * in-run ratios are what to compare. Every figure is a best-of-windows rate.
  */
@@ -24,6 +26,7 @@ import { benchKernels, type KernelRow } from "./kernels.ts";
 import { benchRoofline, type RooflineRow } from "./roofline.ts";
 import type { Budget } from "./lib/timing.ts";
 import { benchEpochs } from "./epoch.ts";
+import { benchGoals } from "./goals.ts";
 
 const quick = process.argv.includes("--quick");
 const budget: Budget = quick ? { warm: 0.15, window: 0.1, reps: 1, cap: 0.6 } : { warm: 0.3, window: 0.2, reps: 2, cap: 2 };
@@ -144,6 +147,9 @@ for (const a of anchors) log(`${a.preset.padEnd(9)} Q=${a.qubits} ${a.threads} t
 log("\none MUStARD training epoch (552 samples, batch 16, 1024-d features, one thread):");
 const epochs = benchEpochs(quick ? 2 : 3, log);
 
+log("\ngoals of issue 18 (each beside its baseline):");
+const goals = await benchGoals(heads, quick, log);
+
 const results = {
   timestamp: new Date().toISOString(),
   quick,
@@ -160,6 +166,7 @@ const results = {
   fused,
   anchors: { ...ANCHORS, structured: anchors },
   mustardEpoch: epochs,
+  goals,
 };
 const out = fileURLToPath(new URL("./results.json", import.meta.url));
 writeFileSync(out, JSON.stringify(results, null, 2) + "\n");

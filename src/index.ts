@@ -62,3 +62,4 @@ export { writeReport } from "./experiments/report/write-report.ts";
 export { parseExperimentResults, type ExperimentResults } from "./experiments/report/results-types.ts";
 export { SUITES, findSuite } from "./datasets/index.ts";
 export { mustardSuite, parseMustardConfig, runMustard } from "./datasets/mustard/index.ts";
+export { chexpertSuite, type ChexpertConfig } from "./datasets/chexpert/index.ts";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-file.ts";
 import { repoRoot } from "../data/data-paths.ts";
 import { featureMatrix, type FeatureMatrix } from "../data/feature-matrix.ts";
+import { checkFeatureValues } from "../data/feature-checks.ts";
 import { warnToStderr, type Warn } from "./warn.ts";
 
 /**
@@ -13,7 +14,10 @@ import { warnToStderr, type Warn } from "./warn.ts";
  * where the header records rows, cols, dtype ("float32" when every value is
  * exactly a float32, else "float64"), the model id, the texts' sha256 and the
  * data's sha256. A file whose magic, header, length or data hash is wrong is
- * reported and recomputed; files are written atomically.
+ * reported and recomputed; files are written atomically. A cache that cannot
+ * be written (no permission, a file where the folder should be) is a warning
+ * and the features are returned all the same; computed features that are not
+ * finite are an error, never cached.
  */
 
 export interface FeatureCacheKey {
@@ -84,7 +88,13 @@ export async function cachedFeatures(
     warn(`feature cache ${path} is unusable (${got.reason}); recomputing`);
   }
   const matrix = await compute();
-  writeFeatureCache(path, key, matrix);
+  checkFeatureValues(`features computed by ${key.backbone}`, matrix);
+  // the features are what the run needs; a cache that cannot be written costs only the next run's time
+  try {
+    writeFeatureCache(path, key, matrix);
+  } catch (e) {
+    warn(`feature cache ${path} cannot be written (${e instanceof Error ? e.message : String(e)}); going on without caching`);
+  }
   return { matrix, fromCache: false, path };
 }
 

@@ -3,7 +3,7 @@ import type { FeatureMatrix } from "../data/feature-matrix.ts";
 /** Called after each batch: `done` of `total` texts embedded. */
 export type ProgressFn = (done: number, total: number) => void;
 
-export type BackboneName = "use" | "glove";
+export type BackboneName = "use" | "glove" | "bert-onnx";
 
 /** A frozen text encoder: one fixed-size vector per text. */
 export interface SentenceEmbedder {

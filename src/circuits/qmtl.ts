@@ -1,4 +1,7 @@
 import { ValidationError, requireInt } from "../core/errors.ts";
+
+/** A gate-level circuit is for the statevector simulators, which stop at 26 qubits (sim/state.ts MAX_QUBITS). */
+const MAX_STATEVECTOR_QUBITS = 26;
 import type { Circuit, Op } from "./ir.ts";
 import { inp, wgt } from "./ir.ts";
 import { shiftWord, type PauliWord } from "./pauli.ts";
@@ -17,6 +20,11 @@ export interface QmtlTaskSpec {
 }
 
 export type EncoderOrder = "ry-rz" | "rz-ry";
+/**
+ * The data rotation of the first encoding block: "rx" (the paper) acts on |+>^Q, where RX(z) is a
+ * global phase, so the first Q features have no effect; "ry" loads them with RY (same parameters).
+ */
+export type FirstRotation = "rx" | "ry";
 
 export interface QmtlSpec {
   /** Q: total qubits; default: the sum of the tasks' sub-register sizes */
@@ -30,6 +38,8 @@ export interface QmtlSpec {
   readonly entangle?: boolean;
   /** order of the shared trainable rotations in an encoding block (the refs use RY then RZ) */
   readonly encoderOrder?: EncoderOrder;
+  /** data rotation of the first encoding block (default "rx", the paper) */
+  readonly firstRotation?: FirstRotation;
   /** d: if given, must equal Q*L */
   readonly inputDim?: number;
 }
@@ -59,6 +69,7 @@ export interface QmtlLayout {
   readonly Lh: number;
   readonly entangle: boolean;
   readonly encoderOrder: EncoderOrder;
+  readonly firstRotation: FirstRotation;
   readonly tasks: readonly QmtlTaskLayout[];
   /** d = Q*L; input z[Q*l + i] is the RX angle on qubit i in block l */
   readonly nInputs: number;
@@ -67,9 +78,15 @@ export interface QmtlLayout {
   readonly nOutputs: number;
 }
 
+/** Limits of a QMTL head's shape (the paper uses L = 3 and L_h <= 4); the engines bound memory further. */
+export const MAX_ENCODING_LAYERS = 64;
+export const MAX_HEAD_LAYERS = 1024;
+export const MAX_QMTL_QUBITS = 4096;
+
 export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
-  requireInt("encodingLayers", spec.encodingLayers, 1);
-  requireInt("headLayers", spec.headLayers, 0);
+  if (spec === null || typeof spec !== "object") throw new ValidationError("qmtl", "a QMTL spec object", spec);
+  requireInt("encodingLayers", spec.encodingLayers, 1, MAX_ENCODING_LAYERS);
+  requireInt("headLayers", spec.headLayers, 0, MAX_HEAD_LAYERS);
   if (!Array.isArray(spec.tasks) || spec.tasks.length === 0) throw new ValidationError("tasks", "a non-empty list of tasks");
   const names = new Set<string>();
   let offset = 0, outputOffset = 0;
@@ -84,7 +101,7 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     if (t.kind !== "binary" && t.kind !== "regression" && t.kind !== "multiclass") {
       throw new ValidationError(`${field}.kind`, `one of "binary", "regression", "multiclass"`, t.kind);
     }
-    if (t.qubits !== undefined) requireInt(`${field}.qubits`, t.qubits, 1);
+    if (t.qubits !== undefined) requireInt(`${field}.qubits`, t.qubits, 1, MAX_QMTL_QUBITS);
     const K = outputDim(t);
     const words = t.observables ?? defaultReadout(t, t.qubits).observables;
     const S = t.qubits ?? (t.observables ? inferSize(t.observables) : defaultReadout(t).qubits);
@@ -99,12 +116,15 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     outputOffset += K;
   });
   const Q = offset;
+  if (Q > MAX_QMTL_QUBITS) throw new ValidationError("tasks", `sub-registers of at most ${MAX_QMTL_QUBITS} qubits in all`, Q);
   if (spec.qubits !== undefined && spec.qubits !== Q) {
     throw new ValidationError("qubits", `the sum of the task sub-register sizes (${sizes.join(" + ")} = ${Q})`, spec.qubits);
   }
   if (spec.inputDim !== undefined && spec.inputDim !== Q * L) {
     throw new ValidationError("inputDim", `Q*L = ${Q}*${L} = ${Q * L} (the encoder loads Q features per block)`, spec.inputDim);
   }
+  const firstRotation = spec.firstRotation ?? "rx";
+  if (firstRotation !== "rx" && firstRotation !== "ry") throw new ValidationError("firstRotation", `"rx" or "ry"`, firstRotation);
   let w = Q * L;
   const laidOut = tasks.map((t) => {
     const r = { ...t, weightOffset: w };
@@ -112,7 +132,7 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     return r;
   });
   return {
-    Q, L, Lh, entangle: spec.entangle ?? true, encoderOrder: spec.encoderOrder ?? "ry-rz",
+    Q, L, Lh, entangle: spec.entangle ?? true, encoderOrder: spec.encoderOrder ?? "ry-rz", firstRotation,
     tasks: laidOut, nInputs: Q * L, nWeights: w, nOutputs: outputOffset,
   };
 }
@@ -126,10 +146,12 @@ function inferSize(words: readonly string[]): number {
 /** The QMTL head as a gate-level circuit (the reference the structured engine is checked against). */
 export function qmtlCircuit(layout: QmtlLayout): Circuit {
   const { Q, L } = layout;
+  requireInt("qubits", Q, 1, MAX_STATEVECTOR_QUBITS);
   const ops: Op[] = [];
   for (let i = 0; i < Q; i++) ops.push({ gate: "H", wires: [i], params: [] });
   for (let l = 0; l < L; l++) {
-    for (let i = 0; i < Q; i++) ops.push({ gate: "RX", wires: [i], params: [inp(Q * l + i)] });
+    const data = l === 0 && layout.firstRotation === "ry" ? "RY" : "RX";
+    for (let i = 0; i < Q; i++) ops.push({ gate: data, wires: [i], params: [inp(Q * l + i)] });
     for (let i = 0; i < Q; i++) {
       const th = wgt(Q * l + i);
       if (layout.encoderOrder === "ry-rz") {

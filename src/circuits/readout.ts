@@ -10,13 +10,26 @@ export interface TaskShape {
   readonly numClasses?: number;
 }
 
+/** Most classes a multiclass task may have (any head); a quantum readout has a lower limit (maxReadoutWords). */
+export const MAX_CLASSES = 10_000;
+
+/** Largest sub-register the default readout rule will consider (the simulators' qubit limit). */
+export const MAX_READOUT_QUBITS = 26;
+
 /** Number of logits a task needs: 1 for binary (one logit, BCE) and regression, K for K classes. */
 export function outputDim(t: TaskShape): number {
   if (t.kind === "multiclass") {
-    if (!Number.isInteger(t.numClasses) || (t.numClasses ?? 0) < 2) throw new ValidationError("task.numClasses", "an integer >= 2 for a multiclass task", t.numClasses);
+    if (!Number.isInteger(t.numClasses) || (t.numClasses ?? 0) < 2 || (t.numClasses ?? 0) > MAX_CLASSES) {
+      throw new ValidationError("task.numClasses", `an integer in [2, ${MAX_CLASSES}] for a multiclass task`, t.numClasses);
+    }
     return t.numClasses!;
   }
   return 1;
+}
+
+/** Most outputs the default readout can give: 2S + 1 Pauli words on S = MAX_READOUT_QUBITS qubits. */
+export function maxReadoutWords(): number {
+  return candidates(MAX_READOUT_QUBITS).length;
 }
 
 /**
@@ -53,6 +66,12 @@ function canonicalRank(w: string, S: number): number {
  */
 export function defaultReadout(t: TaskShape, qubits?: number): { qubits: number; observables: string[] } {
   const K = outputDim(t);
+  if (K > maxReadoutWords()) {
+    throw new ValidationError("task.numClasses", `at most ${maxReadoutWords()} classes for a quantum readout (2S+1 Pauli words on at most ${MAX_READOUT_QUBITS} qubits)`, K);
+  }
+  if (qubits !== undefined && (!Number.isInteger(qubits) || qubits < 1 || qubits > MAX_READOUT_QUBITS)) {
+    throw new ValidationError("task.qubits", `an integer in [1, ${MAX_READOUT_QUBITS}]`, qubits);
+  }
   let S = qubits ?? 1;
   if (qubits === undefined) while (candidates(S).length < K) S++;
   const cand = candidates(S);
@@ -65,7 +84,7 @@ export function defaultReadout(t: TaskShape, qubits?: number): { qubits: number;
 
 export function minQubitsFor(K: number): number {
   let S = 1;
-  while (candidates(S).length < K) S++;
+  while (candidates(S).length < K && S < MAX_READOUT_QUBITS) S++;
   return S;
 }
 

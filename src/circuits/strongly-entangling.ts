@@ -1,3 +1,4 @@
+import { ValidationError, requireInt } from "../core/errors.ts";
 import type { Op } from "./ir.ts";
 import { wgt } from "./ir.ts";
 
@@ -8,6 +9,11 @@ import { wgt } from "./ir.ts";
  * from `weightOffset`.
  */
 export function stronglyEntanglingOps(wires: readonly number[], layers: number, weightOffset: number): Op[] {
+  requireInt("stronglyEntangling.layers", layers, 0);
+  requireInt("stronglyEntangling.weightOffset", weightOffset, 0);
+  if (wires.length === 0) throw new ValidationError("stronglyEntangling.wires", "at least one wire", "none");
+  wires.forEach((w, i) => requireInt(`stronglyEntangling.wires[${i}]`, w, 0));
+  if (new Set(wires).size !== wires.length) throw new ValidationError("stronglyEntangling.wires", "distinct wires", wires.join(","));
   const n = wires.length;
   const ops: Op[] = [];
   for (let l = 0; l < layers; l++) {

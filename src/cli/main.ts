@@ -4,6 +4,8 @@ import { registerDemo } from "./commands/demo.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSweep } from "./commands/sweep.ts";
 import { registerReport } from "./commands/report.ts";
+import { registerNoise } from "./commands/noise.ts";
+import { registerHardware } from "./commands/hardware.ts";
 import { QmtlError, ValidationError } from "../core/errors.ts";
 import { QMTL_VERSION } from "../core/version.ts";
 
@@ -20,6 +22,8 @@ registerDemo(program);
 registerRun(program);
 registerSweep(program);
 registerReport(program);
+registerNoise(program);
+registerHardware(program);
 
 /** Exit codes: 0 ok, 1 failure, 2 usage (a bad flag, config field or input). */
 try {

@@ -22,6 +22,35 @@ export class ValidationError extends QmtlError {
   }
 }
 
+/**
+ * A file or folder qmtl could not read or write (not writable, a file where a
+ * folder should be, a read-only file system): names the path, the reason and
+ * what to do, in one line.
+ */
+export class FileError extends QmtlError {
+  readonly path: string;
+  constructor(path: string, action: string, reason: string, hint = "") {
+    super(`cannot ${action} ${path}: ${reason}${hint ? ` (${hint})` : ""}`);
+    this.name = "FileError";
+    this.path = path;
+  }
+}
+
+/** The short reason of a Node file-system error: "permission denied (EACCES)". */
+export function fsReason(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown };
+  const code = typeof err?.code === "string" ? err.code : "";
+  const known: Record<string, string> = {
+    EACCES: "permission denied", EPERM: "operation not permitted", EROFS: "read-only file system",
+    ENOENT: "no such file or folder", ENOTDIR: "a path component is a file, not a folder",
+    EISDIR: "it is a folder, not a file", EEXIST: "something is already there", ENOSPC: "no space left on the device",
+    EDQUOT: "disk quota exceeded", EMFILE: "too many open files", ENAMETOOLONG: "the name is too long",
+  };
+  if (code && known[code]) return `${known[code]} (${code})`;
+  const msg = typeof err?.message === "string" ? err.message.split("\n")[0]! : String(e);
+  return code ? `${msg} (${code})` : msg;
+}
+
 function describe(v: unknown): string {
   if (typeof v === "number") return Number.isNaN(v) ? "NaN" : String(v);
   if (typeof v === "string") return JSON.stringify(v.length > 60 ? v.slice(0, 57) + "..." : v);

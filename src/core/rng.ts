@@ -1,3 +1,5 @@
+import { ValidationError } from "./errors.ts";
+
 /**
  * Seeded pseudo-random generator (xoshiro128**, seeded through splitmix32).
  * Every random choice in qmtl comes from one of these: same seed, same stream.
@@ -13,7 +15,7 @@ export class Rng {
   readonly seed: number;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng seed: expected a finite number, got ${seed}`);
+    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("Rng seed", "a finite number", seed);
     this.seed = seed;
     let x = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
     const next = (): number => {
@@ -101,7 +103,7 @@ export class Rng {
 
   setState(state: readonly number[]): void {
     if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
-      throw new Error(`Rng state: expected 4 unsigned 32-bit integers and a spare normal, got ${JSON.stringify(state)}`);
+      throw new ValidationError("Rng state", "4 unsigned 32-bit integers and a spare normal", JSON.stringify(state));
     }
     [this.s0, this.s1, this.s2, this.s3] = state as [number, number, number, number];
     const spare = state[4]!;

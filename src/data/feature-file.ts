@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { unzipSync } from "fflate";
 import { ValidationError } from "../core/errors.ts";
 import { featureMatrix, type FeatureMatrix } from "./feature-matrix.ts";
+import { checkFeatureValues } from "./feature-checks.ts";
 import { asArray, asObject, asStringArray, isObject } from "./json-fields.ts";
 import { parseNpy, type NpyArray } from "./npy.ts";
 import { errorMessage, readJsonFile } from "./read-json-file.ts";
@@ -14,8 +15,8 @@ import { errorMessage, readJsonFile } from "./read-json-file.ts";
  * Formats:
  * - `.npy`: a 2-D float32/float64 little-endian C-order array [N, d].
  * - `.npz`: a zip of .npy files (np.savez / np.savez_compressed). The feature
- *   array is `options.key`, else the only array, else the first one that is
- *   not `ids`. An `ids` member holding a 1-D string array ('<U' / '|S') gives
+ *   array is `options.key`, else the only array that is not `ids`; several
+ *   arrays without a key are refused, naming them (never a silent first pick). An `ids` member holding a 1-D string array ('<U' / '|S') gives
  *   the row ids.
  * - `.json`: `{ "ids": [...], "features": [[...], ...] }`, `{ "features": [...] }`
  *   (rows in dataset order), or `{ "<id>": [...], ... }`.
@@ -51,6 +52,10 @@ interface RawFeatures {
 
 export function loadFeatureFile(path: string, options: FeatureFileOptions): LoadedFeatures {
   const ext = extname(path).toLowerCase();
+  checkDatasetIds(options.ids);
+  if (options.key !== undefined && ext !== ".npz") {
+    throw new ValidationError("featuresKey", `no key for a ${ext || "file without extension"} (a key names one array of a .npz; ${path} is not one)`, options.key);
+  }
   let raw: RawFeatures;
   if (ext === ".npy") raw = fromNpy(path, parseNpy(readBytes(path), path));
   else if (ext === ".npz") raw = fromNpz(path, readBytes(path), options.key);
@@ -68,10 +73,19 @@ export function loadFeatureFile(path: string, options: FeatureFileOptions): Load
     raw.rowIds = ids;
   }
 
-  checkFinite(path, raw);
+  checkFeatureValues(path, { rows: raw.rows, cols: raw.cols, data: raw.data }, raw.rowIds);
   const data = raw.rowIds ? reorder(path, raw, raw.rowIds, options.ids) : inDatasetOrder(path, raw, options.ids.length);
   const matrix = featureMatrix(options.ids.length, raw.cols, data);
   return raw.key === undefined ? { matrix, idsFrom } : { matrix, idsFrom, key: raw.key };
+}
+
+function checkDatasetIds(ids: readonly string[]): void {
+  if (!Array.isArray(ids) || ids.length === 0) throw new ValidationError("dataset ids", "at least one utterance id", ids);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new ValidationError("dataset ids", "unique ids (a duplicate id makes rows ambiguous)", id);
+    seen.add(id);
+  }
 }
 
 function readBytes(path: string): Uint8Array {
@@ -111,6 +125,9 @@ function fromNpz(path: string, bytes: Uint8Array, key: string | undefined): RawF
   } else {
     const candidates = names.filter((n) => n !== "ids");
     if (candidates.length === 0) throw new ValidationError(path, "a feature array besides 'ids'", names.join(", "));
+    if (candidates.length > 1) {
+      throw new ValidationError(`${path} key`, `featuresKey naming the feature array: the file holds several (${candidates.join(", ")})`, "no key");
+    }
     chosen = candidates[0] as string;
   }
   const field = `${path}[${chosen}]`;
@@ -158,18 +175,6 @@ function rowsFromJson(field: string, rowsRaw: readonly unknown[], names?: readon
     });
   });
   return { rows: rowsRaw.length, cols, data };
-}
-
-function checkFinite(path: string, raw: RawFeatures): void {
-  for (let i = 0; i < raw.data.length; i++) {
-    const x = raw.data[i] as number;
-    if (!Number.isFinite(x)) {
-      const r = Math.floor(i / raw.cols);
-      const c = i % raw.cols;
-      const id = raw.rowIds?.[r];
-      throw new ValidationError(`${path} row ${r}${id === undefined ? "" : ` (id ${id})`} column ${c}`, "a finite number", x);
-    }
-  }
 }
 
 function inDatasetOrder(path: string, raw: RawFeatures, n: number): Float64Array {

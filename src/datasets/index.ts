@@ -4,9 +4,11 @@
  */
 import type { BaseConfig, Suite } from "../experiments/suite.ts";
 import { customSuite } from "./custom/index.ts";
+import { glueSuite } from "./glue/index.ts";
 import { mustardSuite } from "./mustard/index.ts";
+import { chexpertSuite } from "./chexpert/index.ts";
 
-export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite, customSuite] as unknown as ReadonlyArray<Suite<BaseConfig>>;
+export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite, glueSuite, chexpertSuite, customSuite] as unknown as ReadonlyArray<Suite<BaseConfig>>;
 
 export function findSuite(name: string): Suite<BaseConfig> | undefined {
   return SUITES.find((s) => s.name === name);

@@ -1,7 +1,8 @@
 import type { Circuit } from "../circuits/ir.ts";
 import { paramValue } from "../circuits/ir.ts";
 import type { DifferentiableExecutor, Gradients, Tape } from "../sim/executor.ts";
-import { checkBatchArgs, checkCotangent } from "../sim/executor.ts";
+import { checkBatchArgs, checkCotangent, checkExecutorCircuit } from "../sim/executor.ts";
+import { requireAllocation } from "../core/limits.ts";
 import { compile, measureAll, type Compiled } from "../sim/simulate.ts";
 import { cloneState, type StateVector } from "../sim/state.ts";
 import { addPauliTimes } from "../sim/pauli-ops.ts";
@@ -27,6 +28,7 @@ function simulateInto(k: KernelBackend, cc: Compiled, inputs: Float64Array, b: n
  * Works on any circuit of the IR; exact to rounding.
  */
 export function adjointExecutor(circuit: Circuit, opts: AdjointOptions = {}): DifferentiableExecutor {
+  checkExecutorCircuit(circuit, "the gate-by-gate adjoint", 3);
   const cc = compile(circuit);
   const k = opts.backend ?? tsBackend;
   const ex: DifferentiableExecutor = {
@@ -47,6 +49,8 @@ export function adjointExecutor(circuit: Circuit, opts: AdjointOptions = {}): Di
     },
     record(inputs, weights, batch): Tape {
       checkBatchArgs(ex, inputs, weights, batch);
+      // the tape keeps every sample's final state
+      requireAllocation("batch", (batch + 3) * 2 ** circuit.nQubits, 16, `the adjoint tape of ${batch} samples on ${circuit.nQubits} qubits`);
       const outputs = new Float64Array(batch * ex.nOutputs);
       const finals: StateVector[] = [];
       const s = k.createState(circuit.nQubits);

@@ -1,4 +1,5 @@
 import type { DifferentiableExecutor, Gradients } from "../sim/executor.ts";
+import { ValidationError } from "../core/errors.ts";
 
 /**
  * Central finite differences of sum(cotangent * outputs) with respect to the
@@ -9,6 +10,7 @@ export function finiteDiffVjp(
   ex: Pick<DifferentiableExecutor, "forward" | "nInputs" | "nWeights">,
   inputs: Float64Array, weights: Float64Array, batch: number, cot: Float64Array, h = 1e-6,
 ): Gradients {
+  if (!(Number.isFinite(h) && h > 0)) throw new ValidationError("h", "a finite step > 0", h);
   const f = (x: Float64Array, w: Float64Array): number => {
     const out = ex.forward(x, w, batch);
     let acc = 0;

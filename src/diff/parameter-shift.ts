@@ -1,7 +1,7 @@
 import type { Circuit } from "../circuits/ir.ts";
 import { paramValue } from "../circuits/ir.ts";
 import type { DifferentiableExecutor, Tape } from "../sim/executor.ts";
-import { checkBatchArgs, checkCotangent } from "../sim/executor.ts";
+import { checkBatchArgs, checkCotangent, checkExecutorCircuit } from "../sim/executor.ts";
 import { compile, measureAll, type Compiled } from "../sim/simulate.ts";
 import { zeroState, type StateVector } from "../sim/state.ts";
 import { applyStep } from "../sim/apply-steps.ts";
@@ -15,6 +15,7 @@ import { applyStep } from "../sim/apply-steps.ts";
  * over occurrences that share a weight.
  */
 export function parameterShiftExecutor(circuit: Circuit): DifferentiableExecutor {
+  checkExecutorCircuit(circuit, "parameter shift", 2);
   const cc = compile(circuit);
   const nOut = circuit.observables.length;
   const ex: DifferentiableExecutor = {

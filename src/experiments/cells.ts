@@ -129,7 +129,7 @@ export function runCells(plan: CellPlan, onEvent?: (e: CellEvent) => void): RunR
         const model = buildModel(head.model, new Rng(seed).fork(`model/${head.id}`), { threads: plan.threads ?? 1 });
         try {
           const res = train(model, parts.train, parts.val, head.train, {
-            seed: seed * 1000 + split.index, checkpointPath: ckpt,
+            seed: seed * 1000 + split.index, checkpointPath: ckpt, metrics: plan.metrics,
             onEvent: (event) => onEvent?.({ type: "train", head: head.id, fold: split.index, seed, event }),
           });
           const test = plan.metrics(taskList, predictLogits(model, parts.test), model.nOutputs, parts.test);

@@ -110,6 +110,8 @@ function assembleResults<C extends BaseConfig>(suite: Suite<C>, cfg: C, inputs: 
         ? `validation mean over tasks of ${Object.entries(sel.macro).map(([t, m]) => `${t} ${m}`).join(", ")}`
         : `validation ${sel.task} ${sel.metric}`,
       taskWeights: Object.fromEntries(heads.map((h) => [h.id, h.train.losses[0]!.weight])),
+      ...(suite.report ? { paperFigure: suite.report.paperFigure } : {}),
+      ...(suite.report?.validation ? { validation: suite.report.validation(cfg) } : {}),
     },
     tasks: inputs.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: tasks[k]!.numClasses, classNames: [...inputs.classNames[k]!] })),
     heads: heads.map((h) => {
@@ -117,7 +119,7 @@ function assembleResults<C extends BaseConfig>(suite: Suite<C>, cfg: C, inputs: 
       m.close().catch(() => {});
       return {
         id: h.id, label: h.label, headParams: m.counts.head, extras: m.counts.extras, projectionParams: m.counts.projection,
-        qubits: m.qmtlLayout?.Q ?? h.model.hqnn?.qubits ?? null,
+        qubits: m.qmtlLayout?.Q ?? (h.model.head === "hqnn" ? h.model.hqnn.qubits : null),
       };
     }),
     runs: runs.map((r) => ({ head: r.head, fold: r.fold, seed: r.seed, bestEpoch: r.bestEpoch, valScore: r.valScore, seconds: r.seconds, simSeconds: r.simSeconds, test: r.test })),
@@ -146,8 +148,11 @@ export function summarize(ms: readonly TaskMetrics[]): Record<string, Record<str
   if (ms.length === 0) return out;
   for (const task of Object.keys(ms[0]!)) {
     out[task] = {};
-    for (const metric of Object.keys(ms[0]![task]!)) {
-      const v = ms.map((m) => m[task]![metric]!);
+    const metrics = new Set(ms.flatMap((m) => Object.keys(m[task] ?? {})));
+    for (const metric of metrics) {
+      // a metric a split cannot define (AUROC of a one-class test part) is left out of that split's mean
+      const v = ms.map((m) => m[task]?.[metric]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+      if (v.length === 0) continue;
       const s = meanStd(v);
       out[task]![metric] = { mean: s.mean, std: s.std, n: v.length };
     }

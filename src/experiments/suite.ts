@@ -119,6 +119,8 @@ export interface Suite<C extends BaseConfig = BaseConfig> {
   differences(cfg: C, inputs: SuiteInputs): string[];
   /** how the validation split is stratified when a split has no `val` (a task name) */
   stratifyBy(cfg: C): string;
+  /** for the report: the paper's figure of this study, and how validation data was formed when splits name it */
+  readonly report?: { readonly paperFigure: string; validation?(cfg: C): string };
 }
 
 /** A run name: one plain path segment. */

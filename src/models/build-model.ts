@@ -54,7 +54,18 @@ export interface BuildOptions {
   readonly threads?: number;
 }
 
+/** Checks a projection spec: hidden widths, activation, dropout, batchNorm. */
+export function validateProjection(p: ProjectionSpec, field = "model.projection"): void {
+  if (!p || typeof p !== "object") throw new ValidationError(field, "{ hidden, activation, dropout, batchNorm }", p);
+  if (!Array.isArray(p.hidden)) throw new ValidationError(`${field}.hidden`, "a list of layer widths ([] for one Linear)", p.hidden);
+  p.hidden.forEach((h, i) => requireInt(`${field}.hidden[${i}]`, h, 1));
+  if (p.activation !== "relu" && p.activation !== "tanh") throw new ValidationError(`${field}.activation`, '"relu" or "tanh"', p.activation);
+  if (typeof p.dropout !== "number" || !(p.dropout >= 0 && p.dropout < 1)) throw new ValidationError(`${field}.dropout`, "a probability in [0, 1)", p.dropout);
+  if (typeof p.batchNorm !== "boolean") throw new ValidationError(`${field}.batchNorm`, "true or false", p.batchNorm);
+}
+
 export function buildProjection(D: number, d: number, p: ProjectionSpec, rng: Rng): Sequential {
+  validateProjection(p);
   const layers: Module[] = [];
   let width = D;
   for (const h of p.hidden) {
@@ -93,9 +104,16 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
     case "qmtl": {
       const q = spec.qmtl;
       if (!q) throw new ValidationError("model.qmtl", "QMTL settings (encodingLayers, headLayers) for head \"qmtl\"");
+      const probe = resolveQmtl({
+        encodingLayers: q.encodingLayers, headLayers: q.headLayers,
+        tasks: spec.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses, qubits: q.qubits?.[k] })),
+      });
+      if (probe.nInputs !== spec.latentDim) {
+        throw new ValidationError("model.latentDim", `Q*L = ${probe.Q}*${probe.L} = ${probe.nInputs} for this QMTL head (qubits x encodingLayers)`, spec.latentDim);
+      }
       const layout = resolveQmtl({
         encodingLayers: q.encodingLayers, headLayers: q.headLayers, entangle: q.entangle ?? true, encoderOrder: q.encoderOrder ?? "ry-rz",
-        inputDim: spec.latentDim,
+        firstRotation: q.firstRotation ?? "rx", inputDim: spec.latentDim,
         tasks: spec.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses, qubits: q.qubits?.[k] })),
       });
       qmtlLayout = layout;
@@ -128,8 +146,11 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
       ]);
       break;
     }
-    default:
-      throw new ValidationError("model.head", `one of "qmtl", "classical", "hqnn"`, (spec as { head: unknown }).head);
+    default: {
+      // a ModelSpec read from JSON may name anything; a head added to ModelSpec without a case here does not compile
+      const unknownHead: never = spec;
+      throw new ValidationError("model.head", `one of "qmtl", "classical", "hqnn"`, (unknownHead as { head: unknown }).head);
+    }
   }
   const layers: Module[] = [projection, head];
   const transforms = spec.outputTransforms ?? {};

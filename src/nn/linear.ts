@@ -7,6 +7,7 @@
  * Weight entries are drawn first (row-major), then the bias, from `rng`.
  */
 import type { Rng } from "../core/rng.ts";
+import { requireAllocation } from "../core/limits.ts";
 import { BaseModule, requireSize } from "./base-module.ts";
 import { gemmAB, gemmABt, gemmAtB } from "./gemm.ts";
 import type { ForwardContext, Param } from "./module.ts";
@@ -29,6 +30,8 @@ export class Linear extends BaseModule {
     super();
     requireSize("Linear.inSize", inSize);
     requireSize("Linear.outSize", outSize);
+    // value, gradient and Adam's two moments per weight
+    requireAllocation("Linear.inSize x outSize", inSize * outSize, 32, `a ${outSize} x ${inSize} weight matrix with its gradient and optimizer state`);
     this.inSize = inSize;
     this.outSize = outSize;
     const bound = 1 / Math.sqrt(inSize);

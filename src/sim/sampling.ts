@@ -1,4 +1,5 @@
-import { requireInt } from "../core/errors.ts";
+import { ValidationError, requireInt } from "../core/errors.ts";
+import { checkNorm, checkPauliWord, checkStateShape } from "./pauli-ops.ts";
 import type { Rng } from "../core/rng.ts";
 import type { PauliWord } from "../circuits/pauli.ts";
 import { groupQubitWise } from "../circuits/pauli.ts";
@@ -18,6 +19,7 @@ export interface ShotEstimate {
 }
 
 const S2 = Math.SQRT1_2;
+const isList = (x: unknown): boolean => Array.isArray(x);
 
 /**
  * Measures `words` with `shots` shots per measurement setting: the words are
@@ -26,8 +28,14 @@ const S2 = Math.SQRT1_2;
  * from the Born distribution with the seeded `rng`, and each word's estimate
  * is the mean of its +-1 parities.
  */
+/** Most shots per setting (each shot is a binary search; 1e8 take minutes). */
+export const MAX_SHOTS = 100_000_000;
+
 export function sampleExpectations(psi: StateVector, words: readonly PauliWord[], shots: number, rng: Rng): ShotEstimate {
-  requireInt("shots", shots, 1);
+  requireInt("shots", shots, 1, MAX_SHOTS);
+  checkStateShape(psi);
+  if (!isList(words) || words.length === 0) throw new ValidationError("words", "at least one Pauli word to measure", words);
+  words.forEach((w, i) => checkPauliWord(w, psi.n, `words[${i}]`));
   const groups = groupQubitWise(words);
   const means = new Float64Array(words.length);
   const stderr = new Float64Array(words.length);
@@ -43,6 +51,7 @@ export function sampleExpectations(psi: StateVector, words: readonly PauliWord[]
       acc += s.re[x]! * s.re[x]! + s.im[x]! * s.im[x]!;
       cdf[x] = acc;
     }
+    checkNorm(acc);
     const masks = g.members.map((i) => words[i]!.factors.reduce((m, f) => m | wireStride(psi.n, f.wire), 0));
     const sums = new Float64Array(g.members.length);
     for (let k = 0; k < shots; k++) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { ValidationError } from "../core/errors.ts";
 import { writeJsonAtomic } from "../core/atomic-file.ts";
@@ -33,21 +34,64 @@ export interface EpochRecord {
   readonly val: Record<string, Record<string, number>>;
 }
 
-export function saveCheckpoint(path: string, c: TrainCheckpoint): void {
-  writeJsonAtomic(path, c);
+/**
+ * sha256 of the checkpoint's JSON without its own checksum field and without
+ * the wall-clock timings of its epoch records (seconds, simSeconds), so two
+ * runs that trained the same way carry the same checksum.
+ */
+function checksum(c: object): string {
+  const { sha256: _omit, ...rest } = c as Record<string, unknown>;
+  const timeless = (k: string, v: unknown): unknown => (k === "seconds" || k === "simSeconds" ? undefined : v);
+  return createHash("sha256").update(JSON.stringify(rest, timeless)).digest("hex");
 }
 
+/**
+ * Writes the checkpoint atomically with a sha256 of its content, so a
+ * hand-edited or damaged file is refused on load instead of resumed from.
+ */
+export function saveCheckpoint(path: string, c: TrainCheckpoint): void {
+  writeJsonAtomic(path, { ...c, sha256: checksum(c) });
+}
+
+const REDO = "delete it to start this run over";
+
+/**
+ * Reads a checkpoint written by saveCheckpoint (null if there is none).
+ * Refuses, naming the file and the field, a file that is not JSON, not a
+ * version-1 checkpoint, has a field of the wrong type, or whose checksum does
+ * not match its content (edited by hand or damaged).
+ */
 export function loadCheckpoint(path: string): TrainCheckpoint | null {
   if (!existsSync(path)) return null;
   let v: unknown;
   try {
     v = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new ValidationError(path, "a readable JSON checkpoint (delete it to start this run over)", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(path, `a readable JSON checkpoint (${REDO})`, e instanceof Error ? e.message : String(e));
   }
-  const c = v as Partial<TrainCheckpoint>;
-  if (c.version !== 1 || typeof c.epoch !== "number" || typeof c.model !== "object" || !Array.isArray(c.rng)) {
-    throw new ValidationError(path, "a qmtl checkpoint (version 1 with epoch, model, optimizer, rng)", "something else");
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ValidationError(path, `a qmtl checkpoint object (${REDO})`, v);
+  const c = v as Record<string, unknown>;
+  const field = (name: string, ok: boolean, expected: string): void => {
+    if (!ok) throw new ValidationError(`${path} ${name}`, `${expected} (${REDO})`, c[name]);
+  };
+  const isObj = (x: unknown): boolean => x !== null && typeof x === "object" && !Array.isArray(x);
+  const isCount = (x: unknown): boolean => typeof x === "number" && Number.isInteger(x) && x >= 0;
+  field("version", c["version"] === 1, "version 1 (a checkpoint of this qmtl)");
+  field("epoch", isCount(c["epoch"]), "a whole number of epochs");
+  field("updates", isCount(c["updates"]), "a whole number of updates");
+  field("model", isObj(c["model"]), "the model's state dict");
+  field("optimizer", isObj(c["optimizer"]), "the optimizer state");
+  field("scheduler", c["scheduler"] === null || isObj(c["scheduler"]), "the scheduler state or null");
+  field("early", isObj(c["early"]), "the early-stopping state");
+  const rng = c["rng"];
+  field("rng", Array.isArray(rng) && rng.length === 5 && rng.slice(0, 4).every((x) => isCount(x)) && (rng[4] === null || typeof rng[4] === "number"),
+    "the random generator's state (4 integers and a spare normal)");
+  field("best", isObj(c["best"]), "the best epoch's record");
+  field("history", Array.isArray(c["history"]), "the list of finished epochs");
+  field("stopped", typeof c["stopped"] === "boolean", "true or false");
+  if (typeof c["sha256"] !== "string" || c["sha256"] !== checksum(c)) {
+    throw new ValidationError(path, `a checkpoint as qmtl wrote it (its checksum does not match its content: edited by hand or damaged; ${REDO})`, "a changed file");
   }
-  return c as TrainCheckpoint;
+  const { sha256: _omit, ...rest } = c;
+  return rest as unknown as TrainCheckpoint;
 }

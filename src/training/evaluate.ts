@@ -1,3 +1,4 @@
+import { requireInt } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { MultiTaskModel } from "../models/build-model.ts";
 import type { TaskInfo } from "../models/task-info.ts";
@@ -11,6 +12,7 @@ export type TaskMetrics = Record<string, Record<string, number>>;
 
 /** Runs the model in evaluation mode over a dataset, in chunks; returns all logits (n * nOutputs). */
 export function predictLogits(model: MultiTaskModel, data: MultiTaskData, chunk = 256): Float64Array {
+  requireInt("predictLogits.chunk", chunk, 1);
   const out = new Float64Array(data.n * model.nOutputs);
   const ctx = { training: false, rng: new Rng(0) };
   for (let start = 0; start < data.n; start += chunk) {

@@ -18,6 +18,13 @@ export interface TaskLoss {
   readonly alpha?: number;
 }
 
+/** Names the first task whose part of the loss is not finite (or null). */
+export function nonFiniteTask(tasks: readonly TaskInfo[], r: ObjectiveResult): string | null {
+  const k = r.parts.findIndex((p) => !Number.isFinite(p));
+  if (k >= 0) return tasks[k]!.name;
+  return Number.isFinite(r.loss) ? null : tasks.map((t) => t.name).join(", ");
+}
+
 export interface ObjectiveResult {
   readonly loss: number;
   /** d loss / d logits, batch * nOutputs */
@@ -32,6 +39,16 @@ export function defaultLossKind(t: TaskInfo): LossKind {
 }
 
 export function checkLossFits(t: TaskInfo, l: TaskLoss, field: string): void {
+  if (!l || typeof l !== "object") throw new ValidationError(field, "a loss { kind, weight }", l);
+  if (typeof l.weight !== "number" || !Number.isFinite(l.weight) || l.weight < 0) throw new ValidationError(`${field}.weight`, "a finite weight >= 0", l.weight);
+  if (l.gamma !== undefined && !(Number.isFinite(l.gamma) && l.gamma >= 0)) throw new ValidationError(`${field}.gamma`, "a finite number >= 0", l.gamma);
+  if (l.alpha !== undefined && !(Number.isFinite(l.alpha) && l.alpha >= 0)) throw new ValidationError(`${field}.alpha`, "a finite number >= 0", l.alpha);
+  if (l.classWeights !== undefined) {
+    if (l.classWeights.length !== t.numClasses) throw new ValidationError(`${field}.classWeights`, `${t.numClasses} class weights`, l.classWeights.length);
+    l.classWeights.forEach((w, i) => {
+      if (!(Number.isFinite(w) && w >= 0)) throw new ValidationError(`${field}.classWeights[${i}]`, "a finite weight >= 0", w);
+    });
+  }
   const ok = (l.kind === "bce" && t.kind === "binary") || ((l.kind === "ce" || l.kind === "focal") && t.kind === "multiclass") || (l.kind === "mse" && t.kind === "regression");
   if (!ok) throw new ValidationError(field, `a loss for a ${t.kind} task (${t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce or focal" : "mse"})`, l.kind);
 }

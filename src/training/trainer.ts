@@ -1,11 +1,11 @@
-import { ValidationError, requireInt } from "../core/errors.ts";
+import { QmtlError, ValidationError, requireInt } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { MultiTaskModel } from "../models/build-model.ts";
 import { stateDict, loadStateDict } from "../nn/state-dict.ts";
 import { zeroGrads } from "../nn/param.ts";
 import { gatherBatch, validateData, type MultiTaskData } from "./dataset.ts";
 import { epochSchedule, type Protocol } from "./protocols.ts";
-import { checkLossFits, multiTaskObjective, type TaskLoss } from "./objective.ts";
+import { checkLossFits, multiTaskObjective, nonFiniteTask, type TaskLoss } from "./objective.ts";
 import { Adam, AdamW } from "./optim/adam.ts";
 import { clipGradNorm } from "./optim/clip.ts";
 import { ReduceLROnPlateau, type PlateauOptions } from "./optim/plateau.ts";
@@ -46,6 +46,47 @@ export interface TrainOptions {
   /** file for the resumable checkpoint; without it nothing is written */
   readonly checkpointPath?: string;
   readonly onEvent?: (e: TrainEvent) => void;
+  /** validation metrics (default taskMetrics); a suite with its own evaluation rule selects checkpoints by it */
+  readonly metrics?: (tasks: MultiTaskModel["tasks"], logits: Float64Array, nOutputs: number, data: MultiTaskData) => TaskMetrics;
+}
+
+/** Training stopped because a number it needs (the loss, a gradient, the validation score) is not finite. */
+export class NonFiniteTrainingError extends QmtlError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NonFiniteTrainingError";
+  }
+}
+
+const PROTOCOLS = new Set(["parallel", "masked", "task-sampled"]);
+
+/** Every setting of a TrainConfig that train() reads, checked before anything is built or trained. */
+export function validateTrainConfig(cfg: TrainConfig, taskNames: readonly string[]): void {
+  requireInt("train.epochs", cfg.epochs, 1);
+  requireInt("train.batchSize", cfg.batchSize, 1);
+  if (!cfg.protocol || !PROTOCOLS.has(cfg.protocol.kind)) throw new ValidationError("train.protocol.kind", '"parallel", "masked" or "task-sampled"', cfg.protocol?.kind);
+  const o = cfg.optimizer;
+  if (!o || (o.kind !== "adam" && o.kind !== "adamw")) throw new ValidationError("train.optimizer.kind", '"adam" or "adamw"', o?.kind);
+  if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0) throw new ValidationError("train.optimizer.lr", "a finite learning rate > 0", o.lr);
+  if (o.weightDecay !== undefined && !(Number.isFinite(o.weightDecay) && o.weightDecay >= 0)) {
+    throw new ValidationError("train.optimizer.weightDecay", "a finite number >= 0", o.weightDecay);
+  }
+  if (cfg.clipNorm !== undefined && cfg.clipNorm !== null && !(Number.isFinite(cfg.clipNorm) && cfg.clipNorm > 0)) {
+    throw new ValidationError("train.clipNorm", "a finite number > 0, or null for no clipping", cfg.clipNorm);
+  }
+  if (cfg.earlyStopping) requireInt("train.earlyStopping.patience", cfg.earlyStopping.patience, 1);
+  requireInt("train.validateEvery", cfg.validateEvery ?? 0, 0);
+  const sel = cfg.selection;
+  const known = new Set(taskNames);
+  if (!sel || typeof sel !== "object") throw new ValidationError("train.selection", "{ task, metric } or { macro }", sel);
+  if ("task" in sel) {
+    if (!known.has(sel.task)) throw new ValidationError("train.selection", `a task of the model (${taskNames.join(", ")})`, sel.task);
+  } else {
+    const tasks = Object.keys(sel.macro ?? {});
+    if (tasks.length === 0) throw new ValidationError("train.selection.macro", "at least one task: metric pair", "none");
+    const unknown = tasks.find((t) => !known.has(t));
+    if (unknown !== undefined) throw new ValidationError("train.selection.macro", `tasks of the model (${taskNames.join(", ")})`, unknown);
+  }
 }
 
 export function selectionScore(sel: TrainConfig["selection"], m: TaskMetrics): number {
@@ -70,8 +111,7 @@ export function selectionScore(sel: TrainConfig["selection"], m: TaskMetrics): n
  * run with the same seed.
  */
 export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: MultiTaskData, cfg: TrainConfig, opts: TrainOptions): TrainResult {
-  requireInt("train.epochs", cfg.epochs, 1);
-  requireInt("train.batchSize", cfg.batchSize, 1);
+  validateTrainConfig(cfg, model.tasks.map((t) => t.name));
   validateData(trainData, model.tasks, "train data");
   validateData(valData, model.tasks, "validation data");
   if (cfg.losses.length !== model.tasks.length) throw new ValidationError("train.losses", `one loss per task (${model.tasks.length})`, cfg.losses.length);
@@ -100,11 +140,20 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
   const t0 = performance.now();
   const simMs = (): number => model.circuits.reduce((a, c) => a + c.simMs, 0);
   const every = cfg.validateEvery ?? 0;
-  requireInt("train.validateEvery", every, 0);
   /** one validation check: scheduler, early stopping, restore-best bookkeeping */
   const validate = (atEpoch: number): { score: number; improved: boolean; val: TaskMetrics } => {
-    const val = taskMetrics(model.tasks, predictLogits(model, valData), model.nOutputs, valData);
+    const logits = predictLogits(model, valData);
+    const badAt = logits.findIndex((x) => !Number.isFinite(x));
+    if (badAt >= 0) {
+      const task = model.tasks.find((t) => (badAt % model.nOutputs) >= t.outputOffset && (badAt % model.nOutputs) < t.outputOffset + t.nOutputs);
+      throw new NonFiniteTrainingError(
+        `training stopped: the model's validation outputs are not finite at epoch ${atEpoch}, task ${task?.name ?? "?"}; ` +
+        "check the scale of the features, or lower the learning rate",
+      );
+    }
+    const val = (opts.metrics ?? taskMetrics)(model.tasks, logits, model.nOutputs, valData);
     const score = selectionScore(cfg.selection, val);
+
     sched?.step(score);
     const decision = early.step(score, atEpoch);
     if (decision.improved) best = { score, epoch: atEpoch, model: stateDict(model.net) };
@@ -124,6 +173,13 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
       zeroGrads(params);
       const logits = model.net.forward(batch.features, batch.size, { training: true, rng });
       const obj = multiTaskObjective(model.tasks, cfg.losses, logits, batch.size, model.nOutputs, batch.labels, batch.task);
+      const bad = nonFiniteTask(model.tasks, obj);
+      if (bad !== null) {
+        throw new NonFiniteTrainingError(
+          `training stopped: the loss is not finite (${obj.loss}) at epoch ${epoch + 1}, batch ${i + 1} of ${schedule.length}, task ${bad}; ` +
+          "check the scale of the features and targets, or lower the learning rate",
+        );
+      }
       model.net.backward(obj.grad, false); // features are frozen: no input gradient
       if (cfg.clipNorm) clipGradNorm(params, cfg.clipNorm);
       opt.step();

@@ -73,7 +73,7 @@ describe("loadFeatureFile", () => {
     expect(() => loadFeatureFile(file("inf.npy", encodeNpy([3, 2], bad)), { ids })).toThrow(/row 2 column 0: expected a finite number, got Infinity/);
   });
 
-  it("picks the npz array by key, else the first non-ids array, and reorders by its ids", () => {
+  it("picks the npz array by key, refuses several arrays without one (naming them), and reorders by its ids", () => {
     const npz = encodeNpz(
       {
         text: encodeNpy([3, 2], values),
@@ -83,7 +83,8 @@ describe("loadFeatureFile", () => {
       true,
     );
     const p = file("f.npz", npz);
-    const dflt = loadFeatureFile(p, { ids });
+    expect(() => loadFeatureFile(p, { ids })).toThrow(/f\.npz key: expected featuresKey naming the feature array: the file holds several \(text, audio\)/);
+    const dflt = loadFeatureFile(p, { ids, key: "text" });
     expect(dflt.key).toBe("text");
     expect(dflt.idsFrom).toBe("file");
     // File rows are c, a, b; dataset order a, b, c.

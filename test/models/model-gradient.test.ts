@@ -89,7 +89,7 @@ describe("HQNN head with float32 simulator states", () => {
   });
 
   it("rejects an unknown precision, naming the field", () => {
-    expect(() => buildModel({ ...spec("float64"), hqnn: { qubits: 5, precision: "half" as unknown as "float32" } }, new Rng(2))).toThrow(/model\.hqnn\.precision/);
+    expect(() => buildModel({ ...spec("float64"), hqnn: { qubits: 5, precision: "half" as unknown as "float32" } } as ModelSpec, new Rng(2))).toThrow(/model\.hqnn\.precision/);
   });
 });
 

@@ -79,6 +79,38 @@ describe("thread-pool executor == single thread", () => {
     expect(maxAbs(gp.gradInputs, gs.gradInputs)).toBeLessThan(1e-12);
   });
 
+  it("a preparing executor: the preparation is made once on the calling thread and shipped, once per new weights", async () => {
+    const par = await createParallelExecutor({ module: new URL("./fixtures/preparing-probe.ts", import.meta.url).href, exportName: "preparingProbe", args: [3] }, { threads: 2, minSlice: 1 });
+    pools.push(par);
+    const x = Float64Array.from({ length: 4 * 3 }, (_, i) => i);
+    for (const w0 of [0.5, 0.5, -2, 3, 3]) {
+      const w = Float64Array.of(w0);
+      for (const out of [par.record(x, w, 4).outputs, par.forward(x, w, 4)]) {
+        for (let b = 0; b < 4; b++) expect(out[2 * b]).toBe(w0 * (9 * b + 3) + 1000 * w0);
+        // samples 2, 3 ran in the worker, which never computed a preparation itself
+        expect(out[2 * 2 + 1]).toBe(0);
+        expect(out[2 * 3 + 1]).toBe(0);
+      }
+    }
+  });
+
+  it("QMTL engine on 2 threads with new weights on every call (shipped preparation) == 1 thread", async () => {
+    const lay = resolveQmtl(PRESETS.mustard);
+    const par = await parallelQmtlEngine(lay, { threads: 2, minSlice: 1 });
+    pools.push(par);
+    const one = qmtlEngine(lay);
+    const rng = new Rng(31);
+    const B = 6;
+    for (let step = 0; step < 3; step++) {
+      const x = randomArray(rng, B * lay.nInputs), w = randomArray(rng, lay.nWeights), c = randomArray(rng, B * lay.nOutputs, -1, 1);
+      const tp = par.record(x, w, B), t1 = one.record(x, w, B);
+      expect(maxAbs(tp.outputs, t1.outputs)).toBeLessThan(1e-12);
+      const gp = tp.backward(c), g1 = t1.backward(c);
+      expect(maxAbs(gp.gradWeights, g1.gradWeights)).toBeLessThan(1e-12);
+      expect(maxAbs(gp.gradInputs, g1.gradInputs)).toBeLessThan(1e-12);
+    }
+  });
+
   it("validates arguments, reports worker errors, and refuses calls after close()", async () => {
     const par = await parallelQmtlEngine(layout, { threads: 2, minSlice: 1 });
     const w = new Float64Array(layout.nWeights);

@@ -17,7 +17,7 @@ export function registerDemo(program: Command): void {
     .description("one forward and backward pass of every paper circuit, with both simulator paths and their agreement, and the measurement settings (qubit-wise-commuting groups) each needs")
     .option("--seed <n>", "seed for inputs and weights", "0")
     .action((opts: { seed: string }) => {
-      const rng = new Rng(intFlag("--seed", opts.seed, 0));
+      const rng = new Rng(intFlag("--seed", opts.seed, 0, 0xffffffff));
       const rows: Array<Array<string | number>> = [];
       const run = (label: string, circuit: Circuit, a: DifferentiableExecutor, b: DifferentiableExecutor): void => {
         const B = 4;

@@ -30,7 +30,9 @@ export const customConfigSchema = z.object({
   qmtl: z.object({
     encodingLayers: z.number().int().min(1).max(12).default(3),
     headLayers: z.number().int().min(0).max(12).default(1),
-  }).strict().default({ encodingLayers: 3, headLayers: 1 }),
+    /** the first encoding block's data rotation: "rx" (the paper) or "ry" (every feature reaches the state) */
+    firstRotation: z.enum(["rx", "ry"]).default("rx"),
+  }).strict().default({ encodingLayers: 3, headLayers: 1, firstRotation: "rx" }),
   hqnn: z.object({
     qubits: z.number().int().min(2).max(16).default(4),
     repetitions: z.number().int().min(1).max(12).default(3),

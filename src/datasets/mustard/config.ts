@@ -42,7 +42,12 @@ export const mustardConfigSchema = z.object({
     encodingLayers: z.number().int().min(1).max(12).default(3),
     headLayers: z.number().int().min(0).max(12).default(1),
     encoderOrder: z.enum(["ry-rz", "rz-ry"]).default("ry-rz"),
-  }).strict().default({ encodingLayers: 3, headLayers: 1, encoderOrder: "ry-rz" }),
+    /**
+     * the data rotation of the first encoding block: "rx" (the paper; on |+> it is a global phase, so the first
+     * Q features have no effect) or "ry" (every feature reaches the state; same parameter count)
+     */
+    firstRotation: z.enum(["rx", "ry"]).default("rx"),
+  }).strict().default({ encodingLayers: 3, headLayers: 1, encoderOrder: "ry-rz", firstRotation: "rx" }),
   hqnnRepetitions: z.number().int().min(1).max(12).default(3),
   /**
    * the HQNN heads' simulator states: float64 (exact to rounding) or float32

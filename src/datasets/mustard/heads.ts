@@ -28,7 +28,7 @@ export function mustardHeadPlans(cfg: MustardConfig, tasks: readonly TaskDef[], 
     const base = { inputDim, latentDim: cfg.latentDim, tasks, projection: cfg.projection };
     let model: ModelSpec;
     if (isQmtl) {
-      model = { ...base, head: "qmtl", qmtl: { encodingLayers: cfg.qmtl.encodingLayers, headLayers: cfg.qmtl.headLayers, encoderOrder: cfg.qmtl.encoderOrder, entangle: id === "qmtl" } };
+      model = { ...base, head: "qmtl", qmtl: { encodingLayers: cfg.qmtl.encodingLayers, headLayers: cfg.qmtl.headLayers, encoderOrder: cfg.qmtl.encoderOrder, firstRotation: cfg.qmtl.firstRotation, entangle: id === "qmtl" } };
     } else if (id === "classical") {
       model = { ...base, head: "classical" };
     } else {

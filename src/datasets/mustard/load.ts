@@ -47,14 +47,16 @@ export async function loadMustardInputs(cfg: MustardConfig, onProgress?: (done: 
     dataset: "Extended MUStARD", mustard: ds, data: { n: ds.items.length, dim, features, labels }, tasks,
     classNames: ds.tasks.map((t) => [...t.classNames]), splits: chosen, backbone, backboneDetail, inputHashes,
     splitName: cfg.split,
-    notes: notes(ds.multiLabelCells.length),
+    notes: notes(ds.multiLabelCells.length, cfg.qmtl.firstRotation),
   };
 }
 
-function notes(multiLabel: number): string[] {
+function notes(multiLabel: number, firstRotation: "rx" | "ry"): string[] {
   return [
     "Precision, recall and F1: the positive class for sarcasm; macro averages over classes for the 3- and 9-class tasks (f1_macro and f1_weighted are in results.json).",
-    "The first encoding block of the QMTL head acts on |+>^Q, where RX(z) is a global phase: the first Q of the 39 projected features cannot influence the output (their gradient is exactly 0). This follows from the circuit as the paper specifies it.",
+    firstRotation === "rx"
+      ? "The first encoding block of the QMTL head acts on |+>^Q, where RX(z) is a global phase: the first Q of the 39 projected features cannot influence the output (their gradient is exactly 0). This follows from the circuit as the paper specifies it (qmtl.firstRotation: ry is the variant where every feature reaches the state)."
+      : "Encoder variant (qmtl.firstRotation: ry): the first block loads its features with RY, so every projected feature reaches the state (the paper's RX on |+>^Q is a global phase); same parameter count.",
     `Emotion labels: ${multiLabel} multi-label emotion cells found in the embedded annotation; the rule is to keep the first listed emotion.`,
     "The paper reports its MUStARD results only as bar charts (Fig. 7), so no published table is reproduced beside these numbers.",
   ];

@@ -78,7 +78,7 @@ function setupSection(r: ExperimentResults): string {
       `Inputs are frozen \`${s.backbone}\` features (${s.featureDim} dimensions; ${s.backboneDetail}). ` +
       `Evaluation uses the ${s.split} split with test folds ${s.folds.join(", ")} and ${seeds}: ${nRuns} run${nRuns === 1 ? "" : "s"} per head, ${r.runs.length} in all. ` +
       `Each run trains for ${s.epochs} epochs with batch size ${s.batchSize} and learning rate ${s.lr}; ` +
-      `${fmtPercent(s.valFraction).replace(".0%", "%")} of the fold's training part is held out for validation, and the checkpoint is selected by ${s.selection}. ` +
+      `${s.validation ?? `${fmtPercent(s.valFraction).replace(".0%", "%")} of the fold's training part is held out for validation`}, and the checkpoint is selected by ${s.selection}. ` +
       (weights === "" ? "" : `Task-loss weights: ${weights}. `) +
       `Every metric is measured on the run's test fold and reported as mean ± sample standard deviation over the runs.`,
   ].join("\n");
@@ -217,7 +217,7 @@ function taskTable(r: ExperimentResults, task: Task): string {
 
 function resultsSection(r: ExperimentResults): string {
   const parts = [
-    "## Results per task (the paper's Fig. 7)",
+    `## Results per task (the paper's ${r.setup.paperFigure ?? "Fig. 7"})`,
     "",
     `Test metrics, mean ± sample standard deviation over ${runCount(r)}; the best head per column is in bold (the baseline is not ranked). ` +
       "Acc = accuracy, P = precision, R = recall. For a binary task P, R and F1 are those of the positive class and Macro-F1 averages F1 over both classes; " +

@@ -31,6 +31,10 @@ export interface ExperimentResults {
     lr: number;
     valFraction: number;
     selection: string;
+    /** how the validation data was formed (default: a held-out fraction valFraction of each fold's training part) */
+    validation?: string;
+    /** the paper's figure these results correspond to (default "Fig. 7") */
+    paperFigure?: string;
     /** task-loss weight lambda_t, keyed by head id (the paper: 0.2 for QMTL, 1.0 for the others) */
     taskWeights: Record<string, number>;
   };
@@ -79,6 +83,8 @@ const baseSchema = z.object({
     lr: nonNegative,
     valFraction: nonNegative,
     selection: z.string(),
+    validation: z.string().optional(),
+    paperFigure: z.string().optional(),
     taskWeights: z.record(z.string(), finite),
   }),
   tasks: z.array(z.object({

@@ -1,7 +1,7 @@
 import { siblingModule } from "../../core/module-url.ts";
 import type { Circuit } from "../../circuits/ir.ts";
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
-import { checkBatchArgs, checkCotangent } from "../executor.ts";
+import { checkBatchArgs, checkCotangent, checkExecutorCircuit } from "../executor.ts";
 import type { ExecutorRecipe } from "../parallel/recipe.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { compileSchedule } from "./schedule.ts";
@@ -30,8 +30,8 @@ export interface FusedAdjointOptions {
    * Which passes run the statevector work: "wasm" the WebAssembly SIMD passes
    * of assembly/fused.ts (states in the executor's own wasm memory), "ts" the
    * plain TypeScript ones (the reference), "auto" (default) wasm when this
-   * runtime can instantiate it, else ts; the QMTL_KERNELS environment variable
-   * (ts|wasm) overrides "auto". "wasm" throws when unavailable. Both give the
+   * runtime can instantiate it, else ts (no environment variable is read).
+   * "wasm" throws when unavailable. Both give the
    * same results to rounding (some sums are taken in two lanes).
    */
   readonly kernels?: FusedKernelChoice;
@@ -40,8 +40,8 @@ export interface FusedAdjointOptions {
    * ones and the tape's) are float32 and the hot passes run in f32x4 (twice
    * the lanes); angles, 2x2s, sums, outputs and gradients stay float64.
    * Errors of a few 1e-7 relative (docs/decisions.md, fused section); for
-   * training only. Needs the wasm passes: throws with kernels "ts", with
-   * "auto" under QMTL_KERNELS=ts, or where wasm is unavailable.
+   * training only. Needs the wasm passes: throws with kernels "ts", or
+   * where wasm is unavailable.
    */
   readonly precision?: "float64" | "float32";
 }
@@ -61,6 +61,8 @@ export const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
  * (wasm-runner.ts, the default where it loads) or TypeScript (ts-runner.ts).
  */
 export function fusedAdjointExecutor(circuit: Circuit, options: FusedAdjointOptions = {}): DifferentiableExecutor {
+  // the workspace holds 5 statevectors and the readout's probabilities, before any tape or checkpoint
+  checkExecutorCircuit(circuit, "the fused adjoint's workspace", 6);
   const budget = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
   if (!(budget >= 0)) throw new ValidationError("checkpointBytes", "a number >= 0", budget);
   const precision = options.precision ?? "float64";
@@ -110,7 +112,10 @@ function wasmOrTs(strict: boolean, wasm: () => FusedRunner, ts: () => FusedRunne
   try {
     return wasm();
   } catch (e) {
-    if (strict || !(e instanceof RangeError)) throw e;
+    if (!(e instanceof RangeError)) throw e;
+    if (strict) {
+      throw new ValidationError("kernels", 'kernels "auto" or "ts" for a circuit this wide (its fused WebAssembly workspace does not fit wasm32 memory, 4 GiB)', "wasm");
+    }
     return ts();
   }
 }

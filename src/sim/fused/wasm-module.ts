@@ -80,17 +80,14 @@ export function instantiateFusedWasm(): FusedWasmExports {
 export type FusedKernelChoice = "auto" | "ts" | "wasm";
 
 /**
- * "auto" (the default): wasm when this runtime can instantiate it, else ts;
- * the QMTL_KERNELS environment variable (ts|wasm) overrides "auto" (as
- * selectKernelBackend in src/sim/wasm/select.ts does). "wasm" throws when
- * unavailable.
+ * "auto" (the default): wasm when this runtime can instantiate it, else ts.
+ * "wasm" throws when unavailable. The choice is an explicit option only (no
+ * environment variable is read).
  */
 export function resolveFusedKernels(choice: FusedKernelChoice = "auto"): "ts" | "wasm" {
   if (choice !== "auto" && choice !== "ts" && choice !== "wasm") throw new ValidationError("kernels", "\"auto\", \"ts\" or \"wasm\"", choice);
-  const env = process.env["QMTL_KERNELS"];
-  const want = choice === "auto" && (env === "ts" || env === "wasm") ? env : choice;
-  if (want === "ts") return "ts";
+  if (choice === "ts") return "ts";
   if (fusedWasmAvailable()) return "wasm";
-  if (want === "wasm") throw new Error(`fused WebAssembly kernels unavailable: ${failure}`);
+  if (choice === "wasm") throw new Error(`fused WebAssembly kernels unavailable: ${failure}`);
   return "ts";
 }

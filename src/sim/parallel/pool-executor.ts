@@ -2,7 +2,7 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import { ValidationError, requireInt } from "../../core/errors.ts";
-import { buildFromRecipe, FLAG_IDLE, FLAG_DEAD, REQ, DONE, type ExecutorRecipe, type Reply, type Request } from "./recipe.ts";
+import { buildFromRecipe, isPreparing, FLAG_IDLE, FLAG_DEAD, REQ, DONE, type ExecutorRecipe, type Reply, type Request } from "./recipe.ts";
 import { splitBatch, type Slice } from "./split.ts";
 
 /**
@@ -28,6 +28,8 @@ export interface ParallelOptions {
   readonly threads?: number;
   /** smallest slice worth a thread (default 4 samples) */
   readonly minSlice?: number;
+  /** ship a PreparingExecutor's weight preparation to the workers (default true; false: each thread prepares, for benchmarks) */
+  readonly shipPrepared?: boolean;
 }
 
 interface Lane {
@@ -35,6 +37,8 @@ interface Lane {
   readonly port: MessagePort;
   readonly flag: Int32Array;
   dead: boolean;
+  /** the weights whose preparation this worker was last sent (it keeps it while they are unchanged) */
+  shipped: Float64Array | null;
 }
 
 const entry = new URL("./worker-entry.mjs", import.meta.url);
@@ -77,6 +81,12 @@ function expectOk(r: Reply): Extract<Reply, { ok: true }> {
   return r;
 }
 
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
 export async function createParallelExecutor(recipe: ExecutorRecipe, opts: ParallelOptions = {}): Promise<ParallelExecutor> {
   return startParallelExecutor(recipe, await buildFromRecipe(recipe), opts);
 }
@@ -98,7 +108,7 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
     const worker = new Worker(entry, { workerData: { recipe, port: port2, flag }, transferList: [port2], execArgv: workerExecArgv() });
     worker.unref();
     port1.unref();
-    lanes.push({ worker, port: port1, flag, dead: false });
+    lanes.push({ worker, port: port1, flag, dead: false, shipped: null });
   }
   // wait for every worker to have built its executor
   const startErrors = lanes.map((l) => collect(l)).filter((r): r is Extract<Reply, { ok: false }> => !r.ok);
@@ -117,6 +127,20 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
   const slicesFor = (batch: number): Slice[] => splitBatch(batch, Math.min(threads, Math.max(1, Math.floor(batch / minSlice))));
   const sub = (a: Float64Array, s: Slice, width: number): Float64Array => a.slice(s.start * width, (s.start + s.size) * width);
   const guard = (): void => { if (closed) throw new ValidationError("executor", "an open parallel executor (close() was called)"); };
+  /**
+   * With a PreparingExecutor: the weight-dependent preparation is made once on
+   * this thread (and kept by the local executor for its own slice) and sent
+   * to each worker that has not had it for these weights.
+   */
+  const preparing = isPreparing(local) && opts.shipPrepared !== false ? local : null;
+  let prepW: Float64Array | null = null, prep: unknown = undefined;
+  const shipFor = (lane: Lane, weights: Float64Array): unknown => {
+    if (preparing === null) return undefined;
+    if (prepW === null || !sameValues(prepW, weights)) { prep = preparing.prepareWeights(weights); prepW = weights.slice(); }
+    if (lane.shipped !== null && sameValues(lane.shipped, weights)) return undefined;
+    lane.shipped = prepW;
+    return prep;
+  };
 
   const ex: ParallelExecutor = {
     name: `${local.name}x${threads}`,
@@ -128,7 +152,10 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
       guard();
       checkBatchArgs(ex, inputs, weights, batch);
       const slices = slicesFor(batch);
-      for (let k = 1; k < slices.length; k++) post(lanes[k - 1]!, { op: "forward", inputs: sub(inputs, slices[k]!, ex.nInputs), weights, batch: slices[k]!.size });
+      for (let k = 1; k < slices.length; k++) {
+        const lane = lanes[k - 1]!;
+        post(lane, { op: "forward", inputs: sub(inputs, slices[k]!, ex.nInputs), weights, batch: slices[k]!.size, prepared: shipFor(lane, weights) });
+      }
       const out = new Float64Array(batch * ex.nOutputs);
       out.set(local.forward(sub(inputs, slices[0]!, ex.nInputs), weights, slices[0]!.size), 0);
       for (let k = 1; k < slices.length; k++) out.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
@@ -141,7 +168,10 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
       const slices = slicesFor(batch);
       const ins = slices.map((s) => sub(inputs, s, ex.nInputs));
       const w = weights.slice();
-      for (let k = 1; k < slices.length; k++) post(lanes[k - 1]!, { op: "record", id, inputs: ins[k]!, weights: w, batch: slices[k]!.size });
+      for (let k = 1; k < slices.length; k++) {
+        const lane = lanes[k - 1]!;
+        post(lane, { op: "record", id, inputs: ins[k]!, weights: w, batch: slices[k]!.size, prepared: shipFor(lane, w) });
+      }
       const localTape = local.record(ins[0]!, w, slices[0]!.size);
       const outputs = new Float64Array(batch * ex.nOutputs);
       outputs.set(localTape.outputs, 0);

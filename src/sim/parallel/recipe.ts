@@ -25,10 +25,32 @@ export async function buildFromRecipe(r: ExecutorRecipe): Promise<Differentiable
   return ex;
 }
 
-/** Requests from the calling thread to a worker. */
+/**
+ * An executor whose per-batch work starts with a preparation that depends only
+ * on the weights (the structured QMTL engine: encoder factors and heads in
+ * the Heisenberg picture). The pool computes it once per weight update on the
+ * calling thread and ships it with the request, instead of every thread
+ * computing it again.
+ */
+export interface PreparingExecutor extends DifferentiableExecutor {
+  /** the weight-dependent preparation (structured-cloneable); also kept by this executor for these weights */
+  prepareWeights(weights: Float64Array): unknown;
+  /** installs a preparation made by prepareWeights(weights) of the same kind of executor, maybe on another thread */
+  adoptPrepared(weights: Float64Array, prepared: unknown): void;
+}
+
+export function isPreparing(ex: DifferentiableExecutor): ex is PreparingExecutor {
+  const e = ex as Partial<PreparingExecutor>;
+  return typeof e.prepareWeights === "function" && typeof e.adoptPrepared === "function";
+}
+
+/** Requests from the calling thread to a worker; `prepared`: see PreparingExecutor (absent: the worker has it or prepares itself). */
 export type Request =
-  | { readonly op: "forward"; readonly inputs: Float64Array; readonly weights: Float64Array; readonly batch: number }
-  | { readonly op: "record"; readonly id: number; readonly inputs: Float64Array; readonly weights: Float64Array; readonly batch: number }
+  | { readonly op: "forward"; readonly inputs: Float64Array; readonly weights: Float64Array; readonly batch: number; readonly prepared?: unknown }
+  | {
+    readonly op: "record"; readonly id: number; readonly inputs: Float64Array; readonly weights: Float64Array; readonly batch: number;
+    readonly prepared?: unknown;
+  }
   | {
     readonly op: "backward"; readonly id: number; readonly cot: Float64Array;
     /** sent again so that a worker that dropped the tape can record it anew */

@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import type { Tape } from "../executor.ts";
-import { buildFromRecipe, FLAG_DONE, FLAG_DEAD, REQ, DONE, type ExecutorRecipe, type Reply, type Request } from "./recipe.ts";
+import { buildFromRecipe, isPreparing, FLAG_DONE, FLAG_DEAD, REQ, DONE, type ExecutorRecipe, type Reply, type Request } from "./recipe.ts";
 import type { DifferentiableExecutor } from "../executor.ts";
 
 /**
@@ -33,6 +33,7 @@ function handle(ex: DifferentiableExecutor, req: Request): void {
   if (req.op === "release") { tapes.delete(req.id); return; }
   let reply: Reply;
   try {
+    if (req.op !== "backward" && req.prepared !== undefined && isPreparing(ex)) ex.adoptPrepared(req.weights, req.prepared);
     if (req.op === "forward") {
       reply = { ok: true, outputs: ex.forward(req.inputs, req.weights, req.batch) };
     } else if (req.op === "record") {

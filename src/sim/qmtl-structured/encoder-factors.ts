@@ -16,10 +16,14 @@ import { type Plan, gateOffset, wOffset, dOffset, dcOffset } from "./plan.ts";
  *
  * Batch-shared pieces: b_i = R2 R1 |+> and db/dtheta (block 0), and per block
  * l >= 1 M = R2(theta) R1(theta) and dM/dtheta, so u = M RX(z) per sample.
+ * With firstRotation "ry", b_i = M_0 RY(z_i) |+> is per sample (written to
+ * the frame); M_0 and dM_0 are then the batch-shared pieces of block 0.
  */
 export interface SharedFactors {
-  /** per site: b (2 complex) then db (2 complex): 8 doubles */
+  /** per site: b (2 complex) then db (2 complex): 8 doubles (firstRotation "rx") */
   readonly b: Float64Array;
+  /** firstRotation "ry": per site M_0 (8 doubles) then dM_0 (8 doubles); null for "rx" */
+  readonly m0: Float64Array | null;
   /** per site i, block l = 1..L-1: M (8 doubles) then dM (8 doubles) */
   readonly mm: Float64Array;
 }
@@ -28,7 +32,15 @@ export function prepareFactors(layout: QmtlLayout, w: Float64Array): SharedFacto
   const { Q, L } = layout;
   const b = new Float64Array(Q * 8);
   const mm = new Float64Array(Q * Math.max(0, L - 1) * 16);
+  const m0 = layout.firstRotation === "ry" ? new Float64Array(Q * 16) : null;
   for (let i = 0; i < Q; i++) {
+    if (m0 !== null) {
+      const g = encoderGate(0, w[i]!, layout.encoderOrder);
+      for (let k = 0; k < 4; k++) {
+        m0[i * 16 + 2 * k] = g.u.re[k]!; m0[i * 16 + 2 * k + 1] = g.u.im[k]!;
+        m0[i * 16 + 8 + 2 * k] = g.dTheta.re[k]!; m0[i * 16 + 8 + 2 * k + 1] = g.dTheta.im[k]!;
+      }
+    }
     const v = firstBlockVector(w[i]!, layout.encoderOrder);
     for (let c = 0; c < 2; c++) {
       b[i * 8 + 2 * c] = v.b.re[c * 2]!; b[i * 8 + 2 * c + 1] = v.b.im[c * 2]!;
@@ -43,8 +55,59 @@ export function prepareFactors(layout: QmtlLayout, w: Float64Array): SharedFacto
       }
     }
   }
-  return { b, mm };
+  return { b, mm, m0 };
 }
+
+/** RY(z)|+> = (c - s, c + s)/sqrt 2 (real; c, s of z/2) into v[0..1], its z-derivative into v[2..3]. */
+function ryPlus(z: number, v: Float64Array): void {
+  const c = Math.cos(z / 2) * Math.SQRT1_2, s = Math.sin(z / 2) * Math.SQRT1_2;
+  v[0] = c - s; v[1] = c + s; v[2] = -0.5 * (s + c); v[3] = 0.5 * (c - s);
+}
+const vry = new Float64Array(4);
+
+/** b_i of this sample into the frame: the shared b ("rx") or M_0 RY(z_i)|+> ("ry"). */
+function writeFirstVector(p: Plan, sh: SharedFactors, z: Float64Array, zo: number, i: number, fr: Float64Array): void {
+  const bo = p.b + 4 * i;
+  const m0 = sh.m0;
+  if (m0 === null) {
+    for (let k = 0; k < 4; k++) fr[bo + k] = sh.b[i * 8 + k]!;
+    return;
+  }
+  ryPlus(z[zo + i]!, vry);
+  const o = i * 16;
+  for (let r = 0; r < 2; r++) {
+    fr[bo + 2 * r] = m0[o + 4 * r]! * vry[0]! + m0[o + 4 * r + 2]! * vry[1]!;
+    fr[bo + 2 * r + 1] = m0[o + 4 * r + 1]! * vry[0]! + m0[o + 4 * r + 3]! * vry[1]!;
+  }
+}
+
+/**
+ * Block-1 gradients from bbar (df = Re sum conj(bbar) db): d/dtheta_i, and for "ry" d/dz_i
+ * (for "rx" that input has exactly zero gradient and is left untouched).
+ */
+function firstVectorGradients(
+  sh: SharedFactors, z: Float64Array, zo: number, i: number, bb: Float64Array, gradWeights: Float64Array, gradInputs: Float64Array,
+): void {
+  const m0 = sh.m0;
+  if (m0 === null) {
+    const db = sh.b, bo = i * 8;
+    gradWeights[i]! += bb[0]! * db[bo + 4]! + bb[1]! * db[bo + 5]! + bb[2]! * db[bo + 6]! + bb[3]! * db[bo + 7]!;
+    return;
+  }
+  ryPlus(z[zo + i]!, vry);
+  const o = i * 16;
+  let gw = 0, gz = 0;
+  for (let r = 0; r < 2; r++) {
+    const ar = m0[o + 4 * r]!, ai = m0[o + 4 * r + 1]!, br = m0[o + 4 * r + 2]!, bi = m0[o + 4 * r + 3]!;
+    const er = m0[o + 8 + 4 * r]!, ei = m0[o + 8 + 4 * r + 1]!, fr2 = m0[o + 8 + 4 * r + 2]!, fi = m0[o + 8 + 4 * r + 3]!;
+    const xr = bb[2 * r]!, xi = bb[2 * r + 1]!;
+    gw += xr * (er * vry[0]! + fr2 * vry[1]!) + xi * (ei * vry[0]! + fi * vry[1]!);
+    gz += xr * (ar * vry[2]! + br * vry[3]!) + xi * (ai * vry[2]! + bi * vry[3]!);
+  }
+  gradWeights[i]! += gw;
+  gradInputs[zo + i]! += gz;
+}
+const bbar = new Float64Array(4);
 
 /** Writes the gates u = M RX(z), W and D, conj(D) of every site of sample `bIdx` into the frame. */
 export function buildFactors(p: Plan, sh: SharedFactors, z: Float64Array, zo: number, fr: Float64Array): void {
@@ -64,8 +127,9 @@ export function buildFactors(p: Plan, sh: SharedFactors, z: Float64Array, zo: nu
         fr[go + 4 * r + 3] = -ar * s + bi * c;
       }
     }
-    const wo = wOffset(p, i), bo = i * 8;
-    const bv = sh.b;
+    writeFirstVector(p, sh, z, zo, i, fr);
+    const wo = wOffset(p, i), bo = p.b + 4 * i;
+    const bv = fr;
     if (L === 1) {
       fr[wo] = 1; fr[wo + 1] = 0;
       for (let c = 0; c < 2; c++)
@@ -119,7 +183,7 @@ export function factorGradients(
       const d = dOffset(p, i, c), dc = dcOffset(p, i, c);
       for (let x = 0; x < 2; x++) { cf[d + 2 * x]! += cf[dc + 2 * x]!; cf[d + 2 * x + 1]! -= cf[dc + 2 * x + 1]!; }
     }
-    const bo = i * 8;
+    const bo = p.b + 4 * i;
     let bbr0 = 0, bbi0 = 0, bbr1 = 0, bbi1 = 0;
     if (L === 1) {
       bbr0 = cf[dOffset(p, i, 0)]!; bbi0 = cf[dOffset(p, i, 0) + 1]!;
@@ -130,7 +194,7 @@ export function factorGradients(
         const d = dOffset(p, i, c);
         for (let x = 0; x < 2; x++) { cf[top + 2 * (c * 2 + x)]! += cf[d + 2 * x]!; cf[top + 2 * (c * 2 + x) + 1]! += cf[d + 2 * x + 1]!; }
       }
-      const wo = wOffset(p, i), bv = sh.b;
+      const wo = wOffset(p, i), bv = fr;
       const nf = L - 1;
       const fre = scratch.re, fim = scratch.im;
       for (let l = 0; l < m; l++) {
@@ -163,9 +227,9 @@ export function factorGradients(
         }
       }
     }
-    // block 0: b = R2 R1 |+>
-    const db = sh.b;
-    gradWeights[i]! += bbr0 * db[bo + 4]! + bbi0 * db[bo + 5]! + bbr1 * db[bo + 6]! + bbi1 * db[bo + 7]!;
+    // block 0: b = R2 R1 |+> (or R2 R1 RY(z) |+>)
+    bbar[0] = bbr0; bbar[1] = bbi0; bbar[2] = bbr1; bbar[3] = bbi1;
+    firstVectorGradients(sh, z, zo, i, bbar, gradWeights, gradInputs);
     // blocks l >= 1: u = M RX(z)
     for (let l = 1; l < L; l++) {
       const ang = z[zo + Q * l + i]!;

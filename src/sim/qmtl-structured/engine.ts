@@ -2,6 +2,7 @@ import type { QmtlLayout } from "../../circuits/qmtl.ts";
 import type { DifferentiableExecutor } from "../executor.ts";
 import { parityEngine } from "./parity-engine.ts";
 import { qmtlMpsEngine } from "./mps-engine.ts";
+import { checkStructuredLayout } from "../structured-guard.ts";
 
 /**
  * The structured QMTL engine: exact, float64, differentiable.
@@ -29,6 +30,7 @@ import { qmtlMpsEngine } from "./mps-engine.ts";
  * MPS engine (mps-engine.ts), which also serves as a cross-check.
  */
 export function qmtlEngine(layout: QmtlLayout): DifferentiableExecutor {
+  checkStructuredLayout(layout); // memory, before any plan is made (sim/structured-guard.ts)
   return layout.entangle ? parityEngine(layout) : qmtlMpsEngine(layout);
 }
 

@@ -1,7 +1,7 @@
 import { cmat, kron, identity, matmul, type CMatrix } from "../../gates/matrix.ts";
 import { PAULI, rot, rx, ry, rz } from "../../gates/spec.ts";
 import type { PauliWord } from "../../circuits/pauli.ts";
-import type { EncoderOrder } from "../../circuits/qmtl.ts";
+import type { EncoderOrder, FirstRotation } from "../../circuits/qmtl.ts";
 
 /** -i/2 P for a Pauli P: the generator factor of exp(-i a P / 2). */
 function halfGen(p: "X" | "Y" | "Z"): CMatrix {
@@ -23,15 +23,15 @@ export interface EncoderGate {
 }
 
 /**
- * U = R2(theta) R1(theta) RX(z), with (R1, R2) = (RY, RZ) for "ry-rz". The
+ * U = R2(theta) R1(theta) RX(z), with (R1, R2) = (RY, RZ) for "ry-rz" (RY(z) for data = "ry"). The
  * shared angle theta feeds both rotations, so dU/dtheta has two terms.
  */
-export function encoderGate(z: number, theta: number, order: EncoderOrder): EncoderGate {
-  const a = rx(z);
+export function encoderGate(z: number, theta: number, order: EncoderOrder, data: FirstRotation = "rx"): EncoderGate {
+  const a = data === "ry" ? ry(z) : rx(z);
   const [r1, g1, r2, g2] = order === "ry-rz" ? [ry(theta), GY, rz(theta), GZ] : [rz(theta), GZ, ry(theta), GY];
   const r2r1 = matmul(r2, r1);
   const u = matmul(r2r1, a);
-  const dz = matmul(u, GX);
+  const dz = matmul(u, data === "ry" ? GY : GX);
   const t1 = matmul(g2, u);
   const t2 = matmul(matmul(r2, matmul(g1, r1)), a);
   const dTheta = cmat(2);
@@ -39,19 +39,26 @@ export function encoderGate(z: number, theta: number, order: EncoderOrder): Enco
   return { u, dz, dTheta };
 }
 
-/** The first block acts on |+> (H|0>), where RX is a phase: b = R2 R1 |+> and db/dtheta. */
-export function firstBlockVector(theta: number, order: EncoderOrder): { b: CMatrix; db: CMatrix } {
-  const g = encoderGate(0, theta, order);
+/**
+ * The first block acts on |+> (H|0>), where RX is a phase: b = R2 R1 |+>, db/dtheta, and dbz = db/dz = 0.
+ * With data = "ry", b = R2 R1 RY(z) |+> depends on z (dbz its derivative).
+ */
+export function firstBlockVector(theta: number, order: EncoderOrder, data: FirstRotation = "rx", z = 0): { b: CMatrix; db: CMatrix; dbz: CMatrix } {
+  const g = encoderGate(data === "ry" ? z : 0, theta, order, data);
   // columns of U applied to |+>: store as 2x2 with the vector in column 0 for reuse of CMatrix
-  const b = cmat(2), db = cmat(2);
+  const b = cmat(2), db = cmat(2), dbz = cmat(2);
   const s = Math.SQRT1_2;
   for (let r = 0; r < 2; r++) {
     b.re[r * 2] = s * (g.u.re[r * 2]! + g.u.re[r * 2 + 1]!);
     b.im[r * 2] = s * (g.u.im[r * 2]! + g.u.im[r * 2 + 1]!);
     db.re[r * 2] = s * (g.dTheta.re[r * 2]! + g.dTheta.re[r * 2 + 1]!);
     db.im[r * 2] = s * (g.dTheta.im[r * 2]! + g.dTheta.im[r * 2 + 1]!);
+    if (data === "ry") {
+      dbz.re[r * 2] = s * (g.dz.re[r * 2]! + g.dz.re[r * 2 + 1]!);
+      dbz.im[r * 2] = s * (g.dz.im[r * 2]! + g.dz.im[r * 2 + 1]!);
+    }
   }
-  return { b, db };
+  return { b, db, dbz };
 }
 
 /** Embeds a 2x2 on local wire k of an S-wire register (wire 0 most significant). */

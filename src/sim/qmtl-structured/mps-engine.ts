@@ -6,6 +6,7 @@ import {
   t3, cmIdentity1, applyPhys, mergeSites, envLeft, envRight, closeLeft, closeRight, closeBoth, addInto,
   type T3, type CM,
 } from "./tensor3.ts";
+import { splitBlockGradient } from "./mps-split.ts";
 import { encoderGate, firstBlockVector, headUnitary, pauliMatrix, type EncoderGate } from "./local-ops.ts";
 
 /**
@@ -60,7 +61,7 @@ export function qmtlMpsEngine(layout: QmtlLayout): DifferentiableExecutor {
 interface Shared {
   /** site tensors after block 1 (sample independent) */
   readonly t0: T3[];
-  readonly b0: Array<{ b: CMatrix; db: CMatrix }>;
+  readonly b0: Array<{ b: CMatrix; db: CMatrix; dbz: CMatrix }>;
   readonly heads: Array<{ u: CMatrix; ud: CMatrix; du: CMatrix[]; obs: CMatrix[] }>;
 }
 
@@ -74,6 +75,8 @@ interface SampleTape {
   readonly rho: CM[];
   /** per block, the site tensors it was merged from */
   readonly sites: T3[];
+  /** block 1's vectors of this sample (firstRotation "ry" only) */
+  readonly first: Array<{ b: CMatrix; db: CMatrix; dbz: CMatrix }> | null;
 }
 
 function leftDim(i: number, layers: number, entangle: boolean): number {
@@ -152,7 +155,10 @@ function prepareShared(layout: QmtlLayout, w: Float64Array): Shared {
 function forwardSample(layout: QmtlLayout, sh: Shared, z: Float64Array, b: number, w: Float64Array, out: Float64Array): SampleTape {
   const { Q, L } = layout;
   const off = b * layout.nInputs;
-  let cur = sh.t0;
+  // firstRotation "ry": block 1 depends on the sample (its vectors kept for the backward pass)
+  const first = layout.firstRotation === "ry"
+    ? Array.from({ length: Q }, (_, i) => firstBlockVector(w[i]!, layout.encoderOrder, "ry", z[off + i]!)) : null;
+  let cur = first === null ? sh.t0 : first.map((v, i) => firstBlockSite(i, Q, v.b, layout.entangle));
   const pre: T3[][] = [[]];
   const gates: EncoderGate[][] = [[]];
   for (let l = 1; l < L; l++) {
@@ -190,7 +196,7 @@ function forwardSample(layout: QmtlLayout, sh: Shared, z: Float64Array, b: numbe
     const rp = matmul(matmul(h.u, asCMatrix(r)), h.ud);
     for (let k = 0; k < task.nOutputs; k++) out[b * layout.nOutputs + task.outputOffset + k] = traceProductRe(rp, h.obs[k]!);
   });
-  return { pre, gates, blocks, el, er, rho, sites: cur };
+  return { pre, gates, blocks, el, er, rho, sites: cur, first };
 }
 
 function asCMatrix(m: CM): CMatrix {
@@ -283,10 +289,24 @@ function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: F
       }
       g = prev;
     }
-    for (let i = 0; i < Q; i++) addInto(g0[i]!, g[i]!);
+    if (tp.first === null) {
+      for (let i = 0; i < Q; i++) addInto(g0[i]!, g[i]!);
+      continue;
+    }
+    for (let i = 0; i < Q; i++) {
+      const gb = firstBlockAdjoint(g[i]!, i, Q, layout.entangle);
+      const { db, dbz } = tp.first[i]!;
+      let aw = 0, az = 0;
+      for (let x = 0; x < 2; x++) {
+        aw += gb.re[x]! * db.re[x * 2]! + gb.im[x]! * db.im[x * 2]!;
+        az += gb.re[x]! * dbz.re[x * 2]! + gb.im[x]! * dbz.im[x * 2]!;
+      }
+      gradWeights[i]! += 2 * aw;
+      gradInputs[off + i] = 2 * az;
+    }
   }
-  // block 1: shared site tensors built from b_i; first-block inputs have zero gradient
-  for (let i = 0; i < Q; i++) {
+  // block 1 ("rx"): shared site tensors built from b_i; first-block inputs have zero gradient
+  for (let i = 0; i < Q && layout.firstRotation !== "ry"; i++) {
     const gb = firstBlockAdjoint(g0[i]!, i, Q, layout.entangle);
     const db = sh.b0[i]!.db;
     let acc = 0;
@@ -339,75 +359,5 @@ function firstBlockAdjoint(g: T3, i: number, Q: number, entangle: boolean): { re
       out.re[s ^ p]! += g.re[(p * 2 + s) * dr + q]!;
       out.im[s ^ p]! += g.im[(p * 2 + s) * dr + q]!;
     }
-  return out;
-}
-
-/**
- * Given G_B = d f / d conj(B) for a block B = A_0 A_1 ... A_{S-1} (merged
- * over internal bonds), returns d f / d conj(A_k) for each site: G_B
- * contracted with the conjugates of the other sites.
- */
-function splitBlockGradient(gB: T3, sites: readonly T3[]): T3[] {
-  const S = sites.length;
-  if (S === 1) return [gB];
-  // left partial products Lp[k] = A_0..A_{k-1} (physical dim 2^k), right Rp[k] = A_{k+1}..A_{S-1}
-  const lp: Array<T3 | null> = [null];
-  for (let k = 1; k < S; k++) lp.push(k === 1 ? sites[0]! : mergeSites(lp[k - 1]!, sites[k - 1]!));
-  const rp: Array<T3 | null> = new Array<T3 | null>(S).fill(null);
-  for (let k = S - 2; k >= 0; k--) rp[k] = k === S - 2 ? sites[S - 1]! : mergeSites(sites[k + 1]!, rp[k + 1]!);
-  const out: T3[] = [];
-  const chiL = gB.dl, chiR = gB.dr;
-  for (let k = 0; k < S; k++) {
-    const site = sites[k]!;
-    const nl = 1 << k, nr = 1 << (S - 1 - k);
-    // Y[a, sl, sigma, g'] = sum_{sr, b} G_B[a, (sl sigma sr), b] conj(Rp[g', sr, b])
-    const R = rp[k];
-    const gdr = site.dr;
-    const yRe = new Float64Array(chiL * nl * 2 * gdr), yIm = new Float64Array(chiL * nl * 2 * gdr);
-    for (let a = 0; a < chiL; a++)
-      for (let sl = 0; sl < nl; sl++)
-        for (let sg = 0; sg < 2; sg++) {
-          const yo = ((a * nl + sl) * 2 + sg) * gdr;
-          for (let sr = 0; sr < nr; sr++) {
-            const s = (sl * 2 + sg) * nr + sr;
-            const go = (a * gB.d + s) * chiR;
-            for (let b = 0; b < chiR; b++) {
-              const gr = gB.re[go + b]!, gi = gB.im[go + b]!;
-              if (gr === 0 && gi === 0) continue;
-              if (R === null) {
-                // last site: its right bond is the block's right bond
-                yRe[yo + b]! += gr; yIm[yo + b]! += gi;
-              } else {
-                for (let gp = 0; gp < gdr; gp++) {
-                  const ro = (gp * nr + sr) * chiR + b;
-                  const rr = R.re[ro]!, ri = R.im[ro]!;
-                  yRe[yo + gp]! += gr * rr + gi * ri;
-                  yIm[yo + gp]! += gi * rr - gr * ri;
-                }
-              }
-            }
-          }
-        }
-    // G_k[g, sigma, g'] = sum_{a, sl} conj(Lp[a, sl, g]) Y[a, sl, sigma, g']
-    const Lp = lp[k];
-    const gk = t3(site.dl, 2, gdr);
-    for (let a = 0; a < chiL; a++)
-      for (let sl = 0; sl < nl; sl++)
-        for (let gl = 0; gl < site.dl; gl++) {
-          let lr: number, li: number;
-          if (Lp === null) { if (gl !== a) continue; lr = 1; li = 0; }
-          else { lr = Lp.re[(a * nl + sl) * site.dl + gl]!; li = -Lp.im[(a * nl + sl) * site.dl + gl]!; }
-          if (lr === 0 && li === 0) continue;
-          for (let sg = 0; sg < 2; sg++) {
-            const yo = ((a * nl + sl) * 2 + sg) * gdr, go = (gl * 2 + sg) * gdr;
-            for (let gp = 0; gp < gdr; gp++) {
-              const yr = yRe[yo + gp]!, yi = yIm[yo + gp]!;
-              gk.re[go + gp]! += lr * yr - li * yi;
-              gk.im[go + gp]! += lr * yi + li * yr;
-            }
-          }
-        }
-    out.push(gk);
-  }
   return out;
 }

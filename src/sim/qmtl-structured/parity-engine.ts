@@ -1,5 +1,6 @@
 import type { QmtlLayout } from "../../circuits/qmtl.ts";
-import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
+import type { Gradients, Tape } from "../executor.ts";
+import type { PreparingExecutor } from "../parallel/recipe.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import { makePlan, type Plan } from "./plan.ts";
 import { prepareFactors, buildFactors, factorGradients, type SharedFactors } from "./encoder-factors.ts";
@@ -21,7 +22,7 @@ import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./
  * its forward pass into a private buffer first, so results never change, only
  * that unusual order of calls costs one extra forward pass.
  */
-export function parityEngine(layout: QmtlLayout): DifferentiableExecutor {
+export function parityEngine(layout: QmtlLayout): PreparingExecutor {
   if (!layout.entangle) throw new Error("parityEngine needs the entangling encoder");
   const plan = makePlan(layout);
   const nOut = layout.nOutputs, nIn = layout.nInputs;
@@ -44,11 +45,23 @@ export function parityEngine(layout: QmtlLayout): DifferentiableExecutor {
     }
   }
 
-  const ex: DifferentiableExecutor = {
+  const ex: PreparingExecutor = {
     name: "qmtl-parity-mps",
     nInputs: nIn,
     nWeights: layout.nWeights,
     nOutputs: nOut,
+    prepareWeights(weights) {
+      checkBatchArgs(ex, new Float64Array(nIn), weights, 1);
+      const { sh, heads } = prepare(weights);
+      return { sh, heads } satisfies Prepared;
+    },
+    adoptPrepared(weights, data) {
+      const d = data as Partial<Prepared> | null;
+      if (d?.sh?.b?.length !== layout.Q * 8 || d.heads?.length !== layout.tasks.length || weights.length !== layout.nWeights) {
+        throw new Error("qmtl engine: adoptPrepared needs what prepareWeights returned for this layout");
+      }
+      prepared = { w: weights.slice(), sh: d.sh, heads: d.heads };
+    },
     forward(inputs, weights, batch) {
       checkBatchArgs(ex, inputs, weights, batch);
       const { sh, heads } = prepare(weights);
@@ -83,6 +96,11 @@ export function parityEngine(layout: QmtlLayout): DifferentiableExecutor {
     },
   };
   return ex;
+}
+
+interface Prepared {
+  readonly sh: SharedFactors;
+  readonly heads: Head[];
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {

@@ -44,6 +44,8 @@ export interface Plan {
   readonly e0: number;
   /** per site i, per block l = 1..L-1: the 2x2 encoder gate (8 doubles) at gate(i, l) */
   readonly gates: number;
+  /** per site i: the block-1 vector b_i (2 complex; forward only) at b + 4 i */
+  readonly b: number;
   readonly w: number;
   readonly d: number;
   readonly dc: number;
@@ -109,6 +111,7 @@ export function makePlan(layout: QmtlLayout): Plan {
   });
   const cotSize = at;
   const tl = take((oLast + 1) * 2 * bs);
+  const b = take(Q * 4);
   const v = take((Q - e0) * 4 * bs);
   const blocks: BlockPlan[] = tasks.map((t, k) => {
     const b = pre[k]!;
@@ -119,5 +122,5 @@ export function makePlan(layout: QmtlLayout): Plan {
   });
   const needOff: boolean[] = new Array<boolean>(Q + 1).fill(false);
   for (const t of tasks) needOff[t.offset + t.size] = true;
-  return { Q, L, m, bs, oLast, e0, gates, w, d, dc, el, tl, fl, r, g, v, needOff, blocks, size: at, cotSize };
+  return { Q, L, m, bs, oLast, e0, gates, b, w, d, dc, el, tl, fl, r, g, v, needOff, blocks, size: at, cotSize };
 }

@@ -1,3 +1,4 @@
+import { ValidationError } from "../../core/errors.ts";
 import { tsBackend, type KernelBackend } from "./backend.ts";
 import { loadWasmKernels, type WasmKernels } from "./wasm-backend.ts";
 
@@ -28,15 +29,14 @@ export function wasmUnavailableReason(): string {
 /**
  * Picks the statevector kernels at run time: "auto" (the default) takes the
  * WebAssembly SIMD kernels when this runtime can instantiate them and the
- * TypeScript ones otherwise; the QMTL_KERNELS environment variable (ts|wasm)
- * overrides "auto". "wasm" throws if they are unavailable.
+ * TypeScript ones otherwise. "wasm" throws if they are unavailable. The
+ * choice is an explicit option only (no environment variable is read).
  */
 export function selectKernelBackend(choice: KernelChoice = "auto"): KernelBackend {
-  const env = process.env["QMTL_KERNELS"];
-  const want = choice === "auto" && (env === "ts" || env === "wasm") ? env : choice;
-  if (want === "ts") return tsBackend;
+  if (choice !== "auto" && choice !== "ts" && choice !== "wasm") throw new ValidationError("kernels", '"auto", "ts" or "wasm"', choice);
+  if (choice === "ts") return tsBackend;
   const k = wasmKernels();
   if (k !== null) return k;
-  if (want === "wasm") throw new Error(`WebAssembly kernels unavailable: ${wasmError}`);
+  if (choice === "wasm") throw new Error(`WebAssembly kernels unavailable: ${wasmError}`);
   return tsBackend;
 }
