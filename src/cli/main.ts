@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { registerParams } from "./commands/params.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerSweep } from "./commands/sweep.ts";
+import { registerReport } from "./commands/report.ts";
 import { registerNoise } from "./commands/noise.ts";
 import { registerHardware } from "./commands/hardware.ts";
 import { QmtlError, ValidationError } from "../core/errors.ts";
@@ -18,6 +20,8 @@ program
 registerParams(program);
 registerDemo(program);
 registerRun(program);
+registerSweep(program);
+registerReport(program);
 registerNoise(program);
 registerHardware(program);
 
