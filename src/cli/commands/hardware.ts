@@ -67,8 +67,9 @@ export function registerHardware(program: Command): void {
         device: study.device, note: study.note, ...(study.jobId ? { jobId: study.jobId } : {}),
       };
       if (mode === "emulate") {
-        // the device's calibrated noise model (thermal relaxation, depolarizing fitted to the gate errors, readout) on
-        // the same physical qubits the transpiler chose, simulated exactly; then readout mitigation and ZNE
+        // the device's calibrated noise model (thermal relaxation, depolarizing fitted to the gate errors, readout),
+        // simulated exactly on the logical circuit placed on the device's best chain of usable qubits (the noise
+        // layer's placement, which needs a chain; the transpiler's layout may need SWAPs), then mitigation and ZNE
         const noise = runNoiseStudy(cell.model, test, cell.tasks, { depolarizing: [], devices: [backend], mitigation: true, metrics: cell.metrics });
         summary["conditions"] = noise.conditions;
       }
