@@ -226,3 +226,33 @@ export function readSealed<T extends object>(path: string, runId: string, owner:
   }
   return value as T;
 }
+
+/**
+ * Opens a folder qmtl owns that is reused across invocations (a sweep): an
+ * existing folder must carry our marker of the same kind (or be empty);
+ * `fresh` deletes only such a folder; a new or emptied folder gets a marker.
+ * Unlike a run folder, its config may grow between invocations.
+ */
+export function openOwnFolder(dir: string, kind: string, opts: { fresh?: boolean; flag?: string } = {}): RunMarker {
+  const flag = opts.flag ?? "--name";
+  let marker: RunMarker | null = null;
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new ValidationError(flag, "a folder path that is not an existing file", dir);
+    marker = readRunMarker(dir);
+    if (marker === null && readdirSync(dir).length > 0) {
+      throw new ValidationError(dir, `a qmtl ${kind} folder (with ${RUN_MARKER}) or no folder at all; it holds ${describeEntries(dir)}, not written by qmtl, and is left untouched`);
+    }
+    if (marker !== null && marker.kind !== kind) throw new ValidationError(dir, `a ${kind} folder; it holds a ${marker.kind} run`);
+    if (marker !== null && opts.fresh) {
+      rmSync(dir, { recursive: true, force: true });
+      marker = null;
+    }
+  } else {
+    checkCreatable(dir, flag);
+  }
+  if (marker !== null) return marker;
+  mkdirSync(dir, { recursive: true });
+  const m: RunMarker = { qmtl: "run", version: QMTL_VERSION, runId: randomUUID(), kind, createdAt: new Date().toISOString() };
+  writeProtected(() => writeJsonAtomic(join(dir, RUN_MARKER), m), dir);
+  return m;
+}

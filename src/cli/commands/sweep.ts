@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { openOwnFolder } from "../../experiments/run-folder.ts";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.ts";
 import { writeJsonAtomic } from "../../core/atomic-file.ts";
@@ -141,6 +142,7 @@ export function registerSweep(program: Command): void {
         const name = o.name ?? "study-params";
         const study = runParamStudy(name, o.quick ? 6 : 12);
         const dir = resolve(o.out ?? "runs", name);
+        openOwnFolder(dir, "param-study", { fresh: o.fresh ?? false });
         writeJsonAtomic(join(dir, "param-study.json"), study);
         console.log(table(["T", "d", "classical", "QMTL", "HQNN-4", "formula = model"], study.scaling.map((p) => [
           p.T, p.d, p.classical.instantiated, p.qmtl.instantiated, p.hqnn4.instantiated,

@@ -13,12 +13,13 @@
  * a killed node loses only unfinished cells, and any machine that sees the
  * folder sees the same state. Paths inside are relative to the folder.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeJsonAtomic } from "../../core/atomic-file.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { readExperimentResults, type ExperimentResults } from "../report/results-types.ts";
 import type { SweepCell } from "./cells.ts";
+import { openOwnFolder } from "../run-folder.ts";
 import type { LoadedSweep } from "./sweep-config.ts";
 
 export const SWEEP_FILE = "sweep.json";
@@ -65,7 +66,8 @@ export function readCellResults(sweepDir: string, id: string): ExperimentResults
  * ran): rejected, naming the cell, unless `fresh` (which deletes the folder).
  */
 export function prepareSweepDir(sweepDir: string, sweep: LoadedSweep, cells: readonly SweepCell[], opts: { fresh?: boolean } = {}): void {
-  if (opts.fresh && existsSync(sweepDir)) rmSync(sweepDir, { recursive: true, force: true });
+  // a sweep folder is qmtl's own (marker); --fresh deletes only such a folder, a user's folder is refused
+  openOwnFolder(sweepDir, "sweep", { fresh: opts.fresh ?? false });
   for (const c of cells) {
     const path = cellConfigPath(sweepDir, c.id);
     const text = JSON.stringify(c.config, null, 2) + "\n";
