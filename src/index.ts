@@ -75,5 +75,6 @@ export { NoisyQmtlExecutor, type NoisyQmtlOptions } from "./noise/structured/exe
 export { circuitToQasm, paramNames } from "./hardware/qasm/export.ts";
 export { parseQasm, type ParsedQasm } from "./hardware/qasm/parse.ts";
 export { toQiskitPauli, fromQiskitPauli } from "./hardware/observables.ts";
+export { expectationsHw } from "./hardware/hw-simulate.ts";
 export { transpile, type TranspileOptions, type TranspileResult } from "./hardware/transpile/index.ts";
 export { headOfModel } from "./experiments/hardware-study.ts";
