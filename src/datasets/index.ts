@@ -6,8 +6,10 @@ import type { BaseConfig, Suite } from "../experiments/suite.ts";
 import { customSuite } from "./custom/index.ts";
 import { mustardSuite } from "./mustard/index.ts";
 
+/** Every suite `qmtl run <name>` offers, in help order. */
 export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite, customSuite] as unknown as ReadonlyArray<Suite<BaseConfig>>;
 
+/** The suite named `name`, or undefined. */
 export function findSuite(name: string): Suite<BaseConfig> | undefined {
   return SUITES.find((s) => s.name === name);
 }
