@@ -17,14 +17,15 @@ export function slug(heading: string): string {
   return heading.trim().toLowerCase().replace(/`/g, "").replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
 }
 
-function withoutCode(md: string): string {
-  return md.replace(/^(```|~~~)[\s\S]*?^\1/gm, "").replace(/`[^`\n]*`/g, "");
+/** The Markdown without its fenced code blocks (a "# comment" inside one is not a heading). */
+function withoutFences(md: string): string {
+  return md.replace(/^(```|~~~)[\s\S]*?^\1/gm, "");
 }
 
 export function anchorsOf(md: string): Set<string> {
   const out = new Set<string>();
   const seen = new Map<string, number>();
-  for (const m of withoutCode(md).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+  for (const m of withoutFences(md).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const s = slug(m[1]!);
     const n = seen.get(s) ?? 0;
     out.add(n === 0 ? s : `${s}-${n}`);

@@ -22,6 +22,8 @@ describe("links in the docs", () => {
       expect(bad[1]).toMatch(/c\.md \(no such file\)/);
       expect(slug("`qmtl run custom`: your own data")).toBe("qmtl-run-custom-your-own-data");
       expect(anchorsOf("## A\n## A\n").has("a-1")).toBe(true);
+      expect(anchorsOf("## Engine (`src/sim`)\n```\n# not a heading\n```\n").has("engine-srcsim")).toBe(true);
+      expect(anchorsOf("```\n# not a heading\n```\n").has("not-a-heading")).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
