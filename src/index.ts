@@ -63,3 +63,20 @@ export { parseExperimentResults, type ExperimentResults } from "./experiments/re
 export { SUITES, findSuite } from "./datasets/index.ts";
 export { mustardSuite, parseMustardConfig, runMustard } from "./datasets/mustard/index.ts";
 export { chexpertSuite, type ChexpertConfig } from "./datasets/chexpert/index.ts";
+export { glueSuite } from "./datasets/glue/index.ts";
+
+// noise: channels, noise models, exact density-matrix simulation, the noisy structured QMTL executor
+export {
+  depolarizingAer, depolarizingPennyLane, bitFlip, phaseFlip, amplitudeDamping, phaseDamping, thermalRelaxation, type Channel,
+} from "./noise/channels.ts";
+export { NoiseModel, depolarizingModel, type ReadoutError } from "./noise/noise-model.ts";
+export { simulateDensity, measuredExpectation, type DensityMatrix } from "./noise/density-matrix.ts";
+export { NoisyQmtlExecutor, type NoisyQmtlOptions } from "./noise/structured/executor.ts";
+
+// hardware: OpenQASM export and import, Qiskit Pauli strings, transpilation to a device
+export { circuitToQasm, paramNames } from "./hardware/qasm/export.ts";
+export { parseQasm, type ParsedQasm } from "./hardware/qasm/parse.ts";
+export { toQiskitPauli, fromQiskitPauli } from "./hardware/observables.ts";
+export { expectationsHw } from "./hardware/hw-simulate.ts";
+export { transpile, type TranspileOptions, type TranspileResult } from "./hardware/transpile/index.ts";
+export { headOfModel } from "./experiments/hardware-study.ts";

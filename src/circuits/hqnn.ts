@@ -24,12 +24,15 @@ export interface HqnnSpec {
   readonly repetitions?: number;
 }
 
+/** Inputs of the HQNN circuit (the paper's Linear(d, 3) in front of it). */
 export const HQNN_INPUTS = 3;
 
+/** Trainable circuit weights of an HQNN spec: repetitions x qubits. */
 export function hqnnWeightCount(spec: HqnnSpec): number {
   return (spec.repetitions ?? 3) * spec.qubits;
 }
 
+/** The HQNN baseline's circuit (the reading above): R repetitions of data re-uploading, one RY per qubit, a CNOT ring; <Z> per qubit. */
 export function hqnnCircuit(spec: HqnnSpec): Circuit {
   requireInt("hqnn.qubits", spec.qubits, 1, 24);
   const R = spec.repetitions ?? 3;

@@ -14,10 +14,12 @@ export type ParamRef =
   | { readonly kind: "input"; readonly index: number }
   | { readonly kind: "weight"; readonly index: number };
 
+/** One circuit operation: a gate from the gate table on some wires with its angles (constants, inputs or weights). */
 export type Op =
   | { readonly gate: GateName; readonly wires: readonly number[]; readonly params: readonly ParamRef[] }
   | { readonly gate: "Unitary"; readonly wires: readonly number[]; readonly params: readonly []; readonly matrix: CMatrix };
 
+/** A circuit: qubits, its ops in order, how many inputs and weights its angles read, and the observables it outputs. */
 export interface Circuit {
   readonly nQubits: number;
   readonly nInputs: number;
@@ -27,8 +29,11 @@ export interface Circuit {
   readonly observables: readonly PauliWord[];
 }
 
+/** A constant gate angle (not trainable, not an input). */
 export const cst = (value: number): ParamRef => ({ kind: "const", value });
+/** A gate angle read from the sample's input vector at `index`. */
 export const inp = (index: number): ParamRef => ({ kind: "input", index });
+/** A gate angle read from the shared trainable weights at `index`. */
 export const wgt = (index: number): ParamRef => ({ kind: "weight", index });
 
 /** Resolves a parameter reference for one sample. */

@@ -55,6 +55,12 @@ export interface ScalingRow {
   readonly asymptoticRatio: number;
 }
 
+/**
+ * Theorem 1's counts for T tasks of S qubits each: classical and quantum head parameters and their ratio.
+ *
+ * @example
+ * theorem1(10, 1, 3, 1, 2, 1).ratio   // P_Q / P_C for 10 binary tasks
+ */
 export function theorem1(T: number, S: number, L: number, Lh: number, r: number, kTheta: number): ScalingRow {
   requireInt("T", T, 1);
   requireInt("S", S, 1);

@@ -23,6 +23,7 @@ export function parsePauliWord(text: string, nQubits: number, field = "observabl
   return { factors };
 }
 
+/** A Pauli word as text, the inverse of parsePauliWord: "Z0", "X8 X9". */
 export function pauliWordToString(w: PauliWord): string {
   return w.factors.map((f) => `${f.pauli}${f.wire}`).join(" ");
 }

@@ -2,9 +2,12 @@ import type { QmtlSpec } from "./qmtl.ts";
 
 /** The paper's three QMTL configurations (Appendix B), all L = 3, L_h = 1. */
 export const GLUE_TASKS = ["CoLA", "SST-2", "MRPC", "QQP", "STS-B", "QNLI", "RTE", "WNLI", "MNLI"] as const;
+/** CheXpert's five pathologies, each a 3-class task (uncertain, negative, positive). */
 export const CHEXPERT_TASKS = ["Atelectasis", "Cardiomegaly", "Consolidation", "Edema", "Pleural Effusion"] as const;
+/** Extended MUStARD's five tasks: sarcasm, implicit/explicit sentiment (3 classes), implicit/explicit emotion (9 classes). */
 export const MUSTARD_TASKS = ["sarcasm", "sentiment_implicit", "sentiment_explicit", "emotion_implicit", "emotion_explicit"] as const;
 
+/** The paper's three QMTL heads (GLUE, CheXpert, MUStARD), as `resolveQmtl` takes them. */
 export const PRESETS = {
   /** Q = 10, S = 1 x8 + 2 (MNLI, 3 classes); STS-B is the regression task. */
   glue: {
@@ -32,5 +35,7 @@ export const PRESETS = {
   },
 } satisfies Record<string, QmtlSpec>;
 
+/** One of the paper's presets: "glue", "chexpert", "mustard". */
 export type PresetName = keyof typeof PRESETS;
+/** The names of PRESETS: glue, chexpert, mustard. */
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];

@@ -19,6 +19,7 @@ export interface QmtlTaskSpec {
   readonly observables?: readonly string[];
 }
 
+/** Order of the shared rotations in an encoding block: RY then RZ (the default, as the PennyLane references) or RZ then RY. */
 export type EncoderOrder = "ry-rz" | "rz-ry";
 /**
  * The data rotation of the first encoding block: "rx" (the paper) acts on |+>^Q, where RX(z) is a
@@ -26,6 +27,7 @@ export type EncoderOrder = "ry-rz" | "rz-ry";
  */
 export type FirstRotation = "rx" | "ry";
 
+/** What a QMTL head is made of: L encoding blocks, task blocks of depth L_h, and the tasks (kind, classes, optional qubits). */
 export interface QmtlSpec {
   /** Q: total qubits; default: the sum of the tasks' sub-register sizes */
   readonly qubits?: number;
@@ -44,6 +46,7 @@ export interface QmtlSpec {
   readonly inputDim?: number;
 }
 
+/** One task's part of a QMTL layout: its sub-register, weight slice, observables and output slice. */
 export interface QmtlTaskLayout {
   readonly name: string;
   readonly kind: TaskKind;
@@ -83,6 +86,12 @@ export const MAX_ENCODING_LAYERS = 64;
 export const MAX_HEAD_LAYERS = 1024;
 export const MAX_QMTL_QUBITS = 4096;
 
+/**
+ * Checks a QMTL spec and lays the head out: qubits per task, weight offsets, observables, input/weight/output sizes.
+ *
+ * @example
+ * const layout = resolveQmtl(PRESETS.mustard);   // Q = 13, nInputs 39, nWeights 78, nOutputs 25
+ */
 export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
   if (spec === null || typeof spec !== "object") throw new ValidationError("qmtl", "a QMTL spec object", spec);
   requireInt("encodingLayers", spec.encodingLayers, 1, MAX_ENCODING_LAYERS);

@@ -82,6 +82,7 @@ export function defaultReadout(t: TaskShape, qubits?: number): { qubits: number;
   return { qubits: S, observables: ordered };
 }
 
+/** The fewest qubits whose readout gives at least K outputs (1 for K <= 1, 2 for K <= 3, 4 for K <= 9). */
 export function minQubitsFor(K: number): number {
   let S = 1;
   while (candidates(S).length < K && S < MAX_READOUT_QUBITS) S++;

@@ -29,6 +29,7 @@ export function stronglyEntanglingOps(wires: readonly number[], layers: number, 
   return ops;
 }
 
+/** Weights of `layers` strongly entangling layers on `nWires` wires (3 Rot angles per wire per layer). */
 export function stronglyEntanglingWeightCount(nWires: number, layers: number): number {
   return 3 * nWires * layers;
 }

@@ -1,8 +1,11 @@
 import cliProgress from "cli-progress";
+import { verbosity } from "./verbosity.ts";
 
 /**
  * Progress display: a bar with ETA on a terminal, plain lines every few
- * seconds otherwise (CI, logs), so long runs never look stuck.
+ * seconds otherwise (CI, logs), so long runs never look stuck. With --quiet
+ * nothing; with --verbose every update as a plain line. No colour anywhere
+ * (the bar is drawn only on a terminal; NO_COLOR needs nothing turned off).
  */
 export interface Progress {
   start(label: string, total: number): void;
@@ -12,7 +15,10 @@ export interface Progress {
 }
 
 export function makeProgress(stream: NodeJS.WriteStream = process.stderr, intervalMs = 5000): Progress {
-  if (stream.isTTY) {
+  const v = verbosity();
+  if (v === "quiet") return { start() {}, update() {}, stop() {}, log() {} };
+  if (v === "verbose") intervalMs = 0;
+  if (stream.isTTY && v !== "verbose") {
     const bar = new cliProgress.SingleBar({
       format: "{label} |{bar}| {value}/{total} {info} ETA {eta_formatted}",
       hideCursor: true, clearOnComplete: true, stream, etaBuffer: 50,

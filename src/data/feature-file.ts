@@ -34,6 +34,7 @@ export interface FeatureFileOptions {
   readonly idsPath?: string;
 }
 
+/** A feature matrix read from a file, where its row ids came from, and the .npz member used. */
 export interface LoadedFeatures {
   readonly matrix: FeatureMatrix;
   /** Where the row ids came from; "none" means dataset order was assumed. */
@@ -50,6 +51,7 @@ interface RawFeatures {
   key?: string;
 }
 
+/** Reads a feature matrix from .npy, .npz (one array, or `key`) or .json, checking shape and finiteness. */
 export function loadFeatureFile(path: string, options: FeatureFileOptions): LoadedFeatures {
   const ext = extname(path).toLowerCase();
   checkDatasetIds(options.ids);

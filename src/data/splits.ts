@@ -13,6 +13,7 @@ export interface Fold {
   readonly test: readonly number[];
 }
 
+/** A two-way split of row indices: `train` and the held-out `val`. */
 export interface Holdout {
   readonly train: readonly number[];
   readonly val: readonly number[];

@@ -8,8 +8,10 @@ import { glueSuite } from "./glue/index.ts";
 import { mustardSuite } from "./mustard/index.ts";
 import { chexpertSuite } from "./chexpert/index.ts";
 
+/** Every suite `qmtl run <name>` offers, in help order. */
 export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite, glueSuite, chexpertSuite, customSuite] as unknown as ReadonlyArray<Suite<BaseConfig>>;
 
+/** The suite named `name`, or undefined. */
 export function findSuite(name: string): Suite<BaseConfig> | undefined {
   return SUITES.find((s) => s.name === name);
 }

@@ -8,6 +8,7 @@ import { cloneState, type StateVector } from "../sim/state.ts";
 import { addPauliTimes } from "../sim/pauli-ops.ts";
 import { tsBackend, applyStepOn, applyStepInverseOn, type KernelBackend } from "../sim/wasm/backend.ts";
 
+/** Options of the gate-by-gate adjoint executor: the kernel backend (TypeScript by default, or `selectKernelBackend()`). */
 export interface AdjointOptions {
   /** gate kernels (default: the TypeScript ones; see sim/wasm/select.ts selectKernelBackend) */
   readonly backend?: KernelBackend;

@@ -21,8 +21,10 @@ import type { ExperimentResults, MeanStdValue } from "./report/results-types.ts"
 import { applyRunFolder, checkInputs, planRunFolder, readRunMarker, type RunFolderMode } from "./run-folder.ts";
 import type { BaseConfig, HeadPlan, LoadContext, Suite, SuiteInputs } from "./suite.ts";
 
+/** Progress of an experiment: stages, progress of long loads, and per-cell events. */
 export type ExperimentEvent = CellEvent | { type: "stage"; message: string } | { type: "progress"; stage: string; done: number; total: number };
 
+/** Options of runExperiment: event callback, cells to run, jobs, preloaded inputs. */
 export interface RunExperimentOptions {
   readonly onEvent?: (e: ExperimentEvent) => void;
   /** when the whole run started (ms since the epoch), for the reported wall time */

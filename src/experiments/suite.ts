@@ -89,6 +89,7 @@ export interface SuiteFlag {
 /** Per-task metrics of a suite (default: `taskMetrics` from training/evaluate). */
 export type SuiteMetrics = (tasks: readonly TaskInfo[], logits: Float64Array, nOutputs: number, data: MultiTaskData) => TaskMetrics;
 
+/** A dataset's experiment: config schema, loading, splits, compared heads, metrics and differences from the paper (see the file's header). */
 export interface Suite<C extends BaseConfig = BaseConfig> {
   /** the name `qmtl run <name>` takes: lower case, [a-z0-9-] */
   readonly name: string;

@@ -43,6 +43,7 @@ export interface MultiTaskModel {
   close(): Promise<void>;
 }
 
+/** Options of buildModel and loadModel. */
 export interface BuildOptions {
   /**
    * Threads that split every batch of the quantum head's simulator (default
@@ -79,6 +80,13 @@ export function buildProjection(D: number, d: number, p: ProjectionSpec, rng: Rn
   return new Sequential(layers);
 }
 
+/**
+ * Builds a multi-task model (projection + QMTL, classical or HQNN head) with seeded initial weights.
+ *
+ * @example
+ * const model = buildModel({ head: "qmtl", inputDim: 8, latentDim: 9, tasks: [{ name: "a", kind: "binary" }, { name: "b", kind: "multiclass", numClasses: 3 }],
+ *   qmtl: { encodingLayers: 3, headLayers: 1 }, projection: { hidden: [16], activation: "tanh", dropout: 0, batchNorm: false } }, new Rng(1));
+ */
 export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): MultiTaskModel {
   const threads = opts.threads ?? 1;
   requireInt("threads", threads, 1, 64);

@@ -1,7 +1,9 @@
 import type { EncoderOrder, FirstRotation } from "../circuits/qmtl.ts";
 import type { TaskDef } from "./task-info.ts";
 
+/** The head on top of the projection: "qmtl", "classical" (one linear layer per task) or "hqnn". */
 export type HeadKind = "qmtl" | "classical" | "hqnn";
+/** A per-task readout after the head: none, a learnable logit temperature, or an affine y = beta + gamma z (regression). */
 export type OutputTransform = "none" | "temperature" | "affine";
 
 /** The trainable projection from the backbone feature to the head input (the paper's shallow dense network). */

@@ -23,6 +23,7 @@ export interface Standardization {
   readonly std: readonly number[];
 }
 
+/** A trained model on disk (`best-model.json` of a run): read with readModelFile, rebuild with loadModel. */
 export interface SavedModel {
   readonly format: typeof SAVED_MODEL_FORMAT;
   readonly formatVersion: number;
@@ -34,6 +35,7 @@ export interface SavedModel {
   readonly meta: Readonly<Record<string, string | number>>;
 }
 
+/** A model as a saveable object: spec, trained parameters, the feature standardisation it expects, and provenance. */
 export function savedModel(model: MultiTaskModel, standardization: Standardization | null, meta: SavedModel["meta"]): SavedModel {
   return {
     format: SAVED_MODEL_FORMAT, formatVersion: SAVED_MODEL_VERSION, qmtlVersion: QMTL_VERSION,
@@ -41,6 +43,7 @@ export function savedModel(model: MultiTaskModel, standardization: Standardizati
   };
 }
 
+/** Writes a saved model as JSON, atomically. */
 export function saveModelFile(path: string, saved: SavedModel): void {
   writeJsonAtomic(path, saved);
 }

@@ -12,6 +12,7 @@ export interface TaskInfo {
   readonly nOutputs: number;
 }
 
+/** A task: its name, kind (binary, multiclass, regression) and class count (multiclass). */
 export interface TaskDef {
   readonly name: string;
   readonly kind: TaskKind;
@@ -43,6 +44,7 @@ export function validateTasks(defs: readonly TaskDef[], field = "model.tasks"): 
   });
 }
 
+/** Checks the task list and gives each task its output slice of the model's logits. */
 export function layoutTasks(defs: readonly TaskDef[]): TaskInfo[] {
   validateTasks(defs);
   let off = 0;

@@ -122,11 +122,13 @@ export const aerToPennyLaneP = (lam: number): number => (3 * lam) / 4;
 /** PennyLane p -> Aer lam for one qubit. */
 export const pennyLaneToAerLam = (p: number): number => (4 * p) / 3;
 
+/** Bit flip: X with probability p. */
 export function bitFlip(p: number): Channel {
   requireProb("bitFlip.p", p);
   return pauliChannel({ I: 1 - p, X: p }, `bitFlip(${p})`);
 }
 
+/** Phase flip: Z with probability p. */
 export function phaseFlip(p: number): Channel {
   requireProb("phaseFlip.p", p);
   return pauliChannel({ I: 1 - p, Z: p }, `phaseFlip(${p})`);

@@ -12,6 +12,7 @@ export interface Gradients {
   readonly gradInputs: Float64Array;
 }
 
+/** What `record` returns: the batch's outputs and `backward(cotangent)` giving the weight and input gradients. */
 export interface Tape {
   /** outputs, batch * nOutputs, row-major */
   readonly outputs: Float64Array;

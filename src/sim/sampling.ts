@@ -31,6 +31,7 @@ const isList = (x: unknown): boolean => Array.isArray(x);
 /** Most shots per setting (each shot is a binary search; 1e8 take minutes). */
 export const MAX_SHOTS = 100_000_000;
 
+/** Estimates the expectation of each Pauli word from `shots` seeded samples per qubit-wise-commuting measurement setting. */
 export function sampleExpectations(psi: StateVector, words: readonly PauliWord[], shots: number, rng: Rng): ShotEstimate {
   requireInt("shots", shots, 1, MAX_SHOTS);
   checkStateShape(psi);

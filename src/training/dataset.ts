@@ -21,6 +21,7 @@ export function isMissing(task: TaskInfo, y: number): boolean {
   return task.kind === "regression" ? Number.isNaN(y) : y === MISSING;
 }
 
+/** Checks a data set against tasks: sizes, finiteness, label ranges (MISSING / NaN allowed for missing labels). */
 export function validateData(data: MultiTaskData, tasks: readonly TaskInfo[], field = "data"): void {
   if (data.features.length !== data.n * data.dim) {
     throw new ValidationError(`${field}.features`, `length n*dim = ${data.n}*${data.dim}`, `length ${data.features.length}`);

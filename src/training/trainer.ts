@@ -29,10 +29,12 @@ export interface TrainConfig {
   readonly validateEvery?: number;
 }
 
+/** Progress of `train`, per epoch (through `onEvent`). */
 export type TrainEvent =
   | { type: "epoch"; epoch: number; epochs: number; trainLoss: number; valScore: number; lr: number; best: boolean }
   | { type: "batch"; epoch: number; done: number; total: number; loss: number };
 
+/** What `train` returns: the selected epoch and its validation score, per-epoch history and timings. */
 export interface TrainResult {
   readonly bestEpoch: number;
   readonly bestScore: number;
@@ -41,6 +43,7 @@ export interface TrainResult {
   readonly seconds: number;
 }
 
+/** Options of `train`: the seed, a resumable checkpoint file, an event callback. */
 export interface TrainOptions {
   readonly seed: number;
   /** file for the resumable checkpoint; without it nothing is written */

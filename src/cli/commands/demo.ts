@@ -16,7 +16,9 @@ export function registerDemo(program: Command): void {
     .command("demo")
     .description("one forward and backward pass of every paper circuit, with both simulator paths and their agreement, and the measurement settings (qubit-wise-commuting groups) each needs")
     .option("--seed <n>", "seed for inputs and weights", "0")
-    .action((opts: { seed: string }) => {
+    .option("--json", "print the rows as JSON instead of a table")
+    .addHelpText("after", "\nExamples:\n  qmtl demo\n  qmtl demo --seed 7 --json")
+    .action((opts: { seed: string; json?: boolean }) => {
       const rng = new Rng(intFlag("--seed", opts.seed, 0, 0xffffffff));
       const rows: Array<Array<string | number>> = [];
       const run = (label: string, circuit: Circuit, a: DifferentiableExecutor, b: DifferentiableExecutor): void => {
@@ -39,6 +41,11 @@ export function registerDemo(program: Command): void {
       for (const q of [4, 10, 13]) {
         const c = hqnnCircuit({ qubits: q });
         run(`HQNN ${q} qubits`, c, adjointExecutor(c), adjointExecutor(c));
+      }
+      if (opts.json) {
+        const keys = ["circuit", "inputs", "weights", "outputs", "settings", "engine", "ms", "maxAbsDiff"] as const;
+        console.log(JSON.stringify(rows.map((r) => Object.fromEntries(keys.map((k, j) => [k, j >= 6 ? parseFloat(String(r[j])) : r[j]]))), null, 2));
+        return;
       }
       console.log(table(["circuit", "inputs", "weights", "outputs", "settings", "engine", "fwd+bwd B=4", "max |diff| vs gate-by-gate"], rows));
     });

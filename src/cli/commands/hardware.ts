@@ -36,6 +36,7 @@ export function registerHardware(program: Command): void {
     .option("--fresh", "replace an earlier output folder of the same name")
     .option("--base-url <url>", "the Runtime API's base URL (default IBM's)")
     .option("--json", "print the results as JSON")
+    .addHelpText("after", "\nExamples:\n  qmtl hardware runs/mustard --backend ibm_fez --dry-run --limit 8\n  qmtl hardware runs/mustard --backend ibm_boston --emulate --limit 32 --json")
     .action(async (run: string, o: HwOpts) => {
       const modes = [o.dryRun && "dry-run", o.emulate && "emulate", o.submit && "submit"].filter(Boolean) as StudyMode[];
       if (modes.length !== 1) throw new ValidationError("--dry-run/--emulate/--submit", "exactly one of them", modes.length === 0 ? "none" : modes.join(" and "));

@@ -14,6 +14,7 @@ export function registerParams(program: Command): void {
     .option("--r <n>", "outputs per task (Theorem 1)", "2")
     .option("--k-theta <n>", "trainable angles per qubit per task layer (3 for Rot; the paper's example uses 1)", "1")
     .option("--json", "print JSON instead of tables")
+    .addHelpText("after", "\nExamples:\n  qmtl params\n  qmtl params --max-tasks 20 --S 2 --r 3\n  qmtl params --json > counts.json")
     .action((opts: Record<string, string | boolean>) => {
       const maxT = intOption(opts, "maxTasks", "--max-tasks", 1, 100000);
       const S = intOption(opts, "S", "--S", 1), L = intOption(opts, "L", "--L", 1), Lh = intOption(opts, "Lh", "--Lh", 0);

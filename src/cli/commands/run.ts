@@ -19,6 +19,7 @@ type Opts = Record<string, string | boolean | undefined>;
 const GENERIC_FLAGS: readonly SuiteFlag[] = [
   { flag: "--name <name>", description: "run name: the output goes to <out>/<name> (one path segment; default from the config)", field: "name", parse: "string" },
   { flag: "--epochs <n>", description: "training epochs (default: the paper's)", field: "epochs", parse: "int" },
+  { flag: "--lr <x>", description: "learning rate (default: the suite's; small tables often want 0.01-0.05)", field: "lr", parse: "number" },
   { flag: "--seeds <list>", description: "comma-separated seeds (default: 0)", field: "seeds", parse: "int-list" },
   { flag: "--heads <list>", description: "comma-separated head variants", field: "heads", parse: "list" },
   { flag: "--threads <n>", description: "threads splitting each simulator batch, per process (default 1; for runs of fewer cells than cores)", field: "threads", parse: "int" },
@@ -66,10 +67,12 @@ function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
     .option("--out <dir>", "parent folder of run folders", "runs")
     .option("--resume", "continue an interrupted run in the same folder (finished cells are kept)")
     .option("--fresh", "delete an existing qmtl run folder of the same name first")
-    .option("--jobs <n>", "processes running cells in parallel (default: one per core)");
+    .option("--jobs <n>", "processes running cells in parallel (default: one per core)")
+    .option("--json", "print the run folder, report files and timing as JSON (stdout)");
   for (const f of [...GENERIC_FLAGS, ...suite.flags]) cmd.option(f.flag, f.description);
   cmd.addOption(new Option("--cells <list>", "internal: run only these head:split:seed cells").hideHelp());
   cmd.addOption(new Option("--kill-at <event:n>", "testing: SIGKILL this process at the n-th progress|epoch|write|cell event").hideHelp());
+  cmd.addHelpText("after", `\nExamples:\n  qmtl run ${suite.name} --config run.yaml --name mine      # every field: docs/config-reference.md\n  qmtl run ${suite.name} --config run.yaml --epochs 2 --heads ${suite.headIds[0]} --name quick   # flags override the file\n  qmtl run ${suite.name} --config run.yaml --name mine --resume --json`);
   cmd.action(async (o: Opts) => runSuite(suite, o));
 }
 
@@ -115,6 +118,10 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   const results = await runExperiment(suite, cfg, runDir, { onEvent, startedAt, loaded });
   progress.stop();
   const { files } = await writeReport(runDir, results!);
+  if (o["json"]) {
+    console.log(JSON.stringify({ runDir, report: join(runDir, "report.md"), results: join(runDir, "results.json"), files, timing: results!.timing }, null, 2));
+    return;
+  }
   console.log(`\nreport: ${join(runDir, "report.md")}`);
   for (const f of files) console.log(`  ${f}`);
   console.log(`total ${results!.timing.totalSeconds.toFixed(1)} s, simulator ${results!.timing.simSeconds.toFixed(1)} s`);

@@ -12,6 +12,7 @@ import { mustardHeadPlans } from "./heads.ts";
 import { loadMustardInputs } from "./load.ts";
 import { mustardDifferences } from "./differences.ts";
 
+/** The Extended MUStARD suite: sarcasm, sentiment and emotion on the embedded data (`qmtl run mustard`). */
 export const mustardSuite: Suite<MustardConfig> = {
   name: "mustard",
   title: "Extended MUStARD",

@@ -11,6 +11,7 @@ import { readJsonFile } from "../../data/read-json-file.ts";
 /** Mean and sample standard deviation (ddof = 1) over `n` runs. */
 export interface MeanStdValue { mean: number; std: number; n: number }
 
+/** A run's `results.json`: setup, tasks, heads, every cell's test metrics, summaries, baselines, timing, differences. */
 export interface ExperimentResults {
   name: string;
   dataset: string;

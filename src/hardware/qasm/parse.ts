@@ -71,6 +71,7 @@ function splitArgs(s: string): string[] {
   return out;
 }
 
+/** Parses OpenQASM 2 or 3 (the subset qmtl writes and IBM's ISA circuits use) into a hardware-form circuit. */
 export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
   const stmts = statements(stripComments(src));
   const head = /^OPENQASM\s+(\d+)(?:\.(\d+))?$/.exec(stmts[0] ?? "");

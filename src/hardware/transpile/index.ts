@@ -35,6 +35,7 @@ export interface CircuitStats {
   readonly twoQubitDepth: number;
 }
 
+/** A transpiled circuit with its physical qubits, layout and gate counts before and after. */
 export interface TranspileResult {
   readonly circuit: HwCircuit;
   readonly device: string;
@@ -66,6 +67,7 @@ function mapWord(w: PauliWord, layout: readonly number[]): PauliWord {
   return { factors: w.factors.map((f) => ({ pauli: f.pauli, wire: layout[f.wire]! })) };
 }
 
+/** Maps a circuit onto a device: layout on its best qubits, routing, native gates, and light optimisation. */
 export function transpile(input: Circuit | HwCircuit, dev: DeviceCalibration, opts: TranspileOptions = {}): TranspileResult {
   const basis = opts.basis ?? "cz";
   if (basis !== "cz" && basis !== "ecr") throw new ValidationError("basis", `"cz" or "ecr"`, basis);

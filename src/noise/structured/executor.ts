@@ -8,6 +8,7 @@ import { buildColumn, columnBackward, type Column } from "./column.ts";
 import { chainBackward, chainForward } from "./chain.ts";
 import { taskBackward, taskForward, type TaskRun } from "./task-block.ts";
 
+/** Options of the noisy structured QMTL executor: gate folding for zero-noise extrapolation. */
 export interface NoisyQmtlOptions {
   /** gate folding scale for zero-noise extrapolation (odd integer; forward only when > 1) */
   readonly fold?: number;

@@ -11,6 +11,7 @@ import type { FusedRunner } from "./runner.ts";
 import { tsRunner } from "./ts-runner.ts";
 import { wasmRunner } from "./wasm-runner.ts";
 
+/** Options of the fused-block adjoint: kernels ("auto", "wasm", "ts") and state precision (float64 or float32). */
 export interface FusedAdjointOptions {
   /**
    * Most bytes spent on copies of psi (16 * 2^n bytes each; 8 * 2^n with

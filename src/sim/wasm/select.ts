@@ -2,6 +2,7 @@ import { ValidationError } from "../../core/errors.ts";
 import { tsBackend, type KernelBackend } from "./backend.ts";
 import { loadWasmKernels, type WasmKernels } from "./wasm-backend.ts";
 
+/** Which kernels to run: "auto" (WebAssembly when it loads, else TypeScript), "ts" or "wasm" (an error when it cannot load). */
 export type KernelChoice = "auto" | "ts" | "wasm";
 
 let wasm: WasmKernels | null | undefined;

@@ -9,6 +9,7 @@
 import { ValidationError } from "../../core/errors.ts";
 import { requireLabelPairs, safeDiv, uniqueLabels } from "./common.ts";
 
+/** Fraction of predictions equal to the labels. */
 export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   requireLabelPairs("accuracy", yTrue, yPred);
   let hit = 0;

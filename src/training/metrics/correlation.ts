@@ -6,6 +6,7 @@
  */
 import { ValidationError, requireAllFinite, requireLength } from "../../core/errors.ts";
 
+/** Pearson correlation of two equally long vectors. */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   requireLength("pearson.y", y, x.length);
   requireAllFinite("pearson.x", x);
