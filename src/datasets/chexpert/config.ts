@@ -72,4 +72,5 @@ export const chexpertConfigSchema = z.object({
   classWeights: z.boolean().default(true),
 }).strict();
 
+/** A validated CheXpert config (every field filled in; see docs/config-reference.md). */
 export type ChexpertConfig = z.infer<typeof chexpertConfigSchema>;

@@ -44,6 +44,12 @@ function differences(cfg: ChexpertConfig, inputs: SuiteInputs): string[] {
   return out;
 }
 
+/**
+ * CheXpert (paper App. A.2, B.2, C.2; Fig. 6): five pathologies with 3-class labels from a frozen ONNX image CNN,
+ * masked focal training, patient-level folds, the paper's positive-vs-negative evaluation plus AUROC.
+ * @example
+ *   qmtl run chexpert --data /data/chexpert --per-sex 500 --folds 0
+ */
 export const chexpertSuite: Suite<ChexpertConfig> = {
   name: "chexpert",
   title: "CheXpert",

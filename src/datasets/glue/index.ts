@@ -79,6 +79,12 @@ async function loadGlueInputs(cfg: GlueConfig, ctx: Parameters<Suite<GlueConfig>
   };
 }
 
+/**
+ * GLUE (paper Sec. 5.1-5.2.1, App. A.1, B.1, C.1; Fig. 5): the tasks present in the data folder (six shipped,
+ * nine with a full glue_data/), frozen sentence features, the task-sampled protocol, evaluation on dev.
+ * @example
+ *   qmtl run glue --seeds 0 --heads qmtl,classical
+ */
 export const glueSuite: Suite<GlueConfig> = {
   name: "glue",
   title: "GLUE",
