@@ -29,16 +29,22 @@ function tensor(name: string, dims: number[], fill: (i: number) => number): stri
 }
 function node(opType: string, input: string[], attrs: Record<string, number | number[]> = {}): string {
   const o = fresh(opType.toLowerCase());
-  const attribute = Object.entries(attrs).map(([name, v]) => Array.isArray(v)
-    ? onnx.AttributeProto.create({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS })
-    : onnx.AttributeProto.create({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT }));
+  const attribute = Object.entries(attrs).map(([name, v]) =>
+    Array.isArray(v)
+      ? onnx.AttributeProto.create({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS })
+      : onnx.AttributeProto.create({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT }),
+  );
   nodes.push(onnx.NodeProto.create({ opType, input, output: [o], attribute }));
   return o;
 }
 function conv(x: string, cin: number, cout: number, kk: number, stride = 1, pad = 0): string {
   const std = Math.sqrt(2 / (cin * kk * kk));
   const w = tensor(fresh("w"), [cout, cin, kk, kk], () => rng.normal() * std);
-  return node("Conv", [x, w], { kernel_shape: [kk, kk], strides: [stride, stride], pads: [pad, pad, pad, pad] });
+  return node("Conv", [x, w], {
+    kernel_shape: [kk, kk],
+    strides: [stride, stride],
+    pads: [pad, pad, pad, pad],
+  });
 }
 function bnRelu(x: string, c: number): string {
   const s = tensor(fresh("g"), [c], () => 1 + 0.1 * rng.normal());
@@ -57,7 +63,16 @@ let c = 64;
   for (let l = 0; l < layers; l++) {
     const y = conv(bnRelu(conv(bnRelu(x, c), c, 128, 1), 128), 128, 32, 3, 1, 1);
     const cat = fresh("concat");
-    nodes.push(onnx.NodeProto.create({ opType: "Concat", input: [x, y], output: [cat], attribute: [onnx.AttributeProto.create({ name: "axis", i: 1, type: onnx.AttributeProto.AttributeType.INT })] }));
+    nodes.push(
+      onnx.NodeProto.create({
+        opType: "Concat",
+        input: [x, y],
+        output: [cat],
+        attribute: [
+          onnx.AttributeProto.create({ name: "axis", i: 1, type: onnx.AttributeProto.AttributeType.INT }),
+        ],
+      }),
+    );
     x = cat;
     c += 32;
   }
@@ -71,13 +86,37 @@ nodes.push(onnx.NodeProto.create({ opType: "GlobalAveragePool", input: [pooledIn
 const flat = node("Flatten", ["pooled"]);
 const fcW = tensor("fc_w", [1000, c], () => rng.normal() * 0.01);
 const fcB = tensor("fc_b", [1000], () => 0);
-nodes.push(onnx.NodeProto.create({ opType: "Gemm", input: [flat, fcW, fcB], output: ["logits"], attribute: [onnx.AttributeProto.create({ name: "transB", i: 1, type: onnx.AttributeProto.AttributeType.INT })] }));
-const vi = (name: string, dims: (number | string)[]) => onnx.ValueInfoProto.create({
-  name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } } },
-});
+nodes.push(
+  onnx.NodeProto.create({
+    opType: "Gemm",
+    input: [flat, fcW, fcB],
+    output: ["logits"],
+    attribute: [
+      onnx.AttributeProto.create({ name: "transB", i: 1, type: onnx.AttributeProto.AttributeType.INT }),
+    ],
+  }),
+);
+const vi = (name: string, dims: (number | string)[]) =>
+  onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType: 1,
+        shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  });
 const model = onnx.ModelProto.create({
-  irVersion: 8, producerName: "qmtl bench (random DenseNet-121)", opsetImport: [{ domain: "", version: 13 }],
-  graph: { name: "densenet121_random", node: nodes, initializer: inits, input: [vi("input", ["N", 3, "H", "W"])], output: [vi("pooled", ["N", c, 1, 1]), vi("logits", ["N", 1000])] },
+  irVersion: 8,
+  producerName: "qmtl bench (random DenseNet-121)",
+  opsetImport: [{ domain: "", version: 13 }],
+  graph: {
+    name: "densenet121_random",
+    node: nodes,
+    initializer: inits,
+    input: [vi("input", ["N", 3, "H", "W"])],
+    output: [vi("pooled", ["N", c, 1, 1]), vi("logits", ["N", 1000])],
+  },
 });
 writeFileSync(out, onnx.ModelProto.encode(model).finish());
 console.log(`wrote ${out}: ${nodes.length} nodes, ${params} parameters, ${c}-d pooled features`);

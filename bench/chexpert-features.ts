@@ -29,9 +29,16 @@ const n = Number(arg("n", "96"));
 const rounds = Number(arg("rounds", "2"));
 const size = Number(arg("size", "224"));
 const model = arg("model", "");
-const spec: CnnBackboneSpec = model === ""
-  ? mobilenetV2Spec(chexpertPreprocess(224))
-  : { name: arg("name", "custom"), modelPath: model, featureTensor: arg("tensor", "pooled"), dequantize: null, preprocess: chexpertPreprocess(size) };
+const spec: CnnBackboneSpec =
+  model === ""
+    ? mobilenetV2Spec(chexpertPreprocess(224))
+    : {
+        name: arg("name", "custom"),
+        modelPath: model,
+        featureTensor: arg("tensor", "pooled"),
+        dequantize: null,
+        preprocess: chexpertPreprocess(size),
+      };
 
 const dir = mkdtempSync(join(tmpdir(), "qmtl-bench-cx-"));
 const real = join(repoRoot(), "test", "fixtures", "chexpert", "real.jpg");
@@ -40,11 +47,27 @@ await sharp(real).resize(320, 390, { fit: "fill" }).jpeg({ quality: 90 }).toFile
 const items = Array.from({ length: n }, (_, i) => ({ path: i % 2 === 0 ? real : tall, flip: false }));
 const cacheDir = join(dir, "cache");
 
-interface Config { readonly id: string; readonly cores: number; start(): Promise<ImageRunner> }
+interface Config {
+  readonly id: string;
+  readonly cores: number;
+  start(): Promise<ImageRunner>;
+}
 const configs: Config[] = [
-  { id: "1 core (1 session, 1 intra-op thread)", cores: 1, start: () => localRunner(spec, { threads: 1, cacheDir, batch: 8 }) },
-  { id: "2 cores, workers (2 sessions x 1 thread)", cores: 2, start: () => poolRunner(spec, { jobs: 2, cacheDir, batch: 8 }) },
-  { id: "2 cores, intra-op (1 session x 2 threads)", cores: 2, start: () => localRunner(spec, { threads: 2, cacheDir, batch: 8 }) },
+  {
+    id: "1 core (1 session, 1 intra-op thread)",
+    cores: 1,
+    start: () => localRunner(spec, { threads: 1, cacheDir, batch: 8 }),
+  },
+  {
+    id: "2 cores, workers (2 sessions x 1 thread)",
+    cores: 2,
+    start: () => poolRunner(spec, { jobs: 2, cacheDir, batch: 8 }),
+  },
+  {
+    id: "2 cores, intra-op (1 session x 2 threads)",
+    cores: 2,
+    start: () => localRunner(spec, { threads: 2, cacheDir, batch: 8 }),
+  },
 ];
 
 const best = new Map<string, { rate: number; startS: number; cpuMsPerImage: number }>();
@@ -64,21 +87,53 @@ for (let r = 0; r < rounds; r++) {
     const prev = best.get(c.id);
     const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / n;
     if (!prev || rate > prev.rate) best.set(c.id, { rate, startS: (t1 - t0) / 1000, cpuMsPerImage });
-    console.log(`round ${r + 1} ${c.id}: ${rate.toFixed(1)} images/s, ${cpuMsPerImage.toFixed(1)} CPU ms/image (start-up + warm-up ${((t1 - t0) / 1000).toFixed(2)} s)`);
+    console.log(
+      `round ${r + 1} ${c.id}: ${rate.toFixed(1)} images/s, ${cpuMsPerImage.toFixed(1)} CPU ms/image (start-up + warm-up ${((t1 - t0) / 1000).toFixed(2)} s)`,
+    );
   }
 }
 const one = best.get(configs[0]!.id)!.rate;
 const rows = configs.map((c) => {
   const b = best.get(c.id)!;
-  return { config: c.id, cores: c.cores, imagesPerSecond: b.rate, secondsPer1000: 1000 / b.rate, speedupVs1Core: b.rate / one, startupSeconds: b.startS,
-    cpuMsPerImage: b.cpuMsPerImage, cpuBoundImagesPerSecond: (1000 / b.cpuMsPerImage) * c.cores };
+  return {
+    config: c.id,
+    cores: c.cores,
+    imagesPerSecond: b.rate,
+    secondsPer1000: 1000 / b.rate,
+    speedupVs1Core: b.rate / one,
+    startupSeconds: b.startS,
+    cpuMsPerImage: b.cpuMsPerImage,
+    cpuBoundImagesPerSecond: (1000 / b.cpuMsPerImage) * c.cores,
+  };
 });
 const out = {
-  bench: "chexpert-features", date: new Date().toISOString(), backbone: spec.name, model: spec.modelPath, inputSize: spec.preprocess.size,
-  images: n, rounds, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "?", loadavg1: loadavg()[0], rows,
-  minutesFor20000: Object.fromEntries(rows.map((r) => [r.config, (20000 / r.imagesPerSecond) / 60])),
+  bench: "chexpert-features",
+  date: new Date().toISOString(),
+  backbone: spec.name,
+  model: spec.modelPath,
+  inputSize: spec.preprocess.size,
+  images: n,
+  rounds,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "?",
+  loadavg1: loadavg()[0],
+  rows,
+  minutesFor20000: Object.fromEntries(rows.map((r) => [r.config, 20000 / r.imagesPerSecond / 60])),
 };
-console.table(rows.map((r) => ({ config: r.config, "images/s": r.imagesPerSecond.toFixed(1), "s / 1000": r.secondsPer1000.toFixed(1), "x vs 1 core": r.speedupVs1Core.toFixed(2), "CPU ms/img": r.cpuMsPerImage.toFixed(1) })));
-const file = fileURLToPath(new URL(`./results-chexpert-features${spec.name === "mobilenetv2" ? "" : `-${spec.name}`}.json`, import.meta.url));
+console.table(
+  rows.map((r) => ({
+    config: r.config,
+    "images/s": r.imagesPerSecond.toFixed(1),
+    "s / 1000": r.secondsPer1000.toFixed(1),
+    "x vs 1 core": r.speedupVs1Core.toFixed(2),
+    "CPU ms/img": r.cpuMsPerImage.toFixed(1),
+  })),
+);
+const file = fileURLToPath(
+  new URL(
+    `./results-chexpert-features${spec.name === "mobilenetv2" ? "" : `-${spec.name}`}.json`,
+    import.meta.url,
+  ),
+);
 writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
 console.log(`wrote ${file}`);

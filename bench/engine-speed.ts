@@ -23,7 +23,10 @@ export interface EngineRow {
   readonly gradPerSec: number;
 }
 
-const cpuUs = (): number => { const u = cpuUsage(); return u.user + u.system; };
+const cpuUs = (): number => {
+  const u = cpuUsage();
+  return u.user + u.system;
+};
 
 /** Best CPU microseconds per sample of fn over windows of ~`window` s, for `secs` s in all. */
 function bestUs(fn: () => void, batch: number): () => number {
@@ -31,14 +34,20 @@ function bestUs(fn: () => void, batch: number): () => number {
   return () => {
     const t = cpuUs();
     let n = 0;
-    do { fn(); n++; } while (cpuUs() - t < 5e4);
+    do {
+      fn();
+      n++;
+    } while (cpuUs() - t < 5e4);
     best = Math.min(best, (cpuUs() - t) / (n * batch));
     return best;
   };
 }
 
 export function benchEngines(
-  preset: PresetName, engines: ReadonlyArray<[string, (l: QmtlLayout) => DifferentiableExecutor]>, batch: number, secs: number,
+  preset: PresetName,
+  engines: ReadonlyArray<[string, (l: QmtlLayout) => DifferentiableExecutor]>,
+  batch: number,
+  secs: number,
 ): EngineRow[] {
   const layout = resolveQmtl(PRESETS[preset]);
   const rng = new Rng(7);
@@ -49,33 +58,63 @@ export function benchEngines(
   const probes = engines.map(([name, make]) => {
     const ex = make(layout);
     let tape = ex.record(x, w, batch);
-    const rec = bestUs(() => { tape = ex.record(x, w, batch); }, batch);
-    const back = bestUs(() => { tape.backward(c); }, batch);
+    const rec = bestUs(() => {
+      tape = ex.record(x, w, batch);
+    }, batch);
+    const back = bestUs(() => {
+      tape.backward(c);
+    }, batch);
     return { name, rec, back, r: Infinity, b: Infinity };
   });
   const t0 = performance.now();
-  while (performance.now() - t0 < secs * 1000) for (const p of probes) { p.r = p.rec(); p.b = p.back(); }
-  return probes.map((p) => ({ preset, engine: p.name, batch, recordUs: p.r, backwardUs: p.b, gradPerSec: 1e6 / (p.r + p.b) }));
+  while (performance.now() - t0 < secs * 1000)
+    for (const p of probes) {
+      p.r = p.rec();
+      p.b = p.back();
+    }
+  return probes.map((p) => ({
+    preset,
+    engine: p.name,
+    batch,
+    recordUs: p.r,
+    backwardUs: p.b,
+    gradPerSec: 1e6 / (p.r + p.b),
+  }));
 }
 
 if (import.meta.url === `file://${argv[1]}`) {
   const names = argv.slice(2).filter((a) => a in PRESETS) as PresetName[];
-  const arg = (k: string, d: number): number => { const i = argv.indexOf(k); return i >= 0 ? Number(argv[i + 1]) : d; };
-  const batch = arg("--batch", 128), secs = arg("--secs", 3);
+  const arg = (k: string, d: number): number => {
+    const i = argv.indexOf(k);
+    return i >= 0 ? Number(argv[i + 1]) : d;
+  };
+  const batch = arg("--batch", 128),
+    secs = arg("--secs", 3);
   const engines: Array<[string, (l: QmtlLayout) => DifferentiableExecutor]> = [["engine", qmtlEngine]];
   if (argv.includes("--v1")) {
     // the previous engine, for same-run comparisons while developing: an untracked copy of
     // src/sim/qmtl-structured/ as it was (e.g. `git archive <commit> src/sim/qmtl-structured`
     // unpacked as src/sim/qmtl-structured-v1), or QMTL_ENGINE_V1=<path of its engine.ts>
-    const path = process.env.QMTL_ENGINE_V1 ?? new URL("../src/sim/qmtl-structured-v1/engine.ts", import.meta.url).href;
+    const path =
+      process.env.QMTL_ENGINE_V1 ?? new URL("../src/sim/qmtl-structured-v1/engine.ts", import.meta.url).href;
     const v1 = (await import(path)) as { qmtlEngine: (l: QmtlLayout) => DifferentiableExecutor };
     engines.push(["v1", v1.qmtlEngine]);
   }
-  console.log(`load ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+  console.log(
+    `load ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(" ")}`,
+  );
   for (const p of names.length > 0 ? names : (["glue", "mustard"] as PresetName[])) {
     for (const r of benchEngines(p, engines, batch, secs)) {
-      console.log(`${p.padEnd(8)} ${r.engine.padEnd(6)} batch ${batch}: record ${r.recordUs.toFixed(1)} us + backward ${r.backwardUs.toFixed(1)} us = ${r.gradPerSec.toFixed(0)}/s`);
+      console.log(
+        `${p.padEnd(8)} ${r.engine.padEnd(6)} batch ${batch}: record ${r.recordUs.toFixed(1)} us + backward ${r.backwardUs.toFixed(1)} us = ${r.gradPerSec.toFixed(0)}/s`,
+      );
     }
   }
-  console.log(`peak RSS ${(memoryUsage().rss / 2 ** 20).toFixed(0)} MiB; load ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+  console.log(
+    `peak RSS ${(memoryUsage().rss / 2 ** 20).toFixed(0)} MiB; load ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(" ")}`,
+  );
 }

@@ -32,15 +32,25 @@ const TASKS: TaskDef[] = [
 function data(n: number, d: number, seed: number): MultiTaskData {
   const rng = new Rng(seed);
   return {
-    n, dim: d, features: Float64Array.from({ length: n * d }, () => rng.normal()),
-    labels: TASKS.map((t) => Float64Array.from({ length: n }, () => rng.int(t.kind === "binary" ? 2 : t.numClasses!))),
+    n,
+    dim: d,
+    features: Float64Array.from({ length: n * d }, () => rng.normal()),
+    labels: TASKS.map((t) =>
+      Float64Array.from({ length: n }, () => rng.int(t.kind === "binary" ? 2 : t.numClasses!)),
+    ),
   };
 }
 
 export function benchEpochs(epochs: number, log: (s: string) => void): EpochRow[] {
   const D = 1024;
-  const trainData = data(552, D, 1), val = data(16, D, 2);
-  const base = { inputDim: D, latentDim: 39, tasks: TASKS, projection: { hidden: [39], activation: "relu" as const, dropout: 0, batchNorm: false } };
+  const trainData = data(552, D, 1),
+    val = data(16, D, 2);
+  const base = {
+    inputDim: D,
+    latentDim: 39,
+    tasks: TASKS,
+    projection: { hidden: [39], activation: "relu" as const, dropout: 0, batchNorm: false },
+  };
   const heads: Array<[string, ModelSpec]> = [
     ["classical", { ...base, head: "classical" }],
     ["qmtl", { ...base, head: "qmtl", qmtl: { encodingLayers: 3, headLayers: 1 } }],
@@ -50,17 +60,34 @@ export function benchEpochs(epochs: number, log: (s: string) => void): EpochRow[
   const rows: EpochRow[] = [];
   for (const [id, spec] of heads) {
     const model = buildModel(spec, new Rng(3));
-    const res = train(model, trainData, val, {
-      epochs, batchSize: 16, protocol: { kind: "parallel" },
-      losses: TASKS.map((t) => ({ kind: t.kind === "binary" ? "bce" : "ce", weight: 1 })),
-      optimizer: { kind: "adam", lr: 1e-3 }, selection: { task: "sarcasm", metric: "f1" },
-    }, { seed: 1 });
+    const res = train(
+      model,
+      trainData,
+      val,
+      {
+        epochs,
+        batchSize: 16,
+        protocol: { kind: "parallel" },
+        losses: TASKS.map((t) => ({ kind: t.kind === "binary" ? "bce" : "ce", weight: 1 })),
+        optimizer: { kind: "adam", lr: 1e-3 },
+        selection: { task: "sarcasm", metric: "f1" },
+      },
+      { seed: 1 },
+    );
     // best epoch of the run (the first one pays for JIT warm-up)
     const best = res.history.reduce((a, h) => (h.seconds < a.seconds ? h : a));
     const classical = rows[0]?.epochSeconds ?? best.seconds;
-    const row = { head: id, epochSeconds: best.seconds, simSeconds: best.simSeconds, simShare: best.simSeconds / best.seconds, vsClassical: best.seconds / classical };
+    const row = {
+      head: id,
+      epochSeconds: best.seconds,
+      simSeconds: best.simSeconds,
+      simShare: best.simSeconds / best.seconds,
+      vsClassical: best.seconds / classical,
+    };
     rows.push(row);
-    log(`${id.padEnd(10)} ${row.epochSeconds.toFixed(3)} s/epoch, simulator ${(100 * row.simShare).toFixed(0)}%, ${row.vsClassical.toFixed(2)}x the classical head's epoch`);
+    log(
+      `${id.padEnd(10)} ${row.epochSeconds.toFixed(3)} s/epoch, simulator ${(100 * row.simShare).toFixed(0)}%, ${row.vsClassical.toFixed(2)}x the classical head's epoch`,
+    );
   }
   return rows;
 }

@@ -28,7 +28,10 @@ const specs: Spec[] = [
 
 function gen(s: Spec): string {
   const L: string[] = [];
-  const params = s.mode === "accScaled" ? "s: number, y: F64, yo: number, a: F64, ao: number, b: F64, bo: number" : "y: F64, yo: number, a: F64, ao: number, b: F64, bo: number";
+  const params =
+    s.mode === "accScaled"
+      ? "s: number, y: F64, yo: number, a: F64, ao: number, b: F64, bo: number"
+      : "y: F64, yo: number, a: F64, ao: number, b: F64, bo: number";
   L.push(`/** ${s.doc} (4 x 4) */`);
   L.push(`export function ${s.name}(${params}): void {`);
   // B element (k, c) into locals
@@ -72,29 +75,44 @@ function genDsand(): string {
   for (const acc of [false, true]) {
     const name = acc ? "dsandAcc4" : "dsandTo4";
     L.push(`/** Y ${acc ? "+" : ""}= D1 X D2^dag, two-valued diagonals (4 x 4) */`);
-    L.push(`export function ${name}(y: F64, yo: number, x: F64, xo: number, d1: F64, d1o: number, d2: F64, d2o: number): void {`);
+    L.push(
+      `export function ${name}(y: F64, yo: number, x: F64, xo: number, d1: F64, d1o: number, d2: F64, d2o: number): void {`,
+    );
     L.push(...weights);
     for (let q1 = 0; q1 < 2; q1++)
       for (let q2 = 0; q2 < 2; q2++) {
-        L.push(`  const w${q1}${q2}r = p${q1}r * q${q2}r - p${q1}i * q${q2}i, w${q1}${q2}i = p${q1}r * q${q2}i + p${q1}i * q${q2}r;`);
+        L.push(
+          `  const w${q1}${q2}r = p${q1}r * q${q2}r - p${q1}i * q${q2}i, w${q1}${q2}i = p${q1}r * q${q2}i + p${q1}i * q${q2}r;`,
+        );
       }
     for (let r = 0; r < 4; r++)
       for (let c = 0; c < 4; c++) {
-        const w = `w${r >> 1}${c >> 1}`, o = 2 * (r * 4 + c);
-        L.push(`  { const xr = x[xo + ${o}]!, xi = x[xo + ${o + 1}]!; y[yo + ${o}]${acc ? "! +" : " "}= ${w}r * xr - ${w}i * xi; y[yo + ${o + 1}]${acc ? "! +" : " "}= ${w}r * xi + ${w}i * xr; }`);
+        const w = `w${r >> 1}${c >> 1}`,
+          o = 2 * (r * 4 + c);
+        L.push(
+          `  { const xr = x[xo + ${o}]!, xi = x[xo + ${o + 1}]!; y[yo + ${o}]${acc ? "! +" : " "}= ${w}r * xr - ${w}i * xi; y[yo + ${o + 1}]${acc ? "! +" : " "}= ${w}r * xi + ${w}i * xr; }`,
+        );
       }
     L.push("}");
     L.push("");
   }
-  L.push("/** cotangents of the two values of d1 and d2 in Y = D1 X D2^dag (4 x 4), see flat-cmat.ts dsandGrad */");
-  L.push("export function dsandGrad4(yb: F64, ybo: number, x: F64, xo: number, d1: F64, d1o: number, d2: F64, d2o: number, g1: F64, g1o: number, g2: F64, g2o: number): void {");
+  L.push(
+    "/** cotangents of the two values of d1 and d2 in Y = D1 X D2^dag (4 x 4), see flat-cmat.ts dsandGrad */",
+  );
+  L.push(
+    "export function dsandGrad4(yb: F64, ybo: number, x: F64, xo: number, d1: F64, d1o: number, d2: F64, d2o: number, g1: F64, g1o: number, g2: F64, g2o: number): void {",
+  );
   for (let q1 = 0; q1 < 2; q1++)
     for (let q2 = 0; q2 < 2; q2++) {
       const terms: string[] = [];
       for (let r = 2 * q1; r < 2 * q1 + 2; r++)
         for (let c = 2 * q2; c < 2 * q2 + 2; c++) terms.push(String(2 * (r * 4 + c)));
-      const re = terms.map((o) => `yb[ybo + ${o}]! * x[xo + ${o}]! + yb[ybo + ${o} + 1]! * x[xo + ${o} + 1]!`).join(" + ");
-      const im = terms.map((o) => `yb[ybo + ${o} + 1]! * x[xo + ${o}]! - yb[ybo + ${o}]! * x[xo + ${o} + 1]!`).join(" + ");
+      const re = terms
+        .map((o) => `yb[ybo + ${o}]! * x[xo + ${o}]! + yb[ybo + ${o} + 1]! * x[xo + ${o} + 1]!`)
+        .join(" + ");
+      const im = terms
+        .map((o) => `yb[ybo + ${o} + 1]! * x[xo + ${o}]! - yb[ybo + ${o}]! * x[xo + ${o} + 1]!`)
+        .join(" + ");
       L.push(`  const t${q1}${q2}r = ${re};`);
       L.push(`  const t${q1}${q2}i = ${im};`);
     }
@@ -125,6 +143,7 @@ type F64 = Float64Array;
 `;
 
 const out = header + "\n" + specs.map(gen).join("\n\n") + "\n\n" + genDsand() + "\n";
-const target = process.argv[2] ?? fileURLToPath(new URL("../src/sim/qmtl-structured/flat-cmat4.ts", import.meta.url));
+const target =
+  process.argv[2] ?? fileURLToPath(new URL("../src/sim/qmtl-structured/flat-cmat4.ts", import.meta.url));
 writeFileSync(target, out);
 console.log(`wrote ${target}`);

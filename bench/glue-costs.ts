@@ -23,13 +23,28 @@ import { glueConfigSchema } from "../src/datasets/glue/config.ts";
 import { glueHeadPlans } from "../src/datasets/glue/heads.ts";
 import { MISSING, type MultiTaskData } from "../src/training/dataset.ts";
 
-const TASKS: TaskDef[] = ["CoLA", "SST-2", "MRPC", "STS-B", "RTE", "WNLI"].map((name) => (name === "STS-B" ? { name, kind: "regression" } : { name, kind: "binary" }));
-const D = 2048, B = 128;
+const TASKS: TaskDef[] = ["CoLA", "SST-2", "MRPC", "STS-B", "RTE", "WNLI"].map((name) =>
+  name === "STS-B" ? { name, kind: "regression" } : { name, kind: "binary" },
+);
+const D = 2048,
+  B = 128;
 const rng = new Rng(1);
 const n = 4 * B;
 const data: MultiTaskData = {
-  n, dim: D, features: Float64Array.from({ length: n * D }, () => rng.normal() * 0.05),
-  labels: TASKS.map((t, k) => Float64Array.from({ length: n }, (_, i) => (i % TASKS.length !== k ? (t.kind === "regression" ? Number.NaN : MISSING) : t.kind === "regression" ? rng.uniform() : rng.int(2)))),
+  n,
+  dim: D,
+  features: Float64Array.from({ length: n * D }, () => rng.normal() * 0.05),
+  labels: TASKS.map((t, k) =>
+    Float64Array.from({ length: n }, (_, i) =>
+      i % TASKS.length !== k
+        ? t.kind === "regression"
+          ? Number.NaN
+          : MISSING
+        : t.kind === "regression"
+          ? rng.uniform()
+          : rng.int(2),
+    ),
+  ),
 };
 const train = Array.from({ length: n }, (_, i) => i);
 const plans = glueHeadPlans(glueConfigSchema.parse({}), TASKS, data, train);
@@ -55,14 +70,21 @@ for (const plan of plans) {
     for (let i = 0; i < 10; i++) step();
     best = Math.min(best, (performance.now() - t0) / 10);
   }
-  const valRows = 4171, chunk = 256;
+  const valRows = 4171,
+    chunk = 256;
   const vx = new Float64Array(chunk * D).map((_, i) => data.features[i % data.features.length]!);
   const tv = performance.now();
-  for (let s = 0; s < valRows; s += chunk) m.net.forward(vx.slice(0, Math.min(chunk, valRows - s) * D), Math.min(chunk, valRows - s), { training: false, rng });
+  for (let s = 0; s < valRows; s += chunk)
+    m.net.forward(vx.slice(0, Math.min(chunk, valRows - s) * D), Math.min(chunk, valRows - s), {
+      training: false,
+      rng,
+    });
   const valMs = performance.now() - tv;
   const epochSeconds = (466 * best + valMs * (466 / 682)) / 1000;
   rows.push({ head: plan.id, msPerUpdate: best, validationMs: valMs, epochSeconds, load1: loadavg()[0] });
-  console.log(`${plan.id}: ${best.toFixed(1)} ms per update, validation ${valMs.toFixed(0)} ms, ~${epochSeconds.toFixed(1)} s per epoch`);
+  console.log(
+    `${plan.id}: ${best.toFixed(1)} ms per update, validation ${valMs.toFixed(0)} ms, ~${epochSeconds.toFixed(1)} s per epoch`,
+  );
   await m.close();
 }
 
@@ -70,8 +92,11 @@ for (const plan of plans) {
 const tf = await import("@tensorflow/tfjs");
 const { useTfBackend } = await import("../src/backbones/tfjs-runtime.ts");
 const backend = await useTfBackend("wasm", () => {});
-const M = 128 * 128, K = 768 + 384, N = 4 * 384;
-const a = tf.randomNormal([M, K]), w = tf.randomNormal([K, N]);
+const M = 128 * 128,
+  K = 768 + 384,
+  N = 4 * 384;
+const a = tf.randomNormal([M, K]),
+  w = tf.randomNormal([K, N]);
 for (let i = 0; i < 2; i++) {
   const c = tf.matMul(a, w);
   c.dataSync();
@@ -89,6 +114,19 @@ const gflops = (2 * M * K * N) / bestMm / 1e9;
 // per layer and direction: gates over (input + hidden) for every token; 2 layers x 2 directions; backward ~2x forward
 const forwardMacs = 2 * 2 * M * K * N;
 const stepSeconds = (3 * 2 * forwardMacs) / (gflops * 1e9);
-const bilstm = { backend, gateMatmulSeconds: bestMm, gflops, forwardGMacs: forwardMacs / 1e9, stepSecondsEstimate: stepSeconds, epochHoursEstimate: (466 * stepSeconds) / 3600 };
-console.log(`BiLSTM: gate matmul ${gflops.toFixed(1)} GFLOP/s on ${backend}; one training step ~${stepSeconds.toFixed(0)} s; one six-task epoch (466 steps) ~${bilstm.epochHoursEstimate.toFixed(1)} h`);
-writeFileSync(join(import.meta.dirname, "results-glue-costs.json"), JSON.stringify({ bench: "glue-costs", date: new Date().toISOString(), heads: rows, bilstm }, null, 2) + "\n");
+const bilstm = {
+  backend,
+  gateMatmulSeconds: bestMm,
+  gflops,
+  forwardGMacs: forwardMacs / 1e9,
+  stepSecondsEstimate: stepSeconds,
+  epochHoursEstimate: (466 * stepSeconds) / 3600,
+};
+console.log(
+  `BiLSTM: gate matmul ${gflops.toFixed(1)} GFLOP/s on ${backend}; one training step ~${stepSeconds.toFixed(0)} s; one six-task epoch (466 steps) ~${bilstm.epochHoursEstimate.toFixed(1)} h`,
+);
+writeFileSync(
+  join(import.meta.dirname, "results-glue-costs.json"),
+  JSON.stringify({ bench: "glue-costs", date: new Date().toISOString(), heads: rows, bilstm }, null, 2) +
+    "\n",
+);

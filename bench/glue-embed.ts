@@ -26,32 +26,77 @@ const ROUNDS = arg("--rounds", 2);
 const CHUNK = arg("--chunk", 32);
 
 const all: string[] = [];
-for (const t of loadGlue()) for (const e of t.train.examples) { all.push(e.a); if (e.b !== null) all.push(e.b); }
+for (const t of loadGlue())
+  for (const e of t.train.examples) {
+    all.push(e.a);
+    if (e.b !== null) all.push(e.b);
+  }
 const uniq = distinctTexts(all);
 const step = Math.max(1, Math.floor(uniq.length / N));
 const sample = uniq.filter((_, i) => i % step === 0).slice(0, N);
 const meanChars = sample.reduce((s, t) => s + t.length, 0) / sample.length;
 
-interface Row { jobs: number; round: number; seconds: number; startSeconds: number; rate: number; rateAfterStart: number; load1: number }
+interface Row {
+  jobs: number;
+  round: number;
+  seconds: number;
+  startSeconds: number;
+  rate: number;
+  rateAfterStart: number;
+  load1: number;
+}
 const rows: Row[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const jobs of [1, 2]) {
     const cache = mkdtempSync(join(tmpdir(), "qmtl-bench-embed-"));
     const store = TextVectorStore.open("use", useLiteModelId(), 512, { cacheDir: cache });
     const load1 = loadavg()[0]!;
-    const r = await embedTextsParallel(sample, { recipe: { kind: "use" }, jobs, store, flushEvery: 1 << 20, chunkSize: CHUNK });
+    const r = await embedTextsParallel(sample, {
+      recipe: { kind: "use" },
+      jobs,
+      store,
+      flushEvery: 1 << 20,
+      chunkSize: CHUNK,
+    });
     rmSync(cache, { recursive: true, force: true });
-    const row = { jobs, round, seconds: r.seconds, startSeconds: r.startSeconds, rate: sample.length / r.seconds, rateAfterStart: sample.length / (r.seconds - r.startSeconds), load1 };
+    const row = {
+      jobs,
+      round,
+      seconds: r.seconds,
+      startSeconds: r.startSeconds,
+      rate: sample.length / r.seconds,
+      rateAfterStart: sample.length / (r.seconds - r.startSeconds),
+      load1,
+    };
     rows.push(row);
-    console.log(`round ${round} jobs ${jobs}: ${row.rate.toFixed(1)} sentences/s (${row.rateAfterStart.toFixed(1)} after a ${r.startSeconds.toFixed(1)} s start; backends ${r.backends.join(",")}; load ${load1.toFixed(1)})`);
+    console.log(
+      `round ${round} jobs ${jobs}: ${row.rate.toFixed(1)} sentences/s (${row.rateAfterStart.toFixed(1)} after a ${r.startSeconds.toFixed(1)} s start; backends ${r.backends.join(",")}; load ${load1.toFixed(1)})`,
+    );
   }
 }
-const best = (jobs: number): Row => rows.filter((r) => r.jobs === jobs).sort((a, b) => b.rateAfterStart - a.rateAfterStart)[0]!;
-const b1 = best(1), b2 = best(2);
+const best = (jobs: number): Row =>
+  rows.filter((r) => r.jobs === jobs).sort((a, b) => b.rateAfterStart - a.rateAfterStart)[0]!;
+const b1 = best(1),
+  b2 = best(2);
 const out = {
-  bench: "glue-embed", date: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version,
-  texts: sample.length, meanChars, rounds: ROUNDS, chunkSize: CHUNK, rows,
-  best: { jobs1: b1, jobs2: b2, speedup: b2.rateAfterStart / b1.rateAfterStart, speedupWithStart: b2.rate / b1.rate },
+  bench: "glue-embed",
+  date: new Date().toISOString(),
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  node: process.version,
+  texts: sample.length,
+  meanChars,
+  rounds: ROUNDS,
+  chunkSize: CHUNK,
+  rows,
+  best: {
+    jobs1: b1,
+    jobs2: b2,
+    speedup: b2.rateAfterStart / b1.rateAfterStart,
+    speedupWithStart: b2.rate / b1.rate,
+  },
 };
-console.log(`2 workers vs 1: ${out.best.speedup.toFixed(2)}x after start, ${out.best.speedupWithStart.toFixed(2)}x including start`);
+console.log(
+  `2 workers vs 1: ${out.best.speedup.toFixed(2)}x after start, ${out.best.speedupWithStart.toFixed(2)}x including start`,
+);
 writeFileSync(join(import.meta.dirname, "results-glue-embed.json"), JSON.stringify(out, null, 2) + "\n");

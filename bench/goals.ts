@@ -32,40 +32,73 @@ const RECORDED_THREADS = "1.33x (MUStARD, batch 16, fresh weights; README before
 
 export interface Goals {
   readonly loadavg: number[];
-  readonly engine: ReadonlyArray<{ preset: string; goal: number; baseline: number; wallPerSec: number | null; cpu: EngineRow }>;
+  readonly engine: ReadonlyArray<{
+    preset: string;
+    goal: number;
+    baseline: number;
+    wallPerSec: number | null;
+    cpu: EngineRow;
+  }>;
   readonly threads: { readonly goal: number; readonly recorded: string; readonly rows: readonly PoolRow[] };
-  readonly memory: ReadonlyArray<{ threads: number; maxRssMiB: number; bestEpochSeconds: number } | { threads: number; error: string }>;
+  readonly memory: ReadonlyArray<
+    { threads: number; maxRssMiB: number; bestEpochSeconds: number } | { threads: number; error: string }
+  >;
 }
 
-export async function benchGoals(heads: readonly HeadRow[], quick: boolean, log: (s: string) => void): Promise<Goals> {
+export async function benchGoals(
+  heads: readonly HeadRow[],
+  quick: boolean,
+  log: (s: string) => void,
+): Promise<Goals> {
   const engine = (["mustard", "glue"] as PresetName[]).map((p) => {
     const cpu = benchEngines(p, [["engine", qmtlEngine]], 128, quick ? 1 : 3)[0]!;
-    const wall = heads.find((r) => r.preset === p && r.executor === "structured" && r.threads === 1 && r.batch === 128)?.gradPerSec ?? null;
+    const wall =
+      heads.find((r) => r.preset === p && r.executor === "structured" && r.threads === 1 && r.batch === 128)
+        ?.gradPerSec ?? null;
     const g = ENGINE_GOALS[p]!;
-    log(`engine ${p.padEnd(8)} 1 thread, batch 128, fwd+grad: ${wall === null ? "-" : wall.toFixed(0)}/s wall, ${cpu.gradPerSec.toFixed(0)}/s CPU `
-      + `(record ${cpu.recordUs.toFixed(1)} + backward ${cpu.backwardUs.toFixed(1)} us)  goal ${g.goal}/s, baseline ${g.baseline}/s`);
+    log(
+      `engine ${p.padEnd(8)} 1 thread, batch 128, fwd+grad: ${wall === null ? "-" : wall.toFixed(0)}/s wall, ${cpu.gradPerSec.toFixed(0)}/s CPU ` +
+        `(record ${cpu.recordUs.toFixed(1)} + backward ${cpu.backwardUs.toFixed(1)} us)  goal ${g.goal}/s, baseline ${g.baseline}/s`,
+    );
     return { preset: p, ...g, wallPerSec: wall, cpu };
   });
-  const budget = quick ? { warm: 0.1, window: 0.1, reps: 1, cap: 0.5 } : { warm: 0.3, window: 0.3, reps: 2, cap: 2 };
+  const budget = quick
+    ? { warm: 0.1, window: 0.1, reps: 1, cap: 0.5 }
+    : { warm: 0.3, window: 0.3, reps: 2, cap: 2 };
   const rows: PoolRow[] = [];
-  for (const [p, b] of [["mustard", 16], ["chexpert", 32], ["glue", 128]] as Array<[PresetName, number]>) {
+  for (const [p, b] of [
+    ["mustard", 16],
+    ["chexpert", 32],
+    ["glue", 128],
+  ] as Array<[PresetName, number]>) {
     const r = await benchPool(p, b, budget);
     rows.push(r);
-    log(`threads ${p.padEnd(8)} batch ${String(b).padStart(3)}, new weights each call: 2 thr / 1 thr ${r.speedup.toFixed(2)}x wall `
-      + `(every thread preparing ${r.speedupNoShip.toFixed(2)}x); on two free cores (per-thread CPU) ${r.cpu.speedup.toFixed(2)}x `
-      + `(every thread preparing ${r.cpu.speedupNoShip.toFixed(2)}x); no-op round trips ${r.roundTripUs.toFixed(0)} us  goal ${THREAD_GOAL}x, recorded ${RECORDED_THREADS}`);
+    log(
+      `threads ${p.padEnd(8)} batch ${String(b).padStart(3)}, new weights each call: 2 thr / 1 thr ${r.speedup.toFixed(2)}x wall ` +
+        `(every thread preparing ${r.speedupNoShip.toFixed(2)}x); on two free cores (per-thread CPU) ${r.cpu.speedup.toFixed(2)}x ` +
+        `(every thread preparing ${r.cpu.speedupNoShip.toFixed(2)}x); no-op round trips ${r.roundTripUs.toFixed(0)} us  goal ${THREAD_GOAL}x, recorded ${RECORDED_THREADS}`,
+    );
   }
   const script = fileURLToPath(new URL("./train-rss.ts", import.meta.url));
   const memory = [1, 2].map((t) => {
-    const r = spawnSync(process.execPath, [...process.execArgv, script, String(t), quick ? "2" : "3"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...process.execArgv, script, String(t), quick ? "2" : "3"], {
+      encoding: "utf8",
+    });
     const line = r.stdout?.trim().split("\n").pop() ?? "";
     try {
       const j = JSON.parse(line) as { maxRssMiB: number; bestEpochSeconds: number };
-      log(`memory  MUStARD QMTL training process, ${t} thread(s): peak RSS ${j.maxRssMiB.toFixed(0)} MiB, best epoch ${j.bestEpochSeconds.toFixed(2)} s`);
+      log(
+        `memory  MUStARD QMTL training process, ${t} thread(s): peak RSS ${j.maxRssMiB.toFixed(0)} MiB, best epoch ${j.bestEpochSeconds.toFixed(2)} s`,
+      );
       return { threads: t, maxRssMiB: j.maxRssMiB, bestEpochSeconds: j.bestEpochSeconds };
     } catch {
       return { threads: t, error: (r.stderr ?? "").slice(-300) || `exit ${r.status}` };
     }
   });
-  return { loadavg: loadavg().map((x) => +x.toFixed(2)), engine, threads: { goal: THREAD_GOAL, recorded: RECORDED_THREADS, rows }, memory };
+  return {
+    loadavg: loadavg().map((x) => +x.toFixed(2)),
+    engine,
+    threads: { goal: THREAD_GOAL, recorded: RECORDED_THREADS, rows },
+    memory,
+  };
 }

@@ -23,10 +23,14 @@ for (const name of KNOWN_DEVICES) {
   let dev = 0;
   for (let i = 0; i < ideal.length; i++) dev += Math.abs(r.outputs[i]! - ideal[i]!);
   rows.push({
-    device: name, meanAbsDeviation: Number((dev / ideal.length).toExponential(3)),
-    medianReadoutError: r.device.medianReadoutError, median2qError: Number(r.device.median2qError.toExponential(3)),
-    estimatedFidelity: Number(r.transpile.estimatedFidelity.toFixed(4)), swaps: r.transpile.swaps,
-    twoQubit: r.transpile.after.twoQubit, layout: r.transpile.initialLayout.join(","),
+    device: name,
+    meanAbsDeviation: Number((dev / ideal.length).toExponential(3)),
+    medianReadoutError: r.device.medianReadoutError,
+    median2qError: Number(r.device.median2qError.toExponential(3)),
+    estimatedFidelity: Number(r.transpile.estimatedFidelity.toFixed(4)),
+    swaps: r.transpile.swaps,
+    twoQubit: r.transpile.after.twoQubit,
+    layout: r.transpile.initialLayout.join(","),
   });
 }
 console.log(JSON.stringify(rows, null, 1));

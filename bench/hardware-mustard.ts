@@ -17,11 +17,23 @@ const ctx = { training: false, rng: new Rng(0) };
 const ideal = predictLogits(model, te);
 const z = model.projection.forward(te.features.slice(), te.n, ctx);
 const head = headOfModel(model);
-const rest = (out: Float64Array): Float64Array => (model.net.layers.length > 2 ? model.net.layers[2]!.forward(out, te.n, ctx) : out);
+const rest = (out: Float64Array): Float64Array =>
+  model.net.layers.length > 2 ? model.net.layers[2]!.forward(out, te.n, ctx) : out;
 const pick = (m: ReturnType<typeof taskMetrics>): Record<string, string> =>
-  Object.fromEntries(Object.entries(m).map(([t, v]) => [t, `acc ${v.accuracy?.toFixed(3)} f1 ${v.f1?.toFixed(3)} macroF1 ${v.f1_macro?.toFixed(3)}`]));
-const rows: Record<string, unknown> = { testSamples: te.n, ideal: pick(taskMetrics(model.tasks, ideal, model.nOutputs, te)) };
-const dry = await runHardwareStudy({ ...head, inputs: z, batch: te.n }, { mode: "dry-run", backend: "ibm_boston" });
+  Object.fromEntries(
+    Object.entries(m).map(([t, v]) => [
+      t,
+      `acc ${v.accuracy?.toFixed(3)} f1 ${v.f1?.toFixed(3)} macroF1 ${v.f1_macro?.toFixed(3)}`,
+    ]),
+  );
+const rows: Record<string, unknown> = {
+  testSamples: te.n,
+  ideal: pick(taskMetrics(model.tasks, ideal, model.nOutputs, te)),
+};
+const dry = await runHardwareStudy(
+  { ...head, inputs: z, batch: te.n },
+  { mode: "dry-run", backend: "ibm_boston" },
+);
 let d = 0;
 const dryLogits = rest(dry.outputs);
 for (let i = 0; i < ideal.length; i++) d = Math.max(d, Math.abs(dryLogits[i]! - ideal[i]!));
@@ -31,7 +43,11 @@ for (const backend of ["ibm_boston", "ibm_fez"]) {
   const logits = rest(r.outputs);
   let dev = 0;
   for (let i = 0; i < r.outputs.length; i++) dev += Math.abs(r.outputs[i]! - dry.outputs[i]!);
-  rows[backend] = { metrics: pick(taskMetrics(model.tasks, logits, model.nOutputs, te)), meanAbsExpvalDeviation: dev / r.outputs.length, note: r.note };
+  rows[backend] = {
+    metrics: pick(taskMetrics(model.tasks, logits, model.nOutputs, te)),
+    meanAbsExpvalDeviation: dev / r.outputs.length,
+    note: r.note,
+  };
 }
 console.log(JSON.stringify(rows, null, 1));
 await model.close();

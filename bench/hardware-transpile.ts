@@ -30,8 +30,15 @@ for (const dev of [loadDevice("ibm_boston"), loadDevice("ibm_fez")]) {
       const r = transpile(c, dev, mode === "bound" ? { params } : {});
       const ms = performance.now() - t0;
       rows.push({
-        device: dev.name, head: name, mode, before: r.before, after: r.after, swaps: r.swaps,
-        layout: r.initialLayout.join(","), estimatedFidelity: Number(r.estimatedFidelity.toFixed(4)), ms: Math.round(ms),
+        device: dev.name,
+        head: name,
+        mode,
+        before: r.before,
+        after: r.after,
+        swaps: r.swaps,
+        layout: r.initialLayout.join(","),
+        estimatedFidelity: Number(r.estimatedFidelity.toFixed(4)),
+        ms: Math.round(ms),
       });
     }
   }

@@ -30,15 +30,27 @@ export interface KernelRow {
   readonly ofCopy: number;
 }
 
-const TH = 0.3, C = Math.cos(TH), S = Math.sin(TH);
+const TH = 0.3,
+  C = Math.cos(TH),
+  S = Math.sin(TH);
 
 function sweep(k: KernelBackend, gate: GateKernel, s: StateVector, n: number): void {
   switch (gate) {
-    case "dense2x2": for (let q = 0; q < n; q++) k.apply1q(s, q, C, 0.1, -0.2, -S, 0.2, -S, C, -0.1); break;
-    case "RX": for (let q = 0; q < n; q++) k.applyRX(s, q, C, S); break;
-    case "RY": for (let q = 0; q < n; q++) k.applyRY(s, q, C, S); break;
-    case "RZ": for (let q = 0; q < n; q++) k.applyRZ(s, q, C, S); break;
-    case "CNOT": for (let q = 0; q < n; q++) k.applyCNOT(s, q, (q + 1) % n); break;
+    case "dense2x2":
+      for (let q = 0; q < n; q++) k.apply1q(s, q, C, 0.1, -0.2, -S, 0.2, -S, C, -0.1);
+      break;
+    case "RX":
+      for (let q = 0; q < n; q++) k.applyRX(s, q, C, S);
+      break;
+    case "RY":
+      for (let q = 0; q < n; q++) k.applyRY(s, q, C, S);
+      break;
+    case "RZ":
+      for (let q = 0; q < n; q++) k.applyRZ(s, q, C, S);
+      break;
+    case "CNOT":
+      for (let q = 0; q < n; q++) k.applyCNOT(s, q, (q + 1) % n);
+      break;
   }
 }
 
@@ -50,13 +62,22 @@ function gateRate(k: KernelBackend, gate: GateKernel, n: number, b: Budget): num
 }
 
 function copyRateTs(n: number, b: Budget): number {
-  const a = tsBackend.createState(n), d = tsBackend.createState(n);
-  return bestRate(() => { d.re.set(a.re); d.im.set(a.im); }, 1, b);
+  const a = tsBackend.createState(n),
+    d = tsBackend.createState(n);
+  return bestRate(
+    () => {
+      d.re.set(a.re);
+      d.im.set(a.im);
+    },
+    1,
+    b,
+  );
 }
 
 function copyRateWasm(n: number, b: Budget): number {
   const w = wasmKernels()!;
-  const a = w.createState(n) as WasmState, d = w.createState(n) as WasmState;
+  const a = w.createState(n) as WasmState,
+    d = w.createState(n) as WasmState;
   const r = bestRate(() => w.exports.copyF64(d.reAt, a.reAt, 2 << n), 1, b);
   w.freeState(a);
   w.freeState(d);
@@ -76,9 +97,19 @@ export function benchKernels(qubits: readonly number[], b: Budget, log: (s: stri
       if (w !== null) backends.push([w, "wasm-simd", wCopy]);
       for (const [k, name, copy] of backends) {
         const g = gateRate(k, gate, n, b);
-        const row: KernelRow = { qubits: n, gate, kernels: name, gatesPerSec: g, bytesPerSec: g * moved, copyBytesPerSec: copy, ofCopy: (g * moved) / copy };
+        const row: KernelRow = {
+          qubits: n,
+          gate,
+          kernels: name,
+          gatesPerSec: g,
+          bytesPerSec: g * moved,
+          copyBytesPerSec: copy,
+          ofCopy: (g * moved) / copy,
+        };
         rows.push(row);
-        log(`  ${n} qubits ${gate.padEnd(8)} ${name.padEnd(9)}: ${(g / 1e3).toFixed(0).padStart(6)}k gates/s  ${(row.bytesPerSec / 1e9).toFixed(1).padStart(5)} GB/s = ${(100 * row.ofCopy).toFixed(0).padStart(3)}% of a copy (${(copy / 1e9).toFixed(0)} GB/s)`);
+        log(
+          `  ${n} qubits ${gate.padEnd(8)} ${name.padEnd(9)}: ${(g / 1e3).toFixed(0).padStart(6)}k gates/s  ${(row.bytesPerSec / 1e9).toFixed(1).padStart(5)} GB/s = ${(100 * row.ofCopy).toFixed(0).padStart(3)}% of a copy (${(copy / 1e9).toFixed(0)} GB/s)`,
+        );
       }
     }
   }

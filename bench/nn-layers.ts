@@ -35,7 +35,13 @@ function time(label: string, fn: () => void, n: number): number {
   return us;
 }
 
-async function benchConfig(cfg: { name: string; B: number; D_IN: number; H: number; OUT: number }): Promise<void> {
+async function benchConfig(cfg: {
+  name: string;
+  B: number;
+  D_IN: number;
+  H: number;
+  OUT: number;
+}): Promise<void> {
   const { name, B, D_IN, H, OUT } = cfg;
   const rng = new Rng(0);
   const x = randomArray(B * D_IN, rng);
@@ -76,7 +82,9 @@ async function benchConfig(cfg: { name: string; B: number; D_IN: number; H: numb
       const y = tf.add(tf.matMul(h, c, false, true), cb);
       return tf.sum(tf.mul(y, rt));
     };
-    const g = tf.grads((xin: tf.Tensor, a: tf.Tensor, ab: tf.Tensor, c: tf.Tensor, cb: tf.Tensor) => f(xin, a, ab, c, cb));
+    const g = tf.grads((xin: tf.Tensor, a: tf.Tensor, ab: tf.Tensor, c: tf.Tensor, cb: tf.Tensor) =>
+      f(xin, a, ab, c, cb),
+    );
     // correctness against the float64 layers (float32 tolerance)
     net.zeroGrad();
     net.forward(x, B, ctx);

@@ -57,11 +57,25 @@ export interface PoolRow {
 export async function poolRoundTrip(preset: PresetName, batch: number, b: Budget): Promise<number> {
   const lay = resolveQmtl(PRESETS[preset]);
   const pool = await createParallelExecutor(
-    { module: new URL("./lib/noop-executor.ts", import.meta.url).href, exportName: "noopExecutor", args: [lay.nInputs, lay.nWeights, lay.nOutputs] },
+    {
+      module: new URL("./lib/noop-executor.ts", import.meta.url).href,
+      exportName: "noopExecutor",
+      args: [lay.nInputs, lay.nWeights, lay.nOutputs],
+    },
     { threads: 2, minSlice: 1 },
   );
-  const x = new Float64Array(batch * lay.nInputs), w = new Float64Array(lay.nWeights), c = new Float64Array(batch * lay.nOutputs);
-  const us = 1e6 / bestRate(() => { pool.record(x, w, batch).backward(c); }, 1, b);
+  const x = new Float64Array(batch * lay.nInputs),
+    w = new Float64Array(lay.nWeights),
+    c = new Float64Array(batch * lay.nOutputs);
+  const us =
+    1e6 /
+    bestRate(
+      () => {
+        pool.record(x, w, batch).backward(c);
+      },
+      1,
+      b,
+    );
   await pool.close();
   return us;
 }
@@ -81,12 +95,17 @@ export async function benchPool(preset: PresetName, batch: number, b: Budget): P
   // interleaved rounds, best of each
   const best = [Infinity, Infinity, Infinity, Infinity];
   const fns = [call(one, batch), call(two, batch), call(old, batch), call(one, batch / 2)];
-  for (let r = 0; r < 3; r++) fns.forEach((f, i) => { best[i] = Math.min(best[i]!, 1e6 / bestRate(f, 1, b)); });
+  for (let r = 0; r < 3; r++)
+    fns.forEach((f, i) => {
+      best[i] = Math.min(best[i]!, 1e6 / bestRate(f, 1, b));
+    });
   // CPU time per thread (best of rounds: preemption only adds)
   const n = Math.max(3, Math.ceil(2e5 / best[0]!));
   let c1 = Infinity;
-  let cs = { callerUs: Infinity, workerUs: Infinity }, cn = { callerUs: Infinity, workerUs: Infinity };
-  const better = (a: typeof cs, b: typeof cs): typeof cs => (Math.max(b.callerUs, b.workerUs) < Math.max(a.callerUs, a.workerUs) ? b : a);
+  let cs = { callerUs: Infinity, workerUs: Infinity },
+    cn = { callerUs: Infinity, workerUs: Infinity };
+  const better = (a: typeof cs, b: typeof cs): typeof cs =>
+    Math.max(b.callerUs, b.workerUs) < Math.max(a.callerUs, a.workerUs) ? b : a;
   for (let r = 0; r < 3; r++) {
     c1 = Math.min(c1, cpuPerCall(fns[0]!, n).callerUs);
     cs = better(cs, cpuPerCall(fns[1]!, n));
@@ -105,11 +124,22 @@ export async function benchPool(preset: PresetName, batch: number, b: Budget): P
   await Promise.all([two.close(), old.close()]);
   const roundTripUs = await poolRoundTrip(preset, batch, b);
   return {
-    preset, batch, roundTripUs, oneThreadUs: best[0]!, twoThreadsUs: best[1]!, twoThreadsNoShipUs: best[2]!, halfBatchUs: best[3]!,
-    speedup: best[0]! / best[1]!, speedupNoShip: best[0]! / best[2]!,
+    preset,
+    batch,
+    roundTripUs,
+    oneThreadUs: best[0]!,
+    twoThreadsUs: best[1]!,
+    twoThreadsNoShipUs: best[2]!,
+    halfBatchUs: best[3]!,
+    speedup: best[0]! / best[1]!,
+    speedupNoShip: best[0]! / best[2]!,
     cpu: {
-      oneThreadUs: c1, prepareUs, ship: cs, noShip: cn,
-      speedup: c1 / Math.max(cs.callerUs, prepareUs + cs.workerUs), speedupNoShip: c1 / Math.max(cn.callerUs, cn.workerUs),
+      oneThreadUs: c1,
+      prepareUs,
+      ship: cs,
+      noShip: cn,
+      speedup: c1 / Math.max(cs.callerUs, prepareUs + cs.workerUs),
+      speedupNoShip: c1 / Math.max(cn.callerUs, cn.workerUs),
     },
   };
 }
@@ -119,10 +149,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const batch = Number(process.argv[3] ?? 16);
   const r = await benchPool(preset, batch, { warm: 0.3, window: 0.3, reps: 3, cap: 3 });
   const us = (v: number): string => `${v.toFixed(0)} us`;
-  console.log(`${preset}, batch ${batch}, record + backward per call, new weights every call: 1 thread ${us(r.oneThreadUs)}, `
-    + `2 threads ${us(r.twoThreadsUs)} = ${r.speedup.toFixed(2)}x (every thread preparing: ${us(r.twoThreadsNoShipUs)} = ${r.speedupNoShip.toFixed(2)}x); `
-    + `1 thread at batch ${batch / 2}: ${us(r.halfBatchUs)}; no-op round trips (record + backward): ${us(r.roundTripUs)}`);
+  console.log(
+    `${preset}, batch ${batch}, record + backward per call, new weights every call: 1 thread ${us(r.oneThreadUs)}, ` +
+      `2 threads ${us(r.twoThreadsUs)} = ${r.speedup.toFixed(2)}x (every thread preparing: ${us(r.twoThreadsNoShipUs)} = ${r.speedupNoShip.toFixed(2)}x); ` +
+      `1 thread at batch ${batch / 2}: ${us(r.halfBatchUs)}; no-op round trips (record + backward): ${us(r.roundTripUs)}`,
+  );
   const cp = r.cpu;
-  console.log(`  CPU per call: 1 thread ${us(cp.oneThreadUs)} (preparation ${us(cp.prepareUs)}); 2 threads shipped: caller ${us(cp.ship.callerUs)}, worker ${us(cp.ship.workerUs)} `
-    + `-> ${cp.speedup.toFixed(2)}x on two free cores; every thread preparing: caller ${us(cp.noShip.callerUs)}, worker ${us(cp.noShip.workerUs)} -> ${cp.speedupNoShip.toFixed(2)}x`);
+  console.log(
+    `  CPU per call: 1 thread ${us(cp.oneThreadUs)} (preparation ${us(cp.prepareUs)}); 2 threads shipped: caller ${us(cp.ship.callerUs)}, worker ${us(cp.ship.workerUs)} ` +
+      `-> ${cp.speedup.toFixed(2)}x on two free cores; every thread preparing: caller ${us(cp.noShip.callerUs)}, worker ${us(cp.noShip.workerUs)} -> ${cp.speedupNoShip.toFixed(2)}x`,
+  );
 }

@@ -41,17 +41,39 @@ function compile(): Probes {
   const root = fileURLToPath(new URL("..", import.meta.url));
   mkdirSync(`${root}/.cache`, { recursive: true });
   const out = `${root}/.cache/roofline.wasm`;
-  execFileSync(process.execPath, [`${root}/node_modules/assemblyscript/bin/asc.js`, `${root}/assembly/roofline-probes.ts`,
-    "--outFile", out, "--enable", "simd", "--enable", "bulk-memory", "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", "64"], { stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [
+      `${root}/node_modules/assemblyscript/bin/asc.js`,
+      `${root}/assembly/roofline-probes.ts`,
+      "--outFile",
+      out,
+      "--enable",
+      "simd",
+      "--enable",
+      "bulk-memory",
+      "-O3",
+      "--noAssert",
+      "--runtime",
+      "stub",
+      "--initialMemory",
+      "64",
+    ],
+    { stdio: "inherit" },
+  );
   return new WA.Instance(new WA.Module(readFileSync(out)), {}).exports as unknown as Probes;
 }
 
 export function benchRoofline(qubits: readonly number[], b: Budget, log: (s: string) => void): RooflineRow[] {
   const m = compile();
   const rows: RooflineRow[] = [];
-  const c = Math.cos(0.3), s = Math.sin(0.3);
+  const c = Math.cos(0.3),
+    s = Math.sin(0.3);
   for (const n of qubits) {
-    const dim = 1 << n, re = 65536, im = re + 8 * dim, dst = im + 8 * dim;
+    const dim = 1 << n,
+      re = 65536,
+      im = re + 8 * dim,
+      dst = im + 8 * dim;
     const f = new Float64Array(m.memory.buffer, re, 2 * dim);
     for (let i = 0; i < 2 * dim; i++) f[i] = Math.sin(i) / dim;
     const moved = 32 * dim;
@@ -64,13 +86,27 @@ export function benchRoofline(qubits: readonly number[], b: Budget, log: (s: str
     ];
     for (const [probe, muls, fn] of probes) {
       // wires of stride 2 .. 2^(n-1): n - 1 gates per sweep
-      const g = bestRate(() => { for (let st = 2; st < dim; st *= 2) fn(st); }, n - 1, b);
+      const g = bestRate(
+        () => {
+          for (let st = 2; st < dim; st *= 2) fn(st);
+        },
+        n - 1,
+        b,
+      );
       const row: RooflineRow = {
-        qubits: n, probe, multipliesPerPair: muls, gatesPerSec: g, bytesPerSec: g * moved, copyBytesPerSec: copy,
-        ofCopy: (g * moved) / copy, nsPerIteration: 1e9 / (g * (dim / 4)),
+        qubits: n,
+        probe,
+        multipliesPerPair: muls,
+        gatesPerSec: g,
+        bytesPerSec: g * moved,
+        copyBytesPerSec: copy,
+        ofCopy: (g * moved) / copy,
+        nsPerIteration: 1e9 / (g * (dim / 4)),
       };
       rows.push(row);
-      log(`  ${n} qubits ${probe.padEnd(10)} (${String(muls).padStart(2)} mul/pair): ${(g / 1e3).toFixed(0).padStart(6)}k gates/s  ${(row.bytesPerSec / 1e9).toFixed(1).padStart(5)} GB/s = ${(100 * row.ofCopy).toFixed(0).padStart(3)}% of a copy, ${row.nsPerIteration.toFixed(2)} ns per 2 pairs`);
+      log(
+        `  ${n} qubits ${probe.padEnd(10)} (${String(muls).padStart(2)} mul/pair): ${(g / 1e3).toFixed(0).padStart(6)}k gates/s  ${(row.bytesPerSec / 1e9).toFixed(1).padStart(5)} GB/s = ${(100 * row.ofCopy).toFixed(0).padStart(3)}% of a copy, ${row.nsPerIteration.toFixed(2)} ns per 2 pairs`,
+      );
     }
   }
   return rows;

@@ -11,7 +11,8 @@ import { train } from "../src/training/trainer.ts";
 import type { MultiTaskData } from "../src/training/dataset.ts";
 import type { TaskDef } from "../src/models/task-info.ts";
 
-const threads = Number(process.argv[2] ?? 1), epochs = Number(process.argv[3] ?? 3);
+const threads = Number(process.argv[2] ?? 1),
+  epochs = Number(process.argv[3] ?? 3);
 const TASKS: TaskDef[] = [
   { name: "sarcasm", kind: "binary" },
   { name: "sentiment_implicit", kind: "multiclass", numClasses: 3 },
@@ -22,20 +23,49 @@ const TASKS: TaskDef[] = [
 function data(n: number, d: number, seed: number): MultiTaskData {
   const rng = new Rng(seed);
   return {
-    n, dim: d, features: Float64Array.from({ length: n * d }, () => rng.normal()),
-    labels: TASKS.map((t) => Float64Array.from({ length: n }, () => rng.int(t.kind === "binary" ? 2 : t.numClasses!))),
+    n,
+    dim: d,
+    features: Float64Array.from({ length: n * d }, () => rng.normal()),
+    labels: TASKS.map((t) =>
+      Float64Array.from({ length: n }, () => rng.int(t.kind === "binary" ? 2 : t.numClasses!)),
+    ),
   };
 }
 const D = 1024;
-const model = buildModel({
-  inputDim: D, latentDim: 39, tasks: TASKS, projection: { hidden: [39], activation: "relu", dropout: 0, batchNorm: false },
-  head: "qmtl", qmtl: { encodingLayers: 3, headLayers: 1 },
-}, new Rng(3), { threads });
-const res = train(model, data(552, D, 1), data(16, D, 2), {
-  epochs, batchSize: 16, protocol: { kind: "parallel" },
-  losses: TASKS.map((t) => ({ kind: t.kind === "binary" ? "bce" : "ce", weight: 1 })),
-  optimizer: { kind: "adam", lr: 1e-3 }, selection: { task: "sarcasm", metric: "f1" },
-}, { seed: 1 });
+const model = buildModel(
+  {
+    inputDim: D,
+    latentDim: 39,
+    tasks: TASKS,
+    projection: { hidden: [39], activation: "relu", dropout: 0, batchNorm: false },
+    head: "qmtl",
+    qmtl: { encodingLayers: 3, headLayers: 1 },
+  },
+  new Rng(3),
+  { threads },
+);
+const res = train(
+  model,
+  data(552, D, 1),
+  data(16, D, 2),
+  {
+    epochs,
+    batchSize: 16,
+    protocol: { kind: "parallel" },
+    losses: TASKS.map((t) => ({ kind: t.kind === "binary" ? "bce" : "ce", weight: 1 })),
+    optimizer: { kind: "adam", lr: 1e-3 },
+    selection: { task: "sarcasm", metric: "f1" },
+  },
+  { seed: 1 },
+);
 await model.close();
 const best = res.history.reduce((a, h) => (h.seconds < a.seconds ? h : a));
-console.log(JSON.stringify({ threads, epochs, bestEpochSeconds: best.seconds, simSeconds: best.simSeconds, maxRssMiB: resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({
+    threads,
+    epochs,
+    bestEpochSeconds: best.seconds,
+    simSeconds: best.simSeconds,
+    maxRssMiB: resourceUsage().maxRSS / 1024,
+  }),
+);

@@ -4,7 +4,9 @@
 import { existsSync } from "node:fs";
 const main = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(main)) {
-  console.error("error: qmtl is not built (dist/cli/main.js is missing): run `npm run build` in the qmtl folder");
+  console.error(
+    "error: qmtl is not built (dist/cli/main.js is missing): run `npm run build` in the qmtl folder",
+  );
   process.exit(1);
 }
 await import(main.href);

@@ -16,8 +16,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export function undocumentedExports(): { total: number; missing: string[] } {
   const entry = join(ROOT, "src", "index.ts");
   const program = ts.createProgram([entry], {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    allowImportingTsExtensions: true, noEmit: true, strict: true, skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    strict: true,
+    skipLibCheck: true,
   });
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(entry)!;
@@ -27,12 +32,18 @@ export function undocumentedExports(): { total: number; missing: string[] } {
   for (const sym of exports) {
     const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
     const decls = target.getDeclarations() ?? [];
-    const documented = target.getDocumentationComment(checker).length > 0
-      || decls.some((d) => ts.getJSDocCommentsAndTags(d).length > 0
-        || (ts.isVariableDeclaration(d) && ts.getJSDocCommentsAndTags(d.parent.parent).length > 0));
+    const documented =
+      target.getDocumentationComment(checker).length > 0 ||
+      decls.some(
+        (d) =>
+          ts.getJSDocCommentsAndTags(d).length > 0 ||
+          (ts.isVariableDeclaration(d) && ts.getJSDocCommentsAndTags(d.parent.parent).length > 0),
+      );
     if (!documented) {
       const d = decls[0];
-      const where = d ? `${relative(ROOT, d.getSourceFile().fileName)}:${d.getSourceFile().getLineAndCharacterOfPosition(d.getStart()).line + 1}` : "?";
+      const where = d
+        ? `${relative(ROOT, d.getSourceFile().fileName)}:${d.getSourceFile().getLineAndCharacterOfPosition(d.getStart()).line + 1}`
+        : "?";
       missing.push(`${sym.getName()} (${where})`);
     }
   }

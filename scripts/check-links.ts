@@ -14,7 +14,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** GitHub's heading slug: lower case, punctuation dropped, spaces to '-'. */
 export function slug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/`/g, "").replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/`/g, "")
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
 }
 
 /** The Markdown without its fenced code blocks (a "# comment" inside one is not a heading). */
@@ -37,8 +42,17 @@ export function anchorsOf(md: string): Set<string> {
 
 export function docFiles(): string[] {
   const docs = join(ROOT, "docs");
-  return [join(ROOT, "README.md"), ...readdirSync(docs).filter((f) => f.endsWith(".md")).sort().map((f) => join(docs, f)),
-    ...readdirSync(join(docs, "decisions")).filter((f) => f.endsWith(".md")).sort().map((f) => join(docs, "decisions", f))];
+  return [
+    join(ROOT, "README.md"),
+    ...readdirSync(docs)
+      .filter((f) => f.endsWith(".md"))
+      .sort()
+      .map((f) => join(docs, f)),
+    ...readdirSync(join(docs, "decisions"))
+      .filter((f) => f.endsWith(".md"))
+      .sort()
+      .map((f) => join(docs, "decisions", f)),
+  ];
 }
 
 /** Broken links as "file:line: target (why)". */
@@ -55,10 +69,17 @@ export function brokenLinks(files: readonly string[] = docFiles()): string[] {
         const [path, anchor] = target.split("#") as [string, string | undefined];
         const abs = path === "" ? file : resolve(dirname(file), decodeURIComponent(path));
         const where = `${relative(ROOT, file)}:${i + 1}: ${target}`;
-        if (!existsSync(abs)) { out.push(`${where} (no such file)`); continue; }
+        if (!existsSync(abs)) {
+          out.push(`${where} (no such file)`);
+          continue;
+        }
         if (anchor !== undefined && anchor !== "") {
-          if (statSync(abs).isDirectory() || !abs.endsWith(".md")) { out.push(`${where} (an anchor into a non-Markdown target)`); continue; }
-          if (!anchorsOf(readFileSync(abs, "utf8")).has(anchor)) out.push(`${where} (no heading or <a id> "${anchor}" there)`);
+          if (statSync(abs).isDirectory() || !abs.endsWith(".md")) {
+            out.push(`${where} (an anchor into a non-Markdown target)`);
+            continue;
+          }
+          if (!anchorsOf(readFileSync(abs, "utf8")).has(anchor))
+            out.push(`${where} (no heading or <a id> "${anchor}" there)`);
         }
       }
     });

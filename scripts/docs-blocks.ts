@@ -52,7 +52,8 @@ export function extractBlocks(markdown: string, file: string): DocBlock[] {
       const [, indent, marks, lang] = fence as unknown as [string, string, string, string];
       const body: string[] = [];
       let j = i + 1;
-      for (; j < lines.length && !lines[j]!.trimStart().startsWith(marks); j++) body.push(lines[j]!.slice(indent.length));
+      for (; j < lines.length && !lines[j]!.trimStart().startsWith(marks); j++)
+        body.push(lines[j]!.slice(indent.length));
       out.push({ file, line: i + 1, lang: lang.toLowerCase(), code: body.join("\n") + "\n", ...pending });
       pending = {};
       i = j;

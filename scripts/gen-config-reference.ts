@@ -34,11 +34,16 @@ function docComments(files: readonly string[]): Map<string, string> {
     const visit = (node: ts.Node): void => {
       if (ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
         const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
-        const text = docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? "").join(" ").replace(/\s+/g, " ").trim();
+        const text = docs
+          .map((d) => ts.getTextOfJSDocComment(d.comment) ?? "")
+          .join(" ")
+          .replace(/\s+/g, " ")
+          .trim();
         if (text) {
           const path: string[] = [node.name.text];
           for (let p: ts.Node = node.parent; p; p = p.parent) {
-            if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) path.unshift(p.name.text);
+            if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)))
+              path.unshift(p.name.text);
           }
           if (!out.has(path.join("."))) out.set(path.join("."), text);
         }
@@ -51,7 +56,12 @@ function docComments(files: readonly string[]): Map<string, string> {
 }
 
 function tsFiles(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".ts"))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 }
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -70,9 +80,13 @@ function rangeOf(s: Json): string {
   const parts: string[] = [];
   const num = (k: string, sym: string): void => {
     const v = s[k];
-    if (typeof v === "number" && !(k === "maximum" && v >= Number.MAX_SAFE_INTEGER)) parts.push(`${sym} ${v}`);
+    if (typeof v === "number" && !(k === "maximum" && v >= Number.MAX_SAFE_INTEGER))
+      parts.push(`${sym} ${v}`);
   };
-  num("minimum", ">="); num("exclusiveMinimum", ">"); num("maximum", "<="); num("exclusiveMaximum", "<");
+  num("minimum", ">=");
+  num("exclusiveMinimum", ">");
+  num("maximum", "<=");
+  num("exclusiveMaximum", "<");
   if (typeof s["minLength"] === "number" && s["minLength"] !== 0) parts.push("non-empty");
   if (typeof s["pattern"] === "string") parts.push(`matches \`${s["pattern"]}\``);
   if (typeof s["minItems"] === "number") parts.push(`>= ${s["minItems"]} items`);
@@ -85,7 +99,11 @@ function rangeOf(s: Json): string {
   return parts.join(", ");
 }
 
-interface Row { path: string; schema: Json; required: boolean }
+interface Row {
+  path: string;
+  schema: Json;
+  required: boolean;
+}
 
 function rows(schema: Json, prefix = ""): Row[] {
   const props = (schema["properties"] ?? {}) as Record<string, Json>;
@@ -107,8 +125,10 @@ function fieldTable(schema: Json, docs: Map<string, string>, flags: Flags): stri
     const def = r.schema["default"];
     const isObject = r.schema["type"] === "object";
     const f = flags.get(r.path);
-    lines.push(`| \`${r.path}\` | ${cell(typeOf(r.schema))} | ${r.required ? "**required**" : def === undefined ? "–" : isObject ? "see below" : cell(code(def))} `
-      + `| ${cell(rangeOf(r.schema))} | ${f ? "`" + f.flag + "`" : ""} | ${cell(docs.get(r.path) ?? f?.description ?? "")} |`);
+    lines.push(
+      `| \`${r.path}\` | ${cell(typeOf(r.schema))} | ${r.required ? "**required**" : def === undefined ? "–" : isObject ? "see below" : cell(code(def))} ` +
+        `| ${cell(rangeOf(r.schema))} | ${f ? "`" + f.flag + "`" : ""} | ${cell(docs.get(r.path) ?? f?.description ?? "")} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -116,14 +136,19 @@ function fieldTable(schema: Json, docs: Map<string, string>, flags: Flags): stri
 const jsonSchema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as Json;
 
 /** The flags of `qmtl run <suite>`, by the config field they set. */
-function suiteFlags(name: string, schemaFields: Set<string>, suiteFlagFields: ReadonlyArray<{ flag: string; field: string }>): Flags {
+function suiteFlags(
+  name: string,
+  schemaFields: Set<string>,
+  suiteFlagFields: ReadonlyArray<{ flag: string; field: string }>,
+): Flags {
   const program = new Command();
   registerRun(program);
   const cmd = program.commands.find((c) => c.name() === "run")!.commands.find((c) => c.name() === name)!;
   const out = new Map<string, { flag: string; description: string }>();
   for (const o of cmd.options) {
     const field = suiteFlagFields.find((f) => f.flag.split(" ")[0] === o.long)?.field ?? o.attributeName();
-    if (o.long && schemaFields.has(field) && !out.has(field)) out.set(field, { flag: o.long, description: o.description });
+    if (o.long && schemaFields.has(field) && !out.has(field))
+      out.set(field, { flag: o.long, description: o.description });
   }
   return out;
 }
@@ -151,16 +176,43 @@ export function renderConfigReference(): string {
     for (const [k, v] of baseDocs) if (!docs.has(k)) docs.set(k, v);
     const fields = new Set(rows(schema).map((r) => r.path));
     const flags = suiteFlags(suite.name, fields, suite.flags);
-    parts.push(`<a id="suite-${suite.name}"></a>`, "", `## \`qmtl run ${suite.name}\`: ${suite.title}`, "", suite.summary, "",
-      `Heads: ${suite.headIds.map((h) => "`" + h + "`").join(", ")}. Source: \`${relative(ROOT, join(ROOT, "src", "datasets", suite.name)).split("\\").join("/")}/\`.`, "",
-      fieldTable(schema, docs, flags), "");
+    parts.push(
+      `<a id="suite-${suite.name}"></a>`,
+      "",
+      `## \`qmtl run ${suite.name}\`: ${suite.title}`,
+      "",
+      suite.summary,
+      "",
+      `Heads: ${suite.headIds.map((h) => "`" + h + "`").join(", ")}. Source: \`${relative(
+        ROOT,
+        join(ROOT, "src", "datasets", suite.name),
+      )
+        .split("\\")
+        .join("/")}/\`.`,
+      "",
+      fieldTable(schema, docs, flags),
+      "",
+    );
   }
   const tasksDocs = docComments([join(ROOT, "src", "datasets", "custom", "tasks-file.ts")]);
   const tschema = jsonSchema(tasksFileSchema);
   const taskItem = ((tschema["properties"] as Record<string, Json>)["tasks"]!["items"] ?? {}) as Json;
-  parts.push('<a id="tasks-file"></a>', "", "## The custom suite's tasks file (`--tasks tasks.yaml`)", "",
-    "Top level:", "", fieldTable(tschema, tasksDocs, new Map()), "", "Each entry of `tasks`:", "", fieldTable(taskItem, tasksDocs, new Map()), "",
-    "`split` is exactly one of `{ column: <name> }` (rows marked `train` / `val` / `test`), `{ kfold: k }` (2 <= k <= 20, stratified) or `{ holdout: f }` (0 < f < 0.9, a stratified test fraction).", "");
+  parts.push(
+    '<a id="tasks-file"></a>',
+    "",
+    "## The custom suite's tasks file (`--tasks tasks.yaml`)",
+    "",
+    "Top level:",
+    "",
+    fieldTable(tschema, tasksDocs, new Map()),
+    "",
+    "Each entry of `tasks`:",
+    "",
+    fieldTable(taskItem, tasksDocs, new Map()),
+    "",
+    "`split` is exactly one of `{ column: <name> }` (rows marked `train` / `val` / `test`), `{ kfold: k }` (2 <= k <= 20, stratified) or `{ holdout: f }` (0 < f < 0.9, a stratified test fraction).",
+    "",
+  );
   return parts.join("\n");
 }
 

@@ -13,14 +13,40 @@ export { QMTL_VERSION } from "./core/version.ts";
 // circuits: the IR, the QMTL head and its presets, the HQNN, readouts, parameter counts (Theorem 1)
 export { cst, inp, wgt, type Circuit, type Op, type ParamRef } from "./circuits/ir.ts";
 export {
-  resolveQmtl, qmtlCircuit, type QmtlSpec, type QmtlTaskSpec, type QmtlLayout, type QmtlTaskLayout, type EncoderOrder,
+  resolveQmtl,
+  qmtlCircuit,
+  type QmtlSpec,
+  type QmtlTaskSpec,
+  type QmtlLayout,
+  type QmtlTaskLayout,
+  type EncoderOrder,
 } from "./circuits/qmtl.ts";
-export { PRESETS, PRESET_NAMES, GLUE_TASKS, CHEXPERT_TASKS, MUSTARD_TASKS, type PresetName } from "./circuits/presets.ts";
+export {
+  PRESETS,
+  PRESET_NAMES,
+  GLUE_TASKS,
+  CHEXPERT_TASKS,
+  MUSTARD_TASKS,
+  type PresetName,
+} from "./circuits/presets.ts";
 export { hqnnCircuit, hqnnWeightCount, HQNN_INPUTS, type HqnnSpec } from "./circuits/hqnn.ts";
 export { stronglyEntanglingOps, stronglyEntanglingWeightCount } from "./circuits/strongly-entangling.ts";
 export { defaultReadout, minQubitsFor, type TaskKind } from "./circuits/readout.ts";
-export { parsePauliWord, pauliWordToString, groupQubitWise, qubitWiseCommute, type PauliWord } from "./circuits/pauli.ts";
-export { qmtlCount, classicalCount, hqnnCount, theorem1, type HeadCount, type ScalingRow } from "./circuits/param-count.ts";
+export {
+  parsePauliWord,
+  pauliWordToString,
+  groupQubitWise,
+  qubitWiseCommute,
+  type PauliWord,
+} from "./circuits/pauli.ts";
+export {
+  qmtlCount,
+  classicalCount,
+  hqnnCount,
+  theorem1,
+  type HeadCount,
+  type ScalingRow,
+} from "./circuits/param-count.ts";
 
 // simulators and gradient methods; every executor names its path in `name`
 export type { DifferentiableExecutor, Gradients, Tape } from "./sim/executor.ts";
@@ -37,24 +63,53 @@ export { buildModel, type MultiTaskModel, type BuildOptions } from "./models/bui
 export type { ModelSpec, ProjectionSpec, HeadKind, OutputTransform } from "./models/model-spec.ts";
 export { layoutTasks, type TaskDef, type TaskInfo } from "./models/task-info.ts";
 export {
-  savedModel, saveModelFile, readModelFile, loadModel, type SavedModel, type Standardization,
+  savedModel,
+  saveModelFile,
+  readModelFile,
+  loadModel,
+  type SavedModel,
+  type Standardization,
 } from "./models/saved-model.ts";
 
 // training, evaluation, metrics
-export { train, type TrainConfig, type TrainEvent, type TrainResult, type TrainOptions } from "./training/trainer.ts";
+export {
+  train,
+  type TrainConfig,
+  type TrainEvent,
+  type TrainResult,
+  type TrainOptions,
+} from "./training/trainer.ts";
 export { MISSING, subset, validateData, type MultiTaskData } from "./training/dataset.ts";
 export { predictLogits, taskMetrics, type TaskMetrics } from "./training/evaluate.ts";
 export type { TaskLoss } from "./training/objective.ts";
-export { accuracy, precisionRecallF1, matthewsCorrcoef, confusionMatrix } from "./training/metrics/classification.ts";
+export {
+  accuracy,
+  precisionRecallF1,
+  matthewsCorrcoef,
+  confusionMatrix,
+} from "./training/metrics/classification.ts";
 export { pearson, spearman } from "./training/metrics/correlation.ts";
 export { stratifiedHoldout, stratifiedKFold, type Fold, type Holdout } from "./data/splits.ts";
 export { loadFeatureFile, type LoadedFeatures } from "./data/feature-file.ts";
 
 // experiments: the engine, suites, configs, run folders, reports
-export type { Suite, SuiteInputs, SuiteSplit, SuiteFlag, HeadPlan, BaseConfig, LoadContext } from "./experiments/suite.ts";
+export type {
+  Suite,
+  SuiteInputs,
+  SuiteSplit,
+  SuiteFlag,
+  HeadPlan,
+  BaseConfig,
+  LoadContext,
+} from "./experiments/suite.ts";
 export { baseConfigFields } from "./experiments/suite.ts";
 export {
-  runExperiment, runExperimentIn, loadExperiment, experimentCells, type ExperimentEvent, type RunExperimentOptions,
+  runExperiment,
+  runExperimentIn,
+  loadExperiment,
+  experimentCells,
+  type ExperimentEvent,
+  type RunExperimentOptions,
 } from "./experiments/engine.ts";
 export { parseSuiteConfig, readConfigFile } from "./experiments/config.ts";
 export { prepareRunFolder, readRunMarker, RUN_MARKER, type RunFolderMode } from "./experiments/run-folder.ts";
@@ -67,7 +122,14 @@ export { glueSuite } from "./datasets/glue/index.ts";
 
 // noise: channels, noise models, exact density-matrix simulation, the noisy structured QMTL executor
 export {
-  depolarizingAer, depolarizingPennyLane, bitFlip, phaseFlip, amplitudeDamping, phaseDamping, thermalRelaxation, type Channel,
+  depolarizingAer,
+  depolarizingPennyLane,
+  bitFlip,
+  phaseFlip,
+  amplitudeDamping,
+  phaseDamping,
+  thermalRelaxation,
+  type Channel,
 } from "./noise/channels.ts";
 export { NoiseModel, depolarizingModel, type ReadoutError } from "./noise/noise-model.ts";
 export { simulateDensity, measuredExpectation, type DensityMatrix } from "./noise/density-matrix.ts";

@@ -12,9 +12,17 @@ import { readdirSync, readFileSync } from "node:fs";
 export function threadCpuNs(): Map<number, number> {
   const out = new Map<number, number>();
   let tids: string[];
-  try { tids = readdirSync("/proc/self/task"); } catch { return out; }
+  try {
+    tids = readdirSync("/proc/self/task");
+  } catch {
+    return out;
+  }
   for (const t of tids) {
-    try { out.set(Number(t), Number(readFileSync(`/proc/self/task/${t}/schedstat`, "utf8").split(" ")[0])); } catch { /* thread ended */ }
+    try {
+      out.set(Number(t), Number(readFileSync(`/proc/self/task/${t}/schedstat`, "utf8").split(" ")[0]));
+    } catch {
+      /* thread ended */
+    }
   }
   return out;
 }
@@ -24,10 +32,12 @@ export function cpuPerCall(fn: () => void, n: number): { callerUs: number; worke
   const a = threadCpuNs();
   for (let i = 0; i < n; i++) fn();
   const b = threadCpuNs();
-  let caller = 0, worker = 0;
+  let caller = 0,
+    worker = 0;
   for (const [tid, v] of b) {
     const d = (v - (a.get(tid) ?? v)) / 1e3 / n;
-    if (tid === process.pid) caller = d; else worker = Math.max(worker, d);
+    if (tid === process.pid) caller = d;
+    else worker = Math.max(worker, d);
   }
   return { callerUs: caller, workerUs: worker };
 }

@@ -22,13 +22,20 @@ export function bestRate(fn: () => void, units: number, b: Budget): number {
   const t0 = now();
   fn();
   let first = now() - t0;
-  while (now() - t0 < b.warm) { const t = now(); fn(); first = now() - t; }
+  while (now() - t0 < b.warm) {
+    const t = now();
+    fn();
+    first = now() - t;
+  }
   let best = units / first;
   if (first >= b.window) return best;
   for (let r = 0; r < b.reps && now() - t0 < b.cap; r++) {
     const t = now();
     let n = 0;
-    do { fn(); n++; } while (now() - t < b.window);
+    do {
+      fn();
+      n++;
+    } while (now() - t < b.window);
     best = Math.max(best, (n * units) / (now() - t));
   }
   return best;

@@ -63,10 +63,14 @@ export class BertOnnxEmbedder implements SentenceEmbedder {
   }
 
   /** Pooled hidden states of encoded texts, one batch padded to its longest text. */
-  async pooled(batch: readonly { ids: Int32Array; typeIds: Int32Array; mask: Int32Array; length: number }[]): Promise<Float64Array> {
+  async pooled(
+    batch: readonly { ids: Int32Array; typeIds: Int32Array; mask: Int32Array; length: number }[],
+  ): Promise<Float64Array> {
     const b = batch.length;
     const width = Math.max(...batch.map((e) => e.length));
-    const ids = new BigInt64Array(b * width), types = new BigInt64Array(b * width), mask = new BigInt64Array(b * width);
+    const ids = new BigInt64Array(b * width),
+      types = new BigInt64Array(b * width),
+      mask = new BigInt64Array(b * width);
     batch.forEach((e, r) => {
       for (let j = 0; j < e.length; j++) {
         ids[r * width + j] = BigInt(e.ids[j]!);
@@ -79,12 +83,24 @@ export class BertOnnxEmbedder implements SentenceEmbedder {
       input_ids: { type: "int64", data: ids, dims },
       attention_mask: { type: "int64", data: mask, dims },
     };
-    if (this.model.inputNames.includes("token_type_ids")) feeds["token_type_ids"] = { type: "int64", data: types, dims };
+    if (this.model.inputNames.includes("token_type_ids"))
+      feeds["token_type_ids"] = { type: "int64", data: types, dims };
     const res = (await this.model.run(feeds, [this.output]))[this.output]!;
     if (res.dims.length !== 3 || res.dims[0] !== b || res.dims[1] !== width || res.dims[2] !== this.dim) {
-      throw new ValidationError(`${this.model.path} ${this.output}`, `shape [${b}, ${width}, ${this.dim}]`, `[${res.dims.join(", ")}]`);
+      throw new ValidationError(
+        `${this.model.path} ${this.output}`,
+        `shape [${b}, ${width}, ${this.dim}]`,
+        `[${res.dims.join(", ")}]`,
+      );
     }
-    return poolHidden(res.data, b, width, this.dim, batch.map((e) => e.length), this.pooling);
+    return poolHidden(
+      res.data,
+      b,
+      width,
+      this.dim,
+      batch.map((e) => e.length),
+      this.pooling,
+    );
   }
 
   dispose(): void {
@@ -96,7 +112,14 @@ export class BertOnnxEmbedder implements SentenceEmbedder {
  * Pools [b, width, h] hidden states over each row's first `lengths[r]`
  * tokens (the real ones): mean, elementwise max, or token 0 ([CLS]).
  */
-export function poolHidden(h: Float32Array, b: number, width: number, dim: number, lengths: readonly number[], pooling: BertPooling): Float64Array {
+export function poolHidden(
+  h: Float32Array,
+  b: number,
+  width: number,
+  dim: number,
+  lengths: readonly number[],
+  pooling: BertPooling,
+): Float64Array {
   const out = new Float64Array(b * dim);
   for (let r = 0; r < b; r++) {
     const len = lengths[r]!;
@@ -122,27 +145,63 @@ export function poolHidden(h: Float32Array, b: number, width: number, dim: numbe
 /** Loads `<dir>/model.onnx` and `<dir>/vocab.txt`; finds the hidden size with one tiny run. */
 export async function loadBertOnnx(dir: string, options: BertOnnxOptions = {}): Promise<BertOnnxEmbedder> {
   const pooling = options.pooling ?? "mean";
-  if (!BERT_POOLINGS.includes(pooling)) throw new ValidationError("pooling", BERT_POOLINGS.join(", "), pooling);
+  if (!BERT_POOLINGS.includes(pooling))
+    throw new ValidationError("pooling", BERT_POOLINGS.join(", "), pooling);
   const maxLength = options.maxLength ?? 128;
   requireInt("maxLength", maxLength, 2, 4096);
   const batchSize = options.batchSize ?? 16;
   requireInt("batchSize", batchSize, 1);
-  const modelPath = join(dir, "model.onnx"), vocabPath = join(dir, "vocab.txt");
-  for (const p of [modelPath, vocabPath]) if (!existsSync(p)) throw new ValidationError(p, "a BERT-family ONNX folder with model.onnx and vocab.txt", "missing");
+  const modelPath = join(dir, "model.onnx"),
+    vocabPath = join(dir, "vocab.txt");
+  for (const p of [modelPath, vocabPath])
+    if (!existsSync(p))
+      throw new ValidationError(p, "a BERT-family ONNX folder with model.onnx and vocab.txt", "missing");
   const tokenizer = loadWordPieceVocab(vocabPath);
-  const model = await loadOnnxModel(modelPath, options.threads !== undefined ? { threads: options.threads } : {});
+  const model = await loadOnnxModel(
+    modelPath,
+    options.threads !== undefined ? { threads: options.threads } : {},
+  );
   for (const need of ["input_ids", "attention_mask"]) {
-    if (!model.inputNames.includes(need)) throw new ValidationError(`${modelPath} inputs`, `an input named ${need} (BERT export)`, model.inputNames.join(", "));
+    if (!model.inputNames.includes(need))
+      throw new ValidationError(
+        `${modelPath} inputs`,
+        `an input named ${need} (BERT export)`,
+        model.inputNames.join(", "),
+      );
   }
-  const output = model.outputNames.includes("last_hidden_state") ? "last_hidden_state" : model.outputNames[0]!;
+  const output = model.outputNames.includes("last_hidden_state")
+    ? "last_hidden_state"
+    : model.outputNames[0]!;
   const probe = tokenizer.encode("", null, maxLength);
-  const res = await model.run({
-    input_ids: { type: "int64", data: BigInt64Array.from(probe.ids, (x) => BigInt(x)), dims: [1, probe.length] },
-    attention_mask: { type: "int64", data: BigInt64Array.from(probe.mask, (x) => BigInt(x)), dims: [1, probe.length] },
-    ...(model.inputNames.includes("token_type_ids") && { token_type_ids: { type: "int64" as const, data: new BigInt64Array(probe.length), dims: [1, probe.length] } }),
-  }, [output]);
+  const res = await model.run(
+    {
+      input_ids: {
+        type: "int64",
+        data: BigInt64Array.from(probe.ids, (x) => BigInt(x)),
+        dims: [1, probe.length],
+      },
+      attention_mask: {
+        type: "int64",
+        data: BigInt64Array.from(probe.mask, (x) => BigInt(x)),
+        dims: [1, probe.length],
+      },
+      ...(model.inputNames.includes("token_type_ids") && {
+        token_type_ids: {
+          type: "int64" as const,
+          data: new BigInt64Array(probe.length),
+          dims: [1, probe.length],
+        },
+      }),
+    },
+    [output],
+  );
   const d = res[output]!.dims;
-  if (d.length !== 3 || !(d[2]! > 0)) throw new ValidationError(`${modelPath} ${output}`, "hidden states of shape [batch, tokens, hidden]", `[${d.join(", ")}]`);
+  if (d.length !== 3 || !(d[2]! > 0))
+    throw new ValidationError(
+      `${modelPath} ${output}`,
+      "hidden states of shape [batch, tokens, hidden]",
+      `[${d.join(", ")}]`,
+    );
   const modelId = bertModelId(model.sha256, tokenizer.vocabSha256, pooling, maxLength);
   return new BertOnnxEmbedder(model, tokenizer, d[2]!, modelId, pooling, maxLength, batchSize, output);
 }
@@ -157,7 +216,11 @@ export function bertOnnxModelId(dir: string, pooling: BertPooling, maxLength: nu
     try {
       return createHash("sha256").update(readFileSync(p)).digest("hex");
     } catch (e) {
-      throw new ValidationError(p, "a BERT-family ONNX folder with model.onnx and vocab.txt", e instanceof Error ? e.message : String(e));
+      throw new ValidationError(
+        p,
+        "a BERT-family ONNX folder with model.onnx and vocab.txt",
+        e instanceof Error ? e.message : String(e),
+      );
     }
   };
   return bertModelId(sha(join(dir, "model.onnx")), sha(join(dir, "vocab.txt")), pooling, maxLength);

@@ -8,14 +8,14 @@ import type { BertPooling } from "./bert-onnx.ts";
 export type EmbedRecipe =
   | { readonly kind: "use"; readonly modelDir?: string }
   | {
-    readonly kind: "bert-onnx";
-    /** folder with model.onnx and vocab.txt */
-    readonly dir: string;
-    readonly pooling: BertPooling;
-    readonly maxLength: number;
-    /** onnxruntime intra-op threads per worker */
-    readonly threads?: number;
-  };
+      readonly kind: "bert-onnx";
+      /** folder with model.onnx and vocab.txt */
+      readonly dir: string;
+      readonly pooling: BertPooling;
+      readonly maxLength: number;
+      /** onnxruntime intra-op threads per worker */
+      readonly threads?: number;
+    };
 
 /** Builds the encoder a recipe names (in the calling thread). */
 export async function buildEmbedder(r: EmbedRecipe): Promise<SentenceEmbedder> {
@@ -24,5 +24,9 @@ export async function buildEmbedder(r: EmbedRecipe): Promise<SentenceEmbedder> {
     return loadUseLite({ warn: () => {}, ...(r.modelDir !== undefined && { modelDir: r.modelDir }) });
   }
   const { loadBertOnnx } = await import("./bert-onnx.ts");
-  return loadBertOnnx(r.dir, { pooling: r.pooling, maxLength: r.maxLength, ...(r.threads !== undefined && { threads: r.threads }) });
+  return loadBertOnnx(r.dir, {
+    pooling: r.pooling,
+    maxLength: r.maxLength,
+    ...(r.threads !== undefined && { threads: r.threads }),
+  });
 }

@@ -7,7 +7,8 @@ import { buildEmbedder, type EmbedRecipe } from "./embed-recipe.ts";
  * wasm backend), says it is ready, then embeds each chunk of texts it is sent
  * and posts the float32 vectors back (the buffer is transferred, not copied).
  */
-export type WorkerRequest = { readonly op: "embed"; readonly id: number; readonly texts: readonly string[] } | { readonly op: "close" };
+export type WorkerRequest =
+  { readonly op: "embed"; readonly id: number; readonly texts: readonly string[] } | { readonly op: "close" };
 export type WorkerReply =
   | { readonly op: "ready"; readonly dim: number; readonly backend: string }
   | { readonly op: "done"; readonly id: number; readonly data: Float32Array }
@@ -27,13 +28,24 @@ try {
       port.close();
       return;
     }
-    enc.embed(req.texts).then((m) => {
-      const data = Float32Array.from(m.data);
-      port.postMessage({ op: "done", id: req.id, data } satisfies WorkerReply, [data.buffer]);
-    }, (e: unknown) => {
-      port.postMessage({ op: "error", id: req.id, message: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);
-    });
+    enc.embed(req.texts).then(
+      (m) => {
+        const data = Float32Array.from(m.data);
+        port.postMessage({ op: "done", id: req.id, data } satisfies WorkerReply, [data.buffer]);
+      },
+      (e: unknown) => {
+        port.postMessage({
+          op: "error",
+          id: req.id,
+          message: e instanceof Error ? e.message : String(e),
+        } satisfies WorkerReply);
+      },
+    );
   });
 } catch (e) {
-  port.postMessage({ op: "error", id: null, message: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);
+  port.postMessage({
+    op: "error",
+    id: null,
+    message: e instanceof Error ? e.message : String(e),
+  } satisfies WorkerReply);
 }

@@ -64,7 +64,9 @@ export function defaultCacheDir(): string {
 }
 
 export function textsSha256(recipe: string, texts: readonly string[]): string {
-  return createHash("sha256").update(JSON.stringify([recipe, texts])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([recipe, texts]))
+    .digest("hex");
 }
 
 /** The cache file for `key` inside `dir`: `<backbone>-<texts sha>-<model sha>.qfc`. */
@@ -93,7 +95,9 @@ export async function cachedFeatures(
   try {
     writeFeatureCache(path, key, matrix);
   } catch (e) {
-    warn(`feature cache ${path} cannot be written (${e instanceof Error ? e.message : String(e)}); going on without caching`);
+    warn(
+      `feature cache ${path} cannot be written (${e instanceof Error ? e.message : String(e)}); going on without caching`,
+    );
   }
   return { matrix, fromCache: false, path };
 }
@@ -108,7 +112,8 @@ export function readFeatureCache(path: string, key: FeatureCacheKey): CacheRead 
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
-  if (bytes.length < 12 || bytes.subarray(0, 8).toString("latin1") !== MAGIC) return { ok: false, reason: "bad magic" };
+  if (bytes.length < 12 || bytes.subarray(0, 8).toString("latin1") !== MAGIC)
+    return { ok: false, reason: "bad magic" };
   const headerLen = bytes.readUInt32LE(8);
   if (12 + headerLen > bytes.length) return { ok: false, reason: "truncated header" };
   let h: CacheHeader;
@@ -119,20 +124,24 @@ export function readFeatureCache(path: string, key: FeatureCacheKey): CacheRead 
   }
   if (h.version !== 1) return { ok: false, reason: `unknown version ${String(h.version)}` };
   if (h.modelId !== key.modelId) return { ok: false, reason: `model id ${h.modelId} != ${key.modelId}` };
-  if (h.textsSha256 !== textsSha256(key.recipe, key.texts)) return { ok: false, reason: "texts hash mismatch" };
-  if (!Number.isInteger(h.rows) || !Number.isInteger(h.cols) || h.rows < 0 || h.cols < 0) return { ok: false, reason: "bad shape" };
+  if (h.textsSha256 !== textsSha256(key.recipe, key.texts))
+    return { ok: false, reason: "texts hash mismatch" };
+  if (!Number.isInteger(h.rows) || !Number.isInteger(h.cols) || h.rows < 0 || h.cols < 0)
+    return { ok: false, reason: "bad shape" };
   const size = h.dtype === "float32" ? 4 : h.dtype === "float64" ? 8 : 0;
   if (size === 0) return { ok: false, reason: `unknown dtype ${String(h.dtype)}` };
   const body = bytes.subarray(12 + headerLen);
   if (body.length !== h.rows * h.cols * size) {
     return { ok: false, reason: `data length ${body.length} != ${h.rows} x ${h.cols} x ${size}` };
   }
-  if (createHash("sha256").update(body).digest("hex") !== h.dataSha256) return { ok: false, reason: "data hash mismatch" };
+  if (createHash("sha256").update(body).digest("hex") !== h.dataSha256)
+    return { ok: false, reason: "data hash mismatch" };
   const data = new Float64Array(h.rows * h.cols);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   for (let i = 0; i < data.length; i++) {
     const x = size === 4 ? view.getFloat32(4 * i, true) : view.getFloat64(8 * i, true);
-    if (!Number.isFinite(x)) return { ok: false, reason: `non-finite value at row ${Math.floor(i / h.cols)}` };
+    if (!Number.isFinite(x))
+      return { ok: false, reason: `non-finite value at row ${Math.floor(i / h.cols)}` };
     data[i] = x;
   }
   return { ok: true, matrix: featureMatrix(h.rows, h.cols, data) };

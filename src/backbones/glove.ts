@@ -106,7 +106,8 @@ export function loadGlove(dir: string = defaultGloveDir()): GloveEmbedder {
   if (dtype !== "float32") throw new ValidationError(`${vocabPath} dtype`, '"float32"', dtype);
   if (order !== "little") throw new ValidationError(`${vocabPath} byteorder`, '"little"', order);
   const words = asStringArray(`${vocabPath} words`, member(vocabPath, meta, "words"));
-  if (words.length !== count) throw new ValidationError(`${vocabPath} words`, `${count} words (meta count)`, words);
+  if (words.length !== count)
+    throw new ValidationError(`${vocabPath} words`, `${count} words (meta count)`, words);
   const seen = new Set<string>();
   words.forEach((w, i) => {
     if (seen.has(w)) throw new ValidationError(`${vocabPath} words[${i}]`, "a word not listed before", w);
@@ -117,16 +118,29 @@ export function loadGlove(dir: string = defaultGloveDir()): GloveEmbedder {
   try {
     bytes = readFileSync(vecPath);
   } catch (e) {
-    throw new ValidationError(vecPath, "a readable float32 vector file", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      vecPath,
+      "a readable float32 vector file",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   if (bytes.length !== count * dim * 4) {
-    throw new ValidationError(vecPath, `${count * dim * 4} bytes (${count} x ${dim} float32)`, `${bytes.length} bytes`);
+    throw new ValidationError(
+      vecPath,
+      `${count * dim * 4} bytes (${count} x ${dim} float32)`,
+      `${bytes.length} bytes`,
+    );
   }
   const vectors = new Float32Array(count * dim);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < vectors.length; i++) {
     const x = view.getFloat32(4 * i, true);
-    if (!Number.isFinite(x)) throw new ValidationError(`${vecPath} word ${JSON.stringify(words[Math.floor(i / dim)])} component ${i % dim}`, "a finite number", x);
+    if (!Number.isFinite(x))
+      throw new ValidationError(
+        `${vecPath} word ${JSON.stringify(words[Math.floor(i / dim)])} component ${i % dim}`,
+        "a finite number",
+        x,
+      );
     vectors[i] = x;
   }
   const sha = createHash("sha256").update(bytes).digest("hex").slice(0, 16);

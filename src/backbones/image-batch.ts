@@ -20,7 +20,10 @@ export interface BatchResult {
   readonly errors: (string | null)[];
 }
 
-export async function runImageBatch(backbone: CnnBackbone, items: readonly BatchItem[]): Promise<BatchResult> {
+export async function runImageBatch(
+  backbone: CnnBackbone,
+  items: readonly BatchItem[],
+): Promise<BatchResult> {
   const s = backbone.spec.preprocess.size;
   const per = 3 * s * s;
   const input = new Float32Array(items.length * per);

@@ -17,7 +17,12 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { ValidationError, requireInt } from "../core/errors.ts";
 import { featureMatrix, type FeatureMatrix } from "../data/feature-matrix.ts";
-import { featureCachePath, readFeatureCache, writeFeatureCache, type FeatureCacheKey } from "./feature-cache.ts";
+import {
+  featureCachePath,
+  readFeatureCache,
+  writeFeatureCache,
+  type FeatureCacheKey,
+} from "./feature-cache.ts";
 import { ImageError, preprocessId, sha256Hex } from "./image-preprocess.ts";
 import { localRunner, poolRunner, type ImageRunner } from "./image-pool.ts";
 import type { CnnBackboneSpec } from "./onnx-cnn.ts";
@@ -71,7 +76,10 @@ async function hashAll(paths: readonly string[], onDone: (k: number) => void): P
         out[i] = sha256Hex(await readFile(p));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        out[i] = new ImageError(p, code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(e)})`);
+        out[i] = new ImageError(
+          p,
+          code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(e)})`,
+        );
       }
       onDone(1);
     }
@@ -80,14 +88,19 @@ async function hashAll(paths: readonly string[], onDone: (k: number) => void): P
   return out;
 }
 
-export async function extractImageFeatures(paths: readonly string[], spec: CnnBackboneSpec, opts: ExtractOptions): Promise<ExtractResult> {
+export async function extractImageFeatures(
+  paths: readonly string[],
+  spec: CnnBackboneSpec,
+  opts: ExtractOptions,
+): Promise<ExtractResult> {
   requireInt("features.jobs", opts.jobs, 1, 256);
   const batch = opts.batch ?? 8;
   const chunk = opts.chunk ?? 256;
   requireInt("features.batch", batch, 1, 4096);
   requireInt("features.chunk", chunk, 1, 1 << 20);
   if (paths.length === 0) throw new ValidationError("features.paths", "at least one image");
-  if (!existsSync(spec.modelPath)) throw new ValidationError("backbone.model", "an existing ONNX file", spec.modelPath);
+  if (!existsSync(spec.modelPath))
+    throw new ValidationError("backbone.model", "an existing ONNX file", spec.modelPath);
   const warn = opts.warn ?? warnToStderr;
   const progress = opts.onProgress ?? (() => undefined);
   const skipped: SkippedImage[] = [];
@@ -97,7 +110,10 @@ export async function extractImageFeatures(paths: readonly string[], spec: CnnBa
   };
 
   let hashed = 0;
-  const hashes = await hashAll(paths, (k) => { hashed += k; progress("hashing images", hashed, paths.length); });
+  const hashes = await hashAll(paths, (k) => {
+    hashed += k;
+    progress("hashing images", hashed, paths.length);
+  });
   const readable: number[] = [];
   hashes.forEach((h, i) => {
     if (h instanceof ImageError) bad(i, paths[i]!, h.message.replace(`image ${paths[i]!}: `, ""));
@@ -111,24 +127,43 @@ export async function extractImageFeatures(paths: readonly string[], spec: CnnBa
   const getRunner = async (): Promise<ImageRunner> => {
     if (runner) return runner;
     const mode = opts.mode ?? "workers";
-    runner = mode === "workers" && opts.jobs > 1
-      ? await poolRunner(spec, { jobs: opts.jobs, cacheDir: opts.cacheDir, batch })
-      : await localRunner(spec, { threads: mode === "intra-op" ? opts.jobs : 1, cacheDir: opts.cacheDir, batch });
+    runner =
+      mode === "workers" && opts.jobs > 1
+        ? await poolRunner(spec, { jobs: opts.jobs, cacheDir: opts.cacheDir, batch })
+        : await localRunner(spec, {
+            threads: mode === "intra-op" ? opts.jobs : 1,
+            cacheDir: opts.cacheDir,
+            batch,
+          });
     return runner;
   };
 
   const rows: { index: number; hash: string; data: Float64Array }[] = [];
-  let dim = 0, fromCache = 0, computed = 0, done = 0;
+  let dim = 0,
+    fromCache = 0,
+    computed = 0,
+    done = 0;
   try {
     for (let c = 0; c < readable.length; c += chunk) {
       const idx = readable.slice(c, c + chunk);
-      const key: FeatureCacheKey = { backbone: spec.name, modelId: `${modelSha256}:${spec.featureTensor}`, recipe, texts: idx.map((i) => hashes[i] as string) };
+      const key: FeatureCacheKey = {
+        backbone: spec.name,
+        modelId: `${modelSha256}:${spec.featureTensor}`,
+        recipe,
+        texts: idx.map((i) => hashes[i] as string),
+      };
       const cachePath = featureCachePath(opts.cacheDir, key);
       if (!opts.refresh && existsSync(cachePath)) {
         const got = readFeatureCache(cachePath, key);
         if (got.ok && got.matrix.rows === idx.length && (dim === 0 || got.matrix.cols === dim)) {
           dim = got.matrix.cols;
-          idx.forEach((i, r) => rows.push({ index: i, hash: hashes[i] as string, data: got.matrix.data.slice(r * dim, (r + 1) * dim) }));
+          idx.forEach((i, r) =>
+            rows.push({
+              index: i,
+              hash: hashes[i] as string,
+              data: got.matrix.data.slice(r * dim, (r + 1) * dim),
+            }),
+          );
           fromCache += idx.length;
           done += idx.length;
           progress("image features", done, readable.length);
@@ -136,20 +171,37 @@ export async function extractImageFeatures(paths: readonly string[], spec: CnnBa
         }
         warn(`feature cache ${cachePath} is unusable (${got.ok ? "wrong shape" : got.reason}); recomputing`);
       }
-      const run = await (await getRunner()).run(idx.map((i) => ({ path: paths[i]!, flip: false })), (k) => {
-        done += k;
-        progress("image features", done, readable.length);
-      });
+      const run = await (
+        await getRunner()
+      ).run(
+        idx.map((i) => ({ path: paths[i]!, flip: false })),
+        (k) => {
+          done += k;
+          progress("image features", done, readable.length);
+        },
+      );
       if (run.dim > 0) {
-        if (dim !== 0 && run.dim !== dim) throw new ValidationError(`backbone ${spec.name}`, `${dim} features per image in every chunk`, run.dim);
+        if (dim !== 0 && run.dim !== dim)
+          throw new ValidationError(
+            `backbone ${spec.name}`,
+            `${dim} features per image in every chunk`,
+            run.dim,
+          );
         dim = run.dim;
       }
       let r = 0;
       const good: number[] = [];
       idx.forEach((i, k) => {
         const err = run.errors[k];
-        if (err !== null && err !== undefined) { bad(i, paths[i]!, err.replace(`image ${paths[i]!}: `, "")); return; }
-        rows.push({ index: i, hash: hashes[i] as string, data: Float64Array.from(run.data.subarray(r * dim, (r + 1) * dim)) });
+        if (err !== null && err !== undefined) {
+          bad(i, paths[i]!, err.replace(`image ${paths[i]!}: `, ""));
+          return;
+        }
+        rows.push({
+          index: i,
+          hash: hashes[i] as string,
+          data: Float64Array.from(run.data.subarray(r * dim, (r + 1) * dim)),
+        });
         good.push(i);
         r++;
       });
@@ -163,9 +215,18 @@ export async function extractImageFeatures(paths: readonly string[], spec: CnnBa
   } finally {
     if (runner !== null) await (runner as ImageRunner).close();
   }
-  if (rows.length === 0) throw new ValidationError("images", "at least one decodable image", `none of ${paths.length}`);
+  if (rows.length === 0)
+    throw new ValidationError("images", "at least one decodable image", `none of ${paths.length}`);
   const features = featureMatrix(rows.length, dim);
   rows.forEach((row, k) => features.data.set(row.data, k * dim));
   skipped.sort((a, b) => a.index - b.index);
-  return { features, kept: rows.map((r) => r.index), skipped, imageHashes: rows.map((r) => r.hash), fromCache, computed, modelSha256 };
+  return {
+    features,
+    kept: rows.map((r) => r.index),
+    skipped,
+    imageHashes: rows.map((r) => r.hash),
+    fromCache,
+    computed,
+    modelSha256,
+  };
 }

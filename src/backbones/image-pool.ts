@@ -25,7 +25,8 @@ function joinResults(parts: readonly BatchResult[]): BatchResult {
   let off = 0;
   const errors: (string | null)[] = [];
   for (const p of parts) {
-    if (p.dim > 0 && p.dim !== dim) throw new QmtlError(`image features: batches disagree on the feature size (${p.dim} vs ${dim})`);
+    if (p.dim > 0 && p.dim !== dim)
+      throw new QmtlError(`image features: batches disagree on the feature size (${p.dim} vs ${dim})`);
     data.set(p.data, off);
     off += p.data.length;
     errors.push(...p.errors);
@@ -43,9 +44,15 @@ function batches(items: readonly BatchItem[], size: number): BatchItem[][] {
  * One session in this thread with `threads` intra-op threads. libvips (sharp)
  * is set to the same number of threads, process-wide, so one job uses one core.
  */
-export async function localRunner(spec: CnnBackboneSpec, opts: { threads: number; cacheDir: string; batch: number }): Promise<ImageRunner> {
+export async function localRunner(
+  spec: CnnBackboneSpec,
+  opts: { threads: number; cacheDir: string; batch: number },
+): Promise<ImageRunner> {
   sharp.concurrency(opts.threads);
-  const backbone: CnnBackbone = await loadCnnBackbone(spec, { threads: opts.threads, cacheDir: opts.cacheDir });
+  const backbone: CnnBackbone = await loadCnnBackbone(spec, {
+    threads: opts.threads,
+    cacheDir: opts.cacheDir,
+  });
   return {
     async run(items, onBatch) {
       const parts: BatchResult[] = [];
@@ -59,7 +66,15 @@ export async function localRunner(spec: CnnBackboneSpec, opts: { threads: number
   };
 }
 
-interface Reply { id: number; ready?: true; closed?: true; error?: string; data?: Float32Array; dim?: number; errors?: (string | null)[] }
+interface Reply {
+  id: number;
+  ready?: true;
+  closed?: true;
+  error?: string;
+  data?: Float32Array;
+  dim?: number;
+  errors?: (string | null)[];
+}
 
 interface Lane {
   readonly worker: Worker;
@@ -75,7 +90,10 @@ function workerExecArgv(): string[] {
   const a = process.execArgv;
   for (let i = 0; i < a.length; i++) {
     const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) { i++; continue; }
+    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
+      i++;
+      continue;
+    }
     if (f.includes("tsx")) continue;
     out.push(f);
   }
@@ -97,7 +115,10 @@ async function startLane(spec: CnnBackboneSpec, cacheDir: string): Promise<Lane>
   const worker = new Worker(entry, { workerData: { spec, cacheDir }, execArgv: workerExecArgv() });
   const lane: Lane = { worker, pending: new Map(), dead: null };
   const ready = new Promise<void>((resolve, reject) => {
-    lane.pending.set(-1, { resolve: (r) => (r.error ? reject(new QmtlError(`image worker: ${r.error}`)) : resolve()), reject });
+    lane.pending.set(-1, {
+      resolve: (r) => (r.error ? reject(new QmtlError(`image worker: ${r.error}`)) : resolve()),
+      reject,
+    });
   });
   worker.on("message", (r: Reply) => {
     const p = lane.pending.get(r.id);
@@ -111,14 +132,19 @@ async function startLane(spec: CnnBackboneSpec, cacheDir: string): Promise<Lane>
     lane.pending.clear();
   };
   worker.on("error", (e) => fail(new QmtlError(`image worker failed: ${e.message}`)));
-  worker.on("exit", (code) => { if (!lane.dead) fail(new QmtlError(`image worker exited (code ${code})`)); });
+  worker.on("exit", (code) => {
+    if (!lane.dead) fail(new QmtlError(`image worker exited (code ${code})`));
+  });
 
   await ready;
   return lane;
 }
 
 /** `jobs` worker threads, one session and one intra-op thread each. */
-export async function poolRunner(spec: CnnBackboneSpec, opts: { jobs: number; cacheDir: string; batch: number }): Promise<ImageRunner> {
+export async function poolRunner(
+  spec: CnnBackboneSpec,
+  opts: { jobs: number; cacheDir: string; batch: number },
+): Promise<ImageRunner> {
   // the first worker writes the edited model (if any); the others then find it on disk
   const first = await startLane(spec, opts.cacheDir);
   const rest = await Promise.all(Array.from({ length: opts.jobs - 1 }, () => startLane(spec, opts.cacheDir)));
@@ -128,22 +154,26 @@ export async function poolRunner(spec: CnnBackboneSpec, opts: { jobs: number; ca
       const queue = batches(items, opts.batch);
       const parts: BatchResult[] = new Array<BatchResult>(queue.length);
       let next = 0;
-      await Promise.all(lanes.map(async (lane) => {
-        while (next < queue.length) {
-          const k = next++;
-          const r = await send(lane, { items: queue[k] });
-          if (r.error !== undefined) throw new QmtlError(`image worker: ${r.error}`);
-          parts[k] = { data: r.data ?? new Float32Array(0), dim: r.dim ?? 0, errors: r.errors ?? [] };
-          onBatch?.(queue[k]!.length);
-        }
-      }));
+      await Promise.all(
+        lanes.map(async (lane) => {
+          while (next < queue.length) {
+            const k = next++;
+            const r = await send(lane, { items: queue[k] });
+            if (r.error !== undefined) throw new QmtlError(`image worker: ${r.error}`);
+            parts[k] = { data: r.data ?? new Float32Array(0), dim: r.dim ?? 0, errors: r.errors ?? [] };
+            onBatch?.(queue[k]!.length);
+          }
+        }),
+      );
       return joinResults(parts);
     },
     async close() {
-      await Promise.all(lanes.map(async (lane) => {
-        if (!lane.dead) await send(lane, { close: true }).catch(() => undefined);
-        await lane.worker.terminate();
-      }));
+      await Promise.all(
+        lanes.map(async (lane) => {
+          if (!lane.dead) await send(lane, { close: true }).catch(() => undefined);
+          await lane.worker.terminate();
+        }),
+      );
     },
   };
 }

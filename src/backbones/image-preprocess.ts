@@ -48,16 +48,26 @@ export function chexpertPreprocess(size: number): ImagePreprocess {
 
 /** The ImageNet evaluation recipe: RGB, short side 256 (scaled with size), centre crop, mean/std. */
 export function imagenetPreprocess(size = 224): ImagePreprocess {
-  return { size, resize: "crop", resizeTo: Math.round((size * 256) / 224), grayscale: false, mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] };
+  return {
+    size,
+    resize: "crop",
+    resizeTo: Math.round((size * 256) / 224),
+    grayscale: false,
+    mean: [...IMAGENET_MEAN],
+    std: [...IMAGENET_STD],
+  };
 }
 
 export function checkPreprocess(p: ImagePreprocess): void {
   requireInt("preprocess.size", p.size, 8, 4096);
-  if (p.resize !== "stretch" && p.resize !== "crop") throw new ValidationError("preprocess.resize", '"stretch" or "crop"', p.resize);
+  if (p.resize !== "stretch" && p.resize !== "crop")
+    throw new ValidationError("preprocess.resize", '"stretch" or "crop"', p.resize);
   if (p.resize === "crop") requireInt("preprocess.resizeTo", p.resizeTo ?? Number.NaN, p.size, 8192);
   for (let c = 0; c < 3; c++) {
-    if (!Number.isFinite(p.mean[c])) throw new ValidationError(`preprocess.mean[${c}]`, "a finite number", p.mean[c]);
-    if (!(p.std[c]! > 0) || !Number.isFinite(p.std[c])) throw new ValidationError(`preprocess.std[${c}]`, "a finite number > 0", p.std[c]);
+    if (!Number.isFinite(p.mean[c]))
+      throw new ValidationError(`preprocess.mean[${c}]`, "a finite number", p.mean[c]);
+    if (!(p.std[c]! > 0) || !Number.isFinite(p.std[c]))
+      throw new ValidationError(`preprocess.std[${c}]`, "a finite number > 0", p.std[c]);
   }
 }
 
@@ -82,10 +92,20 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** Decodes and preprocesses one image into `out` (3 * size * size floats, CHW) at `offset`. */
 export async function preprocessImage(
-  path: string, bytes: Uint8Array, p: ImagePreprocess, flip: boolean, out: Float32Array, offset = 0,
+  path: string,
+  bytes: Uint8Array,
+  p: ImagePreprocess,
+  flip: boolean,
+  out: Float32Array,
+  offset = 0,
 ): Promise<void> {
   const s = p.size;
-  if (offset < 0 || offset + 3 * s * s > out.length) throw new ValidationError("preprocessImage.out", `room for 3 x ${s} x ${s} floats at ${offset}`, `length ${out.length}`);
+  if (offset < 0 || offset + 3 * s * s > out.length)
+    throw new ValidationError(
+      "preprocessImage.out",
+      `room for 3 x ${s} x ${s} floats at ${offset}`,
+      `length ${out.length}`,
+    );
   let raw: { data: Buffer; info: OutputInfo };
   try {
     // failOn "truncated": a cut-off JPEG or PNG is an error, not a gray-padded picture
@@ -96,8 +116,14 @@ export async function preprocessImage(
     raw = await img.raw().toBuffer({ resolveWithObject: true });
     if (p.resize === "crop") {
       const { width, height } = raw.info;
-      const left = Math.floor((width - s) / 2), top = Math.floor((height - s) / 2);
-      img = sharp(raw.data, { raw: { width, height, channels: raw.info.channels } }).extract({ left, top, width: s, height: s });
+      const left = Math.floor((width - s) / 2),
+        top = Math.floor((height - s) / 2);
+      img = sharp(raw.data, { raw: { width, height, channels: raw.info.channels } }).extract({
+        left,
+        top,
+        width: s,
+        height: s,
+      });
       raw = await img.raw().toBuffer({ resolveWithObject: true });
     }
   } catch (e) {
@@ -112,7 +138,8 @@ export async function preprocessImage(
   const d = raw.data;
   const ch = p.grayscale ? 1 : 3;
   for (let c = 0; c < 3; c++) {
-    const m = p.mean[c]!, sd = p.std[c]!;
+    const m = p.mean[c]!,
+      sd = p.std[c]!;
     const base = offset + c * hw;
     const src = p.grayscale ? 0 : c;
     for (let y = 0; y < s; y++) {

@@ -8,15 +8,23 @@ import sharp from "sharp";
 import { loadCnnBackbone, type CnnBackboneSpec } from "./onnx-cnn.ts";
 import { runImageBatch, type BatchItem } from "./image-batch.ts";
 
-interface Init { readonly spec: CnnBackboneSpec; readonly cacheDir: string }
-type Request = { readonly id: number; readonly items: readonly BatchItem[] } | { readonly id: number; readonly close: true };
+interface Init {
+  readonly spec: CnnBackboneSpec;
+  readonly cacheDir: string;
+}
+type Request =
+  | { readonly id: number; readonly items: readonly BatchItem[] }
+  | { readonly id: number; readonly close: true };
 
 const port = parentPort;
 if (port === null) throw new Error("image-worker: must run in a worker thread");
 sharp.concurrency(1);
 const init = workerData as Init;
 const ready = loadCnnBackbone(init.spec, { threads: 1, cacheDir: init.cacheDir });
-ready.then(() => port.postMessage({ id: -1, ready: true }), (e: unknown) => port.postMessage({ id: -1, error: e instanceof Error ? e.message : String(e) }));
+ready.then(
+  () => port.postMessage({ id: -1, ready: true }),
+  (e: unknown) => port.postMessage({ id: -1, error: e instanceof Error ? e.message : String(e) }),
+);
 
 port.on("message", (req: Request) => {
   void (async () => {

@@ -40,8 +40,13 @@ export function mobilenetV2Dir(): string {
 /** The shipped MobileNetV2: 224 x 224 input, 1280-d pooled features (tensor 464_quantized, dequantised). */
 export function mobilenetV2Spec(preprocess: ImagePreprocess = imagenetPreprocess(224)): CnnBackboneSpec {
   return {
-    name: "mobilenetv2", modelPath: join(mobilenetV2Dir(), "mobilenetv2-12-int8.onnx"), inputName: "input",
-    featureTensor: "464_quantized", dequantize: "auto", preprocess, featureDim: 1280,
+    name: "mobilenetv2",
+    modelPath: join(mobilenetV2Dir(), "mobilenetv2-12-int8.onnx"),
+    inputName: "input",
+    featureTensor: "464_quantized",
+    dequantize: "auto",
+    preprocess,
+    featureDim: 1280,
   };
 }
 
@@ -67,7 +72,11 @@ const EDIT_VERSION = 1;
 
 /** The edited model's file: `<cacheDir>/onnx/<model sha>-<tensor>-v<edit>.onnx` (written atomically once). */
 function editedModelPath(cacheDir: string, sha: string, tensor: string): string {
-  return join(cacheDir, "onnx", `${sha.slice(0, 16)}-${tensor.replace(/[^A-Za-z0-9_.-]/g, "_")}-v${EDIT_VERSION}.onnx`);
+  return join(
+    cacheDir,
+    "onnx",
+    `${sha.slice(0, 16)}-${tensor.replace(/[^A-Za-z0-9_.-]/g, "_")}-v${EDIT_VERSION}.onnx`,
+  );
 }
 
 /**
@@ -75,9 +84,13 @@ function editedModelPath(cacheDir: string, sha: string, tensor: string): string 
  * output, the edited model is written under `cacheDir` (a derived file,
  * rebuilt from the original whenever missing) and loaded from there.
  */
-export async function loadCnnBackbone(spec: CnnBackboneSpec, opts: { threads?: number; cacheDir: string }): Promise<CnnBackbone> {
+export async function loadCnnBackbone(
+  spec: CnnBackboneSpec,
+  opts: { threads?: number; cacheDir: string },
+): Promise<CnnBackbone> {
   checkPreprocess(spec.preprocess);
-  if (!existsSync(spec.modelPath)) throw new ValidationError("backbone.model", "an existing ONNX file", spec.modelPath);
+  if (!existsSync(spec.modelPath))
+    throw new ValidationError("backbone.model", "an existing ONNX file", spec.modelPath);
   const original = readFileSync(spec.modelPath);
   const modelSha256 = createHash("sha256").update(original).digest("hex");
   const exposed = exposeTensor(original, spec.featureTensor, spec.dequantize ?? "auto");
@@ -92,23 +105,48 @@ export async function loadCnnBackbone(spec: CnnBackboneSpec, opts: { threads?: n
   const inputName = spec.inputName ?? session.inputNames[0];
   if (inputName === undefined || !session.inputNames.includes(inputName)) {
     await session.close();
-    throw new ValidationError("backbone.inputName", `an input of the model (${session.inputNames.join(", ")})`, inputName);
+    throw new ValidationError(
+      "backbone.inputName",
+      `an input of the model (${session.inputNames.join(", ")})`,
+      inputName,
+    );
   }
   const s = spec.preprocess.size;
   const outputName = exposed.outputName;
   return {
-    spec, modelSha256, modelId: `${modelSha256}:${spec.featureTensor}`, inputName, outputName, edit: exposed.edit, session,
+    spec,
+    modelSha256,
+    modelId: `${modelSha256}:${spec.featureTensor}`,
+    inputName,
+    outputName,
+    edit: exposed.edit,
+    session,
     async embed(images, n) {
-      if (images.length !== n * 3 * s * s) throw new ValidationError("backbone.embed.images", `n * 3 * ${s} * ${s} floats`, `length ${images.length}`);
-      const res = await session.run({ [inputName]: { type: "float32", data: images, dims: [n, 3, s, s] } }, [outputName]);
+      if (images.length !== n * 3 * s * s)
+        throw new ValidationError(
+          "backbone.embed.images",
+          `n * 3 * ${s} * ${s} floats`,
+          `length ${images.length}`,
+        );
+      const res = await session.run({ [inputName]: { type: "float32", data: images, dims: [n, 3, s, s] } }, [
+        outputName,
+      ]);
       const t = res[outputName]!;
-      if (t.dims[0] !== n) throw new QmtlError(`backbone ${spec.name}: feature tensor has batch ${String(t.dims[0])}, expected ${n}`);
+      if (t.dims[0] !== n)
+        throw new QmtlError(
+          `backbone ${spec.name}: feature tensor has batch ${String(t.dims[0])}, expected ${n}`,
+        );
       const dim = t.data.length / n;
       if (spec.featureDim !== undefined && dim !== spec.featureDim) {
-        throw new ValidationError(`backbone ${spec.name}.featureTensor`, `${spec.featureDim} values per image`, `${dim} (dims ${t.dims.join("x")})`);
+        throw new ValidationError(
+          `backbone ${spec.name}.featureTensor`,
+          `${spec.featureDim} values per image`,
+          `${dim} (dims ${t.dims.join("x")})`,
+        );
       }
       for (let i = 0; i < t.data.length; i++) {
-        if (!Number.isFinite(t.data[i])) throw new QmtlError(`backbone ${spec.name}: non-finite feature at image ${Math.floor(i / dim)}`);
+        if (!Number.isFinite(t.data[i]))
+          throw new QmtlError(`backbone ${spec.name}: non-finite feature at image ${Math.floor(i / dim)}`);
       }
       return { data: t.data, dim };
     },

@@ -32,7 +32,8 @@ export interface ExposeResult {
 function conventionalDequantize(name: string, known: Set<string>): Dequantize | null {
   if (!name.endsWith("_quantized")) return null;
   const base = name.slice(0, -"_quantized".length);
-  const scale = `${base}_scale`, zeroPoint = `${base}_zero_point`;
+  const scale = `${base}_scale`,
+    zeroPoint = `${base}_zero_point`;
   return known.has(scale) && known.has(zeroPoint) ? { scale, zeroPoint } : null;
 }
 
@@ -42,26 +43,43 @@ function conventionalDequantize(name: string, known: Set<string>): Dequantize | 
  * default) uses onnx.quantize's naming (X_quantized, X_scale, X_zero_point)
  * when it applies, and none otherwise.
  */
-export function exposeTensor(model: Uint8Array, tensor: string, dequantize: Dequantize | "auto" | null = "auto"): ExposeResult {
+export function exposeTensor(
+  model: Uint8Array,
+  tensor: string,
+  dequantize: Dequantize | "auto" | null = "auto",
+): ExposeResult {
   let m: ReturnType<typeof onnx.ModelProto.decode>;
   try {
     m = onnx.ModelProto.decode(model);
   } catch (e) {
-    throw new ValidationError("onnx model", "an ONNX ModelProto", `undecodable bytes (${e instanceof Error ? e.message : String(e)})`);
+    throw new ValidationError(
+      "onnx model",
+      "an ONNX ModelProto",
+      `undecodable bytes (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const g = m.graph;
   if (!g) throw new ValidationError("onnx model", "a model with a graph");
   const nodes = (g.node ??= []);
   const outputs = (g.output ??= []);
-  const names = (xs: readonly { name?: string | null }[] | null | undefined): string[] => (xs ?? []).map((x) => x.name ?? "");
+  const names = (xs: readonly { name?: string | null }[] | null | undefined): string[] =>
+    (xs ?? []).map((x) => x.name ?? "");
   const produced = nodes.flatMap((n) => n.output ?? []);
   const known = new Set<string>([...produced, ...names(g.initializer), ...names(g.input)]);
   if (!known.has(tensor)) {
-    const outs = nodes.slice(-6).flatMap((n) => n.output ?? []).join(", ");
-    throw new ValidationError("backbone.featureTensor", `a tensor of the graph (the last nodes produce: ${outs})`, tensor);
+    const outs = nodes
+      .slice(-6)
+      .flatMap((n) => n.output ?? [])
+      .join(", ");
+    throw new ValidationError(
+      "backbone.featureTensor",
+      `a tensor of the graph (the last nodes produce: ${outs})`,
+      tensor,
+    );
   }
   const dq = dequantize === "auto" ? conventionalDequantize(tensor, known) : dequantize;
-  if (dq === null && outputs.some((o) => o.name === tensor)) return { bytes: model, outputName: tensor, edit: "none" };
+  if (dq === null && outputs.some((o) => o.name === tensor))
+    return { bytes: model, outputName: tensor, edit: "none" };
   if (dq !== null) {
     for (const name of [dq.scale, dq.zeroPoint]) {
       if (!known.has(name)) throw new ValidationError("backbone.dequantize", "tensors of the graph", name);
@@ -70,11 +88,20 @@ export function exposeTensor(model: Uint8Array, tensor: string, dequantize: Dequ
   let outputName = tensor;
   if (dq !== null) {
     outputName = `${tensor}__qmtl_dequantized`;
-    nodes.push(onnx.NodeProto.create({
-      opType: "DequantizeLinear", name: `${outputName}_node`, input: [tensor, dq.scale, dq.zeroPoint], output: [outputName],
-    }));
+    nodes.push(
+      onnx.NodeProto.create({
+        opType: "DequantizeLinear",
+        name: `${outputName}_node`,
+        input: [tensor, dq.scale, dq.zeroPoint],
+        output: [outputName],
+      }),
+    );
   }
   // element type 1 = FLOAT; the shape is left for onnxruntime to infer
   outputs.push(onnx.ValueInfoProto.create({ name: outputName, type: { tensorType: { elemType: 1 } } }));
-  return { bytes: onnx.ModelProto.encode(m).finish(), outputName, edit: dq !== null ? "dequantize+output" : "output" };
+  return {
+    bytes: onnx.ModelProto.encode(m).finish(),
+    outputName,
+    edit: dq !== null ? "dequantize+output" : "output",
+  };
 }

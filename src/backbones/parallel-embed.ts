@@ -49,7 +49,10 @@ function workerExecArgv(): string[] {
   const a = process.execArgv;
   for (let i = 0; i < a.length; i++) {
     const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) { i++; continue; }
+    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
+      i++;
+      continue;
+    }
     if (f.includes("tsx")) continue;
     out.push(f);
   }
@@ -70,7 +73,10 @@ export function lengthSortedChunks(texts: readonly string[], size: number): stri
   return out;
 }
 
-export async function embedTextsParallel(texts: Iterable<string>, opts: ParallelEmbedOptions): Promise<ParallelEmbedResult> {
+export async function embedTextsParallel(
+  texts: Iterable<string>,
+  opts: ParallelEmbedOptions,
+): Promise<ParallelEmbedResult> {
   requireInt("jobs", opts.jobs, 1, 256);
   const t0 = performance.now();
   const store = opts.store;
@@ -91,7 +97,10 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
       if (pendingTexts.length === 0) return;
       const all = new Float32Array(pendingTexts.length * store.dim);
       let off = 0;
-      for (const d of pendingData) { all.set(d, off); off += d.length; }
+      for (const d of pendingData) {
+        all.set(d, off);
+        off += d.length;
+      }
       store.add(pendingTexts, all);
       pendingTexts.length = 0;
       pendingData.length = 0;
@@ -100,8 +109,15 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
     const workers: Worker[] = [];
     try {
       await new Promise<void>((resolve, reject) => {
-        let next = 0, finished = 0, failed = false;
-        const fail = (e: Error): void => { if (!failed) { failed = true; reject(e); } };
+        let next = 0,
+          finished = 0,
+          failed = false;
+        const fail = (e: Error): void => {
+          if (!failed) {
+            failed = true;
+            reject(e);
+          }
+        };
         // longest texts first: the slowest chunks start early, so workers finish close together
         const give = (w: Worker): void => {
           if (failed || next >= chunks.length) return;
@@ -112,18 +128,32 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
           const w = new Worker(ENTRY, { workerData: { recipe: opts.recipe }, execArgv: workerExecArgv() });
           workers.push(w);
           w.on("error", (e) => fail(e instanceof Error ? e : new Error(String(e))));
-          w.on("exit", (code) => { if (finished < chunks.length) fail(new Error(`embedding worker exited (code ${code}) before the work was done`)); });
+          w.on("exit", (code) => {
+            if (finished < chunks.length)
+              fail(new Error(`embedding worker exited (code ${code}) before the work was done`));
+          });
           w.on("message", (r: WorkerReply) => {
-            if (r.op === "error") { fail(new Error(`embedding worker: ${r.message}`)); return; }
+            if (r.op === "error") {
+              fail(new Error(`embedding worker: ${r.message}`));
+              return;
+            }
             if (r.op === "ready") {
-              if (r.dim !== store.dim) { fail(new ValidationError("embedding worker", `vectors of the store's size ${store.dim}`, r.dim)); return; }
+              if (r.dim !== store.dim) {
+                fail(
+                  new ValidationError("embedding worker", `vectors of the store's size ${store.dim}`, r.dim),
+                );
+                return;
+              }
               backends.push(r.backend);
               if (backends.length === nWorkers) startSeconds = (performance.now() - t0) / 1000;
               give(w);
               return;
             }
             const chunk = chunks[r.id]!;
-            if (r.data.length !== chunk.length * store.dim) { fail(new Error(`embedding worker returned ${r.data.length} values for ${chunk.length} texts`)); return; }
+            if (r.data.length !== chunk.length * store.dim) {
+              fail(new Error(`embedding worker returned ${r.data.length} values for ${chunk.length} texts`));
+              return;
+            }
             pendingTexts.push(...chunk);
             pendingData.push(r.data);
             done += chunk.length;
@@ -137,14 +167,26 @@ export async function embedTextsParallel(texts: Iterable<string>, opts: Parallel
       });
     } finally {
       flush();
-      for (const w of workers) { w.removeAllListeners("exit"); void w.terminate(); }
+      for (const w of workers) {
+        w.removeAllListeners("exit");
+        void w.terminate();
+      }
     }
   }
   const vectors = new Map<string, Float32Array>();
   for (const t of unique) {
     const v = store.get(t);
-    if (v === undefined) throw new Error(`text vector store lost a vector it was given (${JSON.stringify(t.slice(0, 40))})`);
+    if (v === undefined)
+      throw new Error(`text vector store lost a vector it was given (${JSON.stringify(t.slice(0, 40))})`);
     vectors.set(t, v);
   }
-  return { vectors, unique: unique.length, fromStore, embedded: missing.length, seconds: (performance.now() - t0) / 1000, startSeconds, backends };
+  return {
+    vectors,
+    unique: unique.length,
+    fromStore,
+    embedded: missing.length,
+    seconds: (performance.now() - t0) / 1000,
+    startSeconds,
+    backends,
+  };
 }

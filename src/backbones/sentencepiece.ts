@@ -34,7 +34,8 @@ export class SentencePieceTokenizer {
   readonly size: number;
 
   constructor(vocab: SentencePieceVocab, reserved = RESERVED_PIECES) {
-    if (vocab.length <= reserved) throw new ValidationError("SentencePieceTokenizer.vocab", `more than ${reserved} pieces`, vocab.length);
+    if (vocab.length <= reserved)
+      throw new ValidationError("SentencePieceTokenizer.vocab", `more than ${reserved} pieces`, vocab.length);
     this.size = vocab.length;
     this.scores = new Float64Array(vocab.length);
     let minScore = Infinity;
@@ -117,13 +118,22 @@ export function loadSentencePieceVocab(path: string, reserved = RESERVED_PIECES)
   try {
     json = JSON.parse(readFileSync(path, "utf8")) as unknown;
   } catch (e) {
-    throw new ValidationError(path, "a readable JSON SentencePiece vocabulary", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      path,
+      "a readable JSON SentencePiece vocabulary",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   if (!Array.isArray(json)) throw new ValidationError(path, "an array of [piece, score] pairs", json);
   const pieces: string[] = [];
   const scores: (number | null)[] = [];
   json.forEach((entry: unknown, i) => {
-    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string" || (typeof entry[1] !== "number" && entry[1] !== null)) {
+    if (
+      !Array.isArray(entry) ||
+      entry.length !== 2 ||
+      typeof entry[0] !== "string" ||
+      (typeof entry[1] !== "number" && entry[1] !== null)
+    ) {
       throw new ValidationError(`${path}[${i}]`, "a [piece, score] pair", entry);
     }
     pieces.push(entry[0]);
@@ -145,7 +155,8 @@ export function repairPieceScores(
   reserved = RESERVED_PIECES,
 ): { scores: number[]; repaired: number[] } {
   const n = scores.length;
-  const finite = (i: number): boolean => i >= reserved && i < n && typeof scores[i] === "number" && Number.isFinite(scores[i]);
+  const finite = (i: number): boolean =>
+    i >= reserved && i < n && typeof scores[i] === "number" && Number.isFinite(scores[i]);
   const nearest = (i: number, step: number, ok: (j: number) => boolean): number => {
     let j = i + step;
     while (j >= reserved && j < n && !ok(j)) j += step;
@@ -169,7 +180,12 @@ export function repairPieceScores(
     const p = nearest(i, -1, sound);
     const q = nearest(i, 1, sound);
     const near = [p, q].filter(sound).map((j) => scores[j] as number);
-    if (near.length === 0) throw new ValidationError(`vocab[${i}]`, "a finite score (no sound neighbour to repair it from)", scores[i]);
+    if (near.length === 0)
+      throw new ValidationError(
+        `vocab[${i}]`,
+        "a finite score (no sound neighbour to repair it from)",
+        scores[i],
+      );
     out[i] = near.reduce((a, b) => a + b, 0) / near.length;
   }
   return { scores: out, repaired: [...bad].sort((a, b) => a - b) };

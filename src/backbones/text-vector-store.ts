@@ -39,16 +39,31 @@ export class TextVectorStore {
   private readonly vectors = new Map<string, Float32Array>();
   private shardCounter = 0;
 
-  private constructor(readonly backbone: string, readonly modelId: string, readonly dim: number, dir: string) {
+  private constructor(
+    readonly backbone: string,
+    readonly modelId: string,
+    readonly dim: number,
+    dir: string,
+  ) {
     this.dir = dir;
   }
 
   /** Opens (and reads) the store of one backbone + model under `cacheDir` (default defaultCacheDir()). */
-  static open(backbone: string, modelId: string, dim: number, options: { cacheDir?: string; warn?: Warn } = {}): TextVectorStore {
+  static open(
+    backbone: string,
+    modelId: string,
+    dim: number,
+    options: { cacheDir?: string; warn?: Warn } = {},
+  ): TextVectorStore {
     requireInt("TextVectorStore.dim", dim, 1);
     const model = createHash("sha256").update(modelId).digest("hex").slice(0, 16);
     const safe = backbone.replace(/[^A-Za-z0-9_.-]/g, "_");
-    const store = new TextVectorStore(backbone, modelId, dim, join(options.cacheDir ?? defaultCacheDir(), "vectors", `${safe}-${model}`));
+    const store = new TextVectorStore(
+      backbone,
+      modelId,
+      dim,
+      join(options.cacheDir ?? defaultCacheDir(), "vectors", `${safe}-${model}`),
+    );
     store.readShards(options.warn ?? warnToStderr);
     return store;
   }
@@ -67,8 +82,15 @@ export class TextVectorStore {
 
   /** Adds vectors (row-major, texts.length x dim) and writes them as one new shard. */
   add(texts: readonly string[], data: Float32Array): void {
-    if (data.length !== texts.length * this.dim) throw new ValidationError("TextVectorStore.add", `${texts.length} x ${this.dim} values`, data.length);
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) throw new ValidationError(`TextVectorStore.add[${Math.floor(i / this.dim)}]`, "finite vector entries", data[i]);
+    if (data.length !== texts.length * this.dim)
+      throw new ValidationError("TextVectorStore.add", `${texts.length} x ${this.dim} values`, data.length);
+    for (let i = 0; i < data.length; i++)
+      if (!Number.isFinite(data[i]))
+        throw new ValidationError(
+          `TextVectorStore.add[${Math.floor(i / this.dim)}]`,
+          "finite vector entries",
+          data[i],
+        );
     if (texts.length === 0) return;
     const hashes = Buffer.alloc(32 * texts.length);
     texts.forEach((t, i) => {
@@ -80,7 +102,11 @@ export class TextVectorStore {
     for (let i = 0; i < data.length; i++) body.writeFloatLE(data[i]!, 4 * i);
     const payload = Buffer.concat([hashes, body]);
     const header: ShardHeader = {
-      version: 1, backbone: this.backbone, modelId: this.modelId, dim: this.dim, count: texts.length,
+      version: 1,
+      backbone: this.backbone,
+      modelId: this.modelId,
+      dim: this.dim,
+      count: texts.length,
       dataSha256: createHash("sha256").update(payload).digest("hex"),
     };
     const head = Buffer.from(JSON.stringify(header), "utf8");
@@ -93,10 +119,13 @@ export class TextVectorStore {
 
   private readShards(warn: Warn): void {
     if (!existsSync(this.dir)) return;
-    for (const name of readdirSync(this.dir).filter((n) => n.endsWith(".qtv")).sort()) {
+    for (const name of readdirSync(this.dir)
+      .filter((n) => n.endsWith(".qtv"))
+      .sort()) {
       const path = join(this.dir, name);
       const reason = this.readShard(path);
-      if (reason !== null) warn(`text vector cache shard ${path} is unusable (${reason}); its texts will be embedded again`);
+      if (reason !== null)
+        warn(`text vector cache shard ${path} is unusable (${reason}); its texts will be embedded again`);
     }
   }
 
@@ -116,9 +145,11 @@ export class TextVectorStore {
     } catch {
       return "header is not JSON";
     }
-    if (h.version !== 1 || h.modelId !== this.modelId || h.dim !== this.dim) return `shard for ${String(h.modelId)} dim ${String(h.dim)}, not ${this.modelId} dim ${this.dim}`;
+    if (h.version !== 1 || h.modelId !== this.modelId || h.dim !== this.dim)
+      return `shard for ${String(h.modelId)} dim ${String(h.dim)}, not ${this.modelId} dim ${this.dim}`;
     const payload = bytes.subarray(12 + headLen);
-    if (!Number.isInteger(h.count) || h.count < 0 || payload.length !== h.count * (32 + 4 * this.dim)) return "length does not match its header";
+    if (!Number.isInteger(h.count) || h.count < 0 || payload.length !== h.count * (32 + 4 * this.dim))
+      return "length does not match its header";
     if (createHash("sha256").update(payload).digest("hex") !== h.dataSha256) return "data hash mismatch";
     const body = payload.subarray(32 * h.count);
     for (let i = 0; i < h.count; i++) {

@@ -43,10 +43,13 @@ export async function useTfBackend(
       }
       warn("the TensorFlow.js wasm backend did not start; using the cpu backend (about 16x slower)");
     } catch (e) {
-      warn(`the TensorFlow.js wasm backend failed (${e instanceof Error ? e.message : String(e)}); using the cpu backend (about 16x slower)`);
+      warn(
+        `the TensorFlow.js wasm backend failed (${e instanceof Error ? e.message : String(e)}); using the cpu backend (about 16x slower)`,
+      );
     }
   }
-  if (!(await tf.setBackend("cpu"))) throw new Error("TensorFlow.js: neither the wasm nor the cpu backend could start");
+  if (!(await tf.setBackend("cpu")))
+    throw new Error("TensorFlow.js: neither the wasm nor the cpu backend could start");
   await tf.ready();
   return "cpu";
 }

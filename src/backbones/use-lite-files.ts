@@ -28,10 +28,16 @@ export function useLiteModelId(dir: string = defaultUseLiteDir()): string {
 
 function modelSource(dir: string): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(dir, "..", "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+    const pkg = JSON.parse(readFileSync(join(dir, "..", "package.json"), "utf8")) as {
+      name?: unknown;
+      version?: unknown;
+    };
     if (pkg.name === MODEL_PACKAGE && typeof pkg.version === "string") return `${pkg.name}@${pkg.version}`;
   } catch {
     // Not inside the npm package: identify the graph by its bytes below.
   }
-  return `model.json-sha256:${createHash("sha256").update(readFileSync(join(dir, "model.json"))).digest("hex").slice(0, 16)}`;
+  return `model.json-sha256:${createHash("sha256")
+    .update(readFileSync(join(dir, "model.json")))
+    .digest("hex")
+    .slice(0, 16)}`;
 }

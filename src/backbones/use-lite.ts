@@ -56,7 +56,9 @@ export class UseLiteEmbedder implements SentenceEmbedder {
     for (let start = 0; start < todo.length; start += this.batchSize) {
       const batch = todo.slice(start, start + this.batchSize);
       const rows = await this.runBatch(batch.map((i) => encoded[i] as number[]));
-      batch.forEach((i, k) => out.data.set(rows.subarray(k * USE_LITE_DIM, (k + 1) * USE_LITE_DIM), i * USE_LITE_DIM));
+      batch.forEach((i, k) =>
+        out.data.set(rows.subarray(k * USE_LITE_DIM, (k + 1) * USE_LITE_DIM), i * USE_LITE_DIM),
+      );
       done += batch.length;
       onProgress?.(done, texts.length);
     }
@@ -77,12 +79,22 @@ export class UseLiteEmbedder implements SentenceEmbedder {
         p++;
       });
     });
-    const inputs = { indices: tf.tensor2d(indices, [total, 2], "int32"), values: tf.tensor1d(values, "int32") };
+    const inputs = {
+      indices: tf.tensor2d(indices, [total, 2], "int32"),
+      values: tf.tensor1d(values, "int32"),
+    };
     try {
       const result = await this.model.executeAsync(inputs);
       const t = Array.isArray(result) ? result[0] : result;
-      if (!(t instanceof tf.Tensor) || t.shape.length !== 2 || t.shape[0] !== batch.length || t.shape[1] !== USE_LITE_DIM) {
-        throw new Error(`USE-lite returned shape [${t instanceof tf.Tensor ? t.shape.join(", ") : "?"}], expected [${batch.length}, ${USE_LITE_DIM}]`);
+      if (
+        !(t instanceof tf.Tensor) ||
+        t.shape.length !== 2 ||
+        t.shape[0] !== batch.length ||
+        t.shape[1] !== USE_LITE_DIM
+      ) {
+        throw new Error(
+          `USE-lite returned shape [${t instanceof tf.Tensor ? t.shape.join(", ") : "?"}], expected [${batch.length}, ${USE_LITE_DIM}]`,
+        );
       }
       const data = (await t.data()) as Float32Array;
       tf.dispose(result);
@@ -130,7 +142,11 @@ export function localModelHandler(dir: string): tf.io.IOHandler {
           try {
             shards.push(readFileSync(join(dir, p)));
           } catch (e) {
-            throw new ValidationError(join(dir, p), `a weight shard listed in ${jsonPath}`, e instanceof Error ? e.message : String(e));
+            throw new ValidationError(
+              join(dir, p),
+              `a weight shard listed in ${jsonPath}`,
+              e instanceof Error ? e.message : String(e),
+            );
           }
         }
       }
@@ -141,7 +157,11 @@ export function localModelHandler(dir: string): tf.io.IOHandler {
         weightData.set(b, off);
         off += b.byteLength;
       }
-      const artifacts: tf.io.ModelArtifacts = { modelTopology: mj.modelTopology, weightSpecs, weightData: weightData.buffer };
+      const artifacts: tf.io.ModelArtifacts = {
+        modelTopology: mj.modelTopology,
+        weightSpecs,
+        weightData: weightData.buffer,
+      };
       if (mj.format !== undefined) artifacts.format = mj.format;
       if (mj.generatedBy !== undefined) artifacts.generatedBy = mj.generatedBy;
       if (mj.convertedBy !== undefined && mj.convertedBy !== null) artifacts.convertedBy = mj.convertedBy;
@@ -155,9 +175,19 @@ function readModelJson(path: string): ModelJson {
   try {
     json = JSON.parse(readFileSync(path, "utf8")) as unknown;
   } catch (e) {
-    throw new ValidationError(path, "a readable TF.js graph model.json", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      path,
+      "a readable TF.js graph model.json",
+      e instanceof Error ? e.message : String(e),
+    );
   }
-  if (typeof json !== "object" || json === null || !("modelTopology" in json) || !("weightsManifest" in json) || !Array.isArray(json.weightsManifest)) {
+  if (
+    typeof json !== "object" ||
+    json === null ||
+    !("modelTopology" in json) ||
+    !("weightsManifest" in json) ||
+    !Array.isArray(json.weightsManifest)
+  ) {
     throw new ValidationError(path, "a TF.js model.json with modelTopology and weightsManifest", json);
   }
   return json as ModelJson;

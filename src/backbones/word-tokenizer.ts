@@ -18,7 +18,10 @@ const SPLIT_WORDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export function wordTokens(text: string): string[] {
-  const norm = text.normalize("NFKC").toLowerCase().replace(/[\u2018\u2019\u02bc`]/gu, "'");
+  const norm = text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`]/gu, "'");
   const out: string[] = [];
   for (const m of norm.matchAll(TOKEN)) {
     let tok = m[0];

@@ -52,11 +52,18 @@ export class WordPieceTokenizer {
   constructor(tokens: readonly string[], options: WordPieceOptions = {}, vocabSha256?: string) {
     this.tokens = tokens;
     const m = new Map<string, number>();
-    tokens.forEach((t, i) => { if (!m.has(t)) m.set(t, i); });
+    tokens.forEach((t, i) => {
+      if (!m.has(t)) m.set(t, i);
+    });
     this.vocab = m;
     const need = (t: string): number => {
       const id = m.get(t);
-      if (id === undefined) throw new ValidationError("vocab", `a WordPiece vocabulary containing ${t}`, `${tokens.length} tokens without it`);
+      if (id === undefined)
+        throw new ValidationError(
+          "vocab",
+          `a WordPiece vocabulary containing ${t}`,
+          `${tokens.length} tokens without it`,
+        );
       return id;
     };
     this.unkId = need("[UNK]");
@@ -82,7 +89,11 @@ export class WordPieceTokenizer {
     const out: string[] = [];
     for (let word of clean.normalize("NFC").split(" ")) {
       if (word.length === 0) continue;
-      if (this.lowerCase) word = word.toLowerCase().normalize("NFD").replace(/\p{Mn}/gu, "");
+      if (this.lowerCase)
+        word = word
+          .toLowerCase()
+          .normalize("NFD")
+          .replace(/\p{Mn}/gu, "");
       let cur = "";
       for (const ch of word) {
         if (isPunctuation(ch)) {
@@ -107,7 +118,10 @@ export class WordPieceTokenizer {
       let found: string | null = null;
       while (start < end) {
         const sub = (start > 0 ? "##" : "") + chars.slice(start, end).join("");
-        if (this.vocab.has(sub)) { found = sub; break; }
+        if (this.vocab.has(sub)) {
+          found = sub;
+          break;
+        }
         end--;
       }
       if (found === null) return ["[UNK]"];
@@ -139,14 +153,19 @@ export class WordPieceTokenizer {
     let excess = ta.length + (tb?.length ?? 0) + special - maxLength;
     if (excess > 0 && tb === null) ta = ta.slice(0, ta.length - excess);
     else if (excess > 0 && tb !== null) {
-      let la = ta.length, lb = tb.length;
-      for (; excess > 0; excess--) { if (la > lb) la--; else lb--; }
+      let la = ta.length,
+        lb = tb.length;
+      for (; excess > 0; excess--) {
+        if (la > lb) la--;
+        else lb--;
+      }
       ta = ta.slice(0, la);
       tb = tb.slice(0, lb);
     }
     const seq = [this.clsId, ...ta, this.sepId, ...(tb === null ? [] : [...tb, this.sepId])];
     const width = padTo ?? seq.length;
-    if (width < seq.length) throw new ValidationError("padTo", `at least the encoded length ${seq.length}`, width);
+    if (width < seq.length)
+      throw new ValidationError("padTo", `at least the encoded length ${seq.length}`, width);
     const ids = new Int32Array(width).fill(this.padId);
     const typeIds = new Int32Array(width);
     const mask = new Int32Array(width);
@@ -158,17 +177,29 @@ export class WordPieceTokenizer {
 }
 
 /** Reads a vocab.txt (one token per line, id = line index). */
-export function loadWordPieceVocab(path: string = defaultBertVocabPath(), options: WordPieceOptions = {}): WordPieceTokenizer {
+export function loadWordPieceVocab(
+  path: string = defaultBertVocabPath(),
+  options: WordPieceOptions = {},
+): WordPieceTokenizer {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new ValidationError(path, "a readable WordPiece vocab.txt", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      path,
+      "a readable WordPiece vocab.txt",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   const lines = text.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   const tokens = lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
-  if (tokens.length < 5) throw new ValidationError(path, "a WordPiece vocab.txt with one token per line", `${tokens.length} lines`);
+  if (tokens.length < 5)
+    throw new ValidationError(
+      path,
+      "a WordPiece vocab.txt with one token per line",
+      `${tokens.length} lines`,
+    );
   return new WordPieceTokenizer(tokens, options, createHash("sha256").update(text).digest("hex"));
 }
 
@@ -183,13 +214,21 @@ function isControl(ch: string): boolean {
 
 function isPunctuation(ch: string): boolean {
   const cp = ch.codePointAt(0)!;
-  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) return true;
+  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
+    return true;
   return /^\p{P}$/u.test(ch);
 }
 
 /** The CJK Unified Ideograph blocks BERT splits character by character. */
 function isCjk(cp: number): boolean {
-  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2a6df) ||
-    (cp >= 0x2a700 && cp <= 0x2b73f) || (cp >= 0x2b740 && cp <= 0x2b81f) || (cp >= 0x2b820 && cp <= 0x2ceaf) ||
-    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x2f800 && cp <= 0x2fa1f);
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x2a6df) ||
+    (cp >= 0x2a700 && cp <= 0x2b73f) ||
+    (cp >= 0x2b740 && cp <= 0x2b81f) ||
+    (cp >= 0x2b820 && cp <= 0x2ceaf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x2f800 && cp <= 0x2fa1f)
+  );
 }

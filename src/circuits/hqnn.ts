@@ -47,8 +47,11 @@ export function hqnnCircuit(spec: HqnnSpec): Circuit {
     }
     for (let q = 0; q < n; q++) ops.push({ gate: "RY", wires: [q], params: [wgt(r * n + q)] });
     if (n === 2) ops.push({ gate: "CNOT", wires: [0, 1], params: [] });
-    else if (n > 2) for (let q = 0; q < n; q++) ops.push({ gate: "CNOT", wires: [q, (q + 1) % n], params: [] });
+    else if (n > 2)
+      for (let q = 0; q < n; q++) ops.push({ gate: "CNOT", wires: [q, (q + 1) % n], params: [] });
   }
-  const observables: PauliWord[] = Array.from({ length: n }, (_, q) => ({ factors: [{ pauli: "Z" as const, wire: q }] }));
+  const observables: PauliWord[] = Array.from({ length: n }, (_, q) => ({
+    factors: [{ pauli: "Z" as const, wire: q }],
+  }));
   return { nQubits: n, nInputs: HQNN_INPUTS, nWeights: R * n, ops, observables };
 }

@@ -17,7 +17,12 @@ export type ParamRef =
 /** One circuit operation: a gate from the gate table on some wires with its angles (constants, inputs or weights). */
 export type Op =
   | { readonly gate: GateName; readonly wires: readonly number[]; readonly params: readonly ParamRef[] }
-  | { readonly gate: "Unitary"; readonly wires: readonly number[]; readonly params: readonly []; readonly matrix: CMatrix };
+  | {
+      readonly gate: "Unitary";
+      readonly wires: readonly number[];
+      readonly params: readonly [];
+      readonly matrix: CMatrix;
+    };
 
 /** A circuit: qubits, its ops in order, how many inputs and weights its angles read, and the observables it outputs. */
 export interface Circuit {
@@ -37,7 +42,12 @@ export const inp = (index: number): ParamRef => ({ kind: "input", index });
 export const wgt = (index: number): ParamRef => ({ kind: "weight", index });
 
 /** Resolves a parameter reference for one sample. */
-export function paramValue(p: ParamRef, inputs: ArrayLike<number>, inputOffset: number, weights: ArrayLike<number>): number {
+export function paramValue(
+  p: ParamRef,
+  inputs: ArrayLike<number>,
+  inputOffset: number,
+  weights: ArrayLike<number>,
+): number {
   switch (p.kind) {
     case "const":
       return p.value;

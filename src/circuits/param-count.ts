@@ -20,13 +20,23 @@ export interface HeadCount {
 export function qmtlCount(layout: QmtlLayout, extras = 0): HeadCount {
   const shared = layout.Q * layout.L;
   const tasks = layout.tasks.reduce((a, t) => a + t.nWeights, 0);
-  return { head: "QMTL", params: shared + tasks, extras, detail: `shared ${layout.Q}x${layout.L} = ${shared} + task blocks ${tasks}` };
+  return {
+    head: "QMTL",
+    params: shared + tasks,
+    extras,
+    detail: `shared ${layout.Q}x${layout.L} = ${shared} + task blocks ${tasks}`,
+  };
 }
 
 /** Classical hard-parameter-sharing heads: sum_t r_t (d + 1). */
 export function classicalCount(d: number, outputs: readonly number[]): HeadCount {
   const p = outputs.reduce((a, r) => a + r * (d + 1), 0);
-  return { head: "Classical", params: p, extras: 0, detail: `sum_t r_t (d+1), d = ${d}, r = [${outputs.join(", ")}]` };
+  return {
+    head: "Classical",
+    params: p,
+    extras: 0,
+    detail: `sum_t r_t (d+1), d = ${d}, r = [${outputs.join(", ")}]`,
+  };
 }
 
 /**
@@ -39,7 +49,9 @@ export function hqnnCount(d: number, qubits: number, outputs: readonly number[],
   const circ = hqnnWeightCount({ qubits, repetitions });
   const heads = outputs.reduce((a, r) => a + r * (qubits + 1), 0);
   return {
-    head: `HQNN-${qubits}`, params: proj + circ + heads, extras: 1,
+    head: `HQNN-${qubits}`,
+    params: proj + circ + heads,
+    extras: 1,
     detail: `Linear(d,3) ${proj} + circuit ${circ} + task linears ${heads} (+1 output scale)`,
   };
 }
@@ -71,5 +83,12 @@ export function theorem1(T: number, S: number, L: number, Lh: number, r: number,
   const d = S * T * L;
   const classical = T * r * (d + 1);
   const quantum = S * T * L + T * kTheta * S * Lh;
-  return { T, d, classical, quantum, ratio: quantum / classical, asymptoticRatio: (L + kTheta * Lh) / (L * r * T) };
+  return {
+    T,
+    d,
+    classical,
+    quantum,
+    ratio: quantum / classical,
+    asymptoticRatio: (L + kTheta * Lh) / (L * r * T),
+  };
 }

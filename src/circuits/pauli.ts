@@ -8,12 +8,20 @@ export interface PauliWord {
 
 /** Parses "Z0", "X1 X2", "Z5 Z6" (or "X1@X2"); throws naming the field on anything else. */
 export function parsePauliWord(text: string, nQubits: number, field = "observable"): PauliWord {
-  const tokens = text.trim().split(/[\s@*]+/).filter((t) => t.length > 0);
-  if (tokens.length === 0) throw new ValidationError(field, "a Pauli word such as \"Z0\" or \"X1 X2\"", text);
+  const tokens = text
+    .trim()
+    .split(/[\s@*]+/)
+    .filter((t) => t.length > 0);
+  if (tokens.length === 0) throw new ValidationError(field, 'a Pauli word such as "Z0" or "X1 X2"', text);
   const seen = new Set<number>();
   const factors = tokens.map((tok) => {
     const m = /^([XYZ])(\d+)$/.exec(tok);
-    if (!m) throw new ValidationError(field, `Pauli factors like Z0, X3, Y12 (letters X, Y, Z then a wire number)`, text);
+    if (!m)
+      throw new ValidationError(
+        field,
+        `Pauli factors like Z0, X3, Y12 (letters X, Y, Z then a wire number)`,
+        text,
+      );
     const wire = Number(m[2]);
     if (wire >= nQubits) throw new ValidationError(field, `wires in [0, ${nQubits - 1}]`, text);
     if (seen.has(wire)) throw new ValidationError(field, "each wire at most once", text);
@@ -46,17 +54,26 @@ export function qubitWiseCommute(a: PauliWord, b: PauliWord): boolean {
  * words first). Returns, per setting, the indices of the words it measures and
  * the basis per wire. {Z0, Z1, X0X1} needs 2 settings.
  */
-export function groupQubitWise(words: readonly PauliWord[]): Array<{ members: number[]; basis: Map<number, PauliName> }> {
-  const order = words.map((_, i) => i).sort((i, j) => words[j]!.factors.length - words[i]!.factors.length || i - j);
+export function groupQubitWise(
+  words: readonly PauliWord[],
+): Array<{ members: number[]; basis: Map<number, PauliName> }> {
+  const order = words
+    .map((_, i) => i)
+    .sort((i, j) => words[j]!.factors.length - words[i]!.factors.length || i - j);
   const groups: Array<{ members: number[]; basis: Map<number, PauliName> }> = [];
   for (const i of order) {
     const w = words[i]!;
-    const g = groups.find((gr) => w.factors.every((f) => !gr.basis.has(f.wire) || gr.basis.get(f.wire) === f.pauli));
+    const g = groups.find((gr) =>
+      w.factors.every((f) => !gr.basis.has(f.wire) || gr.basis.get(f.wire) === f.pauli),
+    );
     if (g) {
       g.members.push(i);
       for (const f of w.factors) g.basis.set(f.wire, f.pauli);
     } else {
-      groups.push({ members: [i], basis: new Map(w.factors.map((f) => [f.wire, f.pauli] as [number, PauliName])) });
+      groups.push({
+        members: [i],
+        basis: new Map(w.factors.map((f) => [f.wire, f.pauli] as [number, PauliName])),
+      });
     }
   }
   for (const g of groups) g.members.sort((a, b) => a - b);

@@ -93,18 +93,23 @@ export const MAX_QMTL_QUBITS = 4096;
  * const layout = resolveQmtl(PRESETS.mustard);   // Q = 13, nInputs 39, nWeights 78, nOutputs 25
  */
 export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
-  if (spec === null || typeof spec !== "object") throw new ValidationError("qmtl", "a QMTL spec object", spec);
+  if (spec === null || typeof spec !== "object")
+    throw new ValidationError("qmtl", "a QMTL spec object", spec);
   requireInt("encodingLayers", spec.encodingLayers, 1, MAX_ENCODING_LAYERS);
   requireInt("headLayers", spec.headLayers, 0, MAX_HEAD_LAYERS);
-  if (!Array.isArray(spec.tasks) || spec.tasks.length === 0) throw new ValidationError("tasks", "a non-empty list of tasks");
+  if (!Array.isArray(spec.tasks) || spec.tasks.length === 0)
+    throw new ValidationError("tasks", "a non-empty list of tasks");
   const names = new Set<string>();
-  let offset = 0, outputOffset = 0;
-  const L = spec.encodingLayers, Lh = spec.headLayers;
+  let offset = 0,
+    outputOffset = 0;
+  const L = spec.encodingLayers,
+    Lh = spec.headLayers;
   const tasks: QmtlTaskLayout[] = [];
   const sizes: number[] = [];
   spec.tasks.forEach((t, k) => {
     const field = `tasks[${k}]`;
-    if (typeof t.name !== "string" || t.name.length === 0) throw new ValidationError(`${field}.name`, "a non-empty string", t.name);
+    if (typeof t.name !== "string" || t.name.length === 0)
+      throw new ValidationError(`${field}.name`, "a non-empty string", t.name);
     if (names.has(t.name)) throw new ValidationError(`${field}.name`, "a unique task name", t.name);
     names.add(t.name);
     if (t.kind !== "binary" && t.kind !== "regression" && t.kind !== "multiclass") {
@@ -115,25 +120,49 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     const words = t.observables ?? defaultReadout(t, t.qubits).observables;
     const S = t.qubits ?? (t.observables ? inferSize(t.observables) : defaultReadout(t).qubits);
     const local = parseLocalObservables(words, S, `${field}.observables`);
-    if (local.length !== K) throw new ValidationError(`${field}.observables`, `${K} observables (one logit per output of a ${t.kind} task)`, `${local.length}`);
+    if (local.length !== K)
+      throw new ValidationError(
+        `${field}.observables`,
+        `${K} observables (one logit per output of a ${t.kind} task)`,
+        `${local.length}`,
+      );
     sizes.push(S);
     tasks.push({
-      name: t.name, kind: t.kind, numClasses: t.kind === "multiclass" ? K : t.kind === "binary" ? 2 : 0,
-      offset, size: S, local, localText: [...words], outputOffset, nOutputs: K, weightOffset: 0, nWeights: stronglyEntanglingWeightCount(S, Lh),
+      name: t.name,
+      kind: t.kind,
+      numClasses: t.kind === "multiclass" ? K : t.kind === "binary" ? 2 : 0,
+      offset,
+      size: S,
+      local,
+      localText: [...words],
+      outputOffset,
+      nOutputs: K,
+      weightOffset: 0,
+      nWeights: stronglyEntanglingWeightCount(S, Lh),
     });
     offset += S;
     outputOffset += K;
   });
   const Q = offset;
-  if (Q > MAX_QMTL_QUBITS) throw new ValidationError("tasks", `sub-registers of at most ${MAX_QMTL_QUBITS} qubits in all`, Q);
+  if (Q > MAX_QMTL_QUBITS)
+    throw new ValidationError("tasks", `sub-registers of at most ${MAX_QMTL_QUBITS} qubits in all`, Q);
   if (spec.qubits !== undefined && spec.qubits !== Q) {
-    throw new ValidationError("qubits", `the sum of the task sub-register sizes (${sizes.join(" + ")} = ${Q})`, spec.qubits);
+    throw new ValidationError(
+      "qubits",
+      `the sum of the task sub-register sizes (${sizes.join(" + ")} = ${Q})`,
+      spec.qubits,
+    );
   }
   if (spec.inputDim !== undefined && spec.inputDim !== Q * L) {
-    throw new ValidationError("inputDim", `Q*L = ${Q}*${L} = ${Q * L} (the encoder loads Q features per block)`, spec.inputDim);
+    throw new ValidationError(
+      "inputDim",
+      `Q*L = ${Q}*${L} = ${Q * L} (the encoder loads Q features per block)`,
+      spec.inputDim,
+    );
   }
   const firstRotation = spec.firstRotation ?? "rx";
-  if (firstRotation !== "rx" && firstRotation !== "ry") throw new ValidationError("firstRotation", `"rx" or "ry"`, firstRotation);
+  if (firstRotation !== "rx" && firstRotation !== "ry")
+    throw new ValidationError("firstRotation", `"rx" or "ry"`, firstRotation);
   let w = Q * L;
   const laidOut = tasks.map((t) => {
     const r = { ...t, weightOffset: w };
@@ -141,8 +170,16 @@ export function resolveQmtl(spec: QmtlSpec): QmtlLayout {
     return r;
   });
   return {
-    Q, L, Lh, entangle: spec.entangle ?? true, encoderOrder: spec.encoderOrder ?? "ry-rz", firstRotation,
-    tasks: laidOut, nInputs: Q * L, nWeights: w, nOutputs: outputOffset,
+    Q,
+    L,
+    Lh,
+    entangle: spec.entangle ?? true,
+    encoderOrder: spec.encoderOrder ?? "ry-rz",
+    firstRotation,
+    tasks: laidOut,
+    nInputs: Q * L,
+    nWeights: w,
+    nOutputs: outputOffset,
   };
 }
 
@@ -171,7 +208,8 @@ export function qmtlCircuit(layout: QmtlLayout): Circuit {
         ops.push({ gate: "RY", wires: [i], params: [th] });
       }
     }
-    if (layout.entangle) for (let i = 0; i + 1 < Q; i++) ops.push({ gate: "CNOT", wires: [i, i + 1], params: [] });
+    if (layout.entangle)
+      for (let i = 0; i + 1 < Q; i++) ops.push({ gate: "CNOT", wires: [i, i + 1], params: [] });
   }
   const observables: PauliWord[] = [];
   for (const t of layout.tasks) {

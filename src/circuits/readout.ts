@@ -20,7 +20,11 @@ export const MAX_READOUT_QUBITS = 26;
 export function outputDim(t: TaskShape): number {
   if (t.kind === "multiclass") {
     if (!Number.isInteger(t.numClasses) || (t.numClasses ?? 0) < 2 || (t.numClasses ?? 0) > MAX_CLASSES) {
-      throw new ValidationError("task.numClasses", `an integer in [2, ${MAX_CLASSES}] for a multiclass task`, t.numClasses);
+      throw new ValidationError(
+        "task.numClasses",
+        `an integer in [2, ${MAX_CLASSES}] for a multiclass task`,
+        t.numClasses,
+      );
     }
     return t.numClasses!;
   }
@@ -67,7 +71,11 @@ function canonicalRank(w: string, S: number): number {
 export function defaultReadout(t: TaskShape, qubits?: number): { qubits: number; observables: string[] } {
   const K = outputDim(t);
   if (K > maxReadoutWords()) {
-    throw new ValidationError("task.numClasses", `at most ${maxReadoutWords()} classes for a quantum readout (2S+1 Pauli words on at most ${MAX_READOUT_QUBITS} qubits)`, K);
+    throw new ValidationError(
+      "task.numClasses",
+      `at most ${maxReadoutWords()} classes for a quantum readout (2S+1 Pauli words on at most ${MAX_READOUT_QUBITS} qubits)`,
+      K,
+    );
   }
   if (qubits !== undefined && (!Number.isInteger(qubits) || qubits < 1 || qubits > MAX_READOUT_QUBITS)) {
     throw new ValidationError("task.qubits", `an integer in [1, ${MAX_READOUT_QUBITS}]`, qubits);
@@ -75,9 +83,13 @@ export function defaultReadout(t: TaskShape, qubits?: number): { qubits: number;
   let S = qubits ?? 1;
   if (qubits === undefined) while (candidates(S).length < K) S++;
   const cand = candidates(S);
-  if (cand.length < K) throw new ValidationError("task.qubits", `at least ${minQubitsFor(K)} qubits for ${K} outputs`, S);
+  if (cand.length < K)
+    throw new ValidationError("task.qubits", `at least ${minQubitsFor(K)} qubits for ${K} outputs`, S);
   const chosen = cand.slice(0, K);
-  const ordered = chosen.map((w, i) => ({ w, i })).sort((a, b) => canonicalRank(a.w, S) - canonicalRank(b.w, S) || a.i - b.i).map((x) => x.w);
+  const ordered = chosen
+    .map((w, i) => ({ w, i }))
+    .sort((a, b) => canonicalRank(a.w, S) - canonicalRank(b.w, S) || a.i - b.i)
+    .map((x) => x.w);
   // keep ZZ ring pairs in ring order
   return { qubits: S, observables: ordered };
 }

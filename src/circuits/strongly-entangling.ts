@@ -13,7 +13,8 @@ export function stronglyEntanglingOps(wires: readonly number[], layers: number, 
   requireInt("stronglyEntangling.weightOffset", weightOffset, 0);
   if (wires.length === 0) throw new ValidationError("stronglyEntangling.wires", "at least one wire", "none");
   wires.forEach((w, i) => requireInt(`stronglyEntangling.wires[${i}]`, w, 0));
-  if (new Set(wires).size !== wires.length) throw new ValidationError("stronglyEntangling.wires", "distinct wires", wires.join(","));
+  if (new Set(wires).size !== wires.length)
+    throw new ValidationError("stronglyEntangling.wires", "distinct wires", wires.join(","));
   const n = wires.length;
   const ops: Op[] = [];
   for (let l = 0; l < layers; l++) {
@@ -23,7 +24,8 @@ export function stronglyEntanglingOps(wires: readonly number[], layers: number, 
     }
     if (n > 1) {
       const r = (l % (n - 1)) + 1;
-      for (let k = 0; k < n; k++) ops.push({ gate: "CNOT", wires: [wires[k]!, wires[(k + r) % n]!], params: [] });
+      for (let k = 0; k < n; k++)
+        ops.push({ gate: "CNOT", wires: [wires[k]!, wires[(k + r) % n]!], params: [] });
     }
   }
   return ops;

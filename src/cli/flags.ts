@@ -8,7 +8,8 @@ import type { SuiteFlag } from "../experiments/suite.ts";
 
 function nonEmpty(flag: string, v: string | boolean): string {
   if (typeof v !== "string") throw new ValidationError(flag, "a value");
-  if (v.trim().length === 0) throw new ValidationError(flag, "a non-empty value (leave the flag out for the default)");
+  if (v.trim().length === 0)
+    throw new ValidationError(flag, "a non-empty value (leave the flag out for the default)");
   return v.trim();
 }
 
@@ -16,13 +17,21 @@ export function intFlag(flag: string, v: string | boolean, lo = -Infinity, hi = 
   const s = nonEmpty(flag, v);
   if (!/^[+-]?\d+$/.test(s)) throw new ValidationError(flag, "an integer", s);
   const n = Number(s);
-  if (n < lo || n > hi) throw new ValidationError(flag, hi === Infinity ? `an integer >= ${lo}` : `an integer in [${lo}, ${hi}]`, n);
+  if (n < lo || n > hi)
+    throw new ValidationError(
+      flag,
+      hi === Infinity ? `an integer >= ${lo}` : `an integer in [${lo}, ${hi}]`,
+      n,
+    );
   return n;
 }
 
 function listItems(flag: string, v: string | boolean): string[] {
-  const items = nonEmpty(flag, v).split(",").map((x) => x.trim());
-  if (items.some((x) => x.length === 0)) throw new ValidationError(flag, "a comma-separated list without empty items", v);
+  const items = nonEmpty(flag, v)
+    .split(",")
+    .map((x) => x.trim());
+  if (items.some((x) => x.length === 0))
+    throw new ValidationError(flag, "a comma-separated list without empty items", v);
   return items;
 }
 

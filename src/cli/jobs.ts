@@ -4,7 +4,13 @@ import { dirname, join } from "node:path";
 import { QmtlError } from "../core/errors.ts";
 
 /** Relative cost of one cell per head, to balance processes (measured epoch times, rounded). */
-const HEAD_COST: Record<string, number> = { qmtl: 3, "qmtl-noent": 2, "hqnn-13": 4, "hqnn-4": 0.5, classical: 0.3 };
+const HEAD_COST: Record<string, number> = {
+  qmtl: 3,
+  "qmtl-noent": 2,
+  "hqnn-13": 4,
+  "hqnn-4": 0.5,
+  classical: 0.3,
+};
 
 /**
  * Longest-processing-time-first assignment of cells ("head:fold:seed") to
@@ -33,19 +39,39 @@ const ENTRY = process.argv[1]!;
  * child exits when it finds itself orphaned (parentWatch), so killing this
  * process stops them all.
  */
-export async function runChildren(args: readonly string[], groups: readonly string[][], log: (line: string) => void): Promise<void> {
+export async function runChildren(
+  args: readonly string[],
+  groups: readonly string[][],
+  log: (line: string) => void,
+): Promise<void> {
   const children: ChildProcess[] = [];
-  const exits = groups.map((cells, j) => new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, ENTRY, ...args, "--cells", cells.join(","), "--jobs", "1"], { stdio: ["pipe", "pipe", "pipe"]});
-    children.push(child);
-    const forward = (buf: Buffer): void => {
-      for (const line of buf.toString("utf8").split("\n")) if (line.trim().length > 0) log(`[job ${j + 1}] ${line}`);
-    };
-    child.stdout!.on("data", forward);
-    child.stderr!.on("data", forward);
-    child.on("error", reject);
-    child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new QmtlError(`job ${j + 1} (cells ${cells.join(",")}) failed: ${signal ?? `exit code ${code}`}`))));
-  }));
+  const exits = groups.map(
+    (cells, j) =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [...process.execArgv, ENTRY, ...args, "--cells", cells.join(","), "--jobs", "1"],
+          { stdio: ["pipe", "pipe", "pipe"] },
+        );
+        children.push(child);
+        const forward = (buf: Buffer): void => {
+          for (const line of buf.toString("utf8").split("\n"))
+            if (line.trim().length > 0) log(`[job ${j + 1}] ${line}`);
+        };
+        child.stdout!.on("data", forward);
+        child.stderr!.on("data", forward);
+        child.on("error", reject);
+        child.on("exit", (code, signal) =>
+          code === 0
+            ? resolve()
+            : reject(
+                new QmtlError(
+                  `job ${j + 1} (cells ${cells.join(",")}) failed: ${signal ?? `exit code ${code}`}`,
+                ),
+              ),
+        );
+      }),
+  );
   try {
     await Promise.all(exits);
   } catch (e) {

@@ -13,13 +13,17 @@ import { setVerbosity, verbosity } from "./verbosity.ts";
 const program = new Command();
 program
   .name("qmtl")
-  .description("Parameter-efficient quantum multi-task learning: an exact differentiable simulator, the QMTL head, its baselines and the paper's experiments")
+  .description(
+    "Parameter-efficient quantum multi-task learning: an exact differentiable simulator, the QMTL head, its baselines and the paper's experiments",
+  )
   .version(QMTL_VERSION)
   .option("-q, --quiet", "no progress or log lines on stderr (results and errors still print)")
   .option("--verbose", "every progress update, and a stack trace with an error")
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText("after", `
+  .addHelpText(
+    "after",
+    `
 Examples:
   qmtl params --json                      head parameter counts as JSON
   qmtl demo                               one forward/backward pass of every paper circuit
@@ -29,7 +33,8 @@ Examples:
 
 Exit codes: 0 ok, 1 failure, 2 usage error (a bad flag, config field or input; nothing was written).
 Environment: QMTL_DEBUG=1 prints stack traces (as --verbose). qmtl prints no colour (NO_COLOR is honoured trivially).
-Docs: the docs/ folder of the package (getting-started.md, your-own-data.md, config-reference.md).`)
+Docs: the docs/ folder of the package (getting-started.md, your-own-data.md, config-reference.md).`,
+  )
   .hook("preAction", () => {
     const o = program.opts<{ quiet?: boolean; verbose?: boolean }>();
     if (o.quiet && o.verbose) throw new ValidationError("--quiet", "either --quiet or --verbose, not both");
@@ -49,10 +54,12 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    const ok = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help";
+    const ok =
+      e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help";
     process.exit(ok ? 0 : 2);
   }
-  if (verbosity() === "verbose" && e instanceof Error && !(e instanceof CommanderError)) console.error(e.stack);
+  if (verbosity() === "verbose" && e instanceof Error && !(e instanceof CommanderError))
+    console.error(e.stack);
   if (e instanceof ValidationError) {
     console.error(`error: ${e.message}`);
     process.exit(2);

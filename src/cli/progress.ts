@@ -19,21 +19,50 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr, interv
   if (v === "quiet") return { start() {}, update() {}, stop() {}, log() {} };
   if (v === "verbose") intervalMs = 0;
   if (stream.isTTY && v !== "verbose") {
-    const bar = new cliProgress.SingleBar({
-      format: "{label} |{bar}| {value}/{total} {info} ETA {eta_formatted}",
-      hideCursor: true, clearOnComplete: true, stream, etaBuffer: 50,
-    }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        format: "{label} |{bar}| {value}/{total} {info} ETA {eta_formatted}",
+        hideCursor: true,
+        clearOnComplete: true,
+        stream,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     let active = false;
     return {
-      start(label, total) { if (active) bar.stop(); bar.start(total, 0, { label, info: "" }); active = true; },
-      update(done, info = "") { if (active) bar.update(done, { info }); },
-      stop() { if (active) bar.stop(); active = false; },
-      log(line) { if (active) { bar.stop(); active = false; } stream.write(line + "\n"); },
+      start(label, total) {
+        if (active) bar.stop();
+        bar.start(total, 0, { label, info: "" });
+        active = true;
+      },
+      update(done, info = "") {
+        if (active) bar.update(done, { info });
+      },
+      stop() {
+        if (active) bar.stop();
+        active = false;
+      },
+      log(line) {
+        if (active) {
+          bar.stop();
+          active = false;
+        }
+        stream.write(line + "\n");
+      },
     };
   }
-  let label = "", total = 0, last = 0, t0 = Date.now();
+  let label = "",
+    total = 0,
+    last = 0,
+    t0 = Date.now();
   return {
-    start(l, t) { label = l; total = t; last = 0; t0 = Date.now(); },
+    start(l, t) {
+      label = l;
+      total = t;
+      last = 0;
+      t0 = Date.now();
+    },
     update(done, info = "") {
       const now = Date.now();
       if (now - last < intervalMs && done < total) return;
@@ -43,6 +72,8 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr, interv
       stream.write(`${label} ${done}/${total} ${info} eta ${eta}s\n`);
     },
     stop() {},
-    log(line) { stream.write(line + "\n"); },
+    log(line) {
+      stream.write(line + "\n");
+    },
   };
 }

@@ -1,4 +1,13 @@
-import { mkdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, statSync, unlinkSync } from "node:fs";
+import {
+  mkdirSync,
+  renameSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { FileError, fsReason } from "./errors.ts";
 
@@ -29,7 +38,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw new FileError(path, "write", fsReason(e), "choose a writable location");
   }
 }
@@ -49,7 +62,8 @@ export function ensureDir(dir: string, forPath = dir): void {
   try {
     st = statSync(dir);
   } catch (e) {
-    if ((e as { code?: string }).code !== "ENOENT") throw new FileError(forPath, "write", `${dir}: ${fsReason(e)}`);
+    if ((e as { code?: string }).code !== "ENOENT")
+      throw new FileError(forPath, "write", `${dir}: ${fsReason(e)}`);
   }
   if (st) {
     if (!st.isDirectory()) throw new FileError(forPath, "write", `${dir} is a file, not a folder`);
@@ -61,6 +75,11 @@ export function ensureDir(dir: string, forPath = dir): void {
     mkdirSync(dir);
   } catch (e) {
     if ((e as { code?: string }).code === "EEXIST" && statSync(dir).isDirectory()) return;
-    throw new FileError(forPath, "write", `cannot create the folder ${dir}: ${fsReason(e)}`, "choose a writable location");
+    throw new FileError(
+      forPath,
+      "write",
+      `cannot create the folder ${dir}: ${fsReason(e)}`,
+      "choose a writable location",
+    );
   }
 }

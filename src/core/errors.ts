@@ -41,10 +41,17 @@ export function fsReason(e: unknown): string {
   const err = e as { code?: unknown; message?: unknown };
   const code = typeof err?.code === "string" ? err.code : "";
   const known: Record<string, string> = {
-    EACCES: "permission denied", EPERM: "operation not permitted", EROFS: "read-only file system",
-    ENOENT: "no such file or folder", ENOTDIR: "a path component is a file, not a folder",
-    EISDIR: "it is a folder, not a file", EEXIST: "something is already there", ENOSPC: "no space left on the device",
-    EDQUOT: "disk quota exceeded", EMFILE: "too many open files", ENAMETOOLONG: "the name is too long",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    ENOENT: "no such file or folder",
+    ENOTDIR: "a path component is a file, not a folder",
+    EISDIR: "it is a folder, not a file",
+    EEXIST: "something is already there",
+    ENOSPC: "no space left on the device",
+    EDQUOT: "disk quota exceeded",
+    EMFILE: "too many open files",
+    ENAMETOOLONG: "the name is too long",
   };
   if (code && known[code]) return `${known[code]} (${code})`;
   const msg = typeof err?.message === "string" ? err.message.split("\n")[0]! : String(e);
@@ -82,5 +89,6 @@ export function requireInt(field: string, n: number, lo = -Infinity, hi = Infini
 
 /** Throws unless `xs.length === n`. */
 export function requireLength(field: string, xs: ArrayLike<unknown>, n: number): void {
-  if (xs.length !== n) throw new ValidationError(field, `length ${n}`, xs.length === undefined ? xs : `length ${xs.length}`);
+  if (xs.length !== n)
+    throw new ValidationError(field, `length ${n}`, xs.length === undefined ? xs : `length ${xs.length}`);
 }

@@ -12,7 +12,11 @@ export function sha256File(path: string, field = path): string {
   try {
     return sha256(readFileSync(path));
   } catch (e) {
-    throw new ValidationError(field, "a readable file", `${path} (${e instanceof Error ? e.message : String(e)})`);
+    throw new ValidationError(
+      field,
+      "a readable file",
+      `${path} (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
 }
 
@@ -20,7 +24,9 @@ export function sha256File(path: string, field = path): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

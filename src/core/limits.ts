@@ -18,7 +18,8 @@ export function memoryLimitBytes(): number {
   const env = process.env["QMTL_MEMORY_LIMIT_GB"];
   if (env !== undefined && env.trim() !== "") {
     const gb = Number(env);
-    if (!(gb > 0) || !Number.isFinite(gb)) throw new ValidationError("QMTL_MEMORY_LIMIT_GB", "a positive number of GiB", env);
+    if (!(gb > 0) || !Number.isFinite(gb))
+      throw new ValidationError("QMTL_MEMORY_LIMIT_GB", "a positive number of GiB", env);
     return gb * 2 ** 30;
   }
   return Math.min(DEFAULT_MEMORY_CAP_BYTES, Math.floor(totalmem() / 2));
@@ -27,8 +28,12 @@ export function memoryLimitBytes(): number {
 /** "1.5 GiB", "512 MiB", "3.0e+4 TiB": for messages. */
 export function formatBytes(bytes: number): string {
   const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let v = bytes, u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  let v = bytes,
+    u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
   if (u === 0) return `${Math.round(v)} bytes`;
   return `${v >= 1e4 ? v.toExponential(1) : v.toFixed(1)} ${units[u]}`;
 }
@@ -37,7 +42,13 @@ export function formatBytes(bytes: number): string {
  * Throws unless `elements * bytesPerElement` bytes fit the memory limit.
  * `what` says what the memory is for ("the statevector workspace of 27 qubits").
  */
-export function requireAllocation(field: string, elements: number, bytesPerElement: number, what: string, limit = memoryLimitBytes()): void {
+export function requireAllocation(
+  field: string,
+  elements: number,
+  bytesPerElement: number,
+  what: string,
+  limit = memoryLimitBytes(),
+): void {
   const bytes = elements * bytesPerElement;
   if (!Number.isFinite(bytes) || bytes < 0 || bytes > limit) {
     const size = Number.isFinite(bytes) ? formatBytes(bytes) : "more memory than can be counted";

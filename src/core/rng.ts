@@ -15,7 +15,8 @@ export class Rng {
   readonly seed: number;
 
   constructor(seed: number) {
-    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("Rng seed", "a finite number", seed);
+    if (typeof seed !== "number" || !Number.isFinite(seed))
+      throw new ValidationError("Rng seed", "a finite number", seed);
     this.seed = seed;
     let x = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
     const next = (): number => {
@@ -44,7 +45,10 @@ export class Rng {
     this.s0 ^= this.s3;
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0; this.s1 >>>= 0; this.s2 >>>= 0; this.s3 >>>= 0;
+    this.s0 >>>= 0;
+    this.s1 >>>= 0;
+    this.s2 >>>= 0;
+    this.s3 >>>= 0;
     return result;
   }
 
@@ -102,8 +106,15 @@ export class Rng {
   }
 
   setState(state: readonly number[]): void {
-    if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
-      throw new ValidationError("Rng state", "4 unsigned 32-bit integers and a spare normal", JSON.stringify(state));
+    if (
+      state.length !== 5 ||
+      state.slice(0, 4).some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    ) {
+      throw new ValidationError(
+        "Rng state",
+        "4 unsigned 32-bit integers and a spare normal",
+        JSON.stringify(state),
+      );
     }
     [this.s0, this.s1, this.s2, this.s3] = state as [number, number, number, number];
     const spare = state[4]!;

@@ -9,7 +9,12 @@ import { mustardSuite } from "./mustard/index.ts";
 import { chexpertSuite } from "./chexpert/index.ts";
 
 /** Every suite `qmtl run <name>` offers, in help order. */
-export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [mustardSuite, glueSuite, chexpertSuite, customSuite] as unknown as ReadonlyArray<Suite<BaseConfig>>;
+export const SUITES: ReadonlyArray<Suite<BaseConfig>> = [
+  mustardSuite,
+  glueSuite,
+  chexpertSuite,
+  customSuite,
+] as unknown as ReadonlyArray<Suite<BaseConfig>>;
 
 /** The suite named `name`, or undefined. */
 export function findSuite(name: string): Suite<BaseConfig> | undefined {

@@ -102,16 +102,27 @@ const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
 /** Converts a value with an IBM unit string to SI (seconds, Hz, or unitless). */
 export function toSi(value: number, unit: string, where: string): number {
   switch (unit) {
-    case "": return value;
-    case "s": return value;
-    case "ms": return value * 1e-3;
-    case "us": case "µs": return value * 1e-6;
-    case "ns": return value * 1e-9;
-    case "Hz": return value;
-    case "kHz": return value * 1e3;
-    case "MHz": return value * 1e6;
-    case "GHz": return value * 1e9;
-    default: throw new ValidationError(`${where}.unit`, `one of "", s, ms, us, ns, Hz, kHz, MHz, GHz`, unit);
+    case "":
+      return value;
+    case "s":
+      return value;
+    case "ms":
+      return value * 1e-3;
+    case "us":
+    case "µs":
+      return value * 1e-6;
+    case "ns":
+      return value * 1e-9;
+    case "Hz":
+      return value;
+    case "kHz":
+      return value * 1e3;
+    case "MHz":
+      return value * 1e6;
+    case "GHz":
+      return value * 1e9;
+    default:
+      throw new ValidationError(`${where}.unit`, `one of "", s, ms, us, ns, Hz, kHz, MHz, GHz`, unit);
   }
 }
 
@@ -131,7 +142,8 @@ function readNamed(list: unknown, where: string): Map<string, number> {
 
 function required(m: Map<string, number>, name: string, where: string): number {
   const v = m.get(name);
-  if (v === undefined) throw new ValidationError(`${where}.${name}`, "a calibration record (the snapshot lacks it)");
+  if (v === undefined)
+    throw new ValidationError(`${where}.${name}`, "a calibration record (the snapshot lacks it)");
   return v;
 }
 
@@ -154,10 +166,14 @@ function parseQubits(props: Json, n: number, file: string): QubitCalibration[] {
     const freq = m.get("frequency");
     const op = m.get("operational");
     return {
-      index: q, t1: pos("T1"), t2: pos("T2"),
+      index: q,
+      t1: pos("T1"),
+      t2: pos("T2"),
       ...(freq !== undefined ? { frequency: freq } : {}),
-      readoutError: prob("readout_error"), probMeas1Prep0: prob("prob_meas1_prep0"),
-      probMeas0Prep1: prob("prob_meas0_prep1"), readoutLength: pos("readout_length"),
+      readoutError: prob("readout_error"),
+      probMeas1Prep0: prob("prob_meas1_prep0"),
+      probMeas0Prep1: prob("prob_meas0_prep1"),
+      readoutLength: pos("readout_length"),
       operational: op === undefined ? true : op !== 0,
     };
   });
@@ -177,10 +193,13 @@ function parseGates(props: Json, n: number, file: string): GateCalibration[] {
     const m = readNamed(isRecord(g) ? g.parameters : undefined, `${w}.parameters`);
     const error = m.get("gate_error");
     const length = m.get("gate_length");
-    if (error !== undefined && (error < 0 || error > 1)) throw new ValidationError(`${w}.gate_error`, "a value in [0, 1]", error);
+    if (error !== undefined && (error < 0 || error > 1))
+      throw new ValidationError(`${w}.gate_error`, "a value in [0, 1]", error);
     return {
-      gate, qubits: qs as number[],
-      ...(error !== undefined ? { error } : {}), ...(length !== undefined ? { length } : {}),
+      gate,
+      qubits: qs as number[],
+      ...(error !== undefined ? { error } : {}),
+      ...(length !== undefined ? { length } : {}),
     };
   });
 }
@@ -190,21 +209,46 @@ function parseGates(props: Json, n: number, file: string): GateCalibration[] {
  * error messages. Throws ValidationError on anything missing or malformed.
  */
 export function parseDevice(props: Json, conf: Json, source: string): DeviceCalibration {
-  const pf = `${source}/props`, cf = `${source}/conf`;
+  const pf = `${source}/props`,
+    cf = `${source}/conf`;
   const name = field(conf, "backend_name", cf, isString, "a backend name");
   const pname = field(props, "backend_name", pf, isString, "a backend name");
   if (pname !== name) throw new ValidationError(`${pf}.backend_name`, `"${name}" (as in the conf)`, pname);
-  const n = field(conf, "n_qubits", cf, (v): v is number => Number.isInteger(v) && (v as number) > 0, "a positive integer");
-  const basis = field(conf, "basis_gates", cf, (v): v is string[] => isArray(v) && v.every(isString), "a list of gate names");
+  const n = field(
+    conf,
+    "n_qubits",
+    cf,
+    (v): v is number => Number.isInteger(v) && (v as number) > 0,
+    "a positive integer",
+  );
+  const basis = field(
+    conf,
+    "basis_gates",
+    cf,
+    (v): v is string[] => isArray(v) && v.every(isString),
+    "a list of gate names",
+  );
   const twoQ = basis.includes("cz") ? "cz" : basis.includes("ecr") ? "ecr" : null;
-  if (twoQ === null) throw new ValidationError(`${cf}.basis_gates`, `a list containing "cz" or "ecr"`, basis.join(","));
-  const dtNs = field(conf, "dt", cf, (v): v is number => isNumber(v) && v > 0, "a positive sample time in ns");
+  if (twoQ === null)
+    throw new ValidationError(`${cf}.basis_gates`, `a list containing "cz" or "ecr"`, basis.join(","));
+  const dtNs = field(
+    conf,
+    "dt",
+    cf,
+    (v): v is number => isNumber(v) && v > 0,
+    "a positive sample time in ns",
+  );
   const proc = isRecord(conf) && isRecord(conf.processor_type) ? conf.processor_type : {};
   const processor = [proc.family, proc.revision !== undefined ? `r${String(proc.revision)}` : undefined]
-    .filter((x) => x !== undefined).join(" ");
+    .filter((x) => x !== undefined)
+    .join(" ");
   const cmRaw = field(conf, "coupling_map", cf, isArray, "a list of [control, target] pairs");
   const couplingMap = cmRaw.map((e, i) => {
-    if (!isArray(e) || e.length !== 2 || !e.every((q) => Number.isInteger(q) && (q as number) >= 0 && (q as number) < n)) {
+    if (
+      !isArray(e) ||
+      e.length !== 2 ||
+      !e.every((q) => Number.isInteger(q) && (q as number) >= 0 && (q as number) < n)
+    ) {
       throw new ValidationError(`${cf}.coupling_map[${i}]`, `a pair of qubit indices in [0, ${n - 1}]`, e);
     }
     return [e[0] as number, e[1] as number] as const;
@@ -213,21 +257,33 @@ export function parseDevice(props: Json, conf: Json, source: string): DeviceCali
   const gates = parseGates(props, n, pf);
   const { usable, unusable } = couplers(couplingMap, gates, qubits, twoQ);
   return {
-    name, version: field(props, "backend_version", pf, isString, "a version string"),
+    name,
+    version: field(props, "backend_version", pf, isString, "a version string"),
     lastUpdate: field(props, "last_update_date", pf, isString, "an ISO-8601 date"),
-    numQubits: n, basisGates: basis, twoQubitGate: twoQ, dt: dtNs * 1e-9, processor,
-    qubits, gates, couplingMap, usableCouplers: usable, unusableCouplers: unusable,
+    numQubits: n,
+    basisGates: basis,
+    twoQubitGate: twoQ,
+    dt: dtNs * 1e-9,
+    processor,
+    qubits,
+    gates,
+    couplingMap,
+    usableCouplers: usable,
+    unusableCouplers: unusable,
   };
 }
 
 function couplers(
-  cm: ReadonlyArray<readonly [number, number]>, gates: readonly GateCalibration[],
-  qubits: readonly QubitCalibration[], twoQ: string,
+  cm: ReadonlyArray<readonly [number, number]>,
+  gates: readonly GateCalibration[],
+  qubits: readonly QubitCalibration[],
+  twoQ: string,
 ): { usable: Coupler[]; unusable: Array<readonly [number, number]> } {
   const cal = new Map<string, { error: number; length: number }>();
   for (const g of gates) {
     if (g.gate !== twoQ || g.qubits.length !== 2 || g.error === undefined) continue;
-    const a = Math.min(g.qubits[0]!, g.qubits[1]!), b = Math.max(g.qubits[0]!, g.qubits[1]!);
+    const a = Math.min(g.qubits[0]!, g.qubits[1]!),
+      b = Math.max(g.qubits[0]!, g.qubits[1]!);
     const key = `${a}_${b}`;
     const prev = cal.get(key);
     if (!prev || g.error < prev.error) cal.set(key, { error: g.error, length: g.length ?? NaN });
@@ -236,12 +292,18 @@ function couplers(
   const usable: Coupler[] = [];
   const unusable: Array<readonly [number, number]> = [];
   for (const [x, y] of cm) {
-    const a = Math.min(x, y), b = Math.max(x, y);
+    const a = Math.min(x, y),
+      b = Math.max(x, y);
     const key = `${a}_${b}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const c = cal.get(key);
-    const ok = c !== undefined && c.error < 1 && Number.isFinite(c.length) && qubits[a]!.operational && qubits[b]!.operational;
+    const ok =
+      c !== undefined &&
+      c.error < 1 &&
+      Number.isFinite(c.length) &&
+      qubits[a]!.operational &&
+      qubits[b]!.operational;
     if (ok) usable.push({ a, b, error: c.error, length: c.length });
     else unusable.push([a, b]);
   }

@@ -35,7 +35,8 @@ export function loadDevice(name: string): DeviceCalibration {
   const short = canon.slice(4);
   const dir = join(deviceDataDir(), short);
   const dev = loadDeviceFiles(join(dir, `props_${short}.json`), join(dir, `conf_${short}.json`));
-  if (dev.name !== canon) throw new ValidationError(`data/ibm/${short}: backend_name`, `"${canon}"`, dev.name);
+  if (dev.name !== canon)
+    throw new ValidationError(`data/ibm/${short}: backend_name`, `"${canon}"`, dev.name);
   loaded.set(canon, dev);
   return dev;
 }

@@ -33,7 +33,11 @@ function index(dev: DeviceCalibration): Index {
 }
 
 /** The calibration entry of `gate` on exactly these qubits (in this order), or undefined. */
-export function gateCalibration(dev: DeviceCalibration, gate: string, qubits: readonly number[]): GateCalibration | undefined {
+export function gateCalibration(
+  dev: DeviceCalibration,
+  gate: string,
+  qubits: readonly number[],
+): GateCalibration | undefined {
   return index(dev).gates.get(`${gate}:${qubits.join("_")}`);
 }
 

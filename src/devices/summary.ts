@@ -39,9 +39,14 @@ export function summarizeDevice(dev: DeviceCalibration): DeviceSummary {
   const twoQ = dev.gates.filter((g) => g.gate === dev.twoQubitGate && g.qubits.length === 2);
   const num = (xs: Array<number | undefined>): number[] => xs.filter((x): x is number => x !== undefined);
   return {
-    name: dev.name, version: dev.version, lastUpdate: dev.lastUpdate, processor: dev.processor,
-    numQubits: dev.numQubits, twoQubitGate: dev.twoQubitGate,
-    usableCouplers: dev.usableCouplers.length, unusableCouplers: dev.unusableCouplers.length,
+    name: dev.name,
+    version: dev.version,
+    lastUpdate: dev.lastUpdate,
+    processor: dev.processor,
+    numQubits: dev.numQubits,
+    twoQubitGate: dev.twoQubitGate,
+    usableCouplers: dev.usableCouplers.length,
+    unusableCouplers: dev.unusableCouplers.length,
     median1qError: median(num(sx.map((g) => g.error))),
     median1qLength: median(num(sx.map((g) => g.length))),
     median2qError: median(dev.usableCouplers.map((c) => c.error)),

@@ -15,10 +15,20 @@ export interface AdjointOptions {
 }
 
 /** Runs sample `b` gate by gate from |0...0> in `s` (a state of backend k). */
-function simulateInto(k: KernelBackend, cc: Compiled, inputs: Float64Array, b: number, weights: Float64Array, s: StateVector): void {
-  s.re.fill(0); s.im.fill(0); s.re[0] = 1;
+function simulateInto(
+  k: KernelBackend,
+  cc: Compiled,
+  inputs: Float64Array,
+  b: number,
+  weights: Float64Array,
+  s: StateVector,
+): void {
+  s.re.fill(0);
+  s.im.fill(0);
+  s.re[0] = 1;
   const off = b * cc.circuit.nInputs;
-  for (const st of cc.steps) applyStepOn(k, s, st, st.kind === "rot" ? paramValue(st.param, inputs, off, weights) : 0);
+  for (const st of cc.steps)
+    applyStepOn(k, s, st, st.kind === "rot" ? paramValue(st.param, inputs, off, weights) : 0);
 }
 
 /**
@@ -51,7 +61,12 @@ export function adjointExecutor(circuit: Circuit, opts: AdjointOptions = {}): Di
     record(inputs, weights, batch): Tape {
       checkBatchArgs(ex, inputs, weights, batch);
       // the tape keeps every sample's final state
-      requireAllocation("batch", (batch + 3) * 2 ** circuit.nQubits, 16, `the adjoint tape of ${batch} samples on ${circuit.nQubits} qubits`);
+      requireAllocation(
+        "batch",
+        (batch + 3) * 2 ** circuit.nQubits,
+        16,
+        `the adjoint tape of ${batch} samples on ${circuit.nQubits} qubits`,
+      );
       const outputs = new Float64Array(batch * ex.nOutputs);
       const finals: StateVector[] = [];
       const s = k.createState(circuit.nQubits);
@@ -74,14 +89,20 @@ export function adjointExecutor(circuit: Circuit, opts: AdjointOptions = {}): Di
 }
 
 function adjointBackward(
-  kb: KernelBackend, cc: Compiled, inputs: Float64Array, weights: Float64Array, batch: number,
-  finals: readonly StateVector[], cot: Float64Array,
+  kb: KernelBackend,
+  cc: Compiled,
+  inputs: Float64Array,
+  weights: Float64Array,
+  batch: number,
+  finals: readonly StateVector[],
+  cot: Float64Array,
 ): Gradients {
   const c = cc.circuit;
   const gradWeights = new Float64Array(c.nWeights);
   const gradInputs = new Float64Array(batch * c.nInputs);
   const nOut = c.observables.length;
-  const psi = kb.createState(c.nQubits), lam = kb.createState(c.nQubits);
+  const psi = kb.createState(c.nQubits),
+    lam = kb.createState(c.nQubits);
   for (let b = 0; b < batch; b++) {
     psi.re.set(finals[b]!.re);
     psi.im.set(finals[b]!.im);

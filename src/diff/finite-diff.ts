@@ -8,7 +8,11 @@ import { ValidationError } from "../core/errors.ts";
  */
 export function finiteDiffVjp(
   ex: Pick<DifferentiableExecutor, "forward" | "nInputs" | "nWeights">,
-  inputs: Float64Array, weights: Float64Array, batch: number, cot: Float64Array, h = 1e-6,
+  inputs: Float64Array,
+  weights: Float64Array,
+  batch: number,
+  cot: Float64Array,
+  h = 1e-6,
 ): Gradients {
   if (!(Number.isFinite(h) && h > 0)) throw new ValidationError("h", "a finite step > 0", h);
   const f = (x: Float64Array, w: Float64Array): number => {
@@ -19,14 +23,18 @@ export function finiteDiffVjp(
   };
   const gradWeights = new Float64Array(weights.length);
   for (let j = 0; j < weights.length; j++) {
-    const wp = weights.slice(); wp[j]! += h;
-    const wm = weights.slice(); wm[j]! -= h;
+    const wp = weights.slice();
+    wp[j]! += h;
+    const wm = weights.slice();
+    wm[j]! -= h;
     gradWeights[j] = (f(inputs, wp) - f(inputs, wm)) / (2 * h);
   }
   const gradInputs = new Float64Array(inputs.length);
   for (let j = 0; j < inputs.length; j++) {
-    const xp = inputs.slice(); xp[j]! += h;
-    const xm = inputs.slice(); xm[j]! -= h;
+    const xp = inputs.slice();
+    xp[j]! += h;
+    const xm = inputs.slice();
+    xm[j]! -= h;
     gradInputs[j] = (f(xp, weights) - f(xm, weights)) / (2 * h);
   }
   return { gradWeights, gradInputs };

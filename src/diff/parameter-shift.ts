@@ -42,7 +42,8 @@ export function parameterShiftExecutor(circuit: Circuit): DifferentiableExecutor
           const gradWeights = new Float64Array(circuit.nWeights);
           const gradInputs = new Float64Array(batch * circuit.nInputs);
           const s = zeroState(circuit.nQubits);
-          const plus = new Float64Array(nOut), minus = new Float64Array(nOut);
+          const plus = new Float64Array(nOut),
+            minus = new Float64Array(nOut);
           for (let b = 0; b < batch; b++) {
             // a sample whose cotangent row is zero contributes nothing: skip its 2 runs per gate
             if (cot.subarray(b * nOut, (b + 1) * nOut).every((c) => c === 0)) continue;
@@ -53,7 +54,7 @@ export function parameterShiftExecutor(circuit: Circuit): DifferentiableExecutor
               runShifted(cc, inputs, b, weights, k, -Math.PI / 2, s);
               measureAll(cc, s, minus, 0);
               let g = 0;
-              for (let o = 0; o < nOut; o++) g += cot[b * nOut + o]! * (plus[o]! - minus[o]!) / 2;
+              for (let o = 0; o < nOut; o++) g += (cot[b * nOut + o]! * (plus[o]! - minus[o]!)) / 2;
               if (st.param.kind === "weight") gradWeights[st.param.index]! += g;
               else gradInputs[b * circuit.nInputs + st.param.index]! += g;
             });
@@ -66,8 +67,18 @@ export function parameterShiftExecutor(circuit: Circuit): DifferentiableExecutor
   return ex;
 }
 
-function runShifted(cc: Compiled, inputs: Float64Array, b: number, weights: Float64Array, shiftStep: number, shift: number, s: StateVector): void {
-  s.re.fill(0); s.im.fill(0); s.re[0] = 1;
+function runShifted(
+  cc: Compiled,
+  inputs: Float64Array,
+  b: number,
+  weights: Float64Array,
+  shiftStep: number,
+  shift: number,
+  s: StateVector,
+): void {
+  s.re.fill(0);
+  s.im.fill(0);
+  s.re[0] = 1;
   const off = b * cc.circuit.nInputs;
   cc.steps.forEach((st, k) => {
     let angle = st.kind === "rot" ? paramValue(st.param, inputs, off, weights) : 0;

@@ -67,7 +67,15 @@ export interface RunResult {
 }
 
 export type CellEvent =
-  | { type: "run-start"; head: string; fold: number; seed: number; index: number; total: number; resumed: boolean }
+  | {
+      type: "run-start";
+      head: string;
+      fold: number;
+      seed: number;
+      index: number;
+      total: number;
+      resumed: boolean;
+    }
   | { type: "run-done"; result: RunResult; index: number; total: number; cached: boolean }
   | { type: "train"; head: string; fold: number; seed: number; event: TrainEvent }
   /** a finished cell's file is about to be written (the last, result.json, marks the cell done) */
@@ -92,14 +100,30 @@ export interface CellData {
   readonly standardization: Standardization | null;
 }
 
-export function cellData(plan: Pick<CellPlan, "data" | "valFraction" | "stratifyTask" | "standardize">, split: SuiteSplit, seed: number): CellData {
+export function cellData(
+  plan: Pick<CellPlan, "data" | "valFraction" | "stratifyTask" | "standardize">,
+  split: SuiteSplit,
+  seed: number,
+): CellData {
   const parts = split.val
     ? { train: split.train, val: split.val }
-    : stratifiedHoldout(split.train, plan.data.labels[plan.stratifyTask]!, plan.valFraction, new Rng(seed).fork(`val-split/${split.index}`));
-  const tr = subset(plan.data, parts.train), va = subset(plan.data, parts.val), te = subset(plan.data, split.test);
+    : stratifiedHoldout(
+        split.train,
+        plan.data.labels[plan.stratifyTask]!,
+        plan.valFraction,
+        new Rng(seed).fork(`val-split/${split.index}`),
+      );
+  const tr = subset(plan.data, parts.train),
+    va = subset(plan.data, parts.val),
+    te = subset(plan.data, split.test);
   if (!plan.standardize) return { train: tr, val: va, test: te, standardization: null };
   const s = fitStandardization(tr);
-  return { train: applyStandardization(tr, s), val: applyStandardization(va, s), test: applyStandardization(te, s), standardization: s };
+  return {
+    train: applyStandardization(tr, s),
+    val: applyStandardization(va, s),
+    test: applyStandardization(te, s),
+    standardization: s,
+  };
 }
 
 /** Runs every (split, seed, head) cell of the plan (or plan.cells) in that order; returns their results. */
@@ -125,23 +149,52 @@ export function runCells(plan: CellPlan, onEvent?: (e: CellEvent) => void): RunR
           continue;
         }
         const ckpt = join(dir, "checkpoint.json");
-        onEvent?.({ type: "run-start", head: head.id, fold: split.index, seed, index, total, resumed: existsSync(ckpt) });
-        const model = buildModel(head.model, new Rng(seed).fork(`model/${head.id}`), { threads: plan.threads ?? 1 });
+        onEvent?.({
+          type: "run-start",
+          head: head.id,
+          fold: split.index,
+          seed,
+          index,
+          total,
+          resumed: existsSync(ckpt),
+        });
+        const model = buildModel(head.model, new Rng(seed).fork(`model/${head.id}`), {
+          threads: plan.threads ?? 1,
+        });
         try {
           const res = train(model, parts.train, parts.val, head.train, {
-            seed: seed * 1000 + split.index, checkpointPath: ckpt, metrics: plan.metrics,
+            seed: seed * 1000 + split.index,
+            checkpointPath: ckpt,
+            metrics: plan.metrics,
             onEvent: (event) => onEvent?.({ type: "train", head: head.id, fold: split.index, seed, event }),
           });
           const test = plan.metrics(taskList, predictLogits(model, parts.test), model.nOutputs, parts.test);
           const result: RunResult = {
-            head: head.id, fold: split.index, seed, bestEpoch: res.bestEpoch, valScore: res.bestScore,
-            seconds: res.history.reduce((a, h) => a + h.seconds, 0), simSeconds: res.simSeconds, epochs: res.history.length, test,
+            head: head.id,
+            fold: split.index,
+            seed,
+            bestEpoch: res.bestEpoch,
+            valScore: res.bestScore,
+            seconds: res.history.reduce((a, h) => a + h.seconds, 0),
+            simSeconds: res.simSeconds,
+            epochs: res.history.length,
+            test,
           };
           const write = (file: string, doWrite: () => void): void => {
             onEvent?.({ type: "write", file: join(dir, file) });
             doWrite();
           };
-          write("best-model.json", () => saveModelFile(join(dir, "best-model.json"), savedModel(model, parts.standardization, { head: head.id, split: split.index, seed, bestEpoch: res.bestEpoch })));
+          write("best-model.json", () =>
+            saveModelFile(
+              join(dir, "best-model.json"),
+              savedModel(model, parts.standardization, {
+                head: head.id,
+                split: split.index,
+                seed,
+                bestEpoch: res.bestEpoch,
+              }),
+            ),
+          );
           write("history.json", () => writeJsonAtomic(join(dir, "history.json"), res.history));
           write("result.json", () => writeJsonAtomic(resultPath, seal(result, plan.runId, key)));
           results.push(result);

@@ -38,14 +38,23 @@ export function readConfigFile(path: string, field = "--config"): Record<string,
     if (!statSync(path).isFile()) throw new Error("not a regular file");
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new ValidationError(field, "a readable config file", `${path} (${e instanceof Error ? e.message : String(e)})`);
+    throw new ValidationError(
+      field,
+      "a readable config file",
+      `${path} (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
-  if (text.trim().length === 0) throw new ValidationError(path, "a config with at least one field (the file is empty)");
+  if (text.trim().length === 0)
+    throw new ValidationError(path, "a config with at least one field (the file is empty)");
   let value: unknown;
   try {
     value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new ValidationError(path, "valid YAML or JSON", e instanceof Error ? e.message.split("\n")[0] : String(e));
+    throw new ValidationError(
+      path,
+      "valid YAML or JSON",
+      e instanceof Error ? e.message.split("\n")[0] : String(e),
+    );
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ValidationError(path, "a mapping of config fields at the top level", value);

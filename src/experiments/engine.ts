@@ -18,11 +18,20 @@ import { meanStd } from "../training/summary.ts";
 import { cellKey, runCells, type CellEvent, type RunResult } from "./cells.ts";
 import { majorityBaseline } from "./majority-baseline.ts";
 import type { ExperimentResults, MeanStdValue } from "./report/results-types.ts";
-import { applyRunFolder, checkInputs, planRunFolder, readRunMarker, type RunFolderMode } from "./run-folder.ts";
+import {
+  applyRunFolder,
+  checkInputs,
+  planRunFolder,
+  readRunMarker,
+  type RunFolderMode,
+} from "./run-folder.ts";
 import type { BaseConfig, HeadPlan, LoadContext, Suite, SuiteInputs } from "./suite.ts";
 
 /** Progress of an experiment: stages, progress of long loads, and per-cell events. */
-export type ExperimentEvent = CellEvent | { type: "stage"; message: string } | { type: "progress"; stage: string; done: number; total: number };
+export type ExperimentEvent =
+  | CellEvent
+  | { type: "stage"; message: string }
+  | { type: "progress"; stage: string; done: number; total: number };
 
 /** Options of runExperiment: event callback, cells to run, jobs, preloaded inputs. */
 export interface RunExperimentOptions {
@@ -39,7 +48,9 @@ export interface RunExperimentOptions {
 
 /** Every (head, split, seed) cell of a config, as cellKey names them. */
 export function experimentCells<C extends BaseConfig>(suite: Suite<C>, cfg: C): string[] {
-  return suite.splitIndices(cfg).flatMap((k) => cfg.seeds.flatMap((s) => cfg.heads.map((h) => cellKey(h, k, s))));
+  return suite
+    .splitIndices(cfg)
+    .flatMap((k) => cfg.seeds.flatMap((s) => cfg.heads.map((h) => cellKey(h, k, s))));
 }
 
 /**
@@ -59,7 +70,11 @@ export function checkHeads(heads: readonly HeadPlan[]): void {
 }
 
 /** Loads a suite's inputs and checks them (data shape and labels, the heads, the recorded input hashes). */
-export async function loadExperiment<C extends BaseConfig>(suite: Suite<C>, cfg: C, ctx: LoadContext): Promise<{ inputs: SuiteInputs; heads: HeadPlan[] }> {
+export async function loadExperiment<C extends BaseConfig>(
+  suite: Suite<C>,
+  cfg: C,
+  ctx: LoadContext,
+): Promise<{ inputs: SuiteInputs; heads: HeadPlan[] }> {
   const inputs = await suite.load(cfg, ctx);
   validateData(inputs.data, layoutTasks(inputs.tasks), `${suite.name} data`);
   const heads = suite.heads(cfg, inputs);
@@ -71,69 +86,140 @@ export async function loadExperiment<C extends BaseConfig>(suite: Suite<C>, cfg:
  * Runs `suite` with `cfg` in the prepared run folder `runDir` and returns (and
  * writes) its results; with `opts.cells`, runs only those cells and returns null.
  */
-export async function runExperiment<C extends BaseConfig>(suite: Suite<C>, cfg: C, runDir: string, opts: RunExperimentOptions = {}): Promise<ExperimentResults | null> {
+export async function runExperiment<C extends BaseConfig>(
+  suite: Suite<C>,
+  cfg: C,
+  runDir: string,
+  opts: RunExperimentOptions = {},
+): Promise<ExperimentResults | null> {
   const t0 = opts.startedAt ?? Date.now();
   const onEvent = opts.onEvent;
   const marker = readRunMarker(runDir);
-  if (marker === null) throw new ValidationError(runDir, "a prepared qmtl run folder (prepareRunFolder first)");
+  if (marker === null)
+    throw new ValidationError(runDir, "a prepared qmtl run folder (prepareRunFolder first)");
   if (!opts.loaded) onEvent?.({ type: "stage", message: "loading data and features" });
-  const { inputs, heads } = opts.loaded ?? await loadExperiment(suite, cfg, {
-    jobs: opts.jobs ?? 1,
-    onProgress: (stage, done, total) => onEvent?.({ type: "progress", stage, done, total }),
-    log: (message) => onEvent?.({ type: "stage", message }),
-  });
+  const { inputs, heads } =
+    opts.loaded ??
+    (await loadExperiment(suite, cfg, {
+      jobs: opts.jobs ?? 1,
+      onProgress: (stage, done, total) => onEvent?.({ type: "progress", stage, done, total }),
+      log: (message) => onEvent?.({ type: "stage", message }),
+    }));
   checkInputs(runDir, inputs.inputHashes);
   const stratify = suite.stratifyBy(cfg);
   const stratifyTask = inputs.tasks.findIndex((t) => t.name === stratify);
-  if (stratifyTask < 0) throw new ValidationError("selection.task", `a task of ${suite.title} (${inputs.tasks.map((t) => t.name).join(", ")})`, stratify);
+  if (stratifyTask < 0)
+    throw new ValidationError(
+      "selection.task",
+      `a task of ${suite.title} (${inputs.tasks.map((t) => t.name).join(", ")})`,
+      stratify,
+    );
   const metrics = suite.metrics ?? taskMetrics;
-  const runs = runCells({
-    runDir, runId: marker.runId, data: inputs.data, splits: inputs.splits, seeds: cfg.seeds, heads, valFraction: cfg.valFraction,
-    stratifyTask, standardize: cfg.standardize, threads: cfg.threads, metrics,
-    ...(opts.cells ? { cells: new Set(opts.cells) } : {}),
-  }, onEvent);
+  const runs = runCells(
+    {
+      runDir,
+      runId: marker.runId,
+      data: inputs.data,
+      splits: inputs.splits,
+      seeds: cfg.seeds,
+      heads,
+      valFraction: cfg.valFraction,
+      stratifyTask,
+      standardize: cfg.standardize,
+      threads: cfg.threads,
+      metrics,
+      ...(opts.cells ? { cells: new Set(opts.cells) } : {}),
+    },
+    onEvent,
+  );
   if (opts.cells) return null;
   const results = assembleResults(suite, cfg, inputs, heads, runs, t0);
   writeJsonAtomic(join(runDir, "results.json"), results);
   return results;
 }
 
-function assembleResults<C extends BaseConfig>(suite: Suite<C>, cfg: C, inputs: SuiteInputs, heads: readonly HeadPlan[], runs: readonly RunResult[], t0: number): ExperimentResults {
+function assembleResults<C extends BaseConfig>(
+  suite: Suite<C>,
+  cfg: C,
+  inputs: SuiteInputs,
+  heads: readonly HeadPlan[],
+  runs: readonly RunResult[],
+  t0: number,
+): ExperimentResults {
   const tasks = layoutTasks(inputs.tasks);
   const majority = inputs.splits.map((s) => majorityBaseline(tasks, inputs.data, s));
   const sel = heads[0]!.train.selection;
   return {
-    name: cfg.name, dataset: inputs.dataset, suite: suite.name, createdAt: new Date().toISOString(), qmtlVersion: QMTL_VERSION,
+    name: cfg.name,
+    dataset: inputs.dataset,
+    suite: suite.name,
+    createdAt: new Date().toISOString(),
+    qmtlVersion: QMTL_VERSION,
     setup: {
-      backbone: inputs.backbone, backboneDetail: inputs.backboneDetail, featureDim: inputs.data.dim,
-      split: inputs.splitName, folds: inputs.splits.map((s) => s.index), seeds: [...cfg.seeds], epochs: cfg.epochs,
-      batchSize: cfg.batchSize, lr: cfg.lr, valFraction: cfg.valFraction,
-      selection: "macro" in sel
-        ? `validation mean over tasks of ${Object.entries(sel.macro).map(([t, m]) => `${t} ${m}`).join(", ")}`
-        : `validation ${sel.task} ${sel.metric}`,
+      backbone: inputs.backbone,
+      backboneDetail: inputs.backboneDetail,
+      featureDim: inputs.data.dim,
+      split: inputs.splitName,
+      folds: inputs.splits.map((s) => s.index),
+      seeds: [...cfg.seeds],
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      lr: cfg.lr,
+      valFraction: cfg.valFraction,
+      selection:
+        "macro" in sel
+          ? `validation mean over tasks of ${Object.entries(sel.macro)
+              .map(([t, m]) => `${t} ${m}`)
+              .join(", ")}`
+          : `validation ${sel.task} ${sel.metric}`,
       taskWeights: Object.fromEntries(heads.map((h) => [h.id, h.train.losses[0]!.weight])),
       ...(suite.report ? { paperFigure: suite.report.paperFigure } : {}),
       ...(suite.report?.validation ? { validation: suite.report.validation(cfg) } : {}),
     },
-    tasks: inputs.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: tasks[k]!.numClasses, classNames: [...inputs.classNames[k]!] })),
+    tasks: inputs.tasks.map((t, k) => ({
+      name: t.name,
+      kind: t.kind,
+      numClasses: tasks[k]!.numClasses,
+      classNames: [...inputs.classNames[k]!],
+    })),
     heads: heads.map((h) => {
       const m = buildModel(h.model, new Rng(0));
       m.close().catch(() => {});
       return {
-        id: h.id, label: h.label, headParams: m.counts.head, extras: m.counts.extras, projectionParams: m.counts.projection,
+        id: h.id,
+        label: h.label,
+        headParams: m.counts.head,
+        extras: m.counts.extras,
+        projectionParams: m.counts.projection,
         qubits: m.qmtlLayout?.Q ?? (h.model.head === "hqnn" ? h.model.hqnn.qubits : null),
       };
     }),
-    runs: runs.map((r) => ({ head: r.head, fold: r.fold, seed: r.seed, bestEpoch: r.bestEpoch, valScore: r.valScore, seconds: r.seconds, simSeconds: r.simSeconds, test: r.test })),
-    summary: Object.fromEntries(heads.map((h) => [h.id, summarize(runs.filter((r) => r.head === h.id).map((r) => r.test))])),
+    runs: runs.map((r) => ({
+      head: r.head,
+      fold: r.fold,
+      seed: r.seed,
+      bestEpoch: r.bestEpoch,
+      valScore: r.valScore,
+      seconds: r.seconds,
+      simSeconds: r.simSeconds,
+      test: r.test,
+    })),
+    summary: Object.fromEntries(
+      heads.map((h) => [h.id, summarize(runs.filter((r) => r.head === h.id).map((r) => r.test))]),
+    ),
     baselines: { majority: summarize(majority) },
     timing: {
       totalSeconds: (Date.now() - t0) / 1000,
       simSeconds: runs.reduce((a, r) => a + r.simSeconds, 0),
-      perHead: Object.fromEntries(heads.map((h) => {
-        const rs = runs.filter((r) => r.head === h.id);
-        return [h.id, { seconds: sum(rs, "seconds"), simSeconds: sum(rs, "simSeconds"), epochs: sum(rs, "epochs") }];
-      })),
+      perHead: Object.fromEntries(
+        heads.map((h) => {
+          const rs = runs.filter((r) => r.head === h.id);
+          return [
+            h.id,
+            { seconds: sum(rs, "seconds"), simSeconds: sum(rs, "simSeconds"), epochs: sum(rs, "epochs") },
+          ];
+        }),
+      ),
     },
     differences: suite.differences(cfg, inputs),
     notes: [...(inputs.notes ?? [])],
@@ -153,7 +239,9 @@ export function summarize(ms: readonly TaskMetrics[]): Record<string, Record<str
     const metrics = new Set(ms.flatMap((m) => Object.keys(m[task] ?? {})));
     for (const metric of metrics) {
       // a metric a split cannot define (AUROC of a one-class test part) is left out of that split's mean
-      const v = ms.map((m) => m[task]?.[metric]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+      const v = ms
+        .map((m) => m[task]?.[metric])
+        .filter((x): x is number => x !== undefined && Number.isFinite(x));
       if (v.length === 0) continue;
       const s = meanStd(v);
       out[task]![metric] = { mean: s.mean, std: s.std, n: v.length };
@@ -171,7 +259,11 @@ export async function runExperimentIn<C extends BaseConfig>(
   suite: Suite<C>,
   cfg: C,
   runDir: string,
-  opts: { readonly mode?: RunFolderMode; readonly onEvent?: (e: ExperimentEvent) => void; readonly jobs?: number } = {},
+  opts: {
+    readonly mode?: RunFolderMode;
+    readonly onEvent?: (e: ExperimentEvent) => void;
+    readonly jobs?: number;
+  } = {},
 ): Promise<ExperimentResults> {
   const startedAt = Date.now();
   const mode = opts.mode ?? "new";

@@ -13,7 +13,12 @@ import { emulateReadout, prepareSettings } from "../hardware/emulate.ts";
 import { expectationsHw } from "../hardware/hw-simulate.ts";
 import type { RuntimeClient, WaitOptions } from "../hardware/runtime/client.ts";
 import {
-  estimatorParams, estimatorPub, parseEstimatorResults, parseSamplerResults, samplerParams, samplerPub,
+  estimatorParams,
+  estimatorPub,
+  parseEstimatorResults,
+  parseSamplerResults,
+  samplerParams,
+  samplerPub,
 } from "../hardware/runtime/pubs.ts";
 import { expvalsFromSamples } from "../hardware/observables.ts";
 
@@ -83,8 +88,12 @@ export interface StudyResult {
   readonly outputs: Float64Array;
   readonly nOutputs: number;
   readonly transpile: {
-    readonly before: CircuitStats; readonly after: CircuitStats; readonly swaps: number;
-    readonly initialLayout: readonly number[]; readonly finalLayout: readonly number[]; readonly estimatedFidelity: number;
+    readonly before: CircuitStats;
+    readonly after: CircuitStats;
+    readonly swaps: number;
+    readonly initialLayout: readonly number[];
+    readonly finalLayout: readonly number[];
+    readonly estimatedFidelity: number;
   };
   readonly cost: CostEstimate;
   /** the POST /jobs body (dry-run and submit) */
@@ -96,15 +105,21 @@ export interface StudyResult {
 
 /** The QMTL head of a built model: its layout and trained circuit weights. */
 export function headOfModel(model: MultiTaskModel): { layout: QmtlLayout; weights: Float64Array } {
-  if (!model.qmtlLayout || model.circuits.length !== 1) throw new ValidationError("model", "a model with a QMTL head");
+  if (!model.qmtlLayout || model.circuits.length !== 1)
+    throw new ValidationError("model", "a model with a QMTL head");
   return { layout: model.qmtlLayout, weights: model.circuits[0]!.weights.value };
 }
 
 function checkBatch(h: HeadBatch): void {
   requireInt("batch", h.batch, 1);
-  if (h.weights.length !== h.layout.nWeights) throw new ValidationError("weights", `length ${h.layout.nWeights}`, h.weights.length);
+  if (h.weights.length !== h.layout.nWeights)
+    throw new ValidationError("weights", `length ${h.layout.nWeights}`, h.weights.length);
   if (h.inputs.length !== h.batch * h.layout.nInputs) {
-    throw new ValidationError("inputs", `length batch*nInputs = ${h.batch * h.layout.nInputs}`, h.inputs.length);
+    throw new ValidationError(
+      "inputs",
+      `length batch*nInputs = ${h.batch * h.layout.nInputs}`,
+      h.inputs.length,
+    );
   }
   requireAllFinite("weights", h.weights);
   requireAllFinite("inputs", h.inputs);
@@ -116,11 +131,14 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
     throw new ValidationError("mode", `"dry-run", "emulate" or "submit"`, o.mode);
   }
   const precision = o.precision ?? 1 / 64;
-  if (!(precision > 0 && precision < 1)) throw new ValidationError("precision", "a number in (0, 1)", precision);
+  if (!(precision > 0 && precision < 1))
+    throw new ValidationError("precision", "a number in (0, 1)", precision);
   const dev = loadDevice(o.backend);
   const circuit = qmtlCircuit(h.layout);
   const t = transpile(circuit, dev);
-  const B = h.batch, nIn = h.layout.nInputs, K = circuit.observables.length;
+  const B = h.batch,
+    nIn = h.layout.nInputs,
+    K = circuit.observables.length;
   const flatRow = (b: number): Float64Array => {
     const p = new Float64Array(nIn + h.layout.nWeights);
     p.set(h.inputs.subarray(b * nIn, (b + 1) * nIn), 0);
@@ -129,35 +147,73 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
   };
   const used = usedParams(t.circuit);
   const primitive = o.primitive ?? "estimator";
-  if (primitive !== "estimator" && primitive !== "sampler") throw new ValidationError("primitive", `"estimator" or "sampler"`, primitive);
+  if (primitive !== "estimator" && primitive !== "sampler")
+    throw new ValidationError("primitive", `"estimator" or "sampler"`, primitive);
   const shots = o.shots ?? 4096;
   requireInt("shots", shots, 1);
   const prep = prepareSettings(t.circuit);
   const settings = prep.settings.length;
   const qasm = exportQasm(t.circuit, { version: 3, physical: true, physicalWidth: dev.numQubits });
-  const settingQasm = primitive === "sampler"
-    ? prep.settings.map((x) => exportQasm(x.circuit, { version: 3, physical: true, physicalWidth: dev.numQubits, measure: x.measure }))
-    : [];
+  const settingQasm =
+    primitive === "sampler"
+      ? prep.settings.map((x) =>
+          exportQasm(x.circuit, {
+            version: 3,
+            physical: true,
+            physicalWidth: dev.numQubits,
+            measure: x.measure,
+          }),
+        )
+      : [];
   const rowsFor = (cols: readonly number[]): number[][] =>
-    Array.from({ length: B }, (_, b) => { const p = flatRow(b); return cols.map((i) => p[i]!); });
+    Array.from({ length: B }, (_, b) => {
+      const p = flatRow(b);
+      return cols.map((i) => p[i]!);
+    });
   const rows = rowsFor(used);
-  const body = primitive === "estimator"
-    ? {
-      program_id: "estimator" as const, backend: dev.name,
-      params: estimatorParams([estimatorPub(qasm, t.circuit.observables.map((w) => toQiskitPauli(w, dev.numQubits)), rows, precision)]),
-    }
-    : {
-      program_id: "sampler" as const, backend: dev.name,
-      params: samplerParams(prep.settings.map((x, i) => samplerPub(settingQasm[i]!, rowsFor(usedParams(x.circuit)), shots))),
-    };
-  const perSetting = o.mode === "emulate" ? (o.shots ?? 0) : primitive === "sampler" ? shots : Math.ceil(1 / (precision * precision));
+  const body =
+    primitive === "estimator"
+      ? {
+          program_id: "estimator" as const,
+          backend: dev.name,
+          params: estimatorParams([
+            estimatorPub(
+              qasm,
+              t.circuit.observables.map((w) => toQiskitPauli(w, dev.numQubits)),
+              rows,
+              precision,
+            ),
+          ]),
+        }
+      : {
+          program_id: "sampler" as const,
+          backend: dev.name,
+          params: samplerParams(
+            prep.settings.map((x, i) => samplerPub(settingQasm[i]!, rowsFor(usedParams(x.circuit)), shots)),
+          ),
+        };
+  const perSetting =
+    o.mode === "emulate"
+      ? (o.shots ?? 0)
+      : primitive === "sampler"
+        ? shots
+        : Math.ceil(1 / (precision * precision));
   const cost: CostEstimate = {
-    circuits: primitive === "sampler" ? settings : 1, pubs: primitive === "sampler" ? settings : 1, parameterRows: B, observables: K, settings,
-    shotsPerSettingPerRow: perSetting, totalShots: perSetting * settings * B,
+    circuits: primitive === "sampler" ? settings : 1,
+    pubs: primitive === "sampler" ? settings : 1,
+    parameterRows: B,
+    observables: K,
+    settings,
+    shotsPerSettingPerRow: perSetting,
+    totalShots: perSetting * settings * B,
   };
   const summary = {
-    before: t.before, after: t.after, swaps: t.swaps, initialLayout: t.initialLayout,
-    finalLayout: t.finalLayout, estimatedFidelity: t.estimatedFidelity,
+    before: t.before,
+    after: t.after,
+    swaps: t.swaps,
+    initialLayout: t.initialLayout,
+    finalLayout: t.finalLayout,
+    estimatedFidelity: t.estimatedFidelity,
   };
   const outputs = new Float64Array(B * K);
   const base = { backend: dev.name, device: summarizeDevice(dev), nOutputs: K, transpile: summary, cost };
@@ -167,26 +223,51 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
     const files: string[] = [];
     if (o.outDir) {
       const names = paramNames(h.layout.nInputs, h.layout.nWeights);
-      files.push(join(o.outDir, `${primitive}-job.json`), join(o.outDir, "isa-circuit.qasm"), join(o.outDir, "cost.json"));
+      files.push(
+        join(o.outDir, `${primitive}-job.json`),
+        join(o.outDir, "isa-circuit.qasm"),
+        join(o.outDir, "cost.json"),
+      );
       writeJsonAtomic(files[0]!, body);
       writeFileAtomic(files[1]!, qasm);
-      writeJsonAtomic(files[2]!, { ...cost, primitive, backend: dev.name, parameterColumns: used.map((i) => names[i]), transpile: summary });
+      writeJsonAtomic(files[2]!, {
+        ...cost,
+        primitive,
+        backend: dev.name,
+        parameterColumns: used.map((i) => names[i]),
+        transpile: summary,
+      });
     }
-    return { ...base, mode: o.mode, outputs, request: body, files, note: "dry run: nothing sent; outputs are the transpiled circuit's noiseless values" };
+    return {
+      ...base,
+      mode: o.mode,
+      outputs,
+      request: body,
+      files,
+      note: "dry run: nothing sent; outputs are the transpiled circuit's noiseless values",
+    };
   }
   if (o.mode === "emulate") {
     const rng = new Rng(o.seed ?? 0);
     for (let b = 0; b < B; b++) {
-      const e = emulateReadout(prep, flatRow(b), dev, o.shots !== undefined ? { shots: o.shots, rng: rng.fork(`sample${b}`) } : {});
+      const e = emulateReadout(
+        prep,
+        flatRow(b),
+        dev,
+        o.shots !== undefined ? { shots: o.shots, rng: rng.fork(`sample${b}`) } : {},
+      );
       outputs.set(e.values, b * K);
     }
     return {
-      ...base, mode: o.mode, outputs,
-      note: `emulate ${dev.name}: exact transpiled circuit + calibrated readout error only${o.shots ? `, ${o.shots} shots/setting` : ""}; `
-        + "gate and idle noise (src/noise) not included",
+      ...base,
+      mode: o.mode,
+      outputs,
+      note:
+        `emulate ${dev.name}: exact transpiled circuit + calibrated readout error only${o.shots ? `, ${o.shots} shots/setting` : ""}; ` +
+        "gate and idle noise (src/noise) not included",
     };
   }
-  if (!o.client) throw new ValidationError("client", "a RuntimeClient for mode \"submit\"");
+  if (!o.client) throw new ValidationError("client", 'a RuntimeClient for mode "submit"');
   await o.client.checkBackend(dev.name, t.circuit.nQubits);
   const jobId = await o.client.submit(body);
   const res = await o.client.wait(jobId, o.wait ?? {});
@@ -195,12 +276,24 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
     // evs are K x B (observables broadcast against parameter rows); outputs are B x K
     for (let k = 0; k < K; k++) for (let b = 0; b < B; b++) outputs[b * K + k] = r!.evs[k * B + b]!;
   } else {
-    const samples = parseSamplerResults(res, "c", prep.settings.map(() => ({ B, shots })));
+    const samples = parseSamplerResults(
+      res,
+      "c",
+      prep.settings.map(() => ({ B, shots })),
+    );
     prep.settings.forEach((x, i) => {
       for (let b = 0; b < B; b++) {
-        for (const [m, v] of expvalsFromSamples(prep.words, x.setting, samples[i]![b]!)) outputs[b * K + m] = v;
+        for (const [m, v] of expvalsFromSamples(prep.words, x.setting, samples[i]![b]!))
+          outputs[b * K + m] = v;
       }
     });
   }
-  return { ...base, mode: o.mode, outputs, request: body, jobId, note: `submitted to ${dev.name} as job ${jobId}` };
+  return {
+    ...base,
+    mode: o.mode,
+    outputs,
+    request: body,
+    jobId,
+    note: `submitted to ${dev.name} as job ${jobId}`,
+  };
 }

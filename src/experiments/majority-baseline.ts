@@ -16,8 +16,13 @@ export function majorityBaseline(tasks: readonly TaskInfo[], data: MultiTaskData
   tasks.forEach((t, k) => {
     const y = data.labels[k]!;
     if (t.kind === "regression") {
-      let s = 0, n = 0;
-      for (const i of fold.train) if (!isMissing(t, y[i]!)) { s += y[i]!; n++; }
+      let s = 0,
+        n = 0;
+      for (const i of fold.train)
+        if (!isMissing(t, y[i]!)) {
+          s += y[i]!;
+          n++;
+        }
       for (let r = 0; r < test.n; r++) logits[r * nOut + t.outputOffset] = n ? s / n : 0;
       return;
     }

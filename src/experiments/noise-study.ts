@@ -43,7 +43,12 @@ export interface NoiseStudyOptions {
   readonly chunk?: number;
   readonly log?: (line: string) => void;
   /** the suite's metrics (default taskMetrics), so a study scores like the run it evaluates */
-  readonly metrics?: (tasks: readonly TaskInfo[], logits: Float64Array, nOutputs: number, data: MultiTaskData) => TaskMetrics;
+  readonly metrics?: (
+    tasks: readonly TaskInfo[],
+    logits: Float64Array,
+    nOutputs: number,
+    data: MultiTaskData,
+  ) => TaskMetrics;
 }
 
 export type Mitigation = "none" | "readout" | "zne" | "readout+zne";
@@ -79,7 +84,11 @@ const BIG_P = maxDepolarizing(2);
 export function validateDepolarizingLevels(ps: readonly number[]): void {
   ps.forEach((p, i) => {
     if (!Number.isFinite(p) || p < 0 || p > BIG_P) {
-      throw new ValidationError(`depolarizing[${i}]`, `p in [0, 16/15] (Aer's depolarizing_error on 1 and 2 qubits: 4^n/(4^n - 1))`, p);
+      throw new ValidationError(
+        `depolarizing[${i}]`,
+        `p in [0, 16/15] (Aer's depolarizing_error on 1 and 2 qubits: 4^n/(4^n - 1))`,
+        p,
+      );
     }
   });
 }
@@ -91,9 +100,15 @@ interface HeadParts {
 }
 
 function headParts(model: MultiTaskModel): HeadParts {
-  if (model.spec.head !== "qmtl" || !model.qmtlLayout) throw new ValidationError("model.head", `a QMTL head for the noise study`, model.spec.head);
-  if (!(model.head instanceof CircuitLayer)) throw new ValidationError("model.head", "the QMTL circuit layer");
-  return { layout: model.qmtlLayout, weights: model.head.weights.value.slice(), after: model.net.layers.slice(2) };
+  if (model.spec.head !== "qmtl" || !model.qmtlLayout)
+    throw new ValidationError("model.head", `a QMTL head for the noise study`, model.spec.head);
+  if (!(model.head instanceof CircuitLayer))
+    throw new ValidationError("model.head", "the QMTL circuit layer");
+  return {
+    layout: model.qmtlLayout,
+    weights: model.head.weights.value.slice(),
+    after: model.net.layers.slice(2),
+  };
 }
 
 /** Latent angles z = projection(x) for every test row (evaluation mode). */
@@ -126,47 +141,72 @@ function inChunks(f: Eval, z: Float64Array, n: number, d: number, nOut: number, 
   return out;
 }
 
-function outputError(layout: QmtlLayout, raw: Float64Array, ideal: Float64Array, n: number): Record<string, number> {
+function outputError(
+  layout: QmtlLayout,
+  raw: Float64Array,
+  ideal: Float64Array,
+  n: number,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const t of layout.tasks) {
     let acc = 0;
-    for (let i = 0; i < n; i++) for (let k = 0; k < t.nOutputs; k++) {
-      const o = i * layout.nOutputs + t.outputOffset + k;
-      acc += Math.abs(raw[o]! - ideal[o]!);
-    }
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < t.nOutputs; k++) {
+        const o = i * layout.nOutputs + t.outputOffset + k;
+        acc += Math.abs(raw[o]! - ideal[o]!);
+      }
     out[t.name] = acc / (n * t.nOutputs);
   }
   return out;
 }
 
-export function runNoiseStudy(model: MultiTaskModel, data: MultiTaskData, tasks: readonly TaskInfo[], opts: NoiseStudyOptions = {}): NoiseStudyResult {
+export function runNoiseStudy(
+  model: MultiTaskModel,
+  data: MultiTaskData,
+  tasks: readonly TaskInfo[],
+  opts: NoiseStudyOptions = {},
+): NoiseStudyResult {
   const { layout, weights, after } = headParts(model);
   validateData(data, tasks, "test data");
-  if (data.dim !== model.spec.inputDim) throw new ValidationError("test data.dim", `the model's input dimension ${model.spec.inputDim}`, data.dim);
+  if (data.dim !== model.spec.inputDim)
+    throw new ValidationError(
+      "test data.dim",
+      `the model's input dimension ${model.spec.inputDim}`,
+      data.dim,
+    );
   const ps = opts.depolarizing ?? [0.01, 0.05, 0.1, 0.2];
   validateDepolarizingLevels(ps);
   const devices = (opts.devices ?? ["ibm_boston", "ibm_fez"]).map((name) => loadDevice(name));
   const mitigate = opts.mitigation ?? true;
   const chunk = opts.chunk ?? 64;
   const log = opts.log ?? (() => undefined);
-  const n = data.n, d = layout.nInputs, nOut = layout.nOutputs;
+  const n = data.n,
+    d = layout.nInputs,
+    nOut = layout.nOutputs;
   const z = latent(model, data, chunk);
   const conditions: NoiseCondition[] = [];
   let ideal: Float64Array | null = null;
-  const add = (c: Omit<NoiseCondition, "metrics" | "outputError" | "seconds">, f: Eval, base?: Record<string, number>): Record<string, number> => {
+  const add = (
+    c: Omit<NoiseCondition, "metrics" | "outputError" | "seconds">,
+    f: Eval,
+    base?: Record<string, number>,
+  ): Record<string, number> => {
     const t0 = performance.now();
     const raw = inChunks(f, z, n, d, nOut, chunk);
     if (ideal === null) ideal = raw;
     const err = outputError(layout, raw, ideal, n);
     const metrics = (opts.metrics ?? taskMetrics)(tasks, logitsFrom(raw, n, after), model.nOutputs, data);
-    const gapRecovered = base ? Object.fromEntries(Object.keys(err).map((k) => [k, base[k]! > 0 ? 1 - err[k]! / base[k]! : 0])) : undefined;
+    const gapRecovered = base
+      ? Object.fromEntries(Object.keys(err).map((k) => [k, base[k]! > 0 ? 1 - err[k]! / base[k]! : 0]))
+      : undefined;
     const seconds = (performance.now() - t0) / 1000;
     conditions.push({ ...c, metrics, outputError: err, ...(gapRecovered ? { gapRecovered } : {}), seconds });
     log(`${c.id} [${c.mitigation}]: ${seconds.toFixed(1)} s`);
     return err;
   };
   const shotRng = new Rng(opts.seed ?? 0);
-  if (opts.shots !== undefined && (!Number.isInteger(opts.shots) || opts.shots < 2)) throw new ValidationError("shots", "an integer >= 2", opts.shots);
+  if (opts.shots !== undefined && (!Number.isInteger(opts.shots) || opts.shots < 2))
+    throw new ValidationError("shots", "an integer >= 2", opts.shots);
   const plain = (m: NoiseModel | null): Eval => {
     const ex = new NoisyQmtlExecutor(layout, m);
     return (x, b) => ex.forward(x, weights, b);
@@ -176,8 +216,12 @@ export function runNoiseStudy(model: MultiTaskModel, data: MultiTaskData, tasks:
     const rng = shotRng.fork(id);
     return (x, b) => sampleShots(ex, x, weights, b, opts.shots!, rng).means;
   };
-  const withShots = (c: Omit<NoiseCondition, "metrics" | "outputError" | "seconds">, m: NoiseModel | null): void => {
-    if (opts.shots !== undefined) add({ ...c, id: `${c.id}, ${opts.shots} shots`, shots: opts.shots }, sampled(m, c.id));
+  const withShots = (
+    c: Omit<NoiseCondition, "metrics" | "outputError" | "seconds">,
+    m: NoiseModel | null,
+  ): void => {
+    if (opts.shots !== undefined)
+      add({ ...c, id: `${c.id}, ${opts.shots} shots`, shots: opts.shots }, sampled(m, c.id));
   };
   add({ id: "ideal", kind: "ideal", mitigation: "none" }, plain(null));
   withShots({ id: "ideal", kind: "ideal", mitigation: "none" }, null);
@@ -187,7 +231,12 @@ export function runNoiseStudy(model: MultiTaskModel, data: MultiTaskData, tasks:
     const id = `depolarizing p=${p}`;
     const base = add({ id, kind: "depolarizing", p, mitigation: "none" }, plain(m));
     withShots({ id, kind: "depolarizing", p, mitigation: "none" }, m);
-    if (mitigate && p > 0) add({ id, kind: "depolarizing", p, mitigation: "zne" }, (x, b) => zneForward(layout, m, x, weights, b, { scales }), base);
+    if (mitigate && p > 0)
+      add(
+        { id, kind: "depolarizing", p, mitigation: "zne" },
+        (x, b) => zneForward(layout, m, x, weights, b, { scales }),
+        base,
+      );
   }
   for (const dev of devices) {
     const { model: m, qubits } = deviceNoiseModel(dev, layout.Q);
@@ -197,7 +246,11 @@ export function runNoiseStudy(model: MultiTaskModel, data: MultiTaskData, tasks:
     if (mitigate) {
       const ex = new NoisyQmtlExecutor(layout, m);
       add({ ...c, mitigation: "readout" }, (x, b) => readoutMitigatedForward(ex, x, weights, b), base);
-      add({ ...c, mitigation: "readout+zne" }, (x, b) => zneForward(layout, m, x, weights, b, { scales, readout: true }), base);
+      add(
+        { ...c, mitigation: "readout+zne" },
+        (x, b) => zneForward(layout, m, x, weights, b, { scales, readout: true }),
+        base,
+      );
     }
   }
   return { qubits: layout.Q, nTest: n, conditions, figure: noiseFigure(conditions, tasks) };
@@ -219,12 +272,17 @@ export function noiseFigure(conditions: readonly NoiseCondition[], tasks: readon
   }
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Test accuracy and F1 per task under noise", subtitle: "Depolarizing p1 = p2 = p (Aer convention) and calibrated device models; dashed: mitigated (ZNE / readout)" },
+    title: {
+      text: "Test accuracy and F1 per task under noise",
+      subtitle:
+        "Depolarizing p1 = p2 = p (Aer convention) and calibrated device models; dashed: mitigated (ZNE / readout)",
+    },
     data: { values: rows },
     facet: { field: "task", type: "nominal", title: null },
     columns: Math.min(3, tasks.length),
     spec: {
-      width: 260, height: 180,
+      width: 260,
+      height: 180,
       mark: { type: "line", point: true },
       encoding: {
         x: { field: "condition", type: "ordinal", sort: order, title: null, axis: { labelAngle: -35 } },

@@ -1,6 +1,13 @@
 import { PRESETS, type PresetName } from "../circuits/presets.ts";
 import { resolveQmtl } from "../circuits/qmtl.ts";
-import { classicalCount, hqnnCount, qmtlCount, theorem1, type HeadCount, type ScalingRow } from "../circuits/param-count.ts";
+import {
+  classicalCount,
+  hqnnCount,
+  qmtlCount,
+  theorem1,
+  type HeadCount,
+  type ScalingRow,
+} from "../circuits/param-count.ts";
 
 /** Head parameter counts for the paper's three datasets (its Fig. 4), every variant. */
 export interface DatasetCounts {
@@ -26,7 +33,10 @@ export function datasetCounts(): DatasetCounts[] {
     const outputs = layout.tasks.map((t) => t.nOutputs);
     const extra = EXTRAS[name];
     return {
-      dataset: name, d, Q: layout.Q, outputs,
+      dataset: name,
+      d,
+      Q: layout.Q,
+      outputs,
       heads: [
         qmtlCount(layout, extra.n),
         classicalCount(d, outputs),
@@ -39,6 +49,13 @@ export function datasetCounts(): DatasetCounts[] {
 }
 
 /** Theorem 1 for T = 1..maxT under Q = S T, d = S T L. */
-export function scalingTable(maxT: number, S: number, L: number, Lh: number, r: number, kTheta: number): ScalingRow[] {
+export function scalingTable(
+  maxT: number,
+  S: number,
+  L: number,
+  Lh: number,
+  r: number,
+  kTheta: number,
+): ScalingRow[] {
   return Array.from({ length: maxT }, (_, i) => theorem1(i + 1, S, L, Lh, r, kTheta));
 }

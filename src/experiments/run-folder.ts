@@ -7,7 +7,16 @@
  * refused, and every cell result is sealed with the run id and a digest, so a
  * result copied from another cell or edited by hand is refused too.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { QmtlError, ValidationError } from "../core/errors.ts";
@@ -43,9 +52,18 @@ export function readRunMarker(dir: string): RunMarker | null {
   try {
     m = JSON.parse(readFileSync(p, "utf8")) as Partial<RunMarker>;
   } catch (e) {
-    throw new ValidationError(p, "a qmtl run marker (valid JSON); the folder may not be a qmtl run", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      p,
+      "a qmtl run marker (valid JSON); the folder may not be a qmtl run",
+      e instanceof Error ? e.message : String(e),
+    );
   }
-  if (m.qmtl !== "run" || typeof m.runId !== "string" || typeof m.kind !== "string" || typeof m.version !== "string") {
+  if (
+    m.qmtl !== "run" ||
+    typeof m.runId !== "string" ||
+    typeof m.kind !== "string" ||
+    typeof m.version !== "string"
+  ) {
     throw new ValidationError(p, "a qmtl run marker with qmtl, version, runId and kind");
   }
   return m as RunMarker;
@@ -60,9 +78,14 @@ function checkCreatable(dir: string, flag: string): void {
     ok = statSync(p).isDirectory();
     if (ok) accessSync(p, constants.W_OK);
   } catch (e) {
-    throw new ValidationError(flag, "a run folder in a place qmtl may write", `${dir} (${p}: ${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new ValidationError(
+      flag,
+      "a run folder in a place qmtl may write",
+      `${dir} (${p}: ${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
-  if (!ok) throw new ValidationError(flag, "a run folder whose parent is a folder", `${dir} (${p} is a file)`);
+  if (!ok)
+    throw new ValidationError(flag, "a run folder whose parent is a folder", `${dir} (${p} is a file)`);
 }
 
 function describeEntries(dir: string): string {
@@ -85,17 +108,22 @@ export interface RunFolderPlan {
  * folder that is not a qmtl run, a run of another kind, an existing run
  * without --resume or --fresh, a resume with another config. Changes nothing.
  */
-export function planRunFolder(dir: string, opts: { kind: string; mode: RunFolderMode; config: unknown; flag?: string }): RunFolderPlan {
+export function planRunFolder(
+  dir: string,
+  opts: { kind: string; mode: RunFolderMode; config: unknown; flag?: string },
+): RunFolderPlan {
   const flag = opts.flag ?? "--name";
   let exists = false;
   try {
     const st = statSync(dir);
-    if (!st.isDirectory()) throw new ValidationError(flag, "a run folder path that is not an existing file", dir);
+    if (!st.isDirectory())
+      throw new ValidationError(flag, "a run folder path that is not an existing file", dir);
     exists = true;
   } catch (e) {
     if (e instanceof ValidationError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw new ValidationError(flag, "an accessible run folder path", `${dir} (${code ?? String(e)})`);
+    if (code !== "ENOENT")
+      throw new ValidationError(flag, "an accessible run folder path", `${dir} (${code ?? String(e)})`);
   }
   const base = { dir, kind: opts.kind, config: opts.config };
   if (!exists) {
@@ -113,10 +141,16 @@ export function planRunFolder(dir: string, opts: { kind: string; mode: RunFolder
     return { ...base, action: "create", marker: null };
   }
   if (marker.kind !== opts.kind) {
-    throw new ValidationError(dir, `a run folder of ${opts.kind}; it holds a ${marker.kind} run: choose another --name`);
+    throw new ValidationError(
+      dir,
+      `a run folder of ${opts.kind}; it holds a ${marker.kind} run: choose another --name`,
+    );
   }
   if (opts.mode === "new") {
-    throw new ValidationError("--resume", `a choice for the existing run folder ${dir}: pass --resume to continue it or --fresh to start over`);
+    throw new ValidationError(
+      "--resume",
+      `a choice for the existing run folder ${dir}: pass --resume to continue it or --fresh to start over`,
+    );
   }
   if (opts.mode === "resume") {
     checkSameConfig(dir, opts.config);
@@ -134,22 +168,36 @@ export function applyRunFolder(plan: RunFolderPlan): { marker: RunMarker; resume
   const { dir } = plan;
   if (plan.action === "resume") return { marker: plan.marker!, resumed: true };
   if (plan.action === "replace") {
-    if (readRunMarker(dir) === null) throw new QmtlError(`${dir}: no longer a qmtl run folder; nothing was deleted`);
+    if (readRunMarker(dir) === null)
+      throw new QmtlError(`${dir}: no longer a qmtl run folder; nothing was deleted`);
     rmSync(dir, { recursive: true, force: true });
   }
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new ValidationError("--out", "a place where qmtl can create the run folder", `${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new ValidationError(
+      "--out",
+      "a place where qmtl can create the run folder",
+      `${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
-  const marker: RunMarker = { qmtl: "run", version: QMTL_VERSION, runId: randomUUID(), kind: plan.kind, createdAt: new Date().toISOString() };
+  const marker: RunMarker = {
+    qmtl: "run",
+    version: QMTL_VERSION,
+    runId: randomUUID(),
+    kind: plan.kind,
+    createdAt: new Date().toISOString(),
+  };
   writeProtected(() => writeJsonAtomic(join(dir, RUN_MARKER), marker), dir);
   writeProtected(() => writeJsonAtomic(join(dir, "config.json"), plan.config), dir);
   return { marker, resumed: false };
 }
 
 /** planRunFolder then applyRunFolder. */
-export function prepareRunFolder(dir: string, opts: { kind: string; mode: RunFolderMode; config: unknown; flag?: string }): { marker: RunMarker; resumed: boolean } {
+export function prepareRunFolder(
+  dir: string,
+  opts: { kind: string; mode: RunFolderMode; config: unknown; flag?: string },
+): { marker: RunMarker; resumed: boolean } {
   return applyRunFolder(planRunFolder(dir, opts));
 }
 
@@ -157,7 +205,9 @@ function writeProtected(write: () => void, dir: string): void {
   try {
     write();
   } catch (e) {
-    throw new QmtlError(`${dir}: cannot write the run folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new QmtlError(
+      `${dir}: cannot write the run folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
 }
 
@@ -167,12 +217,19 @@ function checkSameConfig(dir: string, config: unknown): void {
   try {
     old = JSON.parse(readFileSync(p, "utf8")) as Record<string, unknown>;
   } catch (e) {
-    throw new ValidationError(p, "the run's recorded config (valid JSON); the run folder is damaged: use --fresh", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      p,
+      "the run's recorded config (valid JSON); the run folder is damaged: use --fresh",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   const now = config as Record<string, unknown>;
   const diff = Object.keys({ ...old, ...now }).filter((k) => canonicalJson(old[k]) !== canonicalJson(now[k]));
   if (diff.length > 0) {
-    throw new ValidationError("--resume", `the same config as the run being resumed (differs in: ${diff.join(", ")}); use another --name or --fresh`);
+    throw new ValidationError(
+      "--resume",
+      `the same config as the run being resumed (differs in: ${diff.join(", ")}); use another --name or --fresh`,
+    );
   }
 }
 
@@ -190,7 +247,11 @@ export function checkInputs(dir: string, hashes: Readonly<Record<string, string>
   try {
     old = JSON.parse(readFileSync(p, "utf8")) as Record<string, string>;
   } catch (e) {
-    throw new ValidationError(p, "the run's recorded input hashes (valid JSON); the run folder is damaged: use --fresh", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      p,
+      "the run's recorded input hashes (valid JSON); the run folder is damaged: use --fresh",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   for (const name of new Set([...Object.keys(old), ...Object.keys(hashes)])) {
     if (old[name] !== hashes[name]) {
@@ -218,11 +279,18 @@ export function readSealed<T extends object>(path: string, runId: string, owner:
   try {
     raw = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
   } catch (e) {
-    throw new ValidationError(path, "a finished cell's result (valid JSON); delete the file to rerun this cell", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      path,
+      "a finished cell's result (valid JSON); delete the file to rerun this cell",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   const { seal: got, ...value } = raw;
   if (typeof got !== "string" || got !== sha256(`${runId}\n${owner}\n${canonicalJson(value)}`)) {
-    throw new ValidationError(path, `the result this run wrote for ${owner} (its seal does not match: copied from another cell or run, or edited); delete the file to rerun this cell`);
+    throw new ValidationError(
+      path,
+      `the result this run wrote for ${owner} (its seal does not match: copied from another cell or run, or edited); delete the file to rerun this cell`,
+    );
   }
   return value as T;
 }
@@ -233,16 +301,25 @@ export function readSealed<T extends object>(path: string, runId: string, owner:
  * `fresh` deletes only such a folder; a new or emptied folder gets a marker.
  * Unlike a run folder, its config may grow between invocations.
  */
-export function openOwnFolder(dir: string, kind: string, opts: { fresh?: boolean; flag?: string } = {}): RunMarker {
+export function openOwnFolder(
+  dir: string,
+  kind: string,
+  opts: { fresh?: boolean; flag?: string } = {},
+): RunMarker {
   const flag = opts.flag ?? "--name";
   let marker: RunMarker | null = null;
   if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new ValidationError(flag, "a folder path that is not an existing file", dir);
+    if (!statSync(dir).isDirectory())
+      throw new ValidationError(flag, "a folder path that is not an existing file", dir);
     marker = readRunMarker(dir);
     if (marker === null && readdirSync(dir).length > 0) {
-      throw new ValidationError(dir, `a qmtl ${kind} folder (with ${RUN_MARKER}) or no folder at all; it holds ${describeEntries(dir)}, not written by qmtl, and is left untouched`);
+      throw new ValidationError(
+        dir,
+        `a qmtl ${kind} folder (with ${RUN_MARKER}) or no folder at all; it holds ${describeEntries(dir)}, not written by qmtl, and is left untouched`,
+      );
     }
-    if (marker !== null && marker.kind !== kind) throw new ValidationError(dir, `a ${kind} folder; it holds a ${marker.kind} run`);
+    if (marker !== null && marker.kind !== kind)
+      throw new ValidationError(dir, `a ${kind} folder; it holds a ${marker.kind} run`);
     if (marker !== null && opts.fresh) {
       rmSync(dir, { recursive: true, force: true });
       marker = null;
@@ -252,7 +329,13 @@ export function openOwnFolder(dir: string, kind: string, opts: { fresh?: boolean
   }
   if (marker !== null) return marker;
   mkdirSync(dir, { recursive: true });
-  const m: RunMarker = { qmtl: "run", version: QMTL_VERSION, runId: randomUUID(), kind, createdAt: new Date().toISOString() };
+  const m: RunMarker = {
+    qmtl: "run",
+    version: QMTL_VERSION,
+    runId: randomUUID(),
+    kind,
+    createdAt: new Date().toISOString(),
+  };
   writeProtected(() => writeJsonAtomic(join(dir, RUN_MARKER), m), dir);
   return m;
 }

@@ -87,7 +87,12 @@ export interface SuiteFlag {
 }
 
 /** Per-task metrics of a suite (default: `taskMetrics` from training/evaluate). */
-export type SuiteMetrics = (tasks: readonly TaskInfo[], logits: Float64Array, nOutputs: number, data: MultiTaskData) => TaskMetrics;
+export type SuiteMetrics = (
+  tasks: readonly TaskInfo[],
+  logits: Float64Array,
+  nOutputs: number,
+  data: MultiTaskData,
+) => TaskMetrics;
 
 /** A dataset's experiment: config schema, loading, splits, compared heads, metrics and differences from the paper (see the file's header). */
 export interface Suite<C extends BaseConfig = BaseConfig> {
@@ -129,12 +134,24 @@ export const runName = z
   .string()
   .min(1, "a non-empty run name")
   .max(100)
-  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, "one path segment of letters, digits, '.', '_' or '-', not starting with '.'");
+  .regex(
+    /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/,
+    "one path segment of letters, digits, '.', '_' or '-', not starting with '.'",
+  );
 
 const seedList = z
-  .array(z.number().int().min(0).max(2 ** 31 - 1))
+  .array(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+  )
   .min(1)
-  .refine((xs) => new Set(xs).size === xs.length, "distinct seeds (a repeated seed would count one run twice)");
+  .refine(
+    (xs) => new Set(xs).size === xs.length,
+    "distinct seeds (a repeated seed would count one run twice)",
+  );
 
 /**
  * Fields every suite's config has, with the suite's defaults: spread them into
@@ -153,7 +170,12 @@ export function baseConfigFields<const H extends readonly [string, ...string[]]>
       .refine((xs) => new Set(xs).size === xs.length, "distinct heads")
       .default([...defaults.heads]),
     epochs: z.number().int().min(1).max(10000).default(defaults.epochs),
-    batchSize: z.number().int().min(1).max(1 << 16).default(defaults.batchSize),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 16)
+      .default(defaults.batchSize),
     lr: z.number().positive().max(1).default(defaults.lr),
     /** fraction of each split's training part held out for checkpoint selection, when the split has no `val` */
     valFraction: z.number().gt(0).lt(0.5).default(0.1),

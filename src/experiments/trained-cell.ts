@@ -56,7 +56,11 @@ export async function loadTrainedCell<C extends BaseConfig>(
   try {
     raw = JSON.parse(readFileSync(cfgPath, "utf8"));
   } catch (e) {
-    throw new ValidationError(cfgPath, "the run's config (valid JSON)", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      cfgPath,
+      "the run's config (valid JSON)",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   const config = parseSuiteConfig(suite, raw, cfgPath);
   const finished = experimentCells(suite, config).filter((c) => {
@@ -66,23 +70,52 @@ export async function loadTrainedCell<C extends BaseConfig>(
   let cell = opts.cell;
   if (cell === undefined) {
     cell = finished.find((c) => parseCellKey(c).head === (opts.preferHead ?? "qmtl")) ?? finished[0];
-    if (cell === undefined) throw new ValidationError(runDir, "a run with at least one finished cell (best-model.json)");
+    if (cell === undefined)
+      throw new ValidationError(runDir, "a run with at least one finished cell (best-model.json)");
   } else if (!finished.includes(cell)) {
-    throw new ValidationError("--cell", `a finished cell of ${runDir} (${finished.join(", ") || "none yet"})`, cell);
+    throw new ValidationError(
+      "--cell",
+      `a finished cell of ${runDir} (${finished.join(", ") || "none yet"})`,
+      cell,
+    );
   }
   const { head, split, seed } = parseCellKey(cell);
   const saved = readModelFile(join(cellDir(runDir, head, split, seed), "best-model.json"));
   const { inputs } = await loadExperiment(suite, config, opts.ctx ?? { jobs: 1 });
   checkInputs(runDir, inputs.inputHashes);
   const s = inputs.splits.find((x) => x.index === split);
-  if (!s) throw new ValidationError("--cell", `a split of the run (${inputs.splits.map((x) => x.index).join(", ")})`, split);
+  if (!s)
+    throw new ValidationError(
+      "--cell",
+      `a split of the run (${inputs.splits.map((x) => x.index).join(", ")})`,
+      split,
+    );
   const stratify = inputs.tasks.findIndex((t) => t.name === suite.stratifyBy(config));
-  const parts = cellData({ data: inputs.data, valFraction: config.valFraction, stratifyTask: Math.max(0, stratify), standardize: config.standardize }, s, seed);
+  const parts = cellData(
+    {
+      data: inputs.data,
+      valFraction: config.valFraction,
+      stratifyTask: Math.max(0, stratify),
+      standardize: config.standardize,
+    },
+    s,
+    seed,
+  );
   if (JSON.stringify(parts.standardization) !== JSON.stringify(saved.standardization)) {
-    throw new ValidationError(`${cellKey(head, split, seed)} best-model.json: standardization`, "the standardisation its split gives now (the inputs or the code changed since it was trained)");
+    throw new ValidationError(
+      `${cellKey(head, split, seed)} best-model.json: standardization`,
+      "the standardisation its split gives now (the inputs or the code changed since it was trained)",
+    );
   }
   return {
-    suite, config, runDir, cell, saved, model: loadModel(saved), test: parts.test,
-    tasks: layoutTasks(inputs.tasks), metrics: suite.metrics ?? taskMetrics,
+    suite,
+    config,
+    runDir,
+    cell,
+    saved,
+    model: loadModel(saved),
+    test: parts.test,
+    tasks: layoutTasks(inputs.tasks),
+    metrics: suite.metrics ?? taskMetrics,
   };
 }

@@ -41,10 +41,12 @@ export function matmul(a: CMatrix, b: CMatrix): CMatrix {
   const c = cmat(n);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < n; k++) {
-      const ar = a.re[i * n + k]!, ai = a.im[i * n + k]!;
+      const ar = a.re[i * n + k]!,
+        ai = a.im[i * n + k]!;
       if (ar === 0 && ai === 0) continue;
       for (let j = 0; j < n; j++) {
-        const br = b.re[k * n + j]!, bi = b.im[k * n + j]!;
+        const br = b.re[k * n + j]!,
+          bi = b.im[k * n + j]!;
         c.re[i * n + j]! += ar * br - ai * bi;
         c.im[i * n + j]! += ar * bi + ai * br;
       }
@@ -69,7 +71,8 @@ export function dagger(a: CMatrix): CMatrix {
 export function scale(a: CMatrix, sr: number, si = 0): CMatrix {
   const c = cmat(a.dim);
   for (let k = 0; k < a.re.length; k++) {
-    const r = a.re[k]!, i = a.im[k]!;
+    const r = a.re[k]!,
+      i = a.im[k]!;
     c.re[k] = r * sr - i * si;
     c.im[k] = r * si + i * sr;
   }
@@ -91,10 +94,12 @@ export function kron(a: CMatrix, b: CMatrix): CMatrix {
   const c = cmat(n);
   for (let i = 0; i < a.dim; i++)
     for (let j = 0; j < a.dim; j++) {
-      const ar = a.re[i * a.dim + j]!, ai = a.im[i * a.dim + j]!;
+      const ar = a.re[i * a.dim + j]!,
+        ai = a.im[i * a.dim + j]!;
       for (let k = 0; k < b.dim; k++)
         for (let l = 0; l < b.dim; l++) {
-          const br = b.re[k * b.dim + l]!, bi = b.im[k * b.dim + l]!;
+          const br = b.re[k * b.dim + l]!,
+            bi = b.im[k * b.dim + l]!;
           const idx = (i * b.dim + k) * n + (j * b.dim + l);
           c.re[idx] = ar * br - ai * bi;
           c.im[idx] = ar * bi + ai * br;

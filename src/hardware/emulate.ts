@@ -22,7 +22,11 @@ export interface ReadoutEmulation {
 }
 
 /** Outcome distribution over `measure` (bit i = i-th qubit) of a setting circuit's final state. */
-function outcomeDistribution(circuit: HwCircuit, params: ArrayLike<number>, measure: readonly number[]): Float64Array {
+function outcomeDistribution(
+  circuit: HwCircuit,
+  params: ArrayLike<number>,
+  measure: readonly number[],
+): Float64Array {
   const map = compactMap(circuit);
   const s = simulateHw(circuit, params, map);
   const k = measure.length;
@@ -44,29 +48,46 @@ function outcomeDistribution(circuit: HwCircuit, params: ArrayLike<number>, meas
 }
 
 /** Applies independent per-bit confusion matrices to a distribution over k bits, in place. */
-export function applyReadoutConfusion(dist: Float64Array, p10: readonly number[], p01: readonly number[]): void {
+export function applyReadoutConfusion(
+  dist: Float64Array,
+  p10: readonly number[],
+  p01: readonly number[],
+): void {
   const k = p10.length;
-  if (dist.length !== 1 << k || p01.length !== k) throw new ValidationError("readout", `${k} bits and ${1 << k} probabilities`);
+  if (dist.length !== 1 << k || p01.length !== k)
+    throw new ValidationError("readout", `${k} bits and ${1 << k} probabilities`);
   for (let b = 0; b < k; b++) {
-    const bit = 1 << b, a = p10[b]!, c = p01[b]!;
+    const bit = 1 << b,
+      a = p10[b]!,
+      c = p01[b]!;
     for (let i = 0; i < dist.length; i++) {
       if (i & bit) continue;
-      const p0 = dist[i]!, p1 = dist[i | bit]!;
+      const p0 = dist[i]!,
+        p1 = dist[i | bit]!;
       dist[i] = (1 - a) * p0 + c * p1;
       dist[i | bit] = a * p0 + (1 - c) * p1;
     }
   }
 }
 
-function parityMeans(words: HwCircuit["observables"], setting: MeasurementSetting, dist: Float64Array, out: Float64Array): void {
+function parityMeans(
+  words: HwCircuit["observables"],
+  setting: MeasurementSetting,
+  dist: Float64Array,
+  out: Float64Array,
+): void {
   const bitOf = new Map(setting.basis.map(([q], i) => [q, i] as [number, number]));
   for (const m of setting.members) {
     let mask = 0;
     for (const f of words[m]!.factors) mask |= 1 << bitOf.get(f.wire)!;
     let acc = 0;
     for (let i = 0; i < dist.length; i++) {
-      let x = i & mask, par = 0;
-      while (x) { par ^= x & 1; x >>= 1; }
+      let x = i & mask,
+        par = 0;
+      while (x) {
+        par ^= x & 1;
+        x >>= 1;
+      }
       acc += par ? -dist[i]! : dist[i]!;
     }
     out[m] = acc;
@@ -77,12 +98,20 @@ function parityMeans(words: HwCircuit["observables"], setting: MeasurementSettin
 function sampleDistribution(dist: Float64Array, shots: number, rng: Rng): Float64Array {
   const cdf = new Float64Array(dist.length);
   let acc = 0;
-  for (let i = 0; i < dist.length; i++) { acc += dist[i]!; cdf[i] = acc; }
+  for (let i = 0; i < dist.length; i++) {
+    acc += dist[i]!;
+    cdf[i] = acc;
+  }
   const counts = new Float64Array(dist.length);
   for (let s = 0; s < shots; s++) {
     const u = rng.uniform() * acc;
-    let lo = 0, hi = cdf.length - 1;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid]! > u) hi = mid; else lo = mid + 1; }
+    let lo = 0,
+      hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
     counts[lo]! += 1 / shots;
   }
   return counts;
@@ -101,12 +130,18 @@ export interface PreparedSettings {
 export function prepareSettings(circuit: HwCircuit): PreparedSettings {
   return {
     words: circuit.observables,
-    settings: measurementSettings(circuit.observables).map((setting) => ({ setting, ...settingCircuit(circuit, setting) })),
+    settings: measurementSettings(circuit.observables).map((setting) => ({
+      setting,
+      ...settingCircuit(circuit, setting),
+    })),
   };
 }
 
 export function emulateReadout(
-  circuit: HwCircuit | PreparedSettings, params: ArrayLike<number>, dev: DeviceCalibration, opts: { shots?: number; rng?: Rng } = {},
+  circuit: HwCircuit | PreparedSettings,
+  params: ArrayLike<number>,
+  dev: DeviceCalibration,
+  opts: { shots?: number; rng?: Rng } = {},
 ): ReadoutEmulation {
   if (opts.shots !== undefined) {
     requireInt("shots", opts.shots, 1);
@@ -117,7 +152,11 @@ export function emulateReadout(
   const values = new Float64Array(words.length);
   for (const { setting: s, circuit: sc, measure } of prep.settings) {
     let dist = outcomeDistribution(sc, params, measure);
-    applyReadoutConfusion(dist, measure.map((q) => dev.qubits[q]!.probMeas1Prep0), measure.map((q) => dev.qubits[q]!.probMeas0Prep1));
+    applyReadoutConfusion(
+      dist,
+      measure.map((q) => dev.qubits[q]!.probMeas1Prep0),
+      measure.map((q) => dev.qubits[q]!.probMeas0Prep1),
+    );
     if (opts.shots !== undefined) dist = sampleDistribution(dist, opts.shots, opts.rng!);
     parityMeans(words, s, dist, values);
   }

@@ -17,16 +17,42 @@ import type { PauliWord } from "../circuits/pauli.ts";
  * Pauli strings do (see pauli-strings.ts).
  */
 export type HwGate =
-  | "h" | "x" | "y" | "z" | "s" | "sdg" | "t" | "tdg" | "sx" | "sxdg"
-  | "rx" | "ry" | "rz" | "cx" | "cz" | "swap" | "ecr";
+  | "h"
+  | "x"
+  | "y"
+  | "z"
+  | "s"
+  | "sdg"
+  | "t"
+  | "tdg"
+  | "sx"
+  | "sxdg"
+  | "rx"
+  | "ry"
+  | "rz"
+  | "cx"
+  | "cz"
+  | "swap"
+  | "ecr";
 
 export const HW_GATE_ARITY: { readonly [G in HwGate]: { qubits: number; angles: number } } = {
-  h: { qubits: 1, angles: 0 }, x: { qubits: 1, angles: 0 }, y: { qubits: 1, angles: 0 },
-  z: { qubits: 1, angles: 0 }, s: { qubits: 1, angles: 0 }, sdg: { qubits: 1, angles: 0 },
-  t: { qubits: 1, angles: 0 }, tdg: { qubits: 1, angles: 0 }, sx: { qubits: 1, angles: 0 },
-  sxdg: { qubits: 1, angles: 0 }, rx: { qubits: 1, angles: 1 }, ry: { qubits: 1, angles: 1 },
-  rz: { qubits: 1, angles: 1 }, cx: { qubits: 2, angles: 0 }, cz: { qubits: 2, angles: 0 },
-  swap: { qubits: 2, angles: 0 }, ecr: { qubits: 2, angles: 0 },
+  h: { qubits: 1, angles: 0 },
+  x: { qubits: 1, angles: 0 },
+  y: { qubits: 1, angles: 0 },
+  z: { qubits: 1, angles: 0 },
+  s: { qubits: 1, angles: 0 },
+  sdg: { qubits: 1, angles: 0 },
+  t: { qubits: 1, angles: 0 },
+  tdg: { qubits: 1, angles: 0 },
+  sx: { qubits: 1, angles: 0 },
+  sxdg: { qubits: 1, angles: 0 },
+  rx: { qubits: 1, angles: 1 },
+  ry: { qubits: 1, angles: 1 },
+  rz: { qubits: 1, angles: 1 },
+  cx: { qubits: 2, angles: 0 },
+  cz: { qubits: 2, angles: 0 },
+  swap: { qubits: 2, angles: 0 },
+  ecr: { qubits: 2, angles: 0 },
 };
 
 export function isHwGate(name: string): name is HwGate {
@@ -62,12 +88,18 @@ export function combine(a: Angle, b: Angle, sa = 1, sb = 1): Angle {
   const m = new Map<number, number>();
   for (const t of a.terms) m.set(t.p, (m.get(t.p) ?? 0) + sa * t.k);
   for (const t of b.terms) m.set(t.p, (m.get(t.p) ?? 0) + sb * t.k);
-  const terms = [...m.entries()].filter(([, k]) => k !== 0).sort((x, y) => x[0] - y[0]).map(([p, k]) => ({ p, k }));
+  const terms = [...m.entries()]
+    .filter(([, k]) => k !== 0)
+    .sort((x, y) => x[0] - y[0])
+    .map(([p, k]) => ({ p, k }));
   return { c: sa * a.c + sb * b.c, terms };
 }
 
 export function shiftAngle(a: Angle, dc: number, scale = 1): Angle {
-  return { c: a.c * scale + dc, terms: scale === 1 ? a.terms : a.terms.map((t) => ({ p: t.p, k: t.k * scale })) };
+  return {
+    c: a.c * scale + dc,
+    terms: scale === 1 ? a.terms : a.terms.map((t) => ({ p: t.p, k: t.k * scale })),
+  };
 }
 
 export function isConst(a: Angle): boolean {
@@ -82,13 +114,20 @@ export function bindAngle(a: Angle, params: ArrayLike<number>): number {
 }
 
 /** Concatenates one sample's inputs and the weights into the flat parameter vector. */
-export function flatParams(hc: { nInputs: number; nWeights: number }, inputs: ArrayLike<number>, weights: ArrayLike<number>): Float64Array {
-  if (inputs.length !== hc.nInputs) throw new ValidationError("inputs", `length ${hc.nInputs}`, `length ${inputs.length}`);
-  if (weights.length !== hc.nWeights) throw new ValidationError("weights", `length ${hc.nWeights}`, `length ${weights.length}`);
+export function flatParams(
+  hc: { nInputs: number; nWeights: number },
+  inputs: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): Float64Array {
+  if (inputs.length !== hc.nInputs)
+    throw new ValidationError("inputs", `length ${hc.nInputs}`, `length ${inputs.length}`);
+  if (weights.length !== hc.nWeights)
+    throw new ValidationError("weights", `length ${hc.nWeights}`, `length ${weights.length}`);
   const out = new Float64Array(hc.nInputs + hc.nWeights);
   out.set(Array.from(inputs), 0);
   out.set(Array.from(weights), hc.nInputs);
-  for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i]!)) throw new ValidationError(`params[${i}]`, "a finite number", out[i]);
+  for (let i = 0; i < out.length; i++)
+    if (!Number.isFinite(out[i]!)) throw new ValidationError(`params[${i}]`, "a finite number", out[i]);
   return out;
 }
 
@@ -106,14 +145,22 @@ export function fromCircuit(c: Circuit): HwCircuit {
     const q = op.wires;
     switch (op.gate) {
       case "Unitary":
-        throw new ValidationError(`circuit.ops[${k}]`, "a gate from the gate table (Unitary ops cannot be exported)", "Unitary");
+        throw new ValidationError(
+          `circuit.ops[${k}]`,
+          "a gate from the gate table (Unitary ops cannot be exported)",
+          "Unitary",
+        );
       case "Rot":
         ops.push({ gate: "rz", qubits: q, angles: [ref(op.params[0]!)] });
         ops.push({ gate: "ry", qubits: q, angles: [ref(op.params[1]!)] });
         ops.push({ gate: "rz", qubits: q, angles: [ref(op.params[2]!)] });
         break;
-      case "CNOT": ops.push({ gate: "cx", qubits: q, angles: [] }); break;
-      case "RX": case "RY": case "RZ":
+      case "CNOT":
+        ops.push({ gate: "cx", qubits: q, angles: [] });
+        break;
+      case "RX":
+      case "RY":
+      case "RZ":
         ops.push({ gate: op.gate.toLowerCase() as HwGate, qubits: q, angles: [ref(op.params[0]!)] });
         break;
       default:
@@ -130,15 +177,21 @@ export function validateHw(hc: HwCircuit): void {
     const f = `ops[${k}] (${op.gate})`;
     const ar = HW_GATE_ARITY[op.gate];
     if (!ar) throw new ValidationError(f, "a known gate");
-    if (op.qubits.length !== ar.qubits) throw new ValidationError(`${f}.qubits`, `${ar.qubits} qubit(s)`, op.qubits.length);
-    if (op.angles.length !== ar.angles) throw new ValidationError(`${f}.angles`, `${ar.angles} angle(s)`, op.angles.length);
+    if (op.qubits.length !== ar.qubits)
+      throw new ValidationError(`${f}.qubits`, `${ar.qubits} qubit(s)`, op.qubits.length);
+    if (op.angles.length !== ar.angles)
+      throw new ValidationError(`${f}.angles`, `${ar.angles} angle(s)`, op.angles.length);
     for (const q of op.qubits) {
-      if (!Number.isInteger(q) || q < 0 || q >= hc.nQubits) throw new ValidationError(`${f}.qubits`, `indices in [0, ${hc.nQubits - 1}]`, q);
+      if (!Number.isInteger(q) || q < 0 || q >= hc.nQubits)
+        throw new ValidationError(`${f}.qubits`, `indices in [0, ${hc.nQubits - 1}]`, q);
     }
-    if (ar.qubits === 2 && op.qubits[0] === op.qubits[1]) throw new ValidationError(`${f}.qubits`, "two distinct qubits", op.qubits[0]);
+    if (ar.qubits === 2 && op.qubits[0] === op.qubits[1])
+      throw new ValidationError(`${f}.qubits`, "two distinct qubits", op.qubits[0]);
     for (const a of op.angles) {
       if (!Number.isFinite(a.c)) throw new ValidationError(`${f}.angle`, "a finite constant", a.c);
-      for (const t of a.terms) if (t.p < 0 || t.p >= nP) throw new ValidationError(`${f}.angle`, `parameter indices in [0, ${nP - 1}]`, t.p);
+      for (const t of a.terms)
+        if (t.p < 0 || t.p >= nP)
+          throw new ValidationError(`${f}.angle`, `parameter indices in [0, ${nP - 1}]`, t.p);
     }
   });
 }

@@ -73,9 +73,12 @@ export function compactCircuit(hc: HwCircuit): { circuit: HwCircuit; physical: r
   return {
     physical: map.physical,
     circuit: {
-      ...hc, nQubits: Math.max(1, map.physical.length),
+      ...hc,
+      nQubits: Math.max(1, map.physical.length),
       ops: hc.ops.map((op) => ({ ...op, qubits: op.qubits.map(L) })),
-      observables: hc.observables.map((w) => ({ factors: w.factors.map((f) => ({ pauli: f.pauli, wire: L(f.wire) })) })),
+      observables: hc.observables.map((w) => ({
+        factors: w.factors.map((f) => ({ pauli: f.pauli, wire: L(f.wire) })),
+      })),
     },
   };
 }
@@ -84,23 +87,45 @@ export function compactCircuit(hc: HwCircuit): { circuit: HwCircuit; physical: r
 export function simulateHw(hc: HwCircuit, params: ArrayLike<number>, map = compactMap(hc)): StateVector {
   validateHw(hc);
   if (params.length !== hc.nInputs + hc.nWeights) {
-    throw new ValidationError("params", `length nInputs + nWeights = ${hc.nInputs + hc.nWeights}`, params.length);
+    throw new ValidationError(
+      "params",
+      `length nInputs + nWeights = ${hc.nInputs + hc.nWeights}`,
+      params.length,
+    );
   }
   const s = zeroState(Math.max(1, map.physical.length));
   const L = (q: number): number => map.toLocal.get(q)!;
   for (const op of hc.ops) {
     const q0 = L(op.qubits[0]!);
     const m = FIXED1[op.gate];
-    if (m) { apply1q(s, q0, ...m); continue; }
+    if (m) {
+      apply1q(s, q0, ...m);
+      continue;
+    }
     switch (op.gate) {
-      case "rx": applyRotation(s, q0, "X", bindAngle(op.angles[0]!, params)); break;
-      case "ry": applyRotation(s, q0, "Y", bindAngle(op.angles[0]!, params)); break;
-      case "rz": applyRotation(s, q0, "Z", bindAngle(op.angles[0]!, params)); break;
-      case "cx": applyCNOT(s, q0, L(op.qubits[1]!)); break;
-      case "cz": applyCZ(s, q0, L(op.qubits[1]!)); break;
-      case "swap": applySWAP(s, q0, L(op.qubits[1]!)); break;
-      case "ecr": apply2q(s, q0, L(op.qubits[1]!), ECR.re, ECR.im); break;
-      default: throw new ValidationError("gate", "a known hardware gate", op.gate);
+      case "rx":
+        applyRotation(s, q0, "X", bindAngle(op.angles[0]!, params));
+        break;
+      case "ry":
+        applyRotation(s, q0, "Y", bindAngle(op.angles[0]!, params));
+        break;
+      case "rz":
+        applyRotation(s, q0, "Z", bindAngle(op.angles[0]!, params));
+        break;
+      case "cx":
+        applyCNOT(s, q0, L(op.qubits[1]!));
+        break;
+      case "cz":
+        applyCZ(s, q0, L(op.qubits[1]!));
+        break;
+      case "swap":
+        applySWAP(s, q0, L(op.qubits[1]!));
+        break;
+      case "ecr":
+        apply2q(s, q0, L(op.qubits[1]!), ECR.re, ECR.im);
+        break;
+      default:
+        throw new ValidationError("gate", "a known hardware gate", op.gate);
     }
   }
   return s;
@@ -109,11 +134,18 @@ export function simulateHw(hc: HwCircuit, params: ArrayLike<number>, map = compa
 /** <P> for words on physical qubits, given the state from simulateHw with the same map. */
 export function expvalsHw(s: StateVector, words: readonly PauliWord[], map: CompactMap): Float64Array {
   return Float64Array.from(words, (w) => {
-    const local = { factors: w.factors.map((f) => {
-      const l = map.toLocal.get(f.wire);
-      if (l === undefined) throw new ValidationError("observable", `qubits the circuit uses (${map.physical.join(",")})`, f.wire);
-      return { pauli: f.pauli, wire: l };
-    }) };
+    const local = {
+      factors: w.factors.map((f) => {
+        const l = map.toLocal.get(f.wire);
+        if (l === undefined)
+          throw new ValidationError(
+            "observable",
+            `qubits the circuit uses (${map.physical.join(",")})`,
+            f.wire,
+          );
+        return { pauli: f.pauli, wire: l };
+      }),
+    };
     return expvalPauli(s, pauliMasks(local, s.n));
   });
 }

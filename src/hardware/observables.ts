@@ -16,7 +16,8 @@ import { optimizeNative } from "./transpile/optimize.ts";
 export function toQiskitPauli(w: PauliWord, nQubits: number): string {
   const chars = new Array<string>(nQubits).fill("I");
   for (const f of w.factors) {
-    if (!Number.isInteger(f.wire) || f.wire < 0 || f.wire >= nQubits) throw new ValidationError("observable", `qubits in [0, ${nQubits - 1}]`, f.wire);
+    if (!Number.isInteger(f.wire) || f.wire < 0 || f.wire >= nQubits)
+      throw new ValidationError("observable", `qubits in [0, ${nQubits - 1}]`, f.wire);
     chars[nQubits - 1 - f.wire] = f.pauli;
   }
   return chars.join("");
@@ -27,7 +28,8 @@ export function fromQiskitPauli(s: string): PauliWord {
   if (!/^[IXYZ]+$/.test(s)) throw new ValidationError("observable", "a string of I, X, Y, Z", s);
   const n = s.length;
   const factors: Array<{ pauli: PauliName; wire: number }> = [];
-  for (let i = n - 1; i >= 0; i--) if (s[i] !== "I") factors.push({ pauli: s[i] as PauliName, wire: n - 1 - i });
+  for (let i = n - 1; i >= 0; i--)
+    if (s[i] !== "I") factors.push({ pauli: s[i] as PauliName, wire: n - 1 - i });
   return { factors };
 }
 
@@ -52,7 +54,10 @@ export function measurementSettings(words: readonly PauliWord[]): MeasurementSet
  * which map X resp. Y to Z), re-lowered to native gates, measuring the setting's qubits
  * (classical bit i = i-th qubit of `basis`).
  */
-export function settingCircuit(isa: HwCircuit, setting: MeasurementSetting): { circuit: HwCircuit; measure: number[] } {
+export function settingCircuit(
+  isa: HwCircuit,
+  setting: MeasurementSetting,
+): { circuit: HwCircuit; measure: number[] } {
   const extra: HwOp[] = [];
   for (const [q, p] of setting.basis) {
     if (p === "X") extra.push({ gate: "h", qubits: [q], angles: [] });
@@ -68,7 +73,9 @@ export function settingCircuit(isa: HwCircuit, setting: MeasurementSetting): { c
  * returns them (hex strings such as "0x5" are accepted).
  */
 export function expvalsFromSamples(
-  words: readonly PauliWord[], setting: MeasurementSetting, samples: ReadonlyArray<string | number | bigint>,
+  words: readonly PauliWord[],
+  setting: MeasurementSetting,
+  samples: ReadonlyArray<string | number | bigint>,
 ): Map<number, number> {
   if (samples.length === 0) throw new ValidationError("samples", "at least one shot");
   const bitOf = new Map(setting.basis.map(([q], i) => [q, i] as [number, number]));
@@ -90,8 +97,12 @@ export function expvalsFromSamples(
       throw new ValidationError(`samples[${k}]`, "an integer or a hex string like 0x5", s);
     }
     masks.forEach((mask, j) => {
-      let x = v & mask, parity = 0;
-      while (x) { parity ^= Number(x & 1n); x >>= 1n; }
+      let x = v & mask,
+        parity = 0;
+      while (x) {
+        parity ^= Number(x & 1n);
+        x >>= 1n;
+      }
       sums[j]! += parity ? -1 : 1;
     });
   });

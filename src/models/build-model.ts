@@ -57,12 +57,17 @@ export interface BuildOptions {
 
 /** Checks a projection spec: hidden widths, activation, dropout, batchNorm. */
 export function validateProjection(p: ProjectionSpec, field = "model.projection"): void {
-  if (!p || typeof p !== "object") throw new ValidationError(field, "{ hidden, activation, dropout, batchNorm }", p);
-  if (!Array.isArray(p.hidden)) throw new ValidationError(`${field}.hidden`, "a list of layer widths ([] for one Linear)", p.hidden);
+  if (!p || typeof p !== "object")
+    throw new ValidationError(field, "{ hidden, activation, dropout, batchNorm }", p);
+  if (!Array.isArray(p.hidden))
+    throw new ValidationError(`${field}.hidden`, "a list of layer widths ([] for one Linear)", p.hidden);
   p.hidden.forEach((h, i) => requireInt(`${field}.hidden[${i}]`, h, 1));
-  if (p.activation !== "relu" && p.activation !== "tanh") throw new ValidationError(`${field}.activation`, '"relu" or "tanh"', p.activation);
-  if (typeof p.dropout !== "number" || !(p.dropout >= 0 && p.dropout < 1)) throw new ValidationError(`${field}.dropout`, "a probability in [0, 1)", p.dropout);
-  if (typeof p.batchNorm !== "boolean") throw new ValidationError(`${field}.batchNorm`, "true or false", p.batchNorm);
+  if (p.activation !== "relu" && p.activation !== "tanh")
+    throw new ValidationError(`${field}.activation`, '"relu" or "tanh"', p.activation);
+  if (typeof p.dropout !== "number" || !(p.dropout >= 0 && p.dropout < 1))
+    throw new ValidationError(`${field}.dropout`, "a probability in [0, 1)", p.dropout);
+  if (typeof p.batchNorm !== "boolean")
+    throw new ValidationError(`${field}.batchNorm`, "true or false", p.batchNorm);
 }
 
 export function buildProjection(D: number, d: number, p: ProjectionSpec, rng: Rng): Sequential {
@@ -111,18 +116,38 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
   switch (spec.head) {
     case "qmtl": {
       const q = spec.qmtl;
-      if (!q) throw new ValidationError("model.qmtl", "QMTL settings (encodingLayers, headLayers) for head \"qmtl\"");
+      if (!q)
+        throw new ValidationError("model.qmtl", 'QMTL settings (encodingLayers, headLayers) for head "qmtl"');
       const probe = resolveQmtl({
-        encodingLayers: q.encodingLayers, headLayers: q.headLayers,
-        tasks: spec.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses, qubits: q.qubits?.[k] })),
+        encodingLayers: q.encodingLayers,
+        headLayers: q.headLayers,
+        tasks: spec.tasks.map((t, k) => ({
+          name: t.name,
+          kind: t.kind,
+          numClasses: t.numClasses,
+          qubits: q.qubits?.[k],
+        })),
       });
       if (probe.nInputs !== spec.latentDim) {
-        throw new ValidationError("model.latentDim", `Q*L = ${probe.Q}*${probe.L} = ${probe.nInputs} for this QMTL head (qubits x encodingLayers)`, spec.latentDim);
+        throw new ValidationError(
+          "model.latentDim",
+          `Q*L = ${probe.Q}*${probe.L} = ${probe.nInputs} for this QMTL head (qubits x encodingLayers)`,
+          spec.latentDim,
+        );
       }
       const layout = resolveQmtl({
-        encodingLayers: q.encodingLayers, headLayers: q.headLayers, entangle: q.entangle ?? true, encoderOrder: q.encoderOrder ?? "ry-rz",
-        firstRotation: q.firstRotation ?? "rx", inputDim: spec.latentDim,
-        tasks: spec.tasks.map((t, k) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses, qubits: q.qubits?.[k] })),
+        encodingLayers: q.encodingLayers,
+        headLayers: q.headLayers,
+        entangle: q.entangle ?? true,
+        encoderOrder: q.encoderOrder ?? "ry-rz",
+        firstRotation: q.firstRotation ?? "rx",
+        inputDim: spec.latentDim,
+        tasks: spec.tasks.map((t, k) => ({
+          name: t.name,
+          kind: t.kind,
+          numClasses: t.numClasses,
+          qubits: q.qubits?.[k],
+        })),
       });
       qmtlLayout = layout;
       const layer = new CircuitLayer(threaded(qmtlEngine(layout), qmtlEngineRecipe(layout)), hrng);
@@ -131,18 +156,24 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
       break;
     }
     case "classical":
-      head = new ConcatHeads(tasks.map((t) => [t.name, new Linear(spec.latentDim, t.nOutputs, hrng)] as const));
+      head = new ConcatHeads(
+        tasks.map((t) => [t.name, new Linear(spec.latentDim, t.nOutputs, hrng)] as const),
+      );
       break;
     case "hqnn": {
       const h = spec.hqnn;
-      if (!h) throw new ValidationError("model.hqnn", "HQNN settings (qubits) for head \"hqnn\"");
+      if (!h) throw new ValidationError("model.hqnn", 'HQNN settings (qubits) for head "hqnn"');
       if (h.precision !== undefined && h.precision !== "float64" && h.precision !== "float32") {
         throw new ValidationError("model.hqnn.precision", '"float64" or "float32"', h.precision);
       }
       const circuit = hqnnCircuit({ qubits: h.qubits, repetitions: h.repetitions });
       // float32 exists only on the WebAssembly passes: ask for them by name, so a missing runtime is an error, not a silent float64
-      const fo: FusedAdjointOptions = h.precision === "float32" ? { precision: "float32", kernels: "wasm" } : {};
-      const layer = new CircuitLayer(threaded(fusedAdjointExecutor(circuit, fo), fusedAdjointRecipe(circuit, fo)), hrng);
+      const fo: FusedAdjointOptions =
+        h.precision === "float32" ? { precision: "float32", kernels: "wasm" } : {};
+      const layer = new CircuitLayer(
+        threaded(fusedAdjointExecutor(circuit, fo), fusedAdjointRecipe(circuit, fo)),
+        hrng,
+      );
       circuits.push(layer);
       const scale = new Affine(h.qubits, { shared: true, bias: false, gammaInit: 1 });
       headExtras += 1;
@@ -157,22 +188,49 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
     default: {
       // a ModelSpec read from JSON may name anything; a head added to ModelSpec without a case here does not compile
       const unknownHead: never = spec;
-      throw new ValidationError("model.head", `one of "qmtl", "classical", "hqnn"`, (unknownHead as { head: unknown }).head);
+      throw new ValidationError(
+        "model.head",
+        `one of "qmtl", "classical", "hqnn"`,
+        (unknownHead as { head: unknown }).head,
+      );
     }
   }
   const layers: Module[] = [projection, head];
   const transforms = spec.outputTransforms ?? {};
   for (const name of Object.keys(transforms)) {
-    if (!tasks.some((t) => t.name === name)) throw new ValidationError(`model.outputTransforms.${name}`, `a task name (${tasks.map((t) => t.name).join(", ")})`, name);
+    if (!tasks.some((t) => t.name === name))
+      throw new ValidationError(
+        `model.outputTransforms.${name}`,
+        `a task name (${tasks.map((t) => t.name).join(", ")})`,
+        name,
+      );
   }
   if (Object.values(transforms).some((v) => v !== "none")) {
     let extras = 0;
     const slices = tasks.map((t) => {
       const kind = transforms[t.name] ?? "none";
       if (kind === "none") return { name: t.name, size: t.nOutputs, module: null };
-      if (kind === "temperature") { extras += 1; return { name: t.name, size: t.nOutputs, module: new Affine(t.nOutputs, { shared: true, bias: false, gammaInit: 1 }) }; }
-      if (kind === "affine") { extras += 2; return { name: t.name, size: t.nOutputs, module: new Affine(t.nOutputs, { shared: true, bias: true, gammaInit: 1, betaInit: 0.5 }) }; }
-      throw new ValidationError(`model.outputTransforms.${t.name}`, `"none", "temperature" or "affine"`, kind);
+      if (kind === "temperature") {
+        extras += 1;
+        return {
+          name: t.name,
+          size: t.nOutputs,
+          module: new Affine(t.nOutputs, { shared: true, bias: false, gammaInit: 1 }),
+        };
+      }
+      if (kind === "affine") {
+        extras += 2;
+        return {
+          name: t.name,
+          size: t.nOutputs,
+          module: new Affine(t.nOutputs, { shared: true, bias: true, gammaInit: 1, betaInit: 0.5 }),
+        };
+      }
+      throw new ValidationError(
+        `model.outputTransforms.${t.name}`,
+        `"none", "temperature" or "affine"`,
+        kind,
+      );
     });
     layers.push(new SliceMap(slices));
     headExtras += extras;
@@ -180,8 +238,18 @@ export function buildModel(spec: ModelSpec, rng: Rng, opts: BuildOptions = {}): 
   const net = new Sequential(layers);
   const headParams = countParams(head.params()) - (spec.head === "hqnn" ? 1 : 0);
   return {
-    spec, tasks, nOutputs, net, projection, head, circuits, qmtlLayout, threads,
-    close: async () => { await Promise.all(pools.map((p) => p.close())); },
+    spec,
+    tasks,
+    nOutputs,
+    net,
+    projection,
+    head,
+    circuits,
+    qmtlLayout,
+    threads,
+    close: async () => {
+      await Promise.all(pools.map((p) => p.close()));
+    },
     counts: { projection: countParams(projection.params()), head: headParams, extras: headExtras },
   };
 }

@@ -18,7 +18,8 @@ export class ConcatHeads extends BaseModule {
     if (heads.length === 0) throw new ValidationError("ConcatHeads.heads", "at least one head");
     const d = heads[0]![1].inSize;
     heads.forEach(([name, m], k) => {
-      if (m.inSize !== d) throw new ValidationError(`ConcatHeads.heads[${k}] (${name}).inSize`, String(d), m.inSize);
+      if (m.inSize !== d)
+        throw new ValidationError(`ConcatHeads.heads[${k}] (${name}).inSize`, String(d), m.inSize);
       this.registerChild(name, m);
     });
     this.heads = heads;
@@ -32,7 +33,8 @@ export class ConcatHeads extends BaseModule {
     let off = 0;
     for (const [, m] of this.heads) {
       const y = m.forward(x, batch, ctx);
-      for (let b = 0; b < batch; b++) out.set(y.subarray(b * m.outSize, (b + 1) * m.outSize), b * this.outSize + off);
+      for (let b = 0; b < batch; b++)
+        out.set(y.subarray(b * m.outSize, (b + 1) * m.outSize), b * this.outSize + off);
       off += m.outSize;
     }
     this.batch = batch;
@@ -45,7 +47,8 @@ export class ConcatHeads extends BaseModule {
     let off = 0;
     for (const [, m] of this.heads) {
       const g = new Float64Array(batch * m.outSize);
-      for (let b = 0; b < batch; b++) g.set(gradOut.subarray(b * this.outSize + off, b * this.outSize + off + m.outSize), b * m.outSize);
+      for (let b = 0; b < batch; b++)
+        g.set(gradOut.subarray(b * this.outSize + off, b * this.outSize + off + m.outSize), b * m.outSize);
       const gi = m.backward(g);
       for (let i = 0; i < gx.length; i++) gx[i]! += gi[i]!;
       off += m.outSize;

@@ -36,10 +36,19 @@ export interface SavedModel {
 }
 
 /** A model as a saveable object: spec, trained parameters, the feature standardisation it expects, and provenance. */
-export function savedModel(model: MultiTaskModel, standardization: Standardization | null, meta: SavedModel["meta"]): SavedModel {
+export function savedModel(
+  model: MultiTaskModel,
+  standardization: Standardization | null,
+  meta: SavedModel["meta"],
+): SavedModel {
   return {
-    format: SAVED_MODEL_FORMAT, formatVersion: SAVED_MODEL_VERSION, qmtlVersion: QMTL_VERSION,
-    spec: model.spec, state: stateDict(model.net), standardization, meta,
+    format: SAVED_MODEL_FORMAT,
+    formatVersion: SAVED_MODEL_VERSION,
+    qmtlVersion: QMTL_VERSION,
+    spec: model.spec,
+    state: stateDict(model.net),
+    standardization,
+    meta,
   };
 }
 
@@ -54,19 +63,43 @@ export function readModelFile(path: string): SavedModel {
   try {
     raw = JSON.parse(readFileSync(path, "utf8")) as Partial<SavedModel>;
   } catch (e) {
-    throw new ValidationError(path, "a saved qmtl model (valid JSON)", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      path,
+      "a saved qmtl model (valid JSON)",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   if (raw === null || typeof raw !== "object" || raw.format !== SAVED_MODEL_FORMAT) {
-    throw new ValidationError(path, `a saved qmtl model (format "${SAVED_MODEL_FORMAT}")`, raw?.format ?? raw);
+    throw new ValidationError(
+      path,
+      `a saved qmtl model (format "${SAVED_MODEL_FORMAT}")`,
+      raw?.format ?? raw,
+    );
   }
   if (raw.formatVersion !== SAVED_MODEL_VERSION) {
-    throw new ValidationError(`${path}: formatVersion`, `${SAVED_MODEL_VERSION} (written by qmtl ${raw.qmtlVersion ?? "unknown"}; this is qmtl ${QMTL_VERSION})`, raw.formatVersion);
+    throw new ValidationError(
+      `${path}: formatVersion`,
+      `${SAVED_MODEL_VERSION} (written by qmtl ${raw.qmtlVersion ?? "unknown"}; this is qmtl ${QMTL_VERSION})`,
+      raw.formatVersion,
+    );
   }
-  if (typeof raw.spec !== "object" || raw.spec === null) throw new ValidationError(`${path}: spec`, "the model's ModelSpec");
-  if (typeof raw.state !== "object" || raw.state === null) throw new ValidationError(`${path}: state`, "the model's parameters");
+  if (typeof raw.spec !== "object" || raw.spec === null)
+    throw new ValidationError(`${path}: spec`, "the model's ModelSpec");
+  if (typeof raw.state !== "object" || raw.state === null)
+    throw new ValidationError(`${path}: state`, "the model's parameters");
   const s = raw.standardization;
-  if (s !== null && (typeof s !== "object" || !Array.isArray(s.mean) || !Array.isArray(s.std) || s.mean.length !== raw.spec.inputDim || s.std.length !== raw.spec.inputDim)) {
-    throw new ValidationError(`${path}: standardization`, `null or { mean, std } of length inputDim = ${raw.spec.inputDim}`);
+  if (
+    s !== null &&
+    (typeof s !== "object" ||
+      !Array.isArray(s.mean) ||
+      !Array.isArray(s.std) ||
+      s.mean.length !== raw.spec.inputDim ||
+      s.std.length !== raw.spec.inputDim)
+  ) {
+    throw new ValidationError(
+      `${path}: standardization`,
+      `null or { mean, std } of length inputDim = ${raw.spec.inputDim}`,
+    );
   }
   return raw as SavedModel;
 }

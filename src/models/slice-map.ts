@@ -13,11 +13,17 @@ export class SliceMap extends BaseModule {
   private readonly slices: ReadonlyArray<{ readonly size: number; readonly module: Module | null }>;
   private batch: number | null = null;
 
-  constructor(slices: ReadonlyArray<{ readonly name: string; readonly size: number; readonly module: Module | null }>) {
+  constructor(
+    slices: ReadonlyArray<{ readonly name: string; readonly size: number; readonly module: Module | null }>,
+  ) {
     super();
     slices.forEach((s, k) => {
       if (s.module && (s.module.inSize !== s.size || s.module.outSize !== s.size)) {
-        throw new ValidationError(`SliceMap.slices[${k}] (${s.name})`, `a module ${s.size} -> ${s.size}`, `${s.module.inSize} -> ${s.module.outSize}`);
+        throw new ValidationError(
+          `SliceMap.slices[${k}] (${s.name})`,
+          `a module ${s.size} -> ${s.size}`,
+          `${s.module.inSize} -> ${s.module.outSize}`,
+        );
       }
       if (s.module) this.registerChild(s.name, s.module);
     });
@@ -27,7 +33,8 @@ export class SliceMap extends BaseModule {
 
   private gather(x: Float64Array, batch: number, off: number, size: number): Float64Array {
     const y = new Float64Array(batch * size);
-    for (let b = 0; b < batch; b++) y.set(x.subarray(b * this.inSize + off, b * this.inSize + off + size), b * size);
+    for (let b = 0; b < batch; b++)
+      y.set(x.subarray(b * this.inSize + off, b * this.inSize + off + size), b * size);
     return y;
   }
 
@@ -40,7 +47,14 @@ export class SliceMap extends BaseModule {
     const out = x.slice();
     let off = 0;
     for (const s of this.slices) {
-      if (s.module) this.scatter(out, s.module.forward(this.gather(x, batch, off, s.size), batch, ctx), batch, off, s.size);
+      if (s.module)
+        this.scatter(
+          out,
+          s.module.forward(this.gather(x, batch, off, s.size), batch, ctx),
+          batch,
+          off,
+          s.size,
+        );
       off += s.size;
     }
     this.batch = batch;
@@ -52,7 +66,8 @@ export class SliceMap extends BaseModule {
     const gx = gradOut.slice();
     let off = 0;
     for (const s of this.slices) {
-      if (s.module) this.scatter(gx, s.module.backward(this.gather(gradOut, batch, off, s.size)), batch, off, s.size);
+      if (s.module)
+        this.scatter(gx, s.module.backward(this.gather(gradOut, batch, off, s.size)), batch, off, s.size);
       off += s.size;
     }
     return gx;

@@ -20,16 +20,18 @@ export interface TaskDef {
 }
 
 export function taskOutputs(t: TaskDef): number {
-  return t.kind === "multiclass" ? t.numClasses ?? 0 : 1;
+  return t.kind === "multiclass" ? (t.numClasses ?? 0) : 1;
 }
 
 /** Checks a model's task list: non-empty, unique non-empty names, a known kind, a class count for multiclass. */
 export function validateTasks(defs: readonly TaskDef[], field = "model.tasks"): void {
-  if (!Array.isArray(defs) || defs.length === 0) throw new ValidationError(field, "a non-empty list of tasks", defs);
+  if (!Array.isArray(defs) || defs.length === 0)
+    throw new ValidationError(field, "a non-empty list of tasks", defs);
   const names = new Set<string>();
   defs.forEach((t, k) => {
     const f = `${field}[${k}]`;
-    if (!t || typeof t.name !== "string" || t.name.length === 0) throw new ValidationError(`${f}.name`, "a non-empty string", t?.name);
+    if (!t || typeof t.name !== "string" || t.name.length === 0)
+      throw new ValidationError(`${f}.name`, "a non-empty string", t?.name);
     if (names.has(t.name)) throw new ValidationError(`${f}.name`, "a unique task name", t.name);
     names.add(t.name);
     if (t.kind !== "binary" && t.kind !== "multiclass" && t.kind !== "regression") {
@@ -38,7 +40,8 @@ export function validateTasks(defs: readonly TaskDef[], field = "model.tasks"): 
     try {
       outputDim(t);
     } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(`${f}.numClasses`, e.expected, t.numClasses);
+      if (e instanceof ValidationError)
+        throw new ValidationError(`${f}.numClasses`, e.expected, t.numClasses);
       throw e;
     }
   });
@@ -50,7 +53,13 @@ export function layoutTasks(defs: readonly TaskDef[]): TaskInfo[] {
   let off = 0;
   return defs.map((t) => {
     const n = taskOutputs(t);
-    const info: TaskInfo = { name: t.name, kind: t.kind, numClasses: t.kind === "binary" ? 2 : t.kind === "multiclass" ? n : 0, outputOffset: off, nOutputs: n };
+    const info: TaskInfo = {
+      name: t.name,
+      kind: t.kind,
+      numClasses: t.kind === "binary" ? 2 : t.kind === "multiclass" ? n : 0,
+      outputOffset: off,
+      nOutputs: n,
+    };
     off += n;
     return info;
   });

@@ -41,7 +41,10 @@ export class Affine extends BaseModule {
     this.shared = options.shared ?? false;
     const k = this.shared ? 1 : size;
     this.gamma = this.registerParam(makeParam("gamma", [k], new Float64Array(k).fill(gammaInit)));
-    this.beta = (options.bias ?? true) ? this.registerParam(makeParam("beta", [k], new Float64Array(k).fill(betaInit))) : null;
+    this.beta =
+      (options.bias ?? true)
+        ? this.registerParam(makeParam("beta", [k], new Float64Array(k).fill(betaInit)))
+        : null;
   }
 
   forward(x: Float64Array, batch: number, _ctx: ForwardContext): Float64Array {

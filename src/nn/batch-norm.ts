@@ -70,7 +70,11 @@ export class BatchNorm1d extends BaseModule {
     const invStd = new Float64Array(n);
     if (ctx.training) {
       if (batch < 2) {
-        throw new ValidationError("BatchNorm1d.forward batch", "more than 1 sample per feature in training mode", batch);
+        throw new ValidationError(
+          "BatchNorm1d.forward batch",
+          "more than 1 sample per feature in training mode",
+          batch,
+        );
       }
       for (let s = 0; s < batch; s++) for (let j = 0; j < n; j++) mean[j] += x[s * n + j];
       for (let j = 0; j < n; j++) mean[j] /= batch;

@@ -31,7 +31,12 @@ export class Linear extends BaseModule {
     requireSize("Linear.inSize", inSize);
     requireSize("Linear.outSize", outSize);
     // value, gradient and Adam's two moments per weight
-    requireAllocation("Linear.inSize x outSize", inSize * outSize, 32, `a ${outSize} x ${inSize} weight matrix with its gradient and optimizer state`);
+    requireAllocation(
+      "Linear.inSize x outSize",
+      inSize * outSize,
+      32,
+      `a ${outSize} x ${inSize} weight matrix with its gradient and optimizer state`,
+    );
     this.inSize = inSize;
     this.outSize = outSize;
     const bound = 1 / Math.sqrt(inSize);

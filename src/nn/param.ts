@@ -12,7 +12,8 @@ export function shapeSize(shape: readonly number[]): number {
 function checkShape(field: string, shape: readonly number[]): number {
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
-    if (!Number.isInteger(d) || d < 0) throw new ValidationError(`${field}.shape[${i}]`, "a non-negative integer", d);
+    if (!Number.isInteger(d) || d < 0)
+      throw new ValidationError(`${field}.shape[${i}]`, "a non-negative integer", d);
   }
   return shapeSize(shape);
 }

@@ -40,7 +40,8 @@ export class Sequential extends BaseModule {
   backward(gradOut: Float64Array, needInputGrad = true): Float64Array {
     this.checkGradOut(gradOut, this.batch);
     let g = gradOut;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = (this.layers[i] as Module).backward(g, i > 0 || needInputGrad);
+    for (let i = this.layers.length - 1; i >= 0; i--)
+      g = (this.layers[i] as Module).backward(g, i > 0 || needInputGrad);
     return g;
   }
 }

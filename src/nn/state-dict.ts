@@ -39,13 +39,15 @@ export function loadStateDict(module: Module, state: StateDict, options: LoadSta
   for (const [name, e] of own) {
     const field = `stateDict[${JSON.stringify(name)}]`;
     const expected = `${e.value.length} finite numbers (shape [${e.shape.join(", ")}])`;
-    if (!Object.prototype.hasOwnProperty.call(state, name)) throw new ValidationError(field, expected, "missing");
+    if (!Object.prototype.hasOwnProperty.call(state, name))
+      throw new ValidationError(field, expected, "missing");
     const v: unknown = state[name];
     if (!Array.isArray(v)) throw new ValidationError(field, expected, v);
     if (v.length !== e.value.length) throw new ValidationError(field, expected, `length ${v.length}`);
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      if (typeof x !== "number" || !Number.isFinite(x)) throw new ValidationError(`${field}[${i}]`, "a finite number", x);
+      if (typeof x !== "number" || !Number.isFinite(x))
+        throw new ValidationError(`${field}[${i}]`, "a finite number", x);
     }
   }
   if (options.strict ?? true) {

@@ -26,15 +26,20 @@ export function krausChannel(kraus: readonly CMatrix[], name = "kraus"): Channel
   if (kraus.length === 0) throw new ValidationError(`${name}.kraus`, "at least one Kraus operator");
   const dim = kraus[0]!.dim;
   const n = Math.round(Math.log2(dim));
-  if (1 << n !== dim || n < 1 || n > 3) throw new ValidationError(`${name}.kraus[0]`, "a 2x2, 4x4 or 8x8 matrix", `dim ${dim}`);
+  if (1 << n !== dim || n < 1 || n > 3)
+    throw new ValidationError(`${name}.kraus[0]`, "a 2x2, 4x4 or 8x8 matrix", `dim ${dim}`);
   const sum = cmat(dim);
   kraus.forEach((k, i) => {
     if (k.dim !== dim) throw new ValidationError(`${name}.kraus[${i}]`, `dim ${dim}`, `dim ${k.dim}`);
     for (let j = 0; j < k.re.length; j++) {
-      if (!Number.isFinite(k.re[j]!) || !Number.isFinite(k.im[j]!)) throw new ValidationError(`${name}.kraus[${i}]`, "finite entries");
+      if (!Number.isFinite(k.re[j]!) || !Number.isFinite(k.im[j]!))
+        throw new ValidationError(`${name}.kraus[${i}]`, "finite entries");
     }
     const kk = matmul(dagger(k), k);
-    for (let j = 0; j < sum.re.length; j++) { sum.re[j]! += kk.re[j]!; sum.im[j]! += kk.im[j]!; }
+    for (let j = 0; j < sum.re.length; j++) {
+      sum.re[j]! += kk.re[j]!;
+      sum.im[j]! += kk.im[j]!;
+    }
   });
   for (let i = 0; i < dim; i++) {
     for (let j = 0; j < dim; j++) {
@@ -78,13 +83,15 @@ export function pauliChannel(probs: Readonly<Record<string, number>>, name = "pa
   let total = 0;
   const kraus: CMatrix[] = [];
   for (const l of labels) {
-    if (l.length !== n || !/^[IXYZ]+$/.test(l)) throw new ValidationError(`${name}.probs`, `labels of ${n} letters from I, X, Y, Z`, l);
+    if (l.length !== n || !/^[IXYZ]+$/.test(l))
+      throw new ValidationError(`${name}.probs`, `labels of ${n} letters from I, X, Y, Z`, l);
     const p = probs[l]!;
     requireProb(`${name}.probs.${l}`, p);
     total += p;
     if (p > 0) kraus.push(scale(pauliMatrix(l), Math.sqrt(p)));
   }
-  if (Math.abs(total - 1) > 1e-12) throw new ValidationError(`${name}.probs`, "probabilities summing to 1", total);
+  if (Math.abs(total - 1) > 1e-12)
+    throw new ValidationError(`${name}.probs`, "probabilities summing to 1", total);
   return krausChannel(kraus, name);
 }
 
@@ -137,8 +144,10 @@ export function phaseFlip(p: number): Channel {
 /** Amplitude damping |1> -> |0> with probability gamma (PennyLane's AmplitudeDamping). */
 export function amplitudeDamping(gamma: number): Channel {
   requireProb("amplitudeDamping.gamma", gamma);
-  const k0 = cmat(2), k1 = cmat(2);
-  k0.re[0] = 1; k0.re[3] = Math.sqrt(1 - gamma);
+  const k0 = cmat(2),
+    k1 = cmat(2);
+  k0.re[0] = 1;
+  k0.re[3] = Math.sqrt(1 - gamma);
   k1.re[1] = Math.sqrt(gamma);
   return krausChannel([k0, k1], `amplitudeDamping(${gamma})`);
 }
@@ -146,8 +155,10 @@ export function amplitudeDamping(gamma: number): Channel {
 /** Phase damping: coherences scale by sqrt(1 - gamma) (PennyLane's PhaseDamping). */
 export function phaseDamping(gamma: number): Channel {
   requireProb("phaseDamping.gamma", gamma);
-  const k0 = cmat(2), k1 = cmat(2);
-  k0.re[0] = 1; k0.re[3] = Math.sqrt(1 - gamma);
+  const k0 = cmat(2),
+    k1 = cmat(2);
+  k0.re[0] = 1;
+  k0.re[3] = Math.sqrt(1 - gamma);
   k1.re[3] = Math.sqrt(gamma);
   return krausChannel([k0, k1], `phaseDamping(${gamma})`);
 }
@@ -159,8 +170,12 @@ export function phaseDamping(gamma: number): Channel {
  * Times in any one unit; T1 = Infinity (or T2 = Infinity) means no relaxation of that kind.
  */
 export function thermalRelaxation(t1: number, t2: number, time: number, excitedPop = 0): Channel {
-  for (const [f, v] of [["t1", t1], ["t2", t2]] as const) {
-    if (!(v > 0)) throw new ValidationError(`thermalRelaxation.${f}`, "a positive time (Infinity allowed)", v);
+  for (const [f, v] of [
+    ["t1", t1],
+    ["t2", t2],
+  ] as const) {
+    if (!(v > 0))
+      throw new ValidationError(`thermalRelaxation.${f}`, "a positive time (Infinity allowed)", v);
   }
   requireFinite("thermalRelaxation.time", time);
   if (time < 0) throw new ValidationError("thermalRelaxation.time", "a time >= 0", time);
@@ -170,7 +185,8 @@ export function thermalRelaxation(t1: number, t2: number, time: number, excitedP
   const coh = Math.exp(-time / t2);
   // Choi matrix of the channel (Aer's construction), then Kraus by eigen-decomposition of a 4x4 real
   // symmetric matrix: rows/cols |00>,|01>,|10>,|11> of sum_ij |i><j| (x) E(|i><j|).
-  const p0 = 1 - excitedPop, p1 = excitedPop;
+  const p0 = 1 - excitedPop,
+    p1 = excitedPop;
   const choi = [
     [1 - p1 * pReset, 0, 0, coh],
     [0, p1 * pReset, 0, 0],
@@ -185,7 +201,8 @@ function krausFromRealChoi(choi: number[][]): CMatrix[] {
   const { values, vectors } = jacobiEigen(choi);
   const out: CMatrix[] = [];
   values.forEach((lam, k) => {
-    if (lam < -1e-12) throw new ValidationError("thermalRelaxation", "a completely positive channel (T2 <= 2 T1)");
+    if (lam < -1e-12)
+      throw new ValidationError("thermalRelaxation", "a completely positive channel (T2 <= 2 T1)");
     if (lam <= 1e-15) return;
     const m = cmat(2);
     const s = Math.sqrt(lam);
@@ -200,7 +217,9 @@ function krausFromRealChoi(choi: number[][]): CMatrix[] {
 export function jacobiEigen(a0: readonly (readonly number[])[]): { values: number[]; vectors: number[][] } {
   const n = a0.length;
   const a = a0.map((r) => [...r]);
-  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j): number => (i === j ? 1 : 0)));
+  const v: number[][] = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j): number => (i === j ? 1 : 0)),
+  );
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i]![j]! ** 2;
@@ -211,18 +230,25 @@ export function jacobiEigen(a0: readonly (readonly number[])[]): { values: numbe
         if (Math.abs(apq) < 1e-300) continue;
         const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < n; k++) {
-          const akp = a[k]![p]!, akq = a[k]![q]!;
-          a[k]![p] = c * akp - s * akq; a[k]![q] = s * akp + c * akq;
+          const akp = a[k]![p]!,
+            akq = a[k]![q]!;
+          a[k]![p] = c * akp - s * akq;
+          a[k]![q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = a[p]![k]!, aqk = a[q]![k]!;
-          a[p]![k] = c * apk - s * aqk; a[q]![k] = s * apk + c * aqk;
+          const apk = a[p]![k]!,
+            aqk = a[q]![k]!;
+          a[p]![k] = c * apk - s * aqk;
+          a[q]![k] = s * apk + c * aqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k]![p]!, vkq = v[k]![q]!;
-          v[k]![p] = c * vkp - s * vkq; v[k]![q] = s * vkp + c * vkq;
+          const vkp = v[k]![p]!,
+            vkq = v[k]![q]!;
+          v[k]![p] = c * vkp - s * vkq;
+          v[k]![q] = s * vkp + c * vkq;
         }
       }
     }
@@ -235,15 +261,19 @@ export function jacobiEigen(a0: readonly (readonly number[])[]): { values: numbe
  * Choi matrix J = sum_K vec(K) vec(K)^dag, vec(K)[i d + o] = K[o][i].
  */
 export function reduceKraus(kraus: readonly CMatrix[]): CMatrix[] {
-  const d = kraus[0]!.dim, n = d * d;
+  const d = kraus[0]!.dim,
+    n = d * d;
   if (kraus.length <= n) return [...kraus];
-  const jr = new Float64Array(n * n), ji = new Float64Array(n * n);
+  const jr = new Float64Array(n * n),
+    ji = new Float64Array(n * n);
   for (const k of kraus) {
     for (let a = 0; a < n; a++) {
-      const ar = k.re[(a % d) * d + Math.floor(a / d)]!, ai = k.im[(a % d) * d + Math.floor(a / d)]!;
+      const ar = k.re[(a % d) * d + Math.floor(a / d)]!,
+        ai = k.im[(a % d) * d + Math.floor(a / d)]!;
       if (ar === 0 && ai === 0) continue;
       for (let b = 0; b < n; b++) {
-        const br = k.re[(b % d) * d + Math.floor(b / d)]!, bi = -k.im[(b % d) * d + Math.floor(b / d)]!;
+        const br = k.re[(b % d) * d + Math.floor(b / d)]!,
+          bi = -k.im[(b % d) * d + Math.floor(b / d)]!;
         jr[a * n + b]! += ar * br - ai * bi;
         ji[a * n + b]! += ar * bi + ai * br;
       }
@@ -253,20 +283,33 @@ export function reduceKraus(kraus: readonly CMatrix[]): CMatrix[] {
   for (let a = 0; a < n; a++) scaleMax = Math.max(scaleMax, jr[a * n + a]!);
   const out: CMatrix[] = [];
   for (let step = 0; step < n; step++) {
-    let piv = -1, pv = 0;
-    for (let a = 0; a < n; a++) if (jr[a * n + a]! > pv) { pv = jr[a * n + a]!; piv = a; }
+    let piv = -1,
+      pv = 0;
+    for (let a = 0; a < n; a++)
+      if (jr[a * n + a]! > pv) {
+        pv = jr[a * n + a]!;
+        piv = a;
+      }
     if (piv < 0 || pv <= 1e-15 * scaleMax) break;
     const s = Math.sqrt(pv);
     // column l = J[:, piv] / sqrt(J[piv, piv])
-    const lr = new Float64Array(n), li = new Float64Array(n);
-    for (let a = 0; a < n; a++) { lr[a] = jr[a * n + piv]! / s; li[a] = ji[a * n + piv]! / s; }
-    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
-      // J -= l l^dag
-      jr[a * n + b]! -= lr[a]! * lr[b]! + li[a]! * li[b]!;
-      ji[a * n + b]! -= li[a]! * lr[b]! - lr[a]! * li[b]!;
+    const lr = new Float64Array(n),
+      li = new Float64Array(n);
+    for (let a = 0; a < n; a++) {
+      lr[a] = jr[a * n + piv]! / s;
+      li[a] = ji[a * n + piv]! / s;
     }
+    for (let a = 0; a < n; a++)
+      for (let b = 0; b < n; b++) {
+        // J -= l l^dag
+        jr[a * n + b]! -= lr[a]! * lr[b]! + li[a]! * li[b]!;
+        ji[a * n + b]! -= li[a]! * lr[b]! - lr[a]! * li[b]!;
+      }
     const m = cmat(d);
-    for (let a = 0; a < n; a++) { m.re[(a % d) * d + Math.floor(a / d)] = lr[a]!; m.im[(a % d) * d + Math.floor(a / d)] = li[a]!; }
+    for (let a = 0; a < n; a++) {
+      m.re[(a % d) * d + Math.floor(a / d)] = lr[a]!;
+      m.im[(a % d) * d + Math.floor(a / d)] = li[a]!;
+    }
     out.push(m);
   }
   return out;
@@ -281,7 +324,8 @@ export function tensorChannels(a: Channel, b: Channel): Channel {
 
 /** b after a (both on the same qubits). */
 export function composeChannels(a: Channel, b: Channel): Channel {
-  if (a.nQubits !== b.nQubits) throw new ValidationError("compose", `channels on equal qubit counts`, `${a.nQubits} and ${b.nQubits}`);
+  if (a.nQubits !== b.nQubits)
+    throw new ValidationError("compose", `channels on equal qubit counts`, `${a.nQubits} and ${b.nQubits}`);
   const kraus: CMatrix[] = [];
   for (const ka of a.kraus) for (const kb of b.kraus) kraus.push(matmul(kb, ka));
   return krausChannel(reduceKraus(kraus), `${b.name} . ${a.name}`);

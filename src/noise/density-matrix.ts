@@ -34,8 +34,15 @@ export function zeroDensity(n: number): DensityMatrix {
  * Applies the 2^k x 2^k matrix m to the bits `strides` of a complex array seen
  * as a vector over 2n bits (vec(rho): row bits high, column bits low).
  */
-function applyDense(re: Float64Array, im: Float64Array, strides: readonly number[], mre: Float64Array, mim: Float64Array): void {
-  const k = strides.length, d = 1 << k;
+function applyDense(
+  re: Float64Array,
+  im: Float64Array,
+  strides: readonly number[],
+  mre: Float64Array,
+  mim: Float64Array,
+): void {
+  const k = strides.length,
+    d = 1 << k;
   const mask = strides.reduce((a, s) => a | s, 0);
   const offs = new Int32Array(d);
   for (let j = 0; j < d; j++) {
@@ -43,18 +50,25 @@ function applyDense(re: Float64Array, im: Float64Array, strides: readonly number
     for (let b = 0; b < k; b++) if (j & (1 << (k - 1 - b))) o |= strides[b]!;
     offs[j] = o;
   }
-  const vr = new Float64Array(d), vi = new Float64Array(d);
+  const vr = new Float64Array(d),
+    vi = new Float64Array(d);
   for (let base = 0; base < re.length; base++) {
     if ((base & mask) !== 0) continue;
-    for (let j = 0; j < d; j++) { vr[j] = re[base + offs[j]!]!; vi[j] = im[base + offs[j]!]!; }
+    for (let j = 0; j < d; j++) {
+      vr[j] = re[base + offs[j]!]!;
+      vi[j] = im[base + offs[j]!]!;
+    }
     for (let r = 0; r < d; r++) {
-      let ar = 0, ai = 0;
+      let ar = 0,
+        ai = 0;
       for (let c = 0; c < d; c++) {
-        const xr = mre[r * d + c]!, xi = mim[r * d + c]!;
+        const xr = mre[r * d + c]!,
+          xi = mim[r * d + c]!;
         ar += xr * vr[c]! - xi * vi[c]!;
         ai += xr * vi[c]! + xi * vr[c]!;
       }
-      re[base + offs[r]!] = ar; im[base + offs[r]!] = ai;
+      re[base + offs[r]!] = ar;
+      im[base + offs[r]!] = ai;
     }
   }
 }
@@ -77,13 +91,21 @@ export function applyUnitary(rho: DensityMatrix, wires: readonly number[], u: CM
 }
 
 export function applyChannel(rho: DensityMatrix, wires: readonly number[], ch: Channel): void {
-  if (wires.length !== ch.nQubits) throw new ValidationError(`channel ${ch.name}`, `${ch.nQubits} wire(s)`, wires.length);
-  if (ch.kraus.length === 1) { conjugateInPlace(rho, wires, ch.kraus[0]!); return; }
-  const accRe = new Float64Array(rho.re.length), accIm = new Float64Array(rho.im.length);
+  if (wires.length !== ch.nQubits)
+    throw new ValidationError(`channel ${ch.name}`, `${ch.nQubits} wire(s)`, wires.length);
+  if (ch.kraus.length === 1) {
+    conjugateInPlace(rho, wires, ch.kraus[0]!);
+    return;
+  }
+  const accRe = new Float64Array(rho.re.length),
+    accIm = new Float64Array(rho.im.length);
   for (const k of ch.kraus) {
     const t: DensityMatrix = { n: rho.n, re: rho.re.slice(), im: rho.im.slice() };
     conjugateInPlace(t, wires, k);
-    for (let i = 0; i < accRe.length; i++) { accRe[i]! += t.re[i]!; accIm[i]! += t.im[i]!; }
+    for (let i = 0; i < accRe.length; i++) {
+      accRe[i]! += t.re[i]!;
+      accIm[i]! += t.im[i]!;
+    }
   }
   rho.re.set(accRe);
   rho.im.set(accIm);
@@ -101,7 +123,8 @@ export interface NoisyRunOptions {
 
 export function foldRepeats(fold: number | undefined): number {
   const f = fold ?? 1;
-  if (!Number.isInteger(f) || f < 1 || f % 2 === 0) throw new ValidationError("fold", "an odd integer >= 1 (noise scale factor)", f);
+  if (!Number.isInteger(f) || f < 1 || f % 2 === 0)
+    throw new ValidationError("fold", "an odd integer >= 1 (noise scale factor)", f);
   return (f - 1) / 2;
 }
 
@@ -117,7 +140,11 @@ function superop(u: CMatrix, chans: readonly Channel[]): CMatrix {
     for (const k of ch.kraus) {
       const t = kron(k, conjugate(k));
       if (c === null) c = t;
-      else for (let j = 0; j < t.re.length; j++) { c.re[j]! += t.re[j]!; c.im[j]! += t.im[j]!; }
+      else
+        for (let j = 0; j < t.re.length; j++) {
+          c.re[j]! += t.re[j]!;
+          c.im[j]! += t.im[j]!;
+        }
     }
     s = matmul(c!, s);
   }
@@ -131,7 +158,11 @@ function superop(u: CMatrix, chans: readonly Channel[]): CMatrix {
  * density-matrix method does). "Unitary" ops carry no gate name and get no noise.
  */
 export function simulateDensity(
-  c: Circuit, noise: NoiseModel | null, inputs: ArrayLike<number>, b: number, weights: ArrayLike<number>,
+  c: Circuit,
+  noise: NoiseModel | null,
+  inputs: ArrayLike<number>,
+  b: number,
+  weights: ArrayLike<number>,
   opts: NoisyRunOptions = {},
 ): DensityMatrix {
   validateCircuit(c);
@@ -154,8 +185,12 @@ export function simulateDensity(
 
 export function traceDensity(rho: DensityMatrix): [number, number] {
   const D = 1 << rho.n;
-  let r = 0, i = 0;
-  for (let k = 0; k < D; k++) { r += rho.re[k * D + k]!; i += rho.im[k * D + k]!; }
+  let r = 0,
+    i = 0;
+  for (let k = 0; k < D; k++) {
+    r += rho.re[k * D + k]!;
+    i += rho.im[k * D + k]!;
+  }
   return [r, i];
 }
 
@@ -193,7 +228,8 @@ export function measuredExpectation(rho: DensityMatrix, word: PauliWord, noise: 
     const s = 1 << (n - 1 - f.wire);
     for (let x = 0; x < p.length; x++) {
       if (x & s) continue;
-      const p0 = p[x]!, p1 = p[x | s]!;
+      const p0 = p[x]!,
+        p1 = p[x | s]!;
       p[x] = (1 - e.p01) * p0 + e.p10 * p1;
       p[x | s] = e.p01 * p0 + (1 - e.p10) * p1;
     }
@@ -206,18 +242,28 @@ export function measuredExpectation(rho: DensityMatrix, word: PauliWord, noise: 
 
 function popParity(x: number): boolean {
   let c = 0;
-  while (x) { x &= x - 1; c ^= 1; }
+  while (x) {
+    x &= x - 1;
+    c ^= 1;
+  }
   return c === 1;
 }
 
 /** All outputs of a batch through the density-matrix path: batch x observables, row-major. */
 export function densityForward(
-  c: Circuit, noise: NoiseModel | null, inputs: Float64Array, weights: Float64Array, batch: number, opts: NoisyRunOptions = {},
+  c: Circuit,
+  noise: NoiseModel | null,
+  inputs: Float64Array,
+  weights: Float64Array,
+  batch: number,
+  opts: NoisyRunOptions = {},
 ): Float64Array {
   const out = new Float64Array(batch * c.observables.length);
   for (let b = 0; b < batch; b++) {
     const rho = simulateDensity(c, noise, inputs, b, weights, opts);
-    c.observables.forEach((w, o) => { out[b * c.observables.length + o] = measuredExpectation(rho, w, noise); });
+    c.observables.forEach((w, o) => {
+      out[b * c.observables.length + o] = measuredExpectation(rho, w, noise);
+    });
   }
   return out;
 }

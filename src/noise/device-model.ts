@@ -1,7 +1,14 @@
 import { ValidationError } from "../core/errors.ts";
 import type { DeviceCalibration } from "../devices/calibration.ts";
 import { gateCalibration, usableCoupler, usableNeighbours } from "../devices/lookup.ts";
-import { composeChannels, depolarizingAer, maxDepolarizing, tensorChannels, thermalRelaxation, type Channel } from "./channels.ts";
+import {
+  composeChannels,
+  depolarizingAer,
+  maxDepolarizing,
+  tensorChannels,
+  thermalRelaxation,
+  type Channel,
+} from "./channels.ts";
 import { channelPtm } from "./ptm.ts";
 import { NoiseModel } from "./noise-model.ts";
 
@@ -61,13 +68,17 @@ function relaxation(dev: DeviceCalibration, q: number, time: number): Channel | 
 
 /** Native-gate error channel: depolarizing (from the calibrated error) then thermal relaxation. */
 function nativeError(dev: DeviceCalibration, gate: string, qubits: readonly number[]): Channel | null {
-  const cal = gateCalibration(dev, gate, qubits) ?? (qubits.length === 2 ? gateCalibration(dev, gate, [qubits[1]!, qubits[0]!]) : undefined);
-  if (!cal) throw new ValidationError(`${dev.name}.gates`, `a calibration of ${gate} on qubits ${qubits.join(",")}`);
+  const cal =
+    gateCalibration(dev, gate, qubits) ??
+    (qubits.length === 2 ? gateCalibration(dev, gate, [qubits[1]!, qubits[0]!]) : undefined);
+  if (!cal)
+    throw new ValidationError(`${dev.name}.gates`, `a calibration of ${gate} on qubits ${qubits.join(",")}`);
   const t = cal.length ?? 0;
   const rel = qubits.map((q) => relaxation(dev, q, t));
   let relax: Channel | null = null;
   if (qubits.length === 1) relax = rel[0]!;
-  else if (rel[0] || rel[1]) relax = tensorChannels(rel[0] ?? thermalRelaxation(1, 1, 0), rel[1] ?? thermalRelaxation(1, 1, 0));
+  else if (rel[0] || rel[1])
+    relax = tensorChannels(rel[0] ?? thermalRelaxation(1, 1, 0), rel[1] ?? thermalRelaxation(1, 1, 0));
   const lam = depolarizingFromGateError(cal.error ?? 0, relax, qubits.length);
   const depol = lam > 0 ? depolarizingAer(lam, qubits.length) : null;
   if (depol && relax) return composeChannels(depol, relax);
@@ -84,7 +95,8 @@ function repeat(ch: Channel | null, n: number): Channel | null {
 /** Greedy lowest-error simple path of `length` physical qubits over usable couplers (cost: 2q errors + readout errors). */
 export function bestChain(dev: DeviceCalibration, length: number): number[] {
   const cost2 = (a: number, b: number): number => usableCoupler(dev, a, b)!.error;
-  let best: number[] | null = null, bestCost = Infinity;
+  let best: number[] | null = null,
+    bestCost = Infinity;
   for (let start = 0; start < dev.numQubits; start++) {
     if (!dev.qubits[start]!.operational) continue;
     const path = [start];
@@ -93,8 +105,13 @@ export function bestChain(dev: DeviceCalibration, length: number): number[] {
     while (path.length < length) {
       const last = path[path.length - 1]!;
       // prefer the neighbour with the lowest coupler + readout error that still has an unused way on
-      const cands = usableNeighbours(dev, last).filter((q) => !used.has(q) && dev.qubits[q]!.operational)
-        .map((q) => ({ q, c: cost2(last, q) + dev.qubits[q]!.readoutError, free: usableNeighbours(dev, q).filter((r) => !used.has(r) && r !== last).length }))
+      const cands = usableNeighbours(dev, last)
+        .filter((q) => !used.has(q) && dev.qubits[q]!.operational)
+        .map((q) => ({
+          q,
+          c: cost2(last, q) + dev.qubits[q]!.readoutError,
+          free: usableNeighbours(dev, q).filter((r) => !used.has(r) && r !== last).length,
+        }))
         .filter((x) => x.free > 0 || path.length === length - 1)
         .sort((x, y) => x.c - y.c);
       if (cands.length === 0) break;
@@ -102,7 +119,10 @@ export function bestChain(dev: DeviceCalibration, length: number): number[] {
       used.add(cands[0]!.q);
       cost += cands[0]!.c;
     }
-    if (path.length === length && cost < bestCost) { best = path; bestCost = cost; }
+    if (path.length === length && cost < bestCost) {
+      best = path;
+      bestCost = cost;
+    }
   }
   if (!best) throw new ValidationError("device chain", `a path of ${length} usable qubits on ${dev.name}`);
   return best;
@@ -111,12 +131,26 @@ export function bestChain(dev: DeviceCalibration, length: number): number[] {
 const ONE_Q = ["RX", "RY", "Rot"] as const;
 
 /** The device noise model of a Q-qubit chain head (see the module comment). */
-export function deviceNoiseModel(dev: DeviceCalibration, Q: number, opts: DeviceModelOptions = {}): { model: NoiseModel; qubits: number[] } {
+export function deviceNoiseModel(
+  dev: DeviceCalibration,
+  Q: number,
+  opts: DeviceModelOptions = {},
+): { model: NoiseModel; qubits: number[] } {
   const qubits = opts.qubits ? [...opts.qubits] : bestChain(dev, Q);
   if (qubits.length !== Q) throw new ValidationError("device qubits", `${Q} physical qubits`, qubits.length);
   qubits.forEach((q, i) => {
-    if (!Number.isInteger(q) || q < 0 || q >= dev.numQubits) throw new ValidationError(`device qubits[${i}]`, `a qubit of ${dev.name} in [0, ${dev.numQubits - 1}]`, q);
-    if (i > 0 && !usableCoupler(dev, qubits[i - 1]!, q)) throw new ValidationError(`device qubits[${i}]`, `a usable coupler to qubit ${qubits[i - 1]} on ${dev.name}`, q);
+    if (!Number.isInteger(q) || q < 0 || q >= dev.numQubits)
+      throw new ValidationError(
+        `device qubits[${i}]`,
+        `a qubit of ${dev.name} in [0, ${dev.numQubits - 1}]`,
+        q,
+      );
+    if (i > 0 && !usableCoupler(dev, qubits[i - 1]!, q))
+      throw new ValidationError(
+        `device qubits[${i}]`,
+        `a usable coupler to qubit ${qubits[i - 1]} on ${dev.name}`,
+        q,
+      );
   });
   if (new Set(qubits).size !== Q) throw new ValidationError("device qubits", "distinct physical qubits");
   const m = new NoiseModel(dev.name);
@@ -155,8 +189,13 @@ export function deviceNoiseModel(dev: DeviceCalibration, Q: number, opts: Device
 function swapQubits(ch: Channel): Channel {
   const perm = [0, 2, 1, 3];
   const kraus = ch.kraus.map((k) => {
-    const re = new Float64Array(16), im = new Float64Array(16);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) { re[perm[i]! * 4 + perm[j]!] = k.re[i * 4 + j]!; im[perm[i]! * 4 + perm[j]!] = k.im[i * 4 + j]!; }
+    const re = new Float64Array(16),
+      im = new Float64Array(16);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) {
+        re[perm[i]! * 4 + perm[j]!] = k.re[i * 4 + j]!;
+        im[perm[i]! * 4 + perm[j]!] = k.im[i * 4 + j]!;
+      }
     return { dim: 4, re, im };
   });
   return { name: `${ch.name} (swapped)`, nQubits: 2, kraus };

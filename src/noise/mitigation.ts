@@ -3,7 +3,14 @@ import type { Rng } from "../core/rng.ts";
 import type { QmtlLayout } from "../circuits/qmtl.ts";
 import type { NoiseModel, ReadoutError } from "./noise-model.ts";
 import { NoisyQmtlExecutor } from "./structured/executor.ts";
-import { applyAssignment, parityMean, sampleShots, settingDistribution, taskReadout, taskSettings } from "./shots.ts";
+import {
+  applyAssignment,
+  parityMean,
+  sampleShots,
+  settingDistribution,
+  taskReadout,
+  taskSettings,
+} from "./shots.ts";
 
 /** How a measured distribution is corrected for readout errors. */
 export type ReadoutMethod = "invert" | "lsq";
@@ -18,7 +25,8 @@ function invertAssignment(p: Float64Array, S: number, errs: readonly (ReadoutErr
     const st = 1 << (S - 1 - s);
     for (let x = 0; x < out.length; x++) {
       if (x & st) continue;
-      const m0 = out[x]!, m1 = out[x | st]!;
+      const m0 = out[x]!,
+        m1 = out[x | st]!;
       out[x] = ((1 - e.p10) * m0 - e.p10 * m1) / det;
       out[x | st] = (-e.p01 * m0 + (1 - e.p01) * m1) / det;
     }
@@ -29,7 +37,8 @@ function invertAssignment(p: Float64Array, S: number, errs: readonly (ReadoutErr
 /** Euclidean projection onto the probability simplex. */
 function projectSimplex(v: Float64Array): Float64Array {
   const u = Array.from(v).sort((a, b) => b - a);
-  let css = 0, theta = 0;
+  let css = 0,
+    theta = 0;
   for (let k = 0; k < u.length; k++) {
     css += u[k]!;
     const t = (css - 1) / (k + 1);
@@ -44,7 +53,12 @@ function projectSimplex(v: Float64Array): Float64Array {
  * simplex under shot noise); "lsq" the probability vector x minimising |A x - p|^2
  * (projected gradient from the projected inverse, 4000 steps of 1/|A|^2).
  */
-export function mitigateReadout(p: Float64Array, S: number, errs: readonly (ReadoutError | null)[], method: ReadoutMethod): Float64Array {
+export function mitigateReadout(
+  p: Float64Array,
+  S: number,
+  errs: readonly (ReadoutError | null)[],
+  method: ReadoutMethod,
+): Float64Array {
   const inv = invertAssignment(p, S, errs);
   if (method === "invert") return inv;
   if (method !== "lsq") throw new ValidationError("readout mitigation method", `"invert" or "lsq"`, method);
@@ -65,7 +79,11 @@ export function mitigateReadout(p: Float64Array, S: number, errs: readonly (Read
   return x;
 }
 
-function applyAssignmentT(r: Float64Array, S: number, errsT: readonly ({ p01: number; p10: number } | null)[]): Float64Array {
+function applyAssignmentT(
+  r: Float64Array,
+  S: number,
+  errsT: readonly ({ p01: number; p10: number } | null)[],
+): Float64Array {
   const out = r.slice();
   for (let s = 0; s < S; s++) {
     const e = errsT[s];
@@ -73,7 +91,8 @@ function applyAssignmentT(r: Float64Array, S: number, errsT: readonly ({ p01: nu
     const st = 1 << (S - 1 - s);
     for (let x = 0; x < out.length; x++) {
       if (x & st) continue;
-      const a = out[x]!, b = out[x | st]!;
+      const a = out[x]!,
+        b = out[x | st]!;
       // A_s^T = [[1 - p01, p01], [p10, 1 - p10]] (original p01, p10) = [[1 - p10', p10'], [p01', 1 - p01']] with swapped names
       out[x] = (1 - e.p10) * a + e.p10 * b;
       out[x | st] = e.p01 * a + (1 - e.p01) * b;
@@ -95,7 +114,11 @@ export interface ReadoutMitigationOptions {
  * noisy one, so "invert" recovers the readout-free noisy outputs exactly.
  */
 export function readoutMitigatedForward(
-  ex: NoisyQmtlExecutor, inputs: Float64Array, weights: Float64Array, batch: number, opts: ReadoutMitigationOptions = {},
+  ex: NoisyQmtlExecutor,
+  inputs: Float64Array,
+  weights: Float64Array,
+  batch: number,
+  opts: ReadoutMitigationOptions = {},
 ): Float64Array {
   const method = opts.method ?? "invert";
   const settings = taskSettings(ex);
@@ -107,16 +130,20 @@ export function readoutMitigatedForward(
     dists = sampleShots(ex, inputs, weights, batch, opts.shots, opts.rng).counts;
   } else {
     const states = ex.taskStates(inputs, weights, batch);
-    dists = states.map((row) => settings.map((st) => {
-      const S = ex.layout.tasks[st.task]!.size;
-      return applyAssignment(settingDistribution(row[st.task]!, S, st.basis), S, ro[st.task]!);
-    }));
+    dists = states.map((row) =>
+      settings.map((st) => {
+        const S = ex.layout.tasks[st.task]!.size;
+        return applyAssignment(settingDistribution(row[st.task]!, S, st.basis), S, ro[st.task]!);
+      }),
+    );
   }
   for (let b = 0; b < batch; b++) {
     settings.forEach((st, k) => {
       const S = ex.layout.tasks[st.task]!.size;
       const p = mitigateReadout(dists[b]![k]!, S, ro[st.task]!, method);
-      st.outputs.forEach((o, j) => { out[b * ex.nOutputs + o] = parityMean(p, st.masks[j]!); });
+      st.outputs.forEach((o, j) => {
+        out[b * ex.nOutputs + o] = parityMean(p, st.masks[j]!);
+      });
     });
   }
   return out;
@@ -128,14 +155,25 @@ export type ZneMethod = "linear" | "richardson";
  * Extrapolates values measured at noise scales to scale 0: "linear" fits a
  * least-squares line; "richardson" the interpolating polynomial through all points.
  */
-export function extrapolateToZero(scales: readonly number[], values: readonly number[], method: ZneMethod): number {
-  if (scales.length !== values.length || scales.length < 2) throw new ValidationError("zne.scales", "at least two scales, one value each", scales.length);
-  if (new Set(scales).size !== scales.length) throw new ValidationError("zne.scales", "distinct scale factors", scales.join(","));
+export function extrapolateToZero(
+  scales: readonly number[],
+  values: readonly number[],
+  method: ZneMethod,
+): number {
+  if (scales.length !== values.length || scales.length < 2)
+    throw new ValidationError("zne.scales", "at least two scales, one value each", scales.length);
+  if (new Set(scales).size !== scales.length)
+    throw new ValidationError("zne.scales", "distinct scale factors", scales.join(","));
   if (method === "linear") {
     const n = scales.length;
-    const mx = scales.reduce((a, b) => a + b, 0) / n, my = values.reduce((a, b) => a + b, 0) / n;
-    let sxy = 0, sxx = 0;
-    for (let k = 0; k < n; k++) { sxy += (scales[k]! - mx) * (values[k]! - my); sxx += (scales[k]! - mx) ** 2; }
+    const mx = scales.reduce((a, b) => a + b, 0) / n,
+      my = values.reduce((a, b) => a + b, 0) / n;
+    let sxy = 0,
+      sxx = 0;
+    for (let k = 0; k < n; k++) {
+      sxy += (scales[k]! - mx) * (values[k]! - my);
+      sxx += (scales[k]! - mx) ** 2;
+    }
     return my - (sxy / sxx) * mx;
   }
   if (method !== "richardson") throw new ValidationError("zne.method", `"linear" or "richardson"`, method);
@@ -161,15 +199,27 @@ export interface ZneOptions {
  * with its noise after each, at scales 2k + 1, evaluated exactly by the structured path.
  */
 export function zneForward(
-  layout: QmtlLayout, noise: NoiseModel, inputs: Float64Array, weights: Float64Array, batch: number, opts: ZneOptions = {},
+  layout: QmtlLayout,
+  noise: NoiseModel,
+  inputs: Float64Array,
+  weights: Float64Array,
+  batch: number,
+  opts: ZneOptions = {},
 ): Float64Array {
   const scales = opts.scales ?? [1, 3, 5];
   const method = opts.method ?? "richardson";
   const runs = scales.map((f) => {
     const ex = new NoisyQmtlExecutor(layout, noise, { fold: f });
-    return opts.readout ? readoutMitigatedForward(ex, inputs, weights, batch) : ex.forward(inputs, weights, batch);
+    return opts.readout
+      ? readoutMitigatedForward(ex, inputs, weights, batch)
+      : ex.forward(inputs, weights, batch);
   });
   const out = new Float64Array(runs[0]!.length);
-  for (let k = 0; k < out.length; k++) out[k] = extrapolateToZero(scales, runs.map((r) => r[k]!), method);
+  for (let k = 0; k < out.length; k++)
+    out[k] = extrapolateToZero(
+      scales,
+      runs.map((r) => r[k]!),
+      method,
+    );
   return out;
 }

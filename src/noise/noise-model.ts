@@ -44,9 +44,14 @@ export class NoiseModel {
   private check(channel: Channel, gates: readonly GateName[], field: string): Set<GateName> {
     if (gates.length === 0) throw new ValidationError(`${field}.gates`, "at least one gate name");
     for (const g of gates) {
-      if (!(g in GATES)) throw new ValidationError(`${field}.gates`, `gate names from ${Object.keys(GATES).join(", ")}`, g);
+      if (!(g in GATES))
+        throw new ValidationError(`${field}.gates`, `gate names from ${Object.keys(GATES).join(", ")}`, g);
       if (GATES[g].wires !== channel.nQubits) {
-        throw new ValidationError(`${field}.gates`, `gates on ${channel.nQubits} qubit(s) for channel ${channel.name}`, g);
+        throw new ValidationError(
+          `${field}.gates`,
+          `gates on ${channel.nQubits} qubit(s) for channel ${channel.name}`,
+          g,
+        );
       }
     }
     this.ptmCache.clear();
@@ -59,7 +64,8 @@ export class NoiseModel {
   }
 
   addQuantumError(channel: Channel, gates: readonly GateName[], wires: readonly number[]): this {
-    if (wires.length !== channel.nQubits) throw new ValidationError("addQuantumError.wires", `${channel.nQubits} wire(s)`, wires.length);
+    if (wires.length !== channel.nQubits)
+      throw new ValidationError("addQuantumError.wires", `${channel.nQubits} wire(s)`, wires.length);
     wires.forEach((w, i) => requireInt(`addQuantumError.wires[${i}]`, w, 0));
     this.local.push({ channel, gates: this.check(channel, gates, "addQuantumError"), wires: [...wires] });
     return this;
@@ -70,7 +76,8 @@ export class NoiseModel {
       requireFinite(`${field}.${k}`, e[k]);
       if (e[k] < 0 || e[k] > 1) throw new ValidationError(`${field}.${k}`, "a probability in [0, 1]", e[k]);
     }
-    if (e.p01 + e.p10 >= 1) throw new ValidationError(field, "p01 + p10 < 1 (an informative measurement)", e.p01 + e.p10);
+    if (e.p01 + e.p10 >= 1)
+      throw new ValidationError(field, "p01 + p10 < 1 (an informative measurement)", e.p01 + e.p10);
     return { p01: e.p01, p10: e.p10 };
   }
 
@@ -97,7 +104,10 @@ export class NoiseModel {
   ptmsFor(gate: GateName, wires: readonly number[]): Ptm[] {
     const key = `${gate}|${wiresKey(wires)}`;
     let p = this.ptmCache.get(key);
-    if (!p) { p = this.errorsFor(gate, wires).map(channelPtm); this.ptmCache.set(key, p); }
+    if (!p) {
+      p = this.errorsFor(gate, wires).map(channelPtm);
+      this.ptmCache.set(key, p);
+    }
     return p;
   }
 
@@ -121,7 +131,19 @@ export class NoiseModel {
 /** The paper's Section 6.3 model: Aer depolarizing lam = p1 after every 1q gate and p2 after every CNOT/CZ/SWAP. */
 export function depolarizingModel(p1: number, p2: number = p1): NoiseModel {
   const m = new NoiseModel(p1 === p2 ? `depolarizing p=${p1}` : `depolarizing p1=${p1} p2=${p2}`);
-  if (p1 > 0) m.addAllQubitQuantumError(depolarizingAer(p1, 1), ["H", "X", "Y", "Z", "S", "T", "RX", "RY", "RZ", "Rot"]);
+  if (p1 > 0)
+    m.addAllQubitQuantumError(depolarizingAer(p1, 1), [
+      "H",
+      "X",
+      "Y",
+      "Z",
+      "S",
+      "T",
+      "RX",
+      "RY",
+      "RZ",
+      "Rot",
+    ]);
   if (p2 > 0) m.addAllQubitQuantumError(depolarizingAer(p2, 2), ["CNOT", "CZ", "SWAP"]);
   return m;
 }

@@ -14,14 +14,19 @@ export type Ptm = Float64Array;
 const labelCache = new Map<number, CMatrix[]>();
 function paulis(n: number): CMatrix[] {
   let p = labelCache.get(n);
-  if (!p) { p = pauliLabels(n).map(pauliMatrix); labelCache.set(n, p); }
+  if (!p) {
+    p = pauliLabels(n).map(pauliMatrix);
+    labelCache.set(n, p);
+  }
   return p;
 }
 
 function traceProductRe(a: CMatrix, b: CMatrix): number {
   const n = a.dim;
   let acc = 0;
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) acc += a.re[i * n + k]! * b.re[k * n + i]! - a.im[i * n + k]! * b.im[k * n + i]!;
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++)
+      acc += a.re[i * n + k]! * b.re[k * n + i]! - a.im[i * n + k]! * b.im[k * n + i]!;
   return acc;
 }
 
@@ -39,7 +44,11 @@ export function krausPtm(kraus: readonly CMatrix[]): Ptm {
     kraus.forEach((k, i) => {
       const t = matmul(matmul(k, ps[q]!), kd[i]!);
       if (eq === null) eq = t;
-      else for (let j = 0; j < t.re.length; j++) { eq.re[j]! += t.re[j]!; eq.im[j]! += t.im[j]!; }
+      else
+        for (let j = 0; j < t.re.length; j++) {
+          eq.re[j]! += t.re[j]!;
+          eq.im[j]! += t.im[j]!;
+        }
     });
     for (let p = 0; p < D; p++) out[p * D + q] = traceProductRe(ps[p]!, eq!) / dim;
   }
@@ -82,16 +91,21 @@ export function transpose(a: Float64Array, D: number): Float64Array {
 export function rotationPtm(pauli: "X" | "Y" | "Z", a: number, out: Float64Array, dOut?: Float64Array): void {
   out.fill(0);
   out[0] = 1;
-  const c = Math.cos(a), s = Math.sin(a);
+  const c = Math.cos(a),
+    s = Math.sin(a);
   const ax = pauli === "X" ? 1 : pauli === "Y" ? 2 : 3;
   const u = ax === 1 ? 2 : ax === 2 ? 3 : 1; // cyclic successor
   const v = ax === 1 ? 3 : ax === 2 ? 1 : 2;
   out[ax * 4 + ax] = 1;
-  out[u * 4 + u] = c; out[v * 4 + v] = c;
-  out[v * 4 + u] = s; out[u * 4 + v] = -s;
+  out[u * 4 + u] = c;
+  out[v * 4 + v] = c;
+  out[v * 4 + u] = s;
+  out[u * 4 + v] = -s;
   if (dOut) {
     dOut.fill(0);
-    dOut[u * 4 + u] = -s; dOut[v * 4 + v] = -s;
-    dOut[v * 4 + u] = c; dOut[u * 4 + v] = -c;
+    dOut[u * 4 + u] = -s;
+    dOut[v * 4 + v] = -s;
+    dOut[v * 4 + u] = c;
+    dOut[u * 4 + v] = -c;
   }
 }

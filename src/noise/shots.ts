@@ -11,7 +11,11 @@ import type { NoisyQmtlExecutor } from "./structured/executor.ts";
  * P(m) = 2^-S sum over P in {I, B_0} x ... x {I, B_S-1} of c_P (-1)^(m . supp P),
  * with B_s the setting's Pauli on site s (Z where the setting leaves it free).
  */
-export function settingDistribution(c: Float64Array, S: number, basis: ReadonlyMap<number, PauliName>): Float64Array {
+export function settingDistribution(
+  c: Float64Array,
+  S: number,
+  basis: ReadonlyMap<number, PauliName>,
+): Float64Array {
   const idx = (p: PauliName): number => (p === "X" ? 1 : p === "Y" ? 2 : 3);
   const b = Array.from({ length: S }, (_, s) => idx(basis.get(s) ?? "Z"));
   const D = 1 << S;
@@ -30,12 +34,19 @@ export function settingDistribution(c: Float64Array, S: number, basis: ReadonlyM
 
 function popcount(x: number): number {
   let c = 0;
-  while (x) { x &= x - 1; c++; }
+  while (x) {
+    x &= x - 1;
+    c++;
+  }
   return c;
 }
 
 /** Applies per-site assignment matrices [[1 - p01, p10], [p01, 1 - p10]] to a distribution over S bits (site 0 high). */
-export function applyAssignment(p: Float64Array, S: number, errs: readonly (ReadoutError | null)[]): Float64Array {
+export function applyAssignment(
+  p: Float64Array,
+  S: number,
+  errs: readonly (ReadoutError | null)[],
+): Float64Array {
   const out = p.slice();
   for (let s = 0; s < S; s++) {
     const e = errs[s];
@@ -43,7 +54,8 @@ export function applyAssignment(p: Float64Array, S: number, errs: readonly (Read
     const st = 1 << (S - 1 - s);
     for (let x = 0; x < out.length; x++) {
       if (x & st) continue;
-      const p0 = out[x]!, p1 = out[x | st]!;
+      const p0 = out[x]!,
+        p1 = out[x | st]!;
       out[x] = (1 - e.p01) * p0 + e.p10 * p1;
       out[x | st] = e.p01 * p0 + (1 - e.p10) * p1;
     }
@@ -72,8 +84,11 @@ export function taskSettings(ex: NoisyQmtlExecutor): TaskSetting[] {
   ex.layout.tasks.forEach((t, k) => {
     for (const g of groupQubitWise(t.local)) {
       out.push({
-        task: k, outputs: g.members.map((i) => t.outputOffset + i),
-        masks: g.members.map((i) => t.local[i]!.factors.reduce((m, f) => m | (1 << (t.size - 1 - f.wire)), 0)),
+        task: k,
+        outputs: g.members.map((i) => t.outputOffset + i),
+        masks: g.members.map((i) =>
+          t.local[i]!.factors.reduce((m, f) => m | (1 << (t.size - 1 - f.wire)), 0),
+        ),
         basis: g.basis,
       });
     }
@@ -94,7 +109,9 @@ export interface ShotResult {
 
 /** Readout errors of each task's sub-register sites (null: none). */
 export function taskReadout(ex: NoisyQmtlExecutor, noise: NoiseModel | null): (ReadoutError | null)[][] {
-  return ex.layout.tasks.map((t) => Array.from({ length: t.size }, (_, s) => noise?.readoutFor(t.offset + s) ?? null));
+  return ex.layout.tasks.map((t) =>
+    Array.from({ length: t.size }, (_, s) => noise?.readoutFor(t.offset + s) ?? null),
+  );
 }
 
 /**
@@ -105,12 +122,20 @@ export function taskReadout(ex: NoisyQmtlExecutor, noise: NoiseModel | null): (R
  * marginals are exact; joint correlations across tasks (one physical shot
  * measures all sub-registers at once) do not enter any single estimate.
  */
-export function sampleShots(ex: NoisyQmtlExecutor, inputs: Float64Array, weights: Float64Array, batch: number, shots: number, rng: Rng): ShotResult {
+export function sampleShots(
+  ex: NoisyQmtlExecutor,
+  inputs: Float64Array,
+  weights: Float64Array,
+  batch: number,
+  shots: number,
+  rng: Rng,
+): ShotResult {
   requireInt("shots", shots, 2);
   const settings = taskSettings(ex);
   const ro = taskReadout(ex, ex.noise);
   const states = ex.taskStates(inputs, weights, batch);
-  const means = new Float64Array(batch * ex.nOutputs), stderr = new Float64Array(batch * ex.nOutputs);
+  const means = new Float64Array(batch * ex.nOutputs),
+    stderr = new Float64Array(batch * ex.nOutputs);
   const counts: Float64Array[][] = [];
   for (let b = 0; b < batch; b++) {
     const row: Float64Array[] = [];
@@ -134,13 +159,21 @@ export function sampleShots(ex: NoisyQmtlExecutor, inputs: Float64Array, weights
 export function drawCounts(p: Float64Array, shots: number, rng: Rng): Float64Array {
   const cdf = new Float64Array(p.length);
   let acc = 0;
-  for (let k = 0; k < p.length; k++) { acc += Math.max(0, p[k]!); cdf[k] = acc; }
+  for (let k = 0; k < p.length; k++) {
+    acc += Math.max(0, p[k]!);
+    cdf[k] = acc;
+  }
   if (!(acc > 0)) throw new ValidationError("distribution", "a probability vector with positive mass");
   const f = new Float64Array(p.length);
   for (let s = 0; s < shots; s++) {
     const u = rng.uniform() * acc;
-    let lo = 0, hi = p.length - 1;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cdf[mid]! > u) hi = mid; else lo = mid + 1; }
+    let lo = 0,
+      hi = p.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
     f[lo]! += 1 / shots;
   }
   return f;

@@ -42,26 +42,43 @@ export interface DifferentiableExecutor {
  */
 export function checkExecutorCircuit(circuit: Circuit, executor: string, states: number): void {
   validateCircuit(circuit);
-  if (circuit.observables.length === 0) throw new ValidationError("circuit.observables", `at least one observable for ${executor}`, "none");
+  if (circuit.observables.length === 0)
+    throw new ValidationError("circuit.observables", `at least one observable for ${executor}`, "none");
   if (circuit.nQubits > MAX_QUBITS) {
     const one = formatBytes(16 * 2 ** circuit.nQubits);
-    throw new ValidationError("circuit.nQubits", `at most ${MAX_QUBITS} qubits for ${executor} (one statevector of ${circuit.nQubits} qubits takes ${one})`, circuit.nQubits);
+    throw new ValidationError(
+      "circuit.nQubits",
+      `at most ${MAX_QUBITS} qubits for ${executor} (one statevector of ${circuit.nQubits} qubits takes ${one})`,
+      circuit.nQubits,
+    );
   }
-  requireAllocation("circuit.nQubits", states * 2 ** circuit.nQubits, 16, `${states} statevectors of ${circuit.nQubits} qubits (${executor})`);
+  requireAllocation(
+    "circuit.nQubits",
+    states * 2 ** circuit.nQubits,
+    16,
+    `${states} statevectors of ${circuit.nQubits} qubits (${executor})`,
+  );
 }
 
 /** Shared argument validation for executors: names the field and what was expected. */
 export function checkBatchArgs(
   ex: { nInputs: number; nWeights: number },
-  inputs: Float64Array, weights: Float64Array, batch: number,
+  inputs: Float64Array,
+  weights: Float64Array,
+  batch: number,
 ): void {
   if (!(inputs instanceof Float64Array)) throw new ValidationError("inputs", "a Float64Array", inputs);
   if (!(weights instanceof Float64Array)) throw new ValidationError("weights", "a Float64Array", weights);
   requireInt("batch", batch, 1);
   if (inputs.length !== batch * ex.nInputs) {
-    throw new ValidationError("inputs", `length batch*nInputs = ${batch}*${ex.nInputs} = ${batch * ex.nInputs}`, `length ${inputs.length}`);
+    throw new ValidationError(
+      "inputs",
+      `length batch*nInputs = ${batch}*${ex.nInputs} = ${batch * ex.nInputs}`,
+      `length ${inputs.length}`,
+    );
   }
-  if (weights.length !== ex.nWeights) throw new ValidationError("weights", `length ${ex.nWeights}`, `length ${weights.length}`);
+  if (weights.length !== ex.nWeights)
+    throw new ValidationError("weights", `length ${ex.nWeights}`, `length ${weights.length}`);
   requireAllFinite("inputs", inputs);
   requireAllFinite("weights", weights);
 }
@@ -69,7 +86,11 @@ export function checkBatchArgs(
 export function checkCotangent(nOutputs: number, batch: number, cot: Float64Array): void {
   if (!(cot instanceof Float64Array)) throw new ValidationError("cotangent", "a Float64Array", cot);
   if (cot.length !== batch * nOutputs) {
-    throw new ValidationError("cotangent", `length batch*nOutputs = ${batch * nOutputs}`, `length ${cot.length}`);
+    throw new ValidationError(
+      "cotangent",
+      `length batch*nOutputs = ${batch * nOutputs}`,
+      `length ${cot.length}`,
+    );
   }
   requireAllFinite("cotangent", cot);
 }

@@ -15,7 +15,13 @@ export type Step =
   | { readonly kind: "cnot"; readonly control: number; readonly target: number }
   | { readonly kind: "cz"; readonly a: number; readonly b: number }
   | { readonly kind: "swap"; readonly a: number; readonly b: number }
-  | { readonly kind: "fixed2"; readonly a: number; readonly b: number; readonly re: Float64Array; readonly im: Float64Array };
+  | {
+      readonly kind: "fixed2";
+      readonly a: number;
+      readonly b: number;
+      readonly re: Float64Array;
+      readonly im: Float64Array;
+    };
 
 /** Packs a 2x2 CMatrix into [ar, ai, br, bi, cr, ci, dr, di]. */
 function pack2(re: Float64Array, im: Float64Array): Float64Array {
@@ -29,44 +35,77 @@ const isList = (x: unknown): boolean => Array.isArray(x);
 /** Checks a circuit against the IR's contract; every message names the op or observable at fault. */
 export function validateCircuit(c: Circuit): void {
   if (c === null || typeof c !== "object") throw new ValidationError("circuit", "a circuit object", c);
-  if (!Number.isInteger(c.nQubits) || c.nQubits < 1) throw new ValidationError("circuit.nQubits", "an integer >= 1", c.nQubits);
-  if (!Number.isInteger(c.nInputs) || c.nInputs < 0) throw new ValidationError("circuit.nInputs", "an integer >= 0", c.nInputs);
-  if (!Number.isInteger(c.nWeights) || c.nWeights < 0) throw new ValidationError("circuit.nWeights", "an integer >= 0", c.nWeights);
+  if (!Number.isInteger(c.nQubits) || c.nQubits < 1)
+    throw new ValidationError("circuit.nQubits", "an integer >= 1", c.nQubits);
+  if (!Number.isInteger(c.nInputs) || c.nInputs < 0)
+    throw new ValidationError("circuit.nInputs", "an integer >= 0", c.nInputs);
+  if (!Number.isInteger(c.nWeights) || c.nWeights < 0)
+    throw new ValidationError("circuit.nWeights", "an integer >= 0", c.nWeights);
   if (!isList(c.ops)) throw new ValidationError("circuit.ops", "an array of operations", c.ops);
-  if (!isList(c.observables)) throw new ValidationError("circuit.observables", "an array of Pauli words", c.observables);
+  if (!isList(c.observables))
+    throw new ValidationError("circuit.observables", "an array of Pauli words", c.observables);
   c.ops.forEach((op, k) => {
     const field = `circuit.ops[${k}]`;
     if (op.gate !== "Unitary" && !isGateName(op.gate)) {
-      throw new ValidationError(`${field}.gate`, `a known gate (unknown gate; one of ${Object.keys(GATES).join(", ")}, Unitary)`, op.gate);
+      throw new ValidationError(
+        `${field}.gate`,
+        `a known gate (unknown gate; one of ${Object.keys(GATES).join(", ")}, Unitary)`,
+        op.gate,
+      );
     }
     if (!isList(op.wires)) throw new ValidationError(`${field}.wires`, "an array of wire numbers", op.wires);
     if (!isList(op.params)) throw new ValidationError(`${field}.params`, "an array of parameters", op.params);
-    const expectedWires = op.gate === "Unitary" ? (op.matrix.dim === 2 ? 1 : op.matrix.dim === 4 ? 2 : -1) : GATES[op.gate].wires;
-    if (expectedWires < 0) throw new ValidationError(`${field}.matrix`, "a 2x2 or 4x4 matrix", `dim ${op.gate === "Unitary" ? op.matrix.dim : "?"}`);
-    if (op.wires.length !== expectedWires) throw new ValidationError(`${field}.wires`, `${expectedWires} wire(s) for ${op.gate}`, op.wires.length);
+    const expectedWires =
+      op.gate === "Unitary" ? (op.matrix.dim === 2 ? 1 : op.matrix.dim === 4 ? 2 : -1) : GATES[op.gate].wires;
+    if (expectedWires < 0)
+      throw new ValidationError(
+        `${field}.matrix`,
+        "a 2x2 or 4x4 matrix",
+        `dim ${op.gate === "Unitary" ? op.matrix.dim : "?"}`,
+      );
+    if (op.wires.length !== expectedWires)
+      throw new ValidationError(`${field}.wires`, `${expectedWires} wire(s) for ${op.gate}`, op.wires.length);
     for (const w of op.wires) {
-      if (!Number.isInteger(w) || w < 0 || w >= c.nQubits) throw new ValidationError(`${field}.wires`, `wires in [0, ${c.nQubits - 1}]`, w);
+      if (!Number.isInteger(w) || w < 0 || w >= c.nQubits)
+        throw new ValidationError(`${field}.wires`, `wires in [0, ${c.nQubits - 1}]`, w);
     }
-    if (new Set(op.wires).size !== op.wires.length) throw new ValidationError(`${field}.wires`, "distinct wires", op.wires.join(","));
+    if (new Set(op.wires).size !== op.wires.length)
+      throw new ValidationError(`${field}.wires`, "distinct wires", op.wires.join(","));
     if (op.gate === "Unitary") {
       const n = op.matrix.dim * op.matrix.dim;
-      if (op.matrix.re.length !== n || op.matrix.im.length !== n) throw new ValidationError(`${field}.matrix`, `${n} real and ${n} imaginary entries`, op.matrix.re.length);
+      if (op.matrix.re.length !== n || op.matrix.im.length !== n)
+        throw new ValidationError(
+          `${field}.matrix`,
+          `${n} real and ${n} imaginary entries`,
+          op.matrix.re.length,
+        );
       requireAllFinite(`${field}.matrix.re`, op.matrix.re);
       requireAllFinite(`${field}.matrix.im`, op.matrix.im);
     }
     if (op.gate !== "Unitary" && op.params.length !== GATES[op.gate].params) {
-      throw new ValidationError(`${field}.params`, `${GATES[op.gate].params} parameter(s) for ${op.gate}`, op.params.length);
+      throw new ValidationError(
+        `${field}.params`,
+        `${GATES[op.gate].params} parameter(s) for ${op.gate}`,
+        op.params.length,
+      );
     }
     op.params.forEach((p, j) => {
       const pf = `${field}.params[${j}]`;
       if (p.kind === "const") {
-        if (typeof p.value !== "number" || !Number.isFinite(p.value)) throw new ValidationError(pf, "a finite constant angle", p.value);
+        if (typeof p.value !== "number" || !Number.isFinite(p.value))
+          throw new ValidationError(pf, "a finite constant angle", p.value);
       } else if (p.kind === "input") {
-        if (!Number.isInteger(p.index) || p.index < 0 || p.index >= c.nInputs) throw new ValidationError(pf, `an input index in [0, ${c.nInputs - 1}]`, p.index);
+        if (!Number.isInteger(p.index) || p.index < 0 || p.index >= c.nInputs)
+          throw new ValidationError(pf, `an input index in [0, ${c.nInputs - 1}]`, p.index);
       } else if (p.kind === "weight") {
-        if (!Number.isInteger(p.index) || p.index < 0 || p.index >= c.nWeights) throw new ValidationError(pf, `a weight index in [0, ${c.nWeights - 1}]`, p.index);
+        if (!Number.isInteger(p.index) || p.index < 0 || p.index >= c.nWeights)
+          throw new ValidationError(pf, `a weight index in [0, ${c.nWeights - 1}]`, p.index);
       } else {
-        throw new ValidationError(pf, 'a parameter of kind "const", "input" or "weight"', (p as { kind: unknown }).kind);
+        throw new ValidationError(
+          pf,
+          'a parameter of kind "const", "input" or "weight"',
+          (p as { kind: unknown }).kind,
+        );
       }
     });
   });
@@ -76,7 +115,8 @@ export function validateCircuit(c: Circuit): void {
     const seen = new Set<number>();
     for (const f of o.factors) {
       if (!PAULI_LETTERS.has(f.pauli)) throw new ValidationError(field, "Pauli factors X, Y or Z", f.pauli);
-      if (!Number.isInteger(f.wire) || f.wire < 0 || f.wire >= c.nQubits) throw new ValidationError(field, `wires in [0, ${c.nQubits - 1}]`, f.wire);
+      if (!Number.isInteger(f.wire) || f.wire < 0 || f.wire >= c.nQubits)
+        throw new ValidationError(field, `wires in [0, ${c.nQubits - 1}]`, f.wire);
       if (seen.has(f.wire)) throw new ValidationError(field, "each wire at most once", f.wire);
       seen.add(f.wire);
     }
@@ -88,13 +128,17 @@ export function lower(c: Circuit): Step[] {
   const steps: Step[] = [];
   for (const op of c.ops) {
     if (op.gate === "Unitary") {
-      if (op.matrix.dim === 2) steps.push({ kind: "fixed1", wire: op.wires[0]!, m: pack2(op.matrix.re, op.matrix.im) });
-      else steps.push({ kind: "fixed2", a: op.wires[0]!, b: op.wires[1]!, re: op.matrix.re, im: op.matrix.im });
+      if (op.matrix.dim === 2)
+        steps.push({ kind: "fixed1", wire: op.wires[0]!, m: pack2(op.matrix.re, op.matrix.im) });
+      else
+        steps.push({ kind: "fixed2", a: op.wires[0]!, b: op.wires[1]!, re: op.matrix.re, im: op.matrix.im });
       continue;
     }
     const spec = GATES[op.gate];
     switch (op.gate) {
-      case "RX": case "RY": case "RZ":
+      case "RX":
+      case "RY":
+      case "RZ":
         steps.push({ kind: "rot", wire: op.wires[0]!, pauli: spec.generator!, param: op.params[0]! });
         break;
       case "Rot":
@@ -111,7 +155,12 @@ export function lower(c: Circuit): Step[] {
       case "SWAP":
         steps.push({ kind: "swap", a: op.wires[0]!, b: op.wires[1]! });
         break;
-      case "H": case "X": case "Y": case "Z": case "S": case "T": {
+      case "H":
+      case "X":
+      case "Y":
+      case "Z":
+      case "S":
+      case "T": {
         const m = spec.matrix([]);
         steps.push({ kind: "fixed1", wire: op.wires[0]!, m: pack2(m.re, m.im) });
         break;
@@ -121,6 +170,11 @@ export function lower(c: Circuit): Step[] {
   return steps;
 }
 
-export function stepAngle(s: Step & { kind: "rot" }, inputs: ArrayLike<number>, inputOffset: number, weights: ArrayLike<number>): number {
+export function stepAngle(
+  s: Step & { kind: "rot" },
+  inputs: ArrayLike<number>,
+  inputOffset: number,
+  weights: ArrayLike<number>,
+): number {
   return paramValue(s.param, inputs, inputOffset, weights);
 }

@@ -12,12 +12,16 @@ import { wireStride } from "./state.ts";
 /** RX: [[c, -i s], [-i s, c]] */
 export function applyRX(st: StateVector, wire: number, c: number, s: number): void {
   const { re, im } = st;
-  const stride = wireStride(st.n, wire), dim = re.length;
+  const stride = wireStride(st.n, wire),
+    dim = re.length;
   for (let base = 0; base < dim; base += 2 * stride) {
     const end = base + stride;
     for (let i0 = base; i0 < end; i0++) {
       const i1 = i0 + stride;
-      const xr = re[i0]!, xi = im[i0]!, yr = re[i1]!, yi = im[i1]!;
+      const xr = re[i0]!,
+        xi = im[i0]!,
+        yr = re[i1]!,
+        yi = im[i1]!;
       re[i0] = c * xr + s * yi;
       im[i0] = c * xi - s * yr;
       re[i1] = c * yr + s * xi;
@@ -29,12 +33,16 @@ export function applyRX(st: StateVector, wire: number, c: number, s: number): vo
 /** RY: [[c, -s], [s, c]] */
 export function applyRY(st: StateVector, wire: number, c: number, s: number): void {
   const { re, im } = st;
-  const stride = wireStride(st.n, wire), dim = re.length;
+  const stride = wireStride(st.n, wire),
+    dim = re.length;
   for (let base = 0; base < dim; base += 2 * stride) {
     const end = base + stride;
     for (let i0 = base; i0 < end; i0++) {
       const i1 = i0 + stride;
-      const xr = re[i0]!, xi = im[i0]!, yr = re[i1]!, yi = im[i1]!;
+      const xr = re[i0]!,
+        xi = im[i0]!,
+        yr = re[i1]!,
+        yi = im[i1]!;
       re[i0] = c * xr - s * yr;
       im[i0] = c * xi - s * yi;
       re[i1] = s * xr + c * yr;
@@ -46,12 +54,16 @@ export function applyRY(st: StateVector, wire: number, c: number, s: number): vo
 /** RZ: diag(c - i s, c + i s) */
 export function applyRZ(st: StateVector, wire: number, c: number, s: number): void {
   const { re, im } = st;
-  const stride = wireStride(st.n, wire), dim = re.length;
+  const stride = wireStride(st.n, wire),
+    dim = re.length;
   for (let base = 0; base < dim; base += 2 * stride) {
     const end = base + stride;
     for (let i0 = base; i0 < end; i0++) {
       const i1 = i0 + stride;
-      const xr = re[i0]!, xi = im[i0]!, yr = re[i1]!, yi = im[i1]!;
+      const xr = re[i0]!,
+        xi = im[i0]!,
+        yr = re[i1]!,
+        yi = im[i1]!;
       re[i0] = c * xr + s * xi;
       im[i0] = c * xi - s * xr;
       re[i1] = c * yr - s * yi;

@@ -32,10 +32,16 @@ const isList = (x: unknown): boolean => Array.isArray(x);
 export const MAX_SHOTS = 100_000_000;
 
 /** Estimates the expectation of each Pauli word from `shots` seeded samples per qubit-wise-commuting measurement setting. */
-export function sampleExpectations(psi: StateVector, words: readonly PauliWord[], shots: number, rng: Rng): ShotEstimate {
+export function sampleExpectations(
+  psi: StateVector,
+  words: readonly PauliWord[],
+  shots: number,
+  rng: Rng,
+): ShotEstimate {
   requireInt("shots", shots, 1, MAX_SHOTS);
   checkStateShape(psi);
-  if (!isList(words) || words.length === 0) throw new ValidationError("words", "at least one Pauli word to measure", words);
+  if (!isList(words) || words.length === 0)
+    throw new ValidationError("words", "at least one Pauli word to measure", words);
   words.forEach((w, i) => checkPauliWord(w, psi.n, `words[${i}]`));
   const groups = groupQubitWise(words);
   const means = new Float64Array(words.length);
@@ -69,15 +75,21 @@ export function sampleExpectations(psi: StateVector, words: readonly PauliWord[]
 }
 
 function searchCdf(cdf: Float64Array, u: number): number {
-  let lo = 0, hi = cdf.length - 1;
+  let lo = 0,
+    hi = cdf.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (cdf[mid]! > u) hi = mid; else lo = mid + 1;
+    if (cdf[mid]! > u) hi = mid;
+    else lo = mid + 1;
   }
   return lo;
 }
 
 function parity(x: number): number {
-  x ^= x >>> 16; x ^= x >>> 8; x ^= x >>> 4; x ^= x >>> 2; x ^= x >>> 1;
+  x ^= x >>> 16;
+  x ^= x >>> 8;
+  x ^= x >>> 4;
+  x ^= x >>> 2;
+  x ^= x >>> 1;
   return x & 1;
 }

@@ -42,7 +42,8 @@ export function norm2(s: StateVector): number {
 
 /** <a|b> as [re, im]. */
 export function inner(a: StateVector, b: StateVector): [number, number] {
-  let r = 0, i = 0;
+  let r = 0,
+    i = 0;
   for (let k = 0; k < a.re.length; k++) {
     r += a.re[k]! * b.re[k]! + a.im[k]! * b.im[k]!;
     i += a.re[k]! * b.im[k]! - a.im[k]! * b.re[k]!;

@@ -28,7 +28,9 @@ export function checkStructuredLayout(layout: QmtlLayout): void {
   const widest = layout.tasks.reduce((a, t) => Math.max(a, t.size), 0);
   const field = 4 ** widest >= 4 ** (layout.L - 1) ? "tasks[].qubits" : "encodingLayers";
   requireAllocation(
-    field, doubles, 8,
+    field,
+    doubles,
+    8,
     `one sample of the structured QMTL engine (encodingLayers ${layout.L}, widest task sub-register ${widest} qubits; memory grows as 4^qubits * 4^encodingLayers)`,
   );
 }

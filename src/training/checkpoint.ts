@@ -18,7 +18,11 @@ export interface TrainCheckpoint {
   readonly scheduler: PlateauState | null;
   readonly early: EarlyStoppingState;
   readonly rng: number[];
-  readonly best: { readonly score: number | null; readonly epoch: number | null; readonly model: StateDict | null };
+  readonly best: {
+    readonly score: number | null;
+    readonly epoch: number | null;
+    readonly model: StateDict | null;
+  };
   readonly history: EpochRecord[];
   readonly stopped: boolean;
 }
@@ -41,7 +45,8 @@ export interface EpochRecord {
  */
 function checksum(c: object): string {
   const { sha256: _omit, ...rest } = c as Record<string, unknown>;
-  const timeless = (k: string, v: unknown): unknown => (k === "seconds" || k === "simSeconds" ? undefined : v);
+  const timeless = (k: string, v: unknown): unknown =>
+    k === "seconds" || k === "simSeconds" ? undefined : v;
   return createHash("sha256").update(JSON.stringify(rest, timeless)).digest("hex");
 }
 
@@ -67,9 +72,14 @@ export function loadCheckpoint(path: string): TrainCheckpoint | null {
   try {
     v = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new ValidationError(path, `a readable JSON checkpoint (${REDO})`, e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      path,
+      `a readable JSON checkpoint (${REDO})`,
+      e instanceof Error ? e.message : String(e),
+    );
   }
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ValidationError(path, `a qmtl checkpoint object (${REDO})`, v);
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    throw new ValidationError(path, `a qmtl checkpoint object (${REDO})`, v);
   const c = v as Record<string, unknown>;
   const field = (name: string, ok: boolean, expected: string): void => {
     if (!ok) throw new ValidationError(`${path} ${name}`, `${expected} (${REDO})`, c[name]);
@@ -84,13 +94,23 @@ export function loadCheckpoint(path: string): TrainCheckpoint | null {
   field("scheduler", c["scheduler"] === null || isObj(c["scheduler"]), "the scheduler state or null");
   field("early", isObj(c["early"]), "the early-stopping state");
   const rng = c["rng"];
-  field("rng", Array.isArray(rng) && rng.length === 5 && rng.slice(0, 4).every((x) => isCount(x)) && (rng[4] === null || typeof rng[4] === "number"),
-    "the random generator's state (4 integers and a spare normal)");
+  field(
+    "rng",
+    Array.isArray(rng) &&
+      rng.length === 5 &&
+      rng.slice(0, 4).every((x) => isCount(x)) &&
+      (rng[4] === null || typeof rng[4] === "number"),
+    "the random generator's state (4 integers and a spare normal)",
+  );
   field("best", isObj(c["best"]), "the best epoch's record");
   field("history", Array.isArray(c["history"]), "the list of finished epochs");
   field("stopped", typeof c["stopped"] === "boolean", "true or false");
   if (typeof c["sha256"] !== "string" || c["sha256"] !== checksum(c)) {
-    throw new ValidationError(path, `a checkpoint as qmtl wrote it (its checksum does not match its content: edited by hand or damaged; ${REDO})`, "a changed file");
+    throw new ValidationError(
+      path,
+      `a checkpoint as qmtl wrote it (its checksum does not match its content: edited by hand or damaged; ${REDO})`,
+      "a changed file",
+    );
   }
   const { sha256: _omit, ...rest } = c;
   return rest as unknown as TrainCheckpoint;

@@ -40,7 +40,8 @@ export class EarlyStopping {
     this.mode = options.mode ?? "max";
     this.minDelta = options.minDelta ?? 0;
     requireInt("EarlyStopping.patience", this.patience, 1);
-    if (this.mode !== "min" && this.mode !== "max") throw new ValidationError("EarlyStopping.mode", '"min" or "max"', this.mode);
+    if (this.mode !== "min" && this.mode !== "max")
+      throw new ValidationError("EarlyStopping.mode", '"min" or "max"', this.mode);
     if (!(this.minDelta >= 0) || !Number.isFinite(this.minDelta)) {
       throw new ValidationError("EarlyStopping.minDelta", "a finite number >= 0", this.minDelta);
     }

@@ -30,20 +30,38 @@ export function predictLogits(model: MultiTaskModel, data: MultiTaskData, chunk 
  * and Matthews correlation; regression gets
  * Pearson, Spearman and MSE. Samples whose label is missing are skipped.
  */
-export function taskMetrics(tasks: readonly TaskInfo[], logits: Float64Array, nOutputs: number, data: MultiTaskData): TaskMetrics {
+export function taskMetrics(
+  tasks: readonly TaskInfo[],
+  logits: Float64Array,
+  nOutputs: number,
+  data: MultiTaskData,
+): TaskMetrics {
   const out: TaskMetrics = {};
   tasks.forEach((t, k) => {
     const idx: number[] = [];
     const y = data.labels[k]!;
     for (let i = 0; i < data.n; i++) if (!isMissing(t, y[i]!)) idx.push(i);
     const z = new Float64Array(idx.length * t.nOutputs);
-    idx.forEach((i, r) => z.set(logits.subarray(i * nOutputs + t.outputOffset, i * nOutputs + t.outputOffset + t.nOutputs), r * t.nOutputs));
+    idx.forEach((i, r) =>
+      z.set(
+        logits.subarray(i * nOutputs + t.outputOffset, i * nOutputs + t.outputOffset + t.nOutputs),
+        r * t.nOutputs,
+      ),
+    );
     const yt = Float64Array.from(idx, (i) => y[i]!);
-    if (idx.length === 0) { out[t.name] = { n: 0 }; return; }
+    if (idx.length === 0) {
+      out[t.name] = { n: 0 };
+      return;
+    }
     if (t.kind === "regression") {
       let se = 0;
       for (let r = 0; r < idx.length; r++) se += (z[r]! - yt[r]!) ** 2;
-      out[t.name] = { pearson: pearson(z, yt), spearman: spearman(z, yt), mse: se / idx.length, n: idx.length };
+      out[t.name] = {
+        pearson: pearson(z, yt),
+        spearman: spearman(z, yt),
+        mse: se / idx.length,
+        n: idx.length,
+      };
       return;
     }
     const pred = t.kind === "binary" ? binaryFromLogits(z) : argmaxRows(z, t.numClasses);
@@ -53,8 +71,14 @@ export function taskMetrics(tasks: readonly TaskInfo[], logits: Float64Array, nO
     const weighted = precisionRecallF1(yt, pred, { average: "weighted", labels });
     const macro = t.kind === "binary" ? precisionRecallF1(yt, pred, { average: "macro", labels }) : prf;
     out[t.name] = {
-      accuracy: accuracy(yt, pred), precision: prf.precision, recall: prf.recall, f1: prf.f1,
-      f1_macro: macro.f1, f1_weighted: weighted.f1, mcc: matthewsCorrcoef(yt, pred), n: idx.length,
+      accuracy: accuracy(yt, pred),
+      precision: prf.precision,
+      recall: prf.recall,
+      f1: prf.f1,
+      f1_macro: macro.f1,
+      f1_weighted: weighted.f1,
+      mcc: matthewsCorrcoef(yt, pred),
+      n: idx.length,
     };
   });
   return out;

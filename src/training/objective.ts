@@ -40,17 +40,34 @@ export function defaultLossKind(t: TaskInfo): LossKind {
 
 export function checkLossFits(t: TaskInfo, l: TaskLoss, field: string): void {
   if (!l || typeof l !== "object") throw new ValidationError(field, "a loss { kind, weight }", l);
-  if (typeof l.weight !== "number" || !Number.isFinite(l.weight) || l.weight < 0) throw new ValidationError(`${field}.weight`, "a finite weight >= 0", l.weight);
-  if (l.gamma !== undefined && !(Number.isFinite(l.gamma) && l.gamma >= 0)) throw new ValidationError(`${field}.gamma`, "a finite number >= 0", l.gamma);
-  if (l.alpha !== undefined && !(Number.isFinite(l.alpha) && l.alpha >= 0)) throw new ValidationError(`${field}.alpha`, "a finite number >= 0", l.alpha);
+  if (typeof l.weight !== "number" || !Number.isFinite(l.weight) || l.weight < 0)
+    throw new ValidationError(`${field}.weight`, "a finite weight >= 0", l.weight);
+  if (l.gamma !== undefined && !(Number.isFinite(l.gamma) && l.gamma >= 0))
+    throw new ValidationError(`${field}.gamma`, "a finite number >= 0", l.gamma);
+  if (l.alpha !== undefined && !(Number.isFinite(l.alpha) && l.alpha >= 0))
+    throw new ValidationError(`${field}.alpha`, "a finite number >= 0", l.alpha);
   if (l.classWeights !== undefined) {
-    if (l.classWeights.length !== t.numClasses) throw new ValidationError(`${field}.classWeights`, `${t.numClasses} class weights`, l.classWeights.length);
+    if (l.classWeights.length !== t.numClasses)
+      throw new ValidationError(
+        `${field}.classWeights`,
+        `${t.numClasses} class weights`,
+        l.classWeights.length,
+      );
     l.classWeights.forEach((w, i) => {
-      if (!(Number.isFinite(w) && w >= 0)) throw new ValidationError(`${field}.classWeights[${i}]`, "a finite weight >= 0", w);
+      if (!(Number.isFinite(w) && w >= 0))
+        throw new ValidationError(`${field}.classWeights[${i}]`, "a finite weight >= 0", w);
     });
   }
-  const ok = (l.kind === "bce" && t.kind === "binary") || ((l.kind === "ce" || l.kind === "focal") && t.kind === "multiclass") || (l.kind === "mse" && t.kind === "regression");
-  if (!ok) throw new ValidationError(field, `a loss for a ${t.kind} task (${t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce or focal" : "mse"})`, l.kind);
+  const ok =
+    (l.kind === "bce" && t.kind === "binary") ||
+    ((l.kind === "ce" || l.kind === "focal") && t.kind === "multiclass") ||
+    (l.kind === "mse" && t.kind === "regression");
+  if (!ok)
+    throw new ValidationError(
+      field,
+      `a loss for a ${t.kind} task (${t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce or focal" : "mse"})`,
+      l.kind,
+    );
 }
 
 /**
@@ -59,8 +76,13 @@ export function checkLossFits(t: TaskInfo, l: TaskLoss, field: string): void {
  * labels (-100, or NaN for regression) add nothing to the loss or gradient.
  */
 export function multiTaskObjective(
-  tasks: readonly TaskInfo[], losses: readonly TaskLoss[], logits: Float64Array, batch: number, nOutputs: number,
-  labels: readonly Float64Array[], onlyTask: number | null,
+  tasks: readonly TaskInfo[],
+  losses: readonly TaskLoss[],
+  logits: Float64Array,
+  batch: number,
+  nOutputs: number,
+  labels: readonly Float64Array[],
+  onlyTask: number | null,
 ): ObjectiveResult {
   const grad = new Float64Array(batch * nOutputs);
   const parts = tasks.map(() => 0);
@@ -69,20 +91,37 @@ export function multiTaskObjective(
     if (onlyTask !== null && k !== onlyTask) return;
     const spec = losses[k]!;
     const z = new Float64Array(batch * t.nOutputs);
-    for (let b = 0; b < batch; b++) z.set(logits.subarray(b * nOutputs + t.outputOffset, b * nOutputs + t.outputOffset + t.nOutputs), b * t.nOutputs);
+    for (let b = 0; b < batch; b++)
+      z.set(
+        logits.subarray(b * nOutputs + t.outputOffset, b * nOutputs + t.outputOffset + t.nOutputs),
+        b * t.nOutputs,
+      );
     const y = labels[k]!.map((v) => (Number.isNaN(v) ? MISSING : v));
     let r: LossResult;
     switch (spec.kind) {
-      case "bce": r = bceWithLogits(z, y); break;
-      case "ce": r = crossEntropy(z, y, t.numClasses, spec.classWeights ? { weights: spec.classWeights } : {}); break;
-      case "focal": r = focalLoss(z, y, t.numClasses, { gamma: spec.gamma ?? 2, alpha: spec.alpha ?? 1, ...(spec.classWeights ? { weights: spec.classWeights } : {}) }); break;
-      case "mse": r = mse(z, y); break;
+      case "bce":
+        r = bceWithLogits(z, y);
+        break;
+      case "ce":
+        r = crossEntropy(z, y, t.numClasses, spec.classWeights ? { weights: spec.classWeights } : {});
+        break;
+      case "focal":
+        r = focalLoss(z, y, t.numClasses, {
+          gamma: spec.gamma ?? 2,
+          alpha: spec.alpha ?? 1,
+          ...(spec.classWeights ? { weights: spec.classWeights } : {}),
+        });
+        break;
+      case "mse":
+        r = mse(z, y);
+        break;
     }
     if (r.count === 0) return;
     parts[k] = spec.weight * r.loss;
     total += parts[k]!;
     for (let b = 0; b < batch; b++)
-      for (let o = 0; o < t.nOutputs; o++) grad[b * nOutputs + t.outputOffset + o] = spec.weight * r.grad[b * t.nOutputs + o]!;
+      for (let o = 0; o < t.nOutputs; o++)
+        grad[b * nOutputs + t.outputOffset + o] = spec.weight * r.grad[b * t.nOutputs + o]!;
   });
   return { loss: total, grad, parts };
 }

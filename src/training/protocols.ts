@@ -26,7 +26,8 @@ function allTaskSchedule(n: number, batchSize: number, rng: Rng): ScheduledBatch
   const perm = rng.permutation(n);
   const out: ScheduledBatch[] = [];
   for (let i = 0; i < n; i += batchSize) out.push({ rows: perm.slice(i, i + batchSize), task: null });
-  if (out.length > 1 && out[out.length - 1]!.rows.length === 1) out[out.length - 2]!.rows.push(...out.pop()!.rows);
+  if (out.length > 1 && out[out.length - 1]!.rows.length === 1)
+    out[out.length - 2]!.rows.push(...out.pop()!.rows);
   return out;
 }
 
@@ -36,14 +37,21 @@ function allTaskSchedule(n: number, batchSize: number, rng: Rng): ScheduledBatch
  * drawn with probability proportional to its remaining batches, and its next
  * batch is used.
  */
-function taskSampledSchedule(data: MultiTaskData, tasks: readonly TaskInfo[], batchSize: number, rng: Rng, cap: number): ScheduledBatch[] {
+function taskSampledSchedule(
+  data: MultiTaskData,
+  tasks: readonly TaskInfo[],
+  batchSize: number,
+  rng: Rng,
+  cap: number,
+): ScheduledBatch[] {
   const queues: ScheduledBatch[][] = tasks.map((t, k) => {
     const rows: number[] = [];
     const y = data.labels[k]!;
     for (let i = 0; i < data.n; i++) if (!isMissing(t, y[i]!)) rows.push(i);
     rng.shuffle(rows);
     const batches: ScheduledBatch[] = [];
-    for (let i = 0; i < rows.length && batches.length < cap; i += batchSize) batches.push({ rows: rows.slice(i, i + batchSize), task: k });
+    for (let i = 0; i < rows.length && batches.length < cap; i += batchSize)
+      batches.push({ rows: rows.slice(i, i + batchSize), task: k });
     return batches;
   });
   const out: ScheduledBatch[] = [];
@@ -51,7 +59,10 @@ function taskSampledSchedule(data: MultiTaskData, tasks: readonly TaskInfo[], ba
   while (remaining > 0) {
     let u = rng.uniform() * remaining;
     let k = 0;
-    while (u >= queues[k]!.length) { u -= queues[k]!.length; k++; }
+    while (u >= queues[k]!.length) {
+      u -= queues[k]!.length;
+      k++;
+    }
     out.push(queues[k]!.shift()!);
     remaining--;
   }
@@ -59,7 +70,11 @@ function taskSampledSchedule(data: MultiTaskData, tasks: readonly TaskInfo[], ba
 }
 
 export function epochSchedule(
-  protocol: Protocol, data: MultiTaskData, tasks: readonly TaskInfo[], batchSize: number, rng: Rng,
+  protocol: Protocol,
+  data: MultiTaskData,
+  tasks: readonly TaskInfo[],
+  batchSize: number,
+  rng: Rng,
 ): ScheduledBatch[] {
   switch (protocol.kind) {
     case "parallel":

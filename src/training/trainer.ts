@@ -24,14 +24,23 @@ export interface TrainConfig {
   readonly scheduler?: (PlateauOptions & { readonly mode?: "min" | "max" }) | null;
   readonly earlyStopping?: { readonly patience: number } | null;
   /** validation score: one task's metric, or the macro average of each task's metric */
-  readonly selection: { readonly task: string; readonly metric: string } | { readonly macro: Readonly<Record<string, string>> };
+  readonly selection:
+    { readonly task: string; readonly metric: string } | { readonly macro: Readonly<Record<string, string>> };
   /** validate every N updates instead of every epoch (task-sampled protocol); 0 = per epoch */
   readonly validateEvery?: number;
 }
 
 /** Progress of `train`, per epoch (through `onEvent`). */
 export type TrainEvent =
-  | { type: "epoch"; epoch: number; epochs: number; trainLoss: number; valScore: number; lr: number; best: boolean }
+  | {
+      type: "epoch";
+      epoch: number;
+      epochs: number;
+      trainLoss: number;
+      valScore: number;
+      lr: number;
+      best: boolean;
+    }
   | { type: "batch"; epoch: number; done: number; total: number; loss: number };
 
 /** What `train` returns: the selected epoch and its validation score, per-epoch history and timings. */
@@ -50,7 +59,12 @@ export interface TrainOptions {
   readonly checkpointPath?: string;
   readonly onEvent?: (e: TrainEvent) => void;
   /** validation metrics (default taskMetrics); a suite with its own evaluation rule selects checkpoints by it */
-  readonly metrics?: (tasks: MultiTaskModel["tasks"], logits: Float64Array, nOutputs: number, data: MultiTaskData) => TaskMetrics;
+  readonly metrics?: (
+    tasks: MultiTaskModel["tasks"],
+    logits: Float64Array,
+    nOutputs: number,
+    data: MultiTaskData,
+  ) => TaskMetrics;
 }
 
 /** Training stopped because a number it needs (the loss, a gradient, the validation score) is not finite. */
@@ -67,40 +81,69 @@ const PROTOCOLS = new Set(["parallel", "masked", "task-sampled"]);
 export function validateTrainConfig(cfg: TrainConfig, taskNames: readonly string[]): void {
   requireInt("train.epochs", cfg.epochs, 1);
   requireInt("train.batchSize", cfg.batchSize, 1);
-  if (!cfg.protocol || !PROTOCOLS.has(cfg.protocol.kind)) throw new ValidationError("train.protocol.kind", '"parallel", "masked" or "task-sampled"', cfg.protocol?.kind);
+  if (!cfg.protocol || !PROTOCOLS.has(cfg.protocol.kind))
+    throw new ValidationError(
+      "train.protocol.kind",
+      '"parallel", "masked" or "task-sampled"',
+      cfg.protocol?.kind,
+    );
   const o = cfg.optimizer;
-  if (!o || (o.kind !== "adam" && o.kind !== "adamw")) throw new ValidationError("train.optimizer.kind", '"adam" or "adamw"', o?.kind);
-  if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0) throw new ValidationError("train.optimizer.lr", "a finite learning rate > 0", o.lr);
+  if (!o || (o.kind !== "adam" && o.kind !== "adamw"))
+    throw new ValidationError("train.optimizer.kind", '"adam" or "adamw"', o?.kind);
+  if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0)
+    throw new ValidationError("train.optimizer.lr", "a finite learning rate > 0", o.lr);
   if (o.weightDecay !== undefined && !(Number.isFinite(o.weightDecay) && o.weightDecay >= 0)) {
     throw new ValidationError("train.optimizer.weightDecay", "a finite number >= 0", o.weightDecay);
   }
-  if (cfg.clipNorm !== undefined && cfg.clipNorm !== null && !(Number.isFinite(cfg.clipNorm) && cfg.clipNorm > 0)) {
+  if (
+    cfg.clipNorm !== undefined &&
+    cfg.clipNorm !== null &&
+    !(Number.isFinite(cfg.clipNorm) && cfg.clipNorm > 0)
+  ) {
     throw new ValidationError("train.clipNorm", "a finite number > 0, or null for no clipping", cfg.clipNorm);
   }
   if (cfg.earlyStopping) requireInt("train.earlyStopping.patience", cfg.earlyStopping.patience, 1);
   requireInt("train.validateEvery", cfg.validateEvery ?? 0, 0);
   const sel = cfg.selection;
   const known = new Set(taskNames);
-  if (!sel || typeof sel !== "object") throw new ValidationError("train.selection", "{ task, metric } or { macro }", sel);
+  if (!sel || typeof sel !== "object")
+    throw new ValidationError("train.selection", "{ task, metric } or { macro }", sel);
   if ("task" in sel) {
-    if (!known.has(sel.task)) throw new ValidationError("train.selection", `a task of the model (${taskNames.join(", ")})`, sel.task);
+    if (!known.has(sel.task))
+      throw new ValidationError("train.selection", `a task of the model (${taskNames.join(", ")})`, sel.task);
   } else {
     const tasks = Object.keys(sel.macro ?? {});
-    if (tasks.length === 0) throw new ValidationError("train.selection.macro", "at least one task: metric pair", "none");
+    if (tasks.length === 0)
+      throw new ValidationError("train.selection.macro", "at least one task: metric pair", "none");
     const unknown = tasks.find((t) => !known.has(t));
-    if (unknown !== undefined) throw new ValidationError("train.selection.macro", `tasks of the model (${taskNames.join(", ")})`, unknown);
+    if (unknown !== undefined)
+      throw new ValidationError(
+        "train.selection.macro",
+        `tasks of the model (${taskNames.join(", ")})`,
+        unknown,
+      );
   }
 }
 
 export function selectionScore(sel: TrainConfig["selection"], m: TaskMetrics): number {
   if ("task" in sel) {
     const v = m[sel.task]?.[sel.metric];
-    if (v === undefined) throw new ValidationError("train.selection", `a task and metric that validation reports (${Object.keys(m).join(", ")})`, `${sel.task}.${sel.metric}`);
+    if (v === undefined)
+      throw new ValidationError(
+        "train.selection",
+        `a task and metric that validation reports (${Object.keys(m).join(", ")})`,
+        `${sel.task}.${sel.metric}`,
+      );
     return v;
   }
   const vals = Object.entries(sel.macro).map(([task, metric]) => {
     const v = m[task]?.[metric];
-    if (v === undefined) throw new ValidationError("train.selection.macro", "tasks and metrics that validation reports", `${task}.${metric}`);
+    if (v === undefined)
+      throw new ValidationError(
+        "train.selection.macro",
+        "tasks and metrics that validation reports",
+        `${task}.${metric}`,
+      );
     return v;
   });
   return vals.reduce((a, b) => a + b, 0) / vals.length;
@@ -113,20 +156,35 @@ export function selectionScore(sel: TrainConfig["selection"], m: TaskMetrics): n
  * arguments continues from it and reaches the same result as an uninterrupted
  * run with the same seed.
  */
-export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: MultiTaskData, cfg: TrainConfig, opts: TrainOptions): TrainResult {
-  validateTrainConfig(cfg, model.tasks.map((t) => t.name));
+export function train(
+  model: MultiTaskModel,
+  trainData: MultiTaskData,
+  valData: MultiTaskData,
+  cfg: TrainConfig,
+  opts: TrainOptions,
+): TrainResult {
+  validateTrainConfig(
+    cfg,
+    model.tasks.map((t) => t.name),
+  );
   validateData(trainData, model.tasks, "train data");
   validateData(valData, model.tasks, "validation data");
-  if (cfg.losses.length !== model.tasks.length) throw new ValidationError("train.losses", `one loss per task (${model.tasks.length})`, cfg.losses.length);
+  if (cfg.losses.length !== model.tasks.length)
+    throw new ValidationError("train.losses", `one loss per task (${model.tasks.length})`, cfg.losses.length);
   model.tasks.forEach((t, k) => checkLossFits(t, cfg.losses[k]!, `train.losses[${t.name}]`));
   const params = model.net.params();
-  const opt = cfg.optimizer.kind === "adamw"
-    ? new AdamW(params, { lr: cfg.optimizer.lr, weightDecay: cfg.optimizer.weightDecay ?? 0.01 })
-    : new Adam(params, { lr: cfg.optimizer.lr, weightDecay: cfg.optimizer.weightDecay ?? 0 });
+  const opt =
+    cfg.optimizer.kind === "adamw"
+      ? new AdamW(params, { lr: cfg.optimizer.lr, weightDecay: cfg.optimizer.weightDecay ?? 0.01 })
+      : new Adam(params, { lr: cfg.optimizer.lr, weightDecay: cfg.optimizer.weightDecay ?? 0 });
   const sched = cfg.scheduler ? new ReduceLROnPlateau(opt, { mode: "max", ...cfg.scheduler }) : null;
-  const early = new EarlyStopping({ patience: cfg.earlyStopping?.patience ?? Number.MAX_SAFE_INTEGER, mode: "max" });
+  const early = new EarlyStopping({
+    patience: cfg.earlyStopping?.patience ?? Number.MAX_SAFE_INTEGER,
+    mode: "max",
+  });
   const rng = new Rng(opts.seed).fork("train");
-  let epoch = 0, updates = 0;
+  let epoch = 0,
+    updates = 0;
   let history: EpochRecord[] = [];
   let best: TrainCheckpoint["best"] = { score: null, epoch: null, model: null };
   let stopped = false;
@@ -148,10 +206,13 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
     const logits = predictLogits(model, valData);
     const badAt = logits.findIndex((x) => !Number.isFinite(x));
     if (badAt >= 0) {
-      const task = model.tasks.find((t) => (badAt % model.nOutputs) >= t.outputOffset && (badAt % model.nOutputs) < t.outputOffset + t.nOutputs);
+      const task = model.tasks.find(
+        (t) =>
+          badAt % model.nOutputs >= t.outputOffset && badAt % model.nOutputs < t.outputOffset + t.nOutputs,
+      );
       throw new NonFiniteTrainingError(
         `training stopped: the model's validation outputs are not finite at epoch ${atEpoch}, task ${task?.name ?? "?"}; ` +
-        "check the scale of the features, or lower the learning rate",
+          "check the scale of the features, or lower the learning rate",
       );
     }
     const val = (opts.metrics ?? taskMetrics)(model.tasks, logits, model.nOutputs, valData);
@@ -167,7 +228,8 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
     const te = performance.now();
     const sim0 = simMs();
     const schedule = epochSchedule(cfg.protocol, trainData, model.tasks, cfg.batchSize, rng);
-    let lossSum = 0, count = 0;
+    let lossSum = 0,
+      count = 0;
     const taskLoss = model.tasks.map(() => 0);
     let last: ReturnType<typeof validate> | null = null;
     for (let i = 0; i < schedule.length && !stopped; i++) {
@@ -175,12 +237,20 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
       const batch = gatherBatch(trainData, sb.rows, sb.task);
       zeroGrads(params);
       const logits = model.net.forward(batch.features, batch.size, { training: true, rng });
-      const obj = multiTaskObjective(model.tasks, cfg.losses, logits, batch.size, model.nOutputs, batch.labels, batch.task);
+      const obj = multiTaskObjective(
+        model.tasks,
+        cfg.losses,
+        logits,
+        batch.size,
+        model.nOutputs,
+        batch.labels,
+        batch.task,
+      );
       const bad = nonFiniteTask(model.tasks, obj);
       if (bad !== null) {
         throw new NonFiniteTrainingError(
           `training stopped: the loss is not finite (${obj.loss}) at epoch ${epoch + 1}, batch ${i + 1} of ${schedule.length}, task ${bad}; ` +
-          "check the scale of the features and targets, or lower the learning rate",
+            "check the scale of the features and targets, or lower the learning rate",
         );
       }
       model.net.backward(obj.grad, false); // features are frozen: no input gradient
@@ -189,8 +259,16 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
       updates++;
       lossSum += obj.loss * batch.size;
       count += batch.size;
-      obj.parts.forEach((p, k) => { taskLoss[k]! += p * batch.size; });
-      opts.onEvent?.({ type: "batch", epoch: epoch + 1, done: i + 1, total: schedule.length, loss: obj.loss });
+      obj.parts.forEach((p, k) => {
+        taskLoss[k]! += p * batch.size;
+      });
+      opts.onEvent?.({
+        type: "batch",
+        epoch: epoch + 1,
+        done: i + 1,
+        total: schedule.length,
+        loss: obj.loss,
+      });
       // periodic validation every N updates (the paper's GLUE protocol), credited to the epoch in progress
       if (every > 0 && updates % every === 0) last = validate(epoch + 1);
     }
@@ -198,22 +276,47 @@ export function train(model: MultiTaskModel, trainData: MultiTaskData, valData: 
     if (every === 0 || last === null) last = validate(epoch);
     const { score, val } = last;
     const rec: EpochRecord = {
-      epoch, trainLoss: count ? lossSum / count : 0,
+      epoch,
+      trainLoss: count ? lossSum / count : 0,
       taskLosses: Object.fromEntries(model.tasks.map((t, k) => [t.name, count ? taskLoss[k]! / count : 0])),
-      valScore: score, lr: opt.lr, seconds: (performance.now() - te) / 1000, simSeconds: (simMs() - sim0) / 1000, val,
+      valScore: score,
+      lr: opt.lr,
+      seconds: (performance.now() - te) / 1000,
+      simSeconds: (simMs() - sim0) / 1000,
+      val,
     };
     history.push(rec);
-    opts.onEvent?.({ type: "epoch", epoch, epochs: cfg.epochs, trainLoss: rec.trainLoss, valScore: score, lr: opt.lr, best: last.improved });
+    opts.onEvent?.({
+      type: "epoch",
+      epoch,
+      epochs: cfg.epochs,
+      trainLoss: rec.trainLoss,
+      valScore: score,
+      lr: opt.lr,
+      best: last.improved,
+    });
     if (opts.checkpointPath) {
       saveCheckpoint(opts.checkpointPath, {
-        version: 1, epoch, updates, model: stateDict(model.net), optimizer: opt.state(), scheduler: sched ? sched.state() : null,
-        early: early.state(), rng: rng.getState(), best, history, stopped,
+        version: 1,
+        epoch,
+        updates,
+        model: stateDict(model.net),
+        optimizer: opt.state(),
+        scheduler: sched ? sched.state() : null,
+        early: early.state(),
+        rng: rng.getState(),
+        best,
+        history,
+        stopped,
       });
     }
   }
   if (best.model) loadStateDict(model.net, best.model);
   return {
-    bestEpoch: best.epoch ?? epoch, bestScore: best.score ?? Number.NaN, history,
-    simSeconds: history.reduce((a, h) => a + h.simSeconds, 0), seconds: (performance.now() - t0) / 1000,
+    bestEpoch: best.epoch ?? epoch,
+    bestScore: best.score ?? Number.NaN,
+    history,
+    simSeconds: history.reduce((a, h) => a + h.simSeconds, 0),
+    seconds: (performance.now() - t0) / 1000,
   };
 }

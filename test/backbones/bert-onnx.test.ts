@@ -11,7 +11,13 @@ import { tinyBertReference, tinyBertWeights, writeTinyBertOnnx } from "./tiny-be
 const dir = mkdtempSync(join(tmpdir(), "qmtl-bert-"));
 const W = tinyBertWeights(7, 30522, 8);
 const tok = loadWordPieceVocab();
-const TEXTS = ["Hello, world!", "The quick brown fox jumps over the lazy dog.", "naïve café", "", "unaffable"];
+const TEXTS = [
+  "Hello, world!",
+  "The quick brown fox jumps over the lazy dog.",
+  "naïve café",
+  "",
+  "unaffable",
+];
 
 function refPooled(text: string, pooling: "mean" | "max" | "cls"): Float64Array {
   const e = tok.encode(text, null, 128);
@@ -19,7 +25,9 @@ function refPooled(text: string, pooling: "mean" | "max" | "cls"): Float64Array 
   const out = new Float64Array(W.hidden);
   if (pooling === "cls") return hs[0]!;
   if (pooling === "max") out.fill(-Infinity);
-  for (const h of hs) for (let k = 0; k < W.hidden; k++) out[k] = pooling === "mean" ? out[k]! + h[k]! / hs.length : Math.max(out[k]!, h[k]!);
+  for (const h of hs)
+    for (let k = 0; k < W.hidden; k++)
+      out[k] = pooling === "mean" ? out[k]! + h[k]! / hs.length : Math.max(out[k]!, h[k]!);
   return out;
 }
 
@@ -30,7 +38,9 @@ describe("onnx-session over a generated tiny BERT-shaped model", () => {
     copyFileSync(defaultBertVocabPath(), join(dir, "vocab.txt"));
     m = await loadOnnxModel(join(dir, "model.onnx"), { threads: 1 });
   });
-  afterAll(async () => { await m.close(); });
+  afterAll(async () => {
+    await m.close();
+  });
 
   it("reports inputs, outputs and the file's sha256", () => {
     expect(m.inputNames).toEqual(["input_ids", "attention_mask", "token_type_ids"]);
@@ -42,22 +52,35 @@ describe("onnx-session over a generated tiny BERT-shaped model", () => {
     const e = tok.encode("Hello, world!", "A second text.", 128);
     const n = e.length;
     const big = (a: Int32Array): BigInt64Array => BigInt64Array.from(a, (x) => BigInt(x));
-    const out = await m.run({
-      input_ids: { type: "int64", data: big(e.ids), dims: [1, n] },
-      attention_mask: { type: "int64", data: big(e.mask), dims: [1, n] },
-      token_type_ids: { type: "int64", data: big(e.typeIds), dims: [1, n] },
-    }, ["last_hidden_state"]);
+    const out = await m.run(
+      {
+        input_ids: { type: "int64", data: big(e.ids), dims: [1, n] },
+        attention_mask: { type: "int64", data: big(e.mask), dims: [1, n] },
+        token_type_ids: { type: "int64", data: big(e.typeIds), dims: [1, n] },
+      },
+      ["last_hidden_state"],
+    );
     expect(out["last_hidden_state"]!.dims).toEqual([1, n, 8]);
     const ref = tinyBertReference(W, Array.from(e.ids), Array.from(e.typeIds));
     let maxErr = 0;
-    ref.forEach((h, j) => h.forEach((v, k) => { maxErr = Math.max(maxErr, Math.abs(v - out["last_hidden_state"]!.data[j * 8 + k]!)); }));
+    ref.forEach((h, j) =>
+      h.forEach((v, k) => {
+        maxErr = Math.max(maxErr, Math.abs(v - out["last_hidden_state"]!.data[j * 8 + k]!));
+      }),
+    );
     expect(maxErr).toBeLessThan(1e-4);
   });
 
   it("rejects bad feeds by name", async () => {
-    await expect(m.run({ nope: { type: "int64", data: new BigInt64Array(1), dims: [1, 1] } }, [])).rejects.toThrow(ValidationError);
-    await expect(m.run({ input_ids: { type: "int64", data: new BigInt64Array(3), dims: [1, 2] } }, [])).rejects.toThrow(/2 values/);
-    await expect(m.run({ input_ids: { type: "float32", data: new BigInt64Array(2), dims: [1, 2] } }, [])).rejects.toThrow(/type float32/);
+    await expect(
+      m.run({ nope: { type: "int64", data: new BigInt64Array(1), dims: [1, 1] } }, []),
+    ).rejects.toThrow(ValidationError);
+    await expect(
+      m.run({ input_ids: { type: "int64", data: new BigInt64Array(3), dims: [1, 2] } }, []),
+    ).rejects.toThrow(/2 values/);
+    await expect(
+      m.run({ input_ids: { type: "float32", data: new BigInt64Array(2), dims: [1, 2] } }, []),
+    ).rejects.toThrow(/type float32/);
     await expect(m.run({}, ["logits"])).rejects.toThrow(/last_hidden_state/);
   });
 
@@ -66,32 +89,41 @@ describe("onnx-session over a generated tiny BERT-shaped model", () => {
     writeFileSync(lfs, "version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 440000000\n");
     const tiny = join(dir, "tiny.onnx");
     writeFileSync(tiny, "x");
-    for (const p of [join(dir, "absent.onnx"), dir, lfs, tiny]) await expect(loadOnnxModel(p)).rejects.toThrow(ValidationError);
+    for (const p of [join(dir, "absent.onnx"), dir, lfs, tiny])
+      await expect(loadOnnxModel(p)).rejects.toThrow(ValidationError);
   });
 });
 
 describe("the BERT ONNX sentence encoder (WordPiece + masked pooling)", () => {
   const encs: Partial<Record<"mean" | "max" | "cls", BertOnnxEmbedder>> = {};
   beforeAll(async () => {
-    for (const p of ["mean", "max", "cls"] as const) encs[p] = await loadBertOnnx(dir, { pooling: p, batchSize: 2, threads: 1 });
+    for (const p of ["mean", "max", "cls"] as const)
+      encs[p] = await loadBertOnnx(dir, { pooling: p, batchSize: 2, threads: 1 });
   });
-  afterAll(() => { for (const e of Object.values(encs)) e.dispose(); });
+  afterAll(() => {
+    for (const e of Object.values(encs)) e.dispose();
+  });
 
   it("finds the hidden size and names model, vocab, pooling and length in its id", () => {
     expect(encs.mean!.dim).toBe(8);
-    expect(encs.mean!.modelId).toMatch(/^bert-onnx:model-sha256:[0-9a-f]{16}:vocab-sha256:07eced375cec144d:mean:128$/);
+    expect(encs.mean!.modelId).toMatch(
+      /^bert-onnx:model-sha256:[0-9a-f]{16}:vocab-sha256:07eced375cec144d:mean:128$/,
+    );
   });
 
-  it.each(["mean", "max", "cls"] as const)("%s pooling equals the float64 reference, with or without padding in the batch", async (p) => {
-    const got = await encs[p]!.embed(TEXTS);
-    TEXTS.forEach((t, i) => {
-      const ref = refPooled(t, p);
-      for (let k = 0; k < 8; k++) expect(Math.abs(got.data[i * 8 + k]! - ref[k]!)).toBeLessThan(1e-4);
-    });
-    // batches of 2 sorted by length pair texts of different lengths, so most rows carry padding
-    const alone = await encs[p]!.embed([TEXTS[0]!]);
-    for (let k = 0; k < 8; k++) expect(Math.abs(alone.data[k]! - got.data[k]!)).toBeLessThan(1e-5);
-  });
+  it.each(["mean", "max", "cls"] as const)(
+    "%s pooling equals the float64 reference, with or without padding in the batch",
+    async (p) => {
+      const got = await encs[p]!.embed(TEXTS);
+      TEXTS.forEach((t, i) => {
+        const ref = refPooled(t, p);
+        for (let k = 0; k < 8; k++) expect(Math.abs(got.data[i * 8 + k]! - ref[k]!)).toBeLessThan(1e-4);
+      });
+      // batches of 2 sorted by length pair texts of different lengths, so most rows carry padding
+      const alone = await encs[p]!.embed([TEXTS[0]!]);
+      for (let k = 0; k < 8; k++) expect(Math.abs(alone.data[k]! - got.data[k]!)).toBeLessThan(1e-5);
+    },
+  );
 
   it("masked pooling ignores padding rows (poolHidden)", () => {
     // 1 row, width 3, dim 2; only the first 2 tokens are real
@@ -121,7 +153,11 @@ describe("the BERT ONNX sentence encoder (WordPiece + masked pooling)", () => {
     const got = await enc.embed(["Hello, world!"]);
     // this graph adds no token-type embedding: the reference without it
     const e = tok.encode("Hello, world!", null, 128);
-    const ref = tinyBertReference({ ...W, type: new Float64Array(W.type.length) }, Array.from(e.ids), Array.from(e.typeIds))[0]!;
+    const ref = tinyBertReference(
+      { ...W, type: new Float64Array(W.type.length) },
+      Array.from(e.ids),
+      Array.from(e.typeIds),
+    )[0]!;
     for (let k = 0; k < 8; k++) expect(Math.abs(got.data[k]! - ref[k]!)).toBeLessThan(1e-4);
     enc.dispose();
     await expect(loadBertOnnx(d2, { pooling: "sum" as never })).rejects.toThrow(ValidationError);

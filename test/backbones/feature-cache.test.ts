@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cachedFeatures, defaultCacheDir, featureCachePath, readFeatureCache, type FeatureCacheKey } from "../../src/backbones/feature-cache.ts";
+import {
+  cachedFeatures,
+  defaultCacheDir,
+  featureCachePath,
+  readFeatureCache,
+  type FeatureCacheKey,
+} from "../../src/backbones/feature-cache.ts";
 import { repoRoot } from "../../src/data/data-paths.ts";
 import { featureMatrix, type FeatureMatrix } from "../../src/data/feature-matrix.ts";
 
@@ -47,7 +53,9 @@ describe("feature cache", () => {
     expect(second.fromCache).toBe(true);
     expect(c.calls()).toBe(1);
     expect([...second.matrix.data]).toEqual([...m.data]);
-    expect(JSON.stringify(readFileSync(second.path).subarray(12, 400).toString("utf8"))).toContain('\\"dtype\\":\\"float32\\"');
+    expect(JSON.stringify(readFileSync(second.path).subarray(12, 400).toString("utf8"))).toContain(
+      '\\"dtype\\":\\"float32\\"',
+    );
   });
 
   it("keeps float64 when the values need it", async () => {
@@ -97,7 +105,13 @@ describe("feature cache", () => {
     const dir = mkdtempSync(join(tmpdir(), "qmtl-cache-"));
     await cachedFeatures(key, counting(matrix([1, 2, 3])).compute, { cacheDir: dir });
     const p = featureCachePath(dir, key);
-    expect(readFeatureCache(p, { ...key, modelId: "other" })).toEqual({ ok: false, reason: "model id m1 != other" });
-    expect(readFeatureCache(p, { ...key, texts: ["x", "y", "z"] })).toEqual({ ok: false, reason: "texts hash mismatch" });
+    expect(readFeatureCache(p, { ...key, modelId: "other" })).toEqual({
+      ok: false,
+      reason: "model id m1 != other",
+    });
+    expect(readFeatureCache(p, { ...key, texts: ["x", "y", "z"] })).toEqual({
+      ok: false,
+      reason: "texts hash mismatch",
+    });
   });
 });

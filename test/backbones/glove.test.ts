@@ -12,14 +12,39 @@ function storedVector(word: string): Float32Array {
   const i = meta.words.indexOf(word);
   if (i < 0) throw new Error(`${word} not in the subset`);
   const bytes = readFileSync(join(dir, "vectors.f32"));
-  const copy = bytes.buffer.slice(bytes.byteOffset + i * meta.dim * 4, bytes.byteOffset + (i + 1) * meta.dim * 4);
+  const copy = bytes.buffer.slice(
+    bytes.byteOffset + i * meta.dim * 4,
+    bytes.byteOffset + (i + 1) * meta.dim * 4,
+  );
   return new Float32Array(copy);
 }
 
 describe("word tokenizer", () => {
   it("lowercases and splits clitics and punctuation the Treebank way", () => {
-    expect(wordTokens("I don't know, it's gonna be O'Brien's \u201cthing\u201d... can't won't 'cause")).toEqual([
-      "i", "do", "n't", "know", ",", "it", "'s", "gon", "na", "be", "o'brien", "'s", "\u201c", "thing", "\u201d", "...", "ca", "n't", "wo", "n't", "'cause",
+    expect(
+      wordTokens("I don't know, it's gonna be O'Brien's \u201cthing\u201d... can't won't 'cause"),
+    ).toEqual([
+      "i",
+      "do",
+      "n't",
+      "know",
+      ",",
+      "it",
+      "'s",
+      "gon",
+      "na",
+      "be",
+      "o'brien",
+      "'s",
+      "\u201c",
+      "thing",
+      "\u201d",
+      "...",
+      "ca",
+      "n't",
+      "wo",
+      "n't",
+      "'cause",
     ]);
     expect(wordTokens("It\u2019s 3:30!")).toEqual(["it", "'s", "3", ":", "30", "!"]);
     expect(wordTokens("   ")).toEqual([]);
@@ -65,6 +90,8 @@ describe("GloVe subset", () => {
     const dir = mkdtempSync(join(tmpdir(), "qmtl-glove-"));
     copyFileSync(join(defaultGloveDir(), "vocab.json"), join(dir, "vocab.json"));
     writeFileSync(join(dir, "vectors.f32"), new Uint8Array(1000));
-    expect(() => loadGlove(dir)).toThrow(/vectors\.f32: expected 2364000 bytes \(1970 x 300 float32\), got "1000 bytes"/);
+    expect(() => loadGlove(dir)).toThrow(
+      /vectors\.f32: expected 2364000 bytes \(1970 x 300 float32\), got "1000 bytes"/,
+    );
   });
 });

@@ -21,12 +21,25 @@ describe("image feature extraction", () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "qmtl-feat-"));
     const paths = fixtureImages();
     const seen: number[] = [];
-    const one = await extractImageFeatures(paths, spec, { jobs: 1, cacheDir, chunk: 5, refresh: true, onProgress: (s, d) => { if (s === "image features") seen.push(d); } });
+    const one = await extractImageFeatures(paths, spec, {
+      jobs: 1,
+      cacheDir,
+      chunk: 5,
+      refresh: true,
+      onProgress: (s, d) => {
+        if (s === "image features") seen.push(d);
+      },
+    });
     expect(one.features.rows).toBe(12);
     expect(one.features.cols).toBe(1280);
     expect(one.computed).toBe(12);
     expect(seen[seen.length - 1]).toBe(12);
-    const two = await extractImageFeatures(paths, spec, { jobs: 2, cacheDir: mkdtempSync(join(tmpdir(), "qmtl-feat-")), chunk: 5, batch: 3 });
+    const two = await extractImageFeatures(paths, spec, {
+      jobs: 2,
+      cacheDir: mkdtempSync(join(tmpdir(), "qmtl-feat-")),
+      chunk: 5,
+      batch: 3,
+    });
     expect(two.computed).toBe(12);
     expect(Array.from(two.features.data)).toEqual(Array.from(one.features.data));
     const again = await extractImageFeatures(paths, spec, { jobs: 2, cacheDir, chunk: 5 });
@@ -37,7 +50,12 @@ describe("image feature extraction", () => {
     const f = readdirSync(cacheDir).filter((n) => n.endsWith(".qfc"))[0]!;
     writeFileSync(join(cacheDir, f), "junk");
     const warnings: string[] = [];
-    const fixed = await extractImageFeatures(paths, spec, { jobs: 1, cacheDir, chunk: 5, warn: (m) => warnings.push(m) });
+    const fixed = await extractImageFeatures(paths, spec, {
+      jobs: 1,
+      cacheDir,
+      chunk: 5,
+      warn: (m) => warnings.push(m),
+    });
     expect(warnings.length).toBe(1);
     expect(fixed.computed).toBe(5);
     expect(Array.from(fixed.features.data)).toEqual(Array.from(one.features.data));
@@ -50,10 +68,14 @@ describe("image feature extraction", () => {
     rmSync(paths[3]!);
     writeFileSync(paths[7]!, readFileSync(paths[0]!).subarray(0, 2000));
     const cacheDir = mkdtempSync(join(tmpdir(), "qmtl-feat-"));
-    await expect(extractImageFeatures(paths, spec, { jobs: 1, cacheDir })).rejects.toThrow(new RegExp(`image ${paths[3]!}: file not found \\(use --skip-bad-images`));
+    await expect(extractImageFeatures(paths, spec, { jobs: 1, cacheDir })).rejects.toThrow(
+      new RegExp(`image ${paths[3]!}: file not found \\(use --skip-bad-images`),
+    );
     const onlyCorrupt = paths.filter((_, i) => i !== 3);
     for (const jobs of [1, 2]) {
-      await expect(extractImageFeatures(onlyCorrupt, spec, { jobs, cacheDir })).rejects.toThrow(/not a decodable image.*--skip-bad-images/);
+      await expect(extractImageFeatures(onlyCorrupt, spec, { jobs, cacheDir })).rejects.toThrow(
+        /not a decodable image.*--skip-bad-images/,
+      );
     }
     const r = await extractImageFeatures(paths, spec, { jobs: 2, cacheDir, skipBad: true, chunk: 4 });
     expect(r.skipped.map((s) => s.index)).toEqual([3, 7]);

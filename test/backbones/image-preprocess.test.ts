@@ -4,7 +4,12 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import {
-  IMAGENET_MEAN, IMAGENET_STD, ImageError, chexpertPreprocess, preprocessImage, readImageFile,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  ImageError,
+  chexpertPreprocess,
+  preprocessImage,
+  readImageFile,
 } from "../../src/backbones/image-preprocess.ts";
 import { repoRoot } from "../../src/data/data-paths.ts";
 
@@ -14,7 +19,9 @@ const REAL = join(repoRoot(), "test", "fixtures", "chexpert", "real.jpg");
 async function halfPng(): Promise<Buffer> {
   const px = Buffer.alloc(64);
   for (let y = 0; y < 8; y++) for (let x = 4; x < 8; x++) px[y * 8 + x] = 255;
-  return sharp(px, { raw: { width: 8, height: 8, channels: 1 } }).png().toBuffer();
+  return sharp(px, { raw: { width: 8, height: 8, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 describe("image preprocessing", () => {
@@ -23,10 +30,11 @@ describe("image preprocessing", () => {
     const out = new Float32Array(3 * 64);
     await preprocessImage("half.png", await halfPng(), p, false, out);
     for (let c = 0; c < 3; c++) {
-      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
-        const v = x < 4 ? 0 : 1;
-        expect(out[c * 64 + y * 8 + x]).toBeCloseTo((v - IMAGENET_MEAN[c]) / IMAGENET_STD[c], 6);
-      }
+      for (let y = 0; y < 8; y++)
+        for (let x = 0; x < 8; x++) {
+          const v = x < 4 ? 0 : 1;
+          expect(out[c * 64 + y * 8 + x]).toBeCloseTo((v - IMAGENET_MEAN[c]) / IMAGENET_STD[c], 6);
+        }
     }
   });
 
@@ -52,16 +60,22 @@ describe("image preprocessing", () => {
 
   it("a missing, truncated or non-image file is an ImageError naming the path", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qmtl-img-"));
-    await expect(readImageFile(join(dir, "none.jpg"))).rejects.toThrow(new RegExp(`image ${dir}/none.jpg: file not found`));
+    await expect(readImageFile(join(dir, "none.jpg"))).rejects.toThrow(
+      new RegExp(`image ${dir}/none.jpg: file not found`),
+    );
     const bytes = readFileSync(REAL);
     const cut = join(dir, "cut.jpg");
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const out = new Float32Array(3 * 224 * 224);
-    const err = await preprocessImage(cut, readFileSync(cut), chexpertPreprocess(224), false, out).catch((e: unknown) => e);
+    const err = await preprocessImage(cut, readFileSync(cut), chexpertPreprocess(224), false, out).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ImageError);
     expect((err as ImageError).message).toMatch(new RegExp(`^image ${cut}: not a decodable image`));
     const txt = join(dir, "notes.jpg");
     writeFileSync(txt, "not an image at all");
-    await expect(preprocessImage(txt, readFileSync(txt), chexpertPreprocess(224), false, out)).rejects.toThrow(/notes\.jpg: not a decodable image/);
+    await expect(
+      preprocessImage(txt, readFileSync(txt), chexpertPreprocess(224), false, out),
+    ).rejects.toThrow(/notes\.jpg: not a decodable image/);
   });
 });

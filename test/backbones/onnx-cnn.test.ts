@@ -4,7 +4,12 @@ import { join } from "node:path";
 import onnxProto from "onnx-proto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCnnBackbone, mobilenetV2Dir, mobilenetV2Spec, type CnnBackbone } from "../../src/backbones/onnx-cnn.ts";
+import {
+  loadCnnBackbone,
+  mobilenetV2Dir,
+  mobilenetV2Spec,
+  type CnnBackbone,
+} from "../../src/backbones/onnx-cnn.ts";
 import { exposeTensor } from "../../src/backbones/onnx-expose.ts";
 import { imagenetPreprocess, preprocessImage } from "../../src/backbones/image-preprocess.ts";
 import { loadOnnxModel } from "../../src/backbones/onnx-session.ts";
@@ -31,10 +36,14 @@ describe("MobileNetV2 ONNX backbone (shipped)", () => {
     x = new Float32Array(3 * 224 * 224);
     await preprocessImage(FINCH, readFileSync(FINCH), imagenetPreprocess(), false, x);
   });
-  afterAll(async () => { await b.close(); });
+  afterAll(async () => {
+    await b.close();
+  });
 
   it("known answer: the finch image's top-1 ImageNet class is 12 (house finch)", async () => {
-    const r = await b.session.run({ input: { type: "float32", data: x, dims: [1, 3, 224, 224] } }, ["output"]);
+    const r = await b.session.run({ input: { type: "float32", data: x, dims: [1, 3, 224, 224] } }, [
+      "output",
+    ]);
     const o = r["output"]!.data;
     expect(r["output"]!.dims).toEqual([1, 1000]);
     let best = 0;
@@ -46,7 +55,8 @@ describe("MobileNetV2 ONNX backbone (shipped)", () => {
     expect(b.edit).toBe("dequantize+output");
     const f = await b.embed(x, 1);
     expect(f.dim).toBe(1280);
-    const scale = scalarInit("464_scale"), zp = scalarInit("464_zero_point");
+    const scale = scalarInit("464_scale"),
+      zp = scalarInit("464_zero_point");
     expect(scale).toBeGreaterThan(0);
     let nonzero = 0;
     for (const v of f.data) {
@@ -74,7 +84,9 @@ describe("MobileNetV2 ONNX backbone (shipped)", () => {
   });
 
   it("names the graph's last tensors when the feature tensor does not exist", () => {
-    expect(() => exposeTensor(readFileSync(MODEL), "pool5")).toThrow(/backbone.featureTensor: expected a tensor of the graph \(the last nodes produce: .*output/);
+    expect(() => exposeTensor(readFileSync(MODEL), "pool5")).toThrow(
+      /backbone.featureTensor: expected a tensor of the graph \(the last nodes produce: .*output/,
+    );
     expect(() => exposeTensor(new Uint8Array([1, 2, 3]), "x")).toThrow(/onnx model/);
     const same = exposeTensor(readFileSync(MODEL), "output", null);
     expect(same.edit).toBe("none");
@@ -84,17 +96,31 @@ describe("MobileNetV2 ONNX backbone (shipped)", () => {
     const m = await loadOnnxModel(MODEL);
     expect(m.sha256).toBe("cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f");
     expect(m.inputNames).toEqual(["input"]);
-    await expect(m.run({ input: { type: "float32", data: new Float32Array(5), dims: [1, 3, 224, 224] } }, ["output"])).rejects.toThrow(/150528 values/);
-    await expect(m.run({ input: { type: "float32", data: x, dims: [1, 3, 224, 224] } }, ["nope"])).rejects.toThrow(/outputs: expected one of output/);
+    await expect(
+      m.run({ input: { type: "float32", data: new Float32Array(5), dims: [1, 3, 224, 224] } }, ["output"]),
+    ).rejects.toThrow(/150528 values/);
+    await expect(
+      m.run({ input: { type: "float32", data: x, dims: [1, 3, 224, 224] } }, ["nope"]),
+    ).rejects.toThrow(/outputs: expected one of output/);
     await expect(m.run({}, ["output"])).rejects.toThrow(/a tensor for input "input"/);
     await m.close();
     await expect(loadOnnxModel("/nonexistent/model.onnx")).rejects.toThrow(/expected an ONNX model file/);
   });
 
   it("decodes a real grayscale radiograph through the CheXpert recipe", async () => {
-    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 200, b: 90 } } }).png().toBuffer();
+    const png = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 200, b: 90 } },
+    })
+      .png()
+      .toBuffer();
     const out = new Float32Array(3 * 224 * 224);
-    await preprocessImage("mem.png", png, { ...imagenetPreprocess(), resize: "stretch", grayscale: true }, false, out);
+    await preprocessImage(
+      "mem.png",
+      png,
+      { ...imagenetPreprocess(), resize: "stretch", grayscale: true },
+      false,
+      out,
+    );
     const f = await b.embed(out, 1);
     expect(f.dim).toBe(1280);
   });

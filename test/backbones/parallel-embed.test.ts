@@ -13,7 +13,9 @@ import { tinyBertWeights, writeTinyBertOnnx } from "./tiny-bert-onnx.ts";
 const modelDir = mkdtempSync(join(tmpdir(), "qmtl-pe-model-"));
 const recipe: EmbedRecipe = { kind: "bert-onnx", dir: modelDir, pooling: "mean", maxLength: 128, threads: 1 };
 const WORDS = ["alpha", "beta", "gamma", "delta", "river", "stone", "light", "quick", "slow", "green"];
-const TEXTS = Array.from({ length: 70 }, (_, i) => Array.from({ length: 1 + (i * 7) % 13 }, (_, j) => WORDS[(i + 3 * j) % WORDS.length]).join(" "));
+const TEXTS = Array.from({ length: 70 }, (_, i) =>
+  Array.from({ length: 1 + ((i * 7) % 13) }, (_, j) => WORDS[(i + 3 * j) % WORDS.length]).join(" "),
+);
 const ALL = [...TEXTS, ...TEXTS.slice(0, 20), "  ", TEXTS[5]!]; // duplicates and a blank text
 
 describe("the text vector store", () => {
@@ -31,7 +33,10 @@ describe("the text vector store", () => {
     const shard = join(again.dir, readdirSync(again.dir)[0]!);
     writeFileSync(shard, "QMTLTV01garbage");
     const warnings: string[] = [];
-    const broken = TextVectorStore.open("use", "model-A", 3, { cacheDir: cache, warn: (m) => warnings.push(m) });
+    const broken = TextVectorStore.open("use", "model-A", 3, {
+      cacheDir: cache,
+      warn: (m) => warnings.push(m),
+    });
     expect(broken.size).toBe(0);
     expect(warnings[0]).toMatch(/unusable/);
   });
@@ -45,7 +50,10 @@ describe("embedding on worker threads", () => {
 
   it("deduplicates and sorts chunks by length, independent of the number of jobs", () => {
     expect(distinctTexts(["b", "a", "b"])).toEqual(["b", "a"]);
-    expect(lengthSortedChunks(["ccc", "a", "bb", "d"], 2)).toEqual([["a", "d"], ["bb", "ccc"]]);
+    expect(lengthSortedChunks(["ccc", "a", "bb", "d"], 2)).toEqual([
+      ["a", "d"],
+      ["bb", "ccc"],
+    ]);
   });
 
   it("gives the vectors of an in-process encoder, for 1 and 2 workers alike, and then serves them from the store", async () => {
@@ -57,7 +65,14 @@ describe("embedding on worker threads", () => {
       const cache = mkdtempSync(join(tmpdir(), "qmtl-pe-"));
       const store = TextVectorStore.open("bert-onnx", enc.modelId, 8, { cacheDir: cache });
       const seen: number[] = [];
-      const r = await embedTextsParallel(ALL, { recipe, jobs, store, chunkSize: 16, flushEvery: 32, onProgress: (d) => seen.push(d) });
+      const r = await embedTextsParallel(ALL, {
+        recipe,
+        jobs,
+        store,
+        chunkSize: 16,
+        flushEvery: 32,
+        onProgress: (d) => seen.push(d),
+      });
       expect([r.unique, r.embedded, r.fromStore]).toEqual([uniq.length, uniq.length, 0]);
       // a fast worker may finish every chunk before a second one has loaded its model
       expect(r.backends.length).toBeGreaterThanOrEqual(1);
@@ -88,7 +103,9 @@ describe("embedding on worker threads", () => {
   it("fails with the worker's error for a model it cannot load, and checks jobs", async () => {
     const cache = mkdtempSync(join(tmpdir(), "qmtl-pe-"));
     const store = TextVectorStore.open("bert-onnx", "x", 8, { cacheDir: cache });
-    await expect(embedTextsParallel(["a"], { recipe: { ...recipe, dir: join(modelDir, "nope") }, jobs: 1, store })).rejects.toThrow(/model\.onnx/);
+    await expect(
+      embedTextsParallel(["a"], { recipe: { ...recipe, dir: join(modelDir, "nope") }, jobs: 1, store }),
+    ).rejects.toThrow(/model\.onnx/);
     await expect(embedTextsParallel(["a"], { recipe, jobs: 0, store })).rejects.toThrow(ValidationError);
   }, 60_000);
 });

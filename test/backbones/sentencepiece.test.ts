@@ -1,7 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.ts";
-import { SentencePieceTokenizer, loadSentencePieceVocab, repairPieceScores, type SentencePieceVocab } from "../../src/backbones/sentencepiece.ts";
+import {
+  SentencePieceTokenizer,
+  loadSentencePieceVocab,
+  repairPieceScores,
+  type SentencePieceVocab,
+} from "../../src/backbones/sentencepiece.ts";
 import { defaultUseLiteDir } from "../../src/backbones/use-lite-files.ts";
 
 const RESERVED: [string, number][] = [
@@ -83,14 +88,23 @@ describe("SentencePieceTokenizer (USE-lite vocabulary)", () => {
   // (utterances, joined contexts, context lines; 76,652 tokens) the two agree.
   const goldens: [string, number[]][] = [
     ["Hello world.", [341, 4125, 311, 6]],
-    ["It's just a privilege to watch your mind at work.", [75, 13, 7, 67, 11, 7104, 10, 879, 37, 633, 38, 171, 6]],
+    [
+      "It's just a privilege to watch your mind at work.",
+      [75, 13, 7, 67, 11, 7104, 10, 879, 37, 633, 38, 171, 6],
+    ],
     ["naïve café ☃☃ 日本", [1216, 0, 105, 976, 209, 1133, 30, 0, 30, 0]],
     ["at 3:30 :) :-) http://x.com", [38, 216, 4177, 658, 6600, 290, 255, 152, 6, 167]],
     [
       'Oh, yeah. Because nothing says "I love you" like a 12-hour D&D marathon!',
-      [1392, 8, 1879, 6, 1198, 587, 399, 51, 109, 241, 19, 94, 60, 11, 575, 24, 6443, 239, 531, 150, 2519, 1361, 175, 78],
+      [
+        1392, 8, 1879, 6, 1198, 587, 399, 51, 109, 241, 19, 94, 60, 11, 575, 24, 6443, 239, 531, 150, 2519,
+        1361, 175, 78,
+      ],
     ],
-    ["\uff26\uff35\uff2c\uff2c\u3000\uff57\uff49\uff44\uff54\uff48\u2026 and ligature \ufb01", [189, 4664, 277, 7916, 91, 12, 30, 3994, 4129, 1480]],
+    [
+      "\uff26\uff35\uff2c\uff2c\u3000\uff57\uff49\uff44\uff54\uff48\u2026 and ligature \ufb01",
+      [189, 4664, 277, 7916, 91, 12, 30, 3994, 4129, 1480],
+    ],
   ];
 
   it("matches reference SentencePiece ids", () => {

@@ -15,7 +15,10 @@ function fakeEmbedder(): SentenceEmbedder & { calls: number } {
     modelId: "fake-1",
     dim: 3,
     calls: 0,
-    async embed(texts: readonly string[], onProgress?: (d: number, t: number) => void): Promise<FeatureMatrix> {
+    async embed(
+      texts: readonly string[],
+      onProgress?: (d: number, t: number) => void,
+    ): Promise<FeatureMatrix> {
       e.calls++;
       const m = featureMatrix(texts.length, 3);
       texts.forEach((t, i) => m.data.set([t.length, (t.match(/[aeiou]/g) ?? []).length, 1], 3 * i));
@@ -44,12 +47,20 @@ describe("MUStARD text features", () => {
     const dir = mkdtempSync(join(tmpdir(), "qmtl-tf-"));
     const enc = fakeEmbedder();
     const progress: number[] = [];
-    const a = await buildMustardTextFeatures(small, { embedder: enc, cacheDir: dir, onProgress: (d, t) => progress.push(d / t) });
+    const a = await buildMustardTextFeatures(small, {
+      embedder: enc,
+      cacheDir: dir,
+      onProgress: (d, t) => progress.push(d / t),
+    });
     expect(a.fromCache).toBe(false);
     expect(enc.calls).toBe(2);
     expect(progress.at(-1)).toBe(1);
     expect(progress).toContain(0.5);
-    const b = await buildMustardTextFeatures(small, { embedder: enc, cacheDir: dir, onProgress: (d, t) => progress.push(d / t) });
+    const b = await buildMustardTextFeatures(small, {
+      embedder: enc,
+      cacheDir: dir,
+      onProgress: (d, t) => progress.push(d / t),
+    });
     expect(b.fromCache).toBe(true);
     expect(enc.calls).toBe(2);
     expect([...b.matrix.data]).toEqual([...a.matrix.data]);
@@ -57,7 +68,9 @@ describe("MUStARD text features", () => {
   });
 
   it("refuses an embedder of another backbone", async () => {
-    await expect(buildMustardTextFeatures(small, { backbone: "glove", embedder: fakeEmbedder(), cache: false })).rejects.toThrow(/embedder is "use"/);
+    await expect(
+      buildMustardTextFeatures(small, { backbone: "glove", embedder: fakeEmbedder(), cache: false }),
+    ).rejects.toThrow(/embedder is "use"/);
   });
 
   it("builds 600-d GloVe features for all 690 items", async () => {

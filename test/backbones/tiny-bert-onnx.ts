@@ -40,10 +40,13 @@ const f32 = (field: number, x: number): Bytes => {
   return [...tag(field, 5), ...b];
 };
 
-const FLOAT = 1, INT64 = 7;
+const FLOAT = 1,
+  INT64 = 7;
 function tensor(name: string, dims: number[], type: number, data: number[]): Bytes {
   const raw = Buffer.alloc(data.length * (type === FLOAT ? 4 : 8));
-  data.forEach((x, i) => (type === FLOAT ? raw.writeFloatLE(x, 4 * i) : raw.writeBigInt64LE(BigInt(x), 8 * i)));
+  data.forEach((x, i) =>
+    type === FLOAT ? raw.writeFloatLE(x, 4 * i) : raw.writeBigInt64LE(BigInt(x), 8 * i),
+  );
   return [...dims.flatMap((d) => vint(1, d)), ...vint(2, type), ...str(8, name), ...bytes(9, raw)];
 }
 function valueInfo(name: string, elem: number, dims: (number | string)[]): Bytes {
@@ -58,7 +61,13 @@ function attr(a: Attr): Bytes {
   return [...str(1, a.name), ...vint(3, a.i!), ...vint(20, 2)];
 }
 function node(op: string, inputs: string[], outputs: string[], attrs: Attr[] = []): Bytes {
-  return [...inputs.flatMap((s) => str(1, s)), ...outputs.flatMap((s) => str(2, s)), ...str(3, `${op}_${outputs[0]}`), ...str(4, op), ...attrs.flatMap((a) => bytes(5, attr(a)))];
+  return [
+    ...inputs.flatMap((s) => str(1, s)),
+    ...outputs.flatMap((s) => str(2, s)),
+    ...str(3, `${op}_${outputs[0]}`),
+    ...str(4, op),
+    ...attrs.flatMap((a) => bytes(5, attr(a))),
+  ];
 }
 
 export interface TinyBert {
@@ -75,18 +84,35 @@ export interface TinyBert {
 /** Random weights, rounded to float32 so the ONNX file and the reference hold the same numbers. */
 export function tinyBertWeights(seed: number, vocab: number, hidden: number, maxPos = 160): TinyBert {
   const rng = new Rng(seed);
-  const mk = (n: number, s: number): Float64Array => Float64Array.from({ length: n }, () => Math.fround(rng.normal() * s));
-  return { vocab, hidden, maxPos, word: mk(vocab * hidden, 0.5), type: mk(2 * hidden, 0.5), pos: mk(maxPos * hidden, 0.5), wq: mk(hidden * hidden, 0.6), wo: mk(hidden * hidden, 0.6) };
+  const mk = (n: number, s: number): Float64Array =>
+    Float64Array.from({ length: n }, () => Math.fround(rng.normal() * s));
+  return {
+    vocab,
+    hidden,
+    maxPos,
+    word: mk(vocab * hidden, 0.5),
+    type: mk(2 * hidden, 0.5),
+    pos: mk(maxPos * hidden, 0.5),
+    wq: mk(hidden * hidden, 0.6),
+    wo: mk(hidden * hidden, 0.6),
+  };
 }
 
 /** Writes the model as an ONNX file. `withTypes: false` leaves out the token_type_ids input. */
 export function writeTinyBertOnnx(path: string, w: TinyBert, withTypes = true): void {
   const H = w.hidden;
   const inits = [
-    tensor("Wword", [w.vocab, H], FLOAT, [...w.word]), tensor("Wtype", [2, H], FLOAT, [...w.type]),
-    tensor("Wpos", [w.maxPos, H], FLOAT, [...w.pos]), tensor("Wq", [H, H], FLOAT, [...w.wq]), tensor("Wo", [H, H], FLOAT, [...w.wo]),
-    tensor("one_idx", [], INT64, [1]), tensor("zero", [], INT64, [0]), tensor("step", [], INT64, [1]),
-    tensor("axes1", [1], INT64, [1]), tensor("onef", [], FLOAT, [1]), tensor("big", [], FLOAT, [10000]),
+    tensor("Wword", [w.vocab, H], FLOAT, [...w.word]),
+    tensor("Wtype", [2, H], FLOAT, [...w.type]),
+    tensor("Wpos", [w.maxPos, H], FLOAT, [...w.pos]),
+    tensor("Wq", [H, H], FLOAT, [...w.wq]),
+    tensor("Wo", [H, H], FLOAT, [...w.wo]),
+    tensor("one_idx", [], INT64, [1]),
+    tensor("zero", [], INT64, [0]),
+    tensor("step", [], INT64, [1]),
+    tensor("axes1", [1], INT64, [1]),
+    tensor("onef", [], FLOAT, [1]),
+    tensor("big", [], FLOAT, [10000]),
   ];
   const nodes = [
     node("Gather", ["Wword", "input_ids"], ["e_word"], [{ name: "axis", i: 0 }]),
@@ -96,7 +122,10 @@ export function writeTinyBertOnnx(path: string, w: TinyBert, withTypes = true): 
     node("Gather", ["Wpos", "positions"], ["e_pos"], [{ name: "axis", i: 0 }]),
     node("Add", ["e_word", "e_pos"], ["e_wp"]),
     ...(withTypes
-      ? [node("Gather", ["Wtype", "token_type_ids"], ["e_type"], [{ name: "axis", i: 0 }]), node("Add", ["e_wp", "e_type"], ["emb"])]
+      ? [
+          node("Gather", ["Wtype", "token_type_ids"], ["e_type"], [{ name: "axis", i: 0 }]),
+          node("Add", ["e_wp", "e_type"], ["emb"]),
+        ]
       : [node("Identity", ["e_wp"], ["emb"])]),
     node("MatMul", ["emb", "Wq"], ["q"]),
     node("Tanh", ["q"], ["h"]),
@@ -114,22 +143,42 @@ export function writeTinyBertOnnx(path: string, w: TinyBert, withTypes = true): 
     node("Add", ["ot", "emb"], ["last_hidden_state"]),
   ];
   const inputs = [
-    valueInfo("input_ids", INT64, ["batch", "seq"]), valueInfo("attention_mask", INT64, ["batch", "seq"]),
+    valueInfo("input_ids", INT64, ["batch", "seq"]),
+    valueInfo("attention_mask", INT64, ["batch", "seq"]),
     ...(withTypes ? [valueInfo("token_type_ids", INT64, ["batch", "seq"])] : []),
   ];
   const graph = [
-    ...nodes.flatMap((n) => bytes(1, n)), ...str(2, "tiny_bert"), ...inits.flatMap((t) => bytes(5, t)),
-    ...inputs.flatMap((v) => bytes(11, v)), ...bytes(12, valueInfo("last_hidden_state", FLOAT, ["batch", "seq", H])),
+    ...nodes.flatMap((n) => bytes(1, n)),
+    ...str(2, "tiny_bert"),
+    ...inits.flatMap((t) => bytes(5, t)),
+    ...inputs.flatMap((v) => bytes(11, v)),
+    ...bytes(12, valueInfo("last_hidden_state", FLOAT, ["batch", "seq", H])),
   ];
-  const model = [...vint(1, 8), ...str(2, "qmtl-test"), ...bytes(7, graph), ...bytes(8, [...str(1, ""), ...vint(2, 13)])];
+  const model = [
+    ...vint(1, 8),
+    ...str(2, "qmtl-test"),
+    ...bytes(7, graph),
+    ...bytes(8, [...str(1, ""), ...vint(2, 13)]),
+  ];
   writeFileSync(path, Uint8Array.from(model));
 }
 
 /** The same graph in float64 for one text's real tokens (no padding): [len, H]. */
-export function tinyBertReference(w: TinyBert, ids: readonly number[], types: readonly number[]): Float64Array[] {
-  const H = w.hidden, n = ids.length;
-  const emb = ids.map((id, j) => Float64Array.from({ length: H }, (_, k) => w.word[id * H + k]! + w.type[types[j]! * H + k]! + w.pos[j * H + k]!));
-  const mm = (x: Float64Array, W: Float64Array): Float64Array => Float64Array.from({ length: H }, (_, c) => x.reduce((s, v, r) => s + v * W[r * H + c]!, 0));
+export function tinyBertReference(
+  w: TinyBert,
+  ids: readonly number[],
+  types: readonly number[],
+): Float64Array[] {
+  const H = w.hidden,
+    n = ids.length;
+  const emb = ids.map((id, j) =>
+    Float64Array.from(
+      { length: H },
+      (_, k) => w.word[id * H + k]! + w.type[types[j]! * H + k]! + w.pos[j * H + k]!,
+    ),
+  );
+  const mm = (x: Float64Array, W: Float64Array): Float64Array =>
+    Float64Array.from({ length: H }, (_, c) => x.reduce((s, v, r) => s + v * W[r * H + c]!, 0));
   const h = emb.map((e) => mm(e, w.wq).map(Math.tanh));
   return h.map((hi, i) => {
     const s = h.map((hj) => hi.reduce((a, v, k) => a + v * hj[k]!, 0));
@@ -137,7 +186,9 @@ export function tinyBertReference(w: TinyBert, ids: readonly number[], types: re
     const ex = s.map((v) => Math.exp(v - m));
     const z = ex.reduce((a, b) => a + b, 0);
     const ctx = new Float64Array(H);
-    h.forEach((hj, j) => { for (let k = 0; k < H; k++) ctx[k] += (ex[j]! / z) * hj[k]!; });
+    h.forEach((hj, j) => {
+      for (let k = 0; k < H; k++) ctx[k] += (ex[j]! / z) * hj[k]!;
+    });
     return mm(ctx, w.wo).map((v, k) => Math.tanh(v) + emb[i]![k]!);
   });
 }

@@ -35,7 +35,10 @@ describe("USE-lite on the wasm backend", () => {
     const b = await use.embed(sentences);
     expect([...b.data]).toEqual([...a.data]);
     const alone = await use.embed([sentences[2] as string]);
-    for (let k = 0; k < USE_LITE_DIM; k++) expect(Math.abs((alone.data[k] as number) - (a.data[2 * USE_LITE_DIM + k] as number))).toBeLessThan(1e-5);
+    for (let k = 0; k < USE_LITE_DIM; k++)
+      expect(Math.abs((alone.data[k] as number) - (a.data[2 * USE_LITE_DIM + k] as number))).toBeLessThan(
+        1e-5,
+      );
   });
 
   it("puts paraphrases closer together than unrelated sentences", async () => {

@@ -16,23 +16,58 @@ let run: string;
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "qmtl-noise-cli-"));
   const features = writeMustardFeatures({ dir: tmp });
-  const r = await runCli(["run", "mustard", "--features", features, "--epochs", "2", "--folds", "0", "--heads", "qmtl", "--jobs", "1", "--out", tmp, "--name", "trained"]);
+  const r = await runCli([
+    "run",
+    "mustard",
+    "--features",
+    features,
+    "--epochs",
+    "2",
+    "--folds",
+    "0",
+    "--heads",
+    "qmtl",
+    "--jobs",
+    "1",
+    "--out",
+    tmp,
+    "--name",
+    "trained",
+  ]);
   expect(r.code, r.stderr).toBe(0);
   run = join(tmp, "trained");
 }, 300_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Condition { id: string; kind: string; mitigation: string; metrics: Record<string, Record<string, number>>; outputError: Record<string, number> }
+interface Condition {
+  id: string;
+  kind: string;
+  mitigation: string;
+  metrics: Record<string, Record<string, number>>;
+  outputError: Record<string, number>;
+}
 
 describe("qmtl noise", () => {
   it("evaluates the trained cell noise-free, under depolarizing levels and a device model, and writes results, report, figure", async () => {
-    const r = await runCli(["noise", run, "--p", "0.05,0.5", "--devices", "ibm_boston", "--no-mitigation"], 300_000);
+    const r = await runCli(
+      ["noise", run, "--p", "0.05,0.5", "--devices", "ibm_boston", "--no-mitigation"],
+      300_000,
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = join(run, "noise");
-    for (const f of ["results.json", "report.md", "fig-noise.svg", "fig-noise.png", ".qmtl-run.json"]) expect(existsSync(join(out, f)), f).toBe(true);
-    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { cell: string; conditions: Condition[] };
+    for (const f of ["results.json", "report.md", "fig-noise.svg", "fig-noise.png", ".qmtl-run.json"])
+      expect(existsSync(join(out, f)), f).toBe(true);
+    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as {
+      cell: string;
+      conditions: Condition[];
+    };
     expect(res.cell).toBe("qmtl:0:0");
-    expect(res.conditions.map((c) => c.id)).toEqual(["ideal", "depolarizing p=0.05", "depolarizing p=0.5", "ibm_boston"]);
+    expect(res.conditions.map((c) => c.id)).toEqual([
+      "ideal",
+      "depolarizing p=0.05",
+      "depolarizing p=0.5",
+      "ibm_boston",
+    ]);
     const err = (c: Condition): number => c.outputError["sarcasm"]!;
     expect(err(res.conditions[0]!)).toBe(0);
     // more depolarizing noise moves the expectation values further from the ideal ones
@@ -64,10 +99,17 @@ describe("qmtl noise", () => {
 
 describe("qmtl hardware", () => {
   it("--dry-run writes the request body, ISA circuit and cost estimate for a device", async () => {
-    const r = await runCli(["hardware", run, "--backend", "ibm_boston", "--dry-run", "--limit", "4"], 300_000);
+    const r = await runCli(
+      ["hardware", run, "--backend", "ibm_boston", "--dry-run", "--limit", "4"],
+      300_000,
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = join(run, "hardware-dry-run-ibm_boston");
-    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { samples: number; cost: { circuits: number; totalShots: number }; transpile: { after: { twoQubit: number } } };
+    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as {
+      samples: number;
+      cost: { circuits: number; totalShots: number };
+      transpile: { after: { twoQubit: number } };
+    };
     expect(res.samples).toBe(4);
     expect(res.cost.circuits).toBeGreaterThan(0);
     expect(res.transpile.after.twoQubit).toBeGreaterThan(0);
@@ -76,11 +118,22 @@ describe("qmtl hardware", () => {
   it("--emulate runs the calibrated device model with and without mitigation", async () => {
     const r = await runCli(["hardware", run, "--backend", "ibm_fez", "--emulate", "--limit", "6"], 300_000);
     expect(r.code, r.stderr).toBe(0);
-    const res = JSON.parse(readFileSync(join(run, "hardware-emulate-ibm_fez", "results.json"), "utf8")) as { conditions: Condition[] };
-    expect(res.conditions.map((c) => `${c.id} ${c.mitigation}`)).toEqual(["ideal none", "ibm_fez none", "ibm_fez readout", "ibm_fez readout+zne"]);
+    const res = JSON.parse(readFileSync(join(run, "hardware-emulate-ibm_fez", "results.json"), "utf8")) as {
+      conditions: Condition[];
+    };
+    expect(res.conditions.map((c) => `${c.id} ${c.mitigation}`)).toEqual([
+      "ideal none",
+      "ibm_fez none",
+      "ibm_fez readout",
+      "ibm_fez readout+zne",
+    ]);
   });
   it("refuses no mode, two modes, an unknown backend (exit 2)", async () => {
-    for (const args of [["--backend", "ibm_boston"], ["--backend", "ibm_boston", "--dry-run", "--emulate"], ["--backend", "ibm_x", "--dry-run"]]) {
+    for (const args of [
+      ["--backend", "ibm_boston"],
+      ["--backend", "ibm_boston", "--dry-run", "--emulate"],
+      ["--backend", "ibm_x", "--dry-run"],
+    ]) {
       const r = await runCli(["hardware", run, ...args]);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
     }

@@ -72,14 +72,23 @@ export function startCli(args: readonly string[], timeoutMs = 120_000): CliProce
     detached: true,
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
   });
-  let stdout = "", stderr = "";
-  child.stdout?.setEncoding("utf8").on("data", (s: string) => { stdout += s; });
-  child.stderr?.setEncoding("utf8").on("data", (s: string) => { stderr += s; });
+  let stdout = "",
+    stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (s: string) => {
+    stdout += s;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (s: string) => {
+    stderr += s;
+  });
   const pid = child.pid;
   const groupAlive = (): boolean => pid !== undefined && processGroupAlive(pid);
   const killGroup = (): void => {
     if (pid === undefined) return;
-    try { process.kill(-pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   };
   const exited = new Promise<void>((res) => {
     if (child.exitCode !== null || child.signalCode !== null) res();
@@ -91,7 +100,9 @@ export function startCli(args: readonly string[], timeoutMs = 120_000): CliProce
       stderr += `\n[test] killed after ${timeoutMs} ms\n`;
       killGroup();
     }, timeoutMs);
-    child.on("error", (e) => { stderr += `\n[test] spawn error: ${e.message}\n`; });
+    child.on("error", (e) => {
+      stderr += `\n[test] spawn error: ${e.message}\n`;
+    });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       res({ code, signal, stdout, stderr, seconds: (performance.now() - t0) / 1000 });
@@ -162,4 +173,3 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, everyMs = 
     await sleep(everyMs);
   }
 }
-

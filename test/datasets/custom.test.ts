@@ -22,7 +22,16 @@ function writeTable(path: string): void {
     const x = Array.from({ length: 5 }, () => rng.normal());
     const mood = x[1]! < -0.4 ? "sad" : x[1]! < 0.4 ? "neutral" : "happy";
     const part = i % 5 === 0 ? "test" : i % 5 === 1 ? "val" : "train";
-    lines.push([`r${i}`, ...x.map((v) => v.toFixed(5)), x[0]! > 0 ? "yes" : "no", mood, (0.5 * x[2]! + 0.1 * rng.normal()).toFixed(5), part].join(","));
+    lines.push(
+      [
+        `r${i}`,
+        ...x.map((v) => v.toFixed(5)),
+        x[0]! > 0 ? "yes" : "no",
+        mood,
+        (0.5 * x[2]! + 0.1 * rng.normal()).toFixed(5),
+        part,
+      ].join(","),
+    );
   }
   writeFileSync(path, lines.join("\n") + "\n");
 }
@@ -51,10 +60,21 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("custom suite", () => {
   it("trains QMTL and classical heads on k folds of a generated table and learns every task", async () => {
     const tasks = tasksFile("tasks.yaml", TASKS + "split: { kfold: 3 }\n");
-    const cfg = parseSuiteConfig(customSuite, { data: table, tasks, folds: [0, 1], epochs: 12, lr: 0.02, heads: ["qmtl", "classical"] });
+    const cfg = parseSuiteConfig(customSuite, {
+      data: table,
+      tasks,
+      folds: [0, 1],
+      epochs: 12,
+      lr: 0.02,
+      heads: ["qmtl", "classical"],
+    });
     const r = await runExperimentIn(customSuite, cfg, join(tmp, "lib"));
     expect(r.runs).toHaveLength(4);
-    expect(r.tasks.map((t) => [t.name, t.kind, t.numClasses])).toEqual([["spam", "binary", 2], ["mood", "multiclass", 3], ["score", "regression", 0]]);
+    expect(r.tasks.map((t) => [t.name, t.kind, t.numClasses])).toEqual([
+      ["spam", "binary", 2],
+      ["mood", "multiclass", 3],
+      ["score", "regression", 0],
+    ]);
     expect(r.tasks[1]!.classNames).toEqual(["sad", "neutral", "happy"]);
     // chance: 0.5 (spam), ~0.4 (mood), 0 (score); measured 0.74 / 0.68 / 0.86 (QMTL), 0.96 / 0.91 / 0.94 (classical)
     for (const head of ["qmtl", "classical"]) {
@@ -67,24 +87,78 @@ describe("custom suite", () => {
 
   it("runs from the command line with a split column and writes the report", async () => {
     const tasks = tasksFile("tasks-col.yaml", TASKS + "split: { column: part }\n");
-    const res = await runCli(["run", "custom", "--data", table, "--tasks", tasks, "--epochs", "2", "--heads", "classical,qmtl", "--name", "cli", "--out", join(tmp, "runs"), "--jobs", "1"]);
+    const res = await runCli([
+      "run",
+      "custom",
+      "--data",
+      table,
+      "--tasks",
+      tasks,
+      "--epochs",
+      "2",
+      "--heads",
+      "classical,qmtl",
+      "--name",
+      "cli",
+      "--out",
+      join(tmp, "runs"),
+      "--jobs",
+      "1",
+    ]);
     expect(res.code, res.stderr).toBe(0);
     expect(existsSync(join(tmp, "runs", "cli", "report.md"))).toBe(true);
   });
 
   const bad: Array<[string, string, RegExp]> = [
-    ["an unknown column", TASKS.replace("column: mood", "column: moood") + "split: { kfold: 3 }\n", /tasks\[1\]\.column: expected a column of .*table\.csv.*got "moood"/],
-    ["a label outside the declared classes", TASKS.replace("[sad, neutral, happy]", "[sad, happy]") + "split: { kfold: 3 }\n", /line \d+, column mood: expected one of the declared classes of task mood \(sad, happy\), got "neutral"/],
-    ["a regression task on a column of strings", TASKS.replace("column: score, kind: regression", "column: mood, kind: regression") + "split: { kfold: 3 }\n", /column mood: expected a number for regression task score/],
-    ["an empty split", TASKS + "split: { column: spam }\n", /line 2, column spam: expected train, val or test, got "(yes|no)"/],
+    [
+      "an unknown column",
+      TASKS.replace("column: mood", "column: moood") + "split: { kfold: 3 }\n",
+      /tasks\[1\]\.column: expected a column of .*table\.csv.*got "moood"/,
+    ],
+    [
+      "a label outside the declared classes",
+      TASKS.replace("[sad, neutral, happy]", "[sad, happy]") + "split: { kfold: 3 }\n",
+      /line \d+, column mood: expected one of the declared classes of task mood \(sad, happy\), got "neutral"/,
+    ],
+    [
+      "a regression task on a column of strings",
+      TASKS.replace("column: score, kind: regression", "column: mood, kind: regression") +
+        "split: { kfold: 3 }\n",
+      /column mood: expected a number for regression task score/,
+    ],
+    [
+      "an empty split",
+      TASKS + "split: { column: spam }\n",
+      /line 2, column spam: expected train, val or test, got "(yes|no)"/,
+    ],
     ["an unknown field", TASKS + "split: { kfold: 3 }\nlabel: x\n", /label/],
-    ["a binary task with three classes", TASKS.replace("column: spam, kind: binary, classes: [\"no\", \"yes\"]", "column: mood, kind: binary") + "split: { kfold: 3 }\n", /exactly 2 classes for binary task spam/],
+    [
+      "a binary task with three classes",
+      TASKS.replace('column: spam, kind: binary, classes: ["no", "yes"]', "column: mood, kind: binary") +
+        "split: { kfold: 3 }\n",
+      /exactly 2 classes for binary task spam/,
+    ],
   ];
   for (const [what, body, message] of bad) {
     it(`refuses ${what} with one line naming it (exit 2), creating no run folder`, async () => {
       const tasks = tasksFile(`bad-${what.replace(/\W+/g, "-")}.yaml`, body);
       const out = join(tmp, "bad-runs");
-      const res = await runCli(["run", "custom", "--data", table, "--tasks", tasks, "--epochs", "1", "--name", "x", "--out", out, "--jobs", "1"]);
+      const res = await runCli([
+        "run",
+        "custom",
+        "--data",
+        table,
+        "--tasks",
+        tasks,
+        "--epochs",
+        "1",
+        "--name",
+        "x",
+        "--out",
+        out,
+        "--jobs",
+        "1",
+      ]);
       expect(res.code).toBe(2);
       expect(res.stderr).toMatch(message);
       expect(res.stderr).not.toMatch(/\n\s+at /);

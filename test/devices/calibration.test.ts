@@ -2,8 +2,16 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  KNOWN_DEVICES, deviceDataDir, gateCalibration, loadDevice, parseDevice, resolveDeviceName,
-  summarizeDevice, usableCoupler, usableNeighbours, median,
+  KNOWN_DEVICES,
+  deviceDataDir,
+  gateCalibration,
+  loadDevice,
+  parseDevice,
+  resolveDeviceName,
+  summarizeDevice,
+  usableCoupler,
+  usableNeighbours,
+  median,
 } from "../../src/devices/index.ts";
 import { ValidationError } from "../../src/core/errors.ts";
 
@@ -44,7 +52,15 @@ describe("loadDevice", () => {
     expect(usableCoupler(b, 85, 84)).toBeUndefined();
     expect(usableCoupler(b, 4, 3)!.error).toBe(0.0009253259230917465);
     const f = loadDevice("ibm_fez");
-    expect(f.unusableCouplers).toEqual([[27, 28], [31, 32], [32, 33], [68, 69], [80, 81], [106, 107], [139, 155]]);
+    expect(f.unusableCouplers).toEqual([
+      [27, 28],
+      [31, 32],
+      [32, 33],
+      [68, 69],
+      [80, 81],
+      [106, 107],
+      [139, 155],
+    ]);
     expect(f.usableCouplers.length).toBe(169);
     // qubit 32 of fez has couplers only to 31 and 33, both flagged: it is isolated
     expect(usableNeighbours(f, 32)).toEqual([]);
@@ -69,7 +85,10 @@ describe("loadDevice", () => {
 
 describe("parseDevice validation", () => {
   const raw = (name: string, kind: string): Record<string, unknown> =>
-    JSON.parse(readFileSync(join(deviceDataDir(), name, `${kind}_${name}.json`), "utf8")) as Record<string, unknown>;
+    JSON.parse(readFileSync(join(deviceDataDir(), name, `${kind}_${name}.json`), "utf8")) as Record<
+      string,
+      unknown
+    >;
 
   it("names the qubit and record that is missing", () => {
     const props = raw("boston", "props");
@@ -88,7 +107,10 @@ describe("parseDevice validation", () => {
   it("flags couplers touching a non-operational qubit and converts frequency units", () => {
     const props = raw("boston", "props");
     const qubits = props.qubits as Array<Array<Record<string, unknown>>>;
-    qubits[3]!.push({ name: "operational", value: 0, unit: "" }, { name: "frequency", value: 4.8, unit: "GHz" });
+    qubits[3]!.push(
+      { name: "operational", value: 0, unit: "" },
+      { name: "frequency", value: 4.8, unit: "GHz" },
+    );
     const d = parseDevice(props, raw("boston", "conf"), "x");
     expect(d.qubits[3]!.operational).toBe(false);
     expect(d.qubits[3]!.frequency).toBeCloseTo(4.8e9, 3);

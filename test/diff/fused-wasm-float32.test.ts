@@ -10,12 +10,18 @@ import type { Circuit } from "../../src/circuits/ir.ts";
 import { hqnnCircuit } from "../../src/circuits/hqnn.ts";
 import { qmtlCircuit, resolveQmtl } from "../../src/circuits/qmtl.ts";
 import { PRESETS } from "../../src/circuits/presets.ts";
-import { compileSchedule, fusedAdjointExecutor, fusedWasmAvailable, type FusedAdjointOptions } from "../../src/sim/fused/index.ts";
+import {
+  compileSchedule,
+  fusedAdjointExecutor,
+  fusedWasmAvailable,
+  type FusedAdjointOptions,
+} from "../../src/sim/fused/index.ts";
 import { maxAbs } from "../helpers/refs.ts";
 import { randomArray, randomCircuit } from "../helpers/random-circuit.ts";
 
 type Mode = (c: Circuit) => FusedAdjointOptions;
-const layerCount = (c: Circuit): number => compileSchedule(c).items.filter((it) => it.kind === "layer").length;
+const layerCount = (c: Circuit): number =>
+  compileSchedule(c).items.filter((it) => it.kind === "layer").length;
 const MODES: Array<[string, Mode]> = [
   ["tape", () => ({})],
   ["re-run forward", (c) => ({ checkpointBytes: (layerCount(c) + 1) * 8 * 2 ** c.nQubits })],
@@ -25,13 +31,17 @@ const TOL = 5e-6;
 
 function compare(c: Circuit, seed: number, B: number, mode: Mode): void {
   const rng = new Rng(seed);
-  const x = randomArray(rng, B * c.nInputs), w = randomArray(rng, c.nWeights), cot = randomArray(rng, B * c.observables.length, -1, 1);
+  const x = randomArray(rng, B * c.nInputs),
+    w = randomArray(rng, c.nWeights),
+    cot = randomArray(rng, B * c.observables.length, -1, 1);
   const f32 = fusedAdjointExecutor(c, { ...mode(c), kernels: "wasm", precision: "float32" });
   const f64 = fusedAdjointExecutor(c, { ...mode(c), kernels: "wasm" });
-  const t32 = f32.record(x, w, B), t64 = f64.record(x, w, B);
+  const t32 = f32.record(x, w, B),
+    t64 = f64.record(x, w, B);
   expect(maxAbs(t32.outputs, t64.outputs)).toBeLessThan(TOL);
   expect(maxAbs(f32.forward(x, w, B), t64.outputs)).toBeLessThan(TOL);
-  const g32 = t32.backward(cot), g64 = t64.backward(cot);
+  const g32 = t32.backward(cot),
+    g64 = t64.backward(cot);
   expect(maxAbs(g32.gradWeights, g64.gradWeights)).toBeLessThan(TOL);
   expect(maxAbs(g32.gradInputs, g64.gradInputs)).toBeLessThan(TOL);
   // and not float64 by accident: float32 rounding is visible
@@ -45,14 +55,16 @@ for (const [label, mode] of MODES) {
     for (const B of [1, 3]) {
       it(`HQNN-4, batch ${B}`, () => compare(hqnnCircuit({ qubits: 4 }), 40 + B, B, mode));
       it(`HQNN-13, batch ${B}`, () => compare(hqnnCircuit({ qubits: 13 }), 130 + B, B, mode));
-      it(`QMTL MUStARD (13 qubits), batch ${B}`, () => compare(qmtlCircuit(resolveQmtl(PRESETS.mustard)), 220 + B, B, mode));
+      it(`QMTL MUStARD (13 qubits), batch ${B}`, () =>
+        compare(qmtlCircuit(resolveQmtl(PRESETS.mustard)), 220 + B, B, mode));
     }
     it("HQNN on 1, 2, 3 and 5 qubits (scalar and shuffled lanes)", () => {
       for (const q of [1, 2, 3, 5]) compare(hqnnCircuit({ qubits: q, repetitions: 2 }), q, 2, mode);
     });
     for (let seed = 1; seed <= 12; seed++) {
       const n = 1 + (seed % 8);
-      it(`random circuit seed ${seed}, ${n} qubits`, () => compare(randomCircuit(seed, n, 40), 900 + seed, 3, mode));
+      it(`random circuit seed ${seed}, ${n} qubits`, () =>
+        compare(randomCircuit(seed, n, 40), 900 + seed, 3, mode));
     }
   });
 }
@@ -67,15 +79,20 @@ describe("fused adjoint, precision option", () => {
   it.runIf(available)("a float32 tape that grows stays within rounding of float64", () => {
     const c = hqnnCircuit({ qubits: 9 });
     const rng = new Rng(5);
-    const x = randomArray(rng, 30 * c.nInputs), w = randomArray(rng, c.nWeights), cot = randomArray(rng, 30 * c.observables.length, -1, 1);
-    const f32 = fusedAdjointExecutor(c, { kernels: "wasm", precision: "float32" }), f64 = fusedAdjointExecutor(c, { kernels: "wasm" });
+    const x = randomArray(rng, 30 * c.nInputs),
+      w = randomArray(rng, c.nWeights),
+      cot = randomArray(rng, 30 * c.observables.length, -1, 1);
+    const f32 = fusedAdjointExecutor(c, { kernels: "wasm", precision: "float32" }),
+      f64 = fusedAdjointExecutor(c, { kernels: "wasm" });
     const small = f32.record(x.subarray(0, 2 * c.nInputs), w, 2);
     const big = f32.record(x, w, 30);
     const r = f64.record(x, w, 30).backward(cot);
     const g = big.backward(cot);
     expect(maxAbs(g.gradWeights, r.gradWeights)).toBeLessThan(TOL);
     const gs = small.backward(cot.subarray(0, 2 * c.observables.length)); // an older tape: re-runs forward
-    const rs = f64.record(x.subarray(0, 2 * c.nInputs), w, 2).backward(cot.subarray(0, 2 * c.observables.length));
+    const rs = f64
+      .record(x.subarray(0, 2 * c.nInputs), w, 2)
+      .backward(cot.subarray(0, 2 * c.observables.length));
     expect(maxAbs(gs.gradInputs, rs.gradInputs)).toBeLessThan(TOL);
   });
 });

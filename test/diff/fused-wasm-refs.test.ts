@@ -16,19 +16,27 @@ for (const name of ["glue", "mustard"] as const) {
   const inputs = Float64Array.from(ref.inputs_z.flat());
   const weights = Float64Array.from(ref.params);
   for (const kernels of ["wasm", "ts"] as const) {
-    for (const [mode, checkpointBytes] of [["tape", undefined], ["un-apply", 0]] as const) {
-      it.runIf(kernels === "ts" || fusedWasmAvailable())(`PennyLane refs (${name}), fused adjoint on ${kernels} passes (${mode}): to 1e-10`, () => {
-        const ex = fusedAdjointExecutor(qmtlCircuit(layout), { kernels, checkpointBytes });
-        const tape = ex.record(inputs, weights, B);
-        expect(maxAbs(tape.outputs, ref.outputs.flat())).toBeLessThan(1e-10);
-        for (let k = 0; k < B; k++) {
-          const cot = new Float64Array(B * ex.nOutputs);
-          cot.fill(1, k * ex.nOutputs, (k + 1) * ex.nOutputs);
-          const g = tape.backward(cot);
-          expect(maxAbs(g.gradWeights, ref.grad_params[k]!)).toBeLessThan(1e-10);
-          expect(maxAbs(g.gradInputs.subarray(k * ex.nInputs, (k + 1) * ex.nInputs), ref.grad_z[k]!)).toBeLessThan(1e-10);
-        }
-      });
+    for (const [mode, checkpointBytes] of [
+      ["tape", undefined],
+      ["un-apply", 0],
+    ] as const) {
+      it.runIf(kernels === "ts" || fusedWasmAvailable())(
+        `PennyLane refs (${name}), fused adjoint on ${kernels} passes (${mode}): to 1e-10`,
+        () => {
+          const ex = fusedAdjointExecutor(qmtlCircuit(layout), { kernels, checkpointBytes });
+          const tape = ex.record(inputs, weights, B);
+          expect(maxAbs(tape.outputs, ref.outputs.flat())).toBeLessThan(1e-10);
+          for (let k = 0; k < B; k++) {
+            const cot = new Float64Array(B * ex.nOutputs);
+            cot.fill(1, k * ex.nOutputs, (k + 1) * ex.nOutputs);
+            const g = tape.backward(cot);
+            expect(maxAbs(g.gradWeights, ref.grad_params[k]!)).toBeLessThan(1e-10);
+            expect(
+              maxAbs(g.gradInputs.subarray(k * ex.nInputs, (k + 1) * ex.nInputs), ref.grad_z[k]!),
+            ).toBeLessThan(1e-10);
+          }
+        },
+      );
     }
   }
 }

@@ -17,11 +17,17 @@ describe("adjoint == parameter shift == finite differences on random circuits", 
       const c = randomCircuit(seed, n, 25);
       const rng = new Rng(1000 + seed);
       const B = 3;
-      const x = randomArray(rng, B * c.nInputs), w = randomArray(rng, c.nWeights), cot = randomArray(rng, B * c.observables.length, -1, 1);
-      const ad = adjointExecutor(c), ps = parameterShiftExecutor(c);
-      const ta = ad.record(x, w, B), tp = ps.record(x, w, B);
+      const x = randomArray(rng, B * c.nInputs),
+        w = randomArray(rng, c.nWeights),
+        cot = randomArray(rng, B * c.observables.length, -1, 1);
+      const ad = adjointExecutor(c),
+        ps = parameterShiftExecutor(c);
+      const ta = ad.record(x, w, B),
+        tp = ps.record(x, w, B);
       expect(maxAbs(ta.outputs, tp.outputs)).toBeLessThan(1e-13);
-      const ga = ta.backward(cot), gp = tp.backward(cot), gf = finiteDiffVjp(ad, x, w, B, cot);
+      const ga = ta.backward(cot),
+        gp = tp.backward(cot),
+        gf = finiteDiffVjp(ad, x, w, B, cot);
       expect(maxAbs(ga.gradWeights, gp.gradWeights)).toBeLessThan(1e-12);
       expect(maxAbs(ga.gradInputs, gp.gradInputs)).toBeLessThan(1e-12);
       expect(maxAbs(ga.gradWeights, gf.gradWeights)).toBeLessThan(1e-7);
@@ -34,27 +40,74 @@ describe("adjoint == parameter shift == finite differences on random circuits", 
 });
 
 const shapes: Array<[string, QmtlSpec]> = [
-  ["Q=5 L=2 Lh=2 sizes 1,2,2", { encodingLayers: 2, headLayers: 2, tasks: [
-    { name: "a", kind: "binary" }, { name: "b", kind: "multiclass", numClasses: 3 }, { name: "c", kind: "multiclass", numClasses: 4 }] }],
-  ["Q=6 L=3 Lh=1, 9 classes + 2 binaries, entangler off", { encodingLayers: 3, headLayers: 1, entangle: false, tasks: [
-    { name: "a", kind: "multiclass", numClasses: 9 }, { name: "b", kind: "binary" }, { name: "c", kind: "regression" }] }],
-  ["Q=7 L=4 Lh=3 with the rz-ry order", { encodingLayers: 4, headLayers: 3, encoderOrder: "rz-ry", tasks: [
-    { name: "a", kind: "multiclass", numClasses: 5 }, { name: "b", kind: "multiclass", numClasses: 3 }, { name: "c", kind: "binary", qubits: 2, observables: ["Z1"] }] }],
+  [
+    "Q=5 L=2 Lh=2 sizes 1,2,2",
+    {
+      encodingLayers: 2,
+      headLayers: 2,
+      tasks: [
+        { name: "a", kind: "binary" },
+        { name: "b", kind: "multiclass", numClasses: 3 },
+        { name: "c", kind: "multiclass", numClasses: 4 },
+      ],
+    },
+  ],
+  [
+    "Q=6 L=3 Lh=1, 9 classes + 2 binaries, entangler off",
+    {
+      encodingLayers: 3,
+      headLayers: 1,
+      entangle: false,
+      tasks: [
+        { name: "a", kind: "multiclass", numClasses: 9 },
+        { name: "b", kind: "binary" },
+        { name: "c", kind: "regression" },
+      ],
+    },
+  ],
+  [
+    "Q=7 L=4 Lh=3 with the rz-ry order",
+    {
+      encodingLayers: 4,
+      headLayers: 3,
+      encoderOrder: "rz-ry",
+      tasks: [
+        { name: "a", kind: "multiclass", numClasses: 5 },
+        { name: "b", kind: "multiclass", numClasses: 3 },
+        { name: "c", kind: "binary", qubits: 2, observables: ["Z1"] },
+      ],
+    },
+  ],
   ["Q=1 L=1 (single qubit)", { encodingLayers: 1, headLayers: 1, tasks: [{ name: "a", kind: "binary" }] }],
-  ["Q=3 L=1 Lh=0", { encodingLayers: 1, headLayers: 0, tasks: [{ name: "a", kind: "multiclass", numClasses: 3 }, { name: "b", kind: "binary" }] }],
+  [
+    "Q=3 L=1 Lh=0",
+    {
+      encodingLayers: 1,
+      headLayers: 0,
+      tasks: [
+        { name: "a", kind: "multiclass", numClasses: 3 },
+        { name: "b", kind: "binary" },
+      ],
+    },
+  ],
 ];
 
 describe("structured QMTL engine == generic adjoint == finite differences on other shapes", () => {
   shapes.forEach(([label, spec], k) => {
     it(label, () => {
       const layout = resolveQmtl(spec);
-      const eng = qmtlEngine(layout), ad = adjointExecutor(qmtlCircuit(layout));
+      const eng = qmtlEngine(layout),
+        ad = adjointExecutor(qmtlCircuit(layout));
       const rng = new Rng(77 + k);
       const B = 4;
-      const x = randomArray(rng, B * layout.nInputs), w = randomArray(rng, layout.nWeights), cot = randomArray(rng, B * layout.nOutputs, -1, 1);
-      const te = eng.record(x, w, B), ta = ad.record(x, w, B);
+      const x = randomArray(rng, B * layout.nInputs),
+        w = randomArray(rng, layout.nWeights),
+        cot = randomArray(rng, B * layout.nOutputs, -1, 1);
+      const te = eng.record(x, w, B),
+        ta = ad.record(x, w, B);
       expect(maxAbs(te.outputs, ta.outputs)).toBeLessThan(1e-12);
-      const ge = te.backward(cot), ga = ta.backward(cot);
+      const ge = te.backward(cot),
+        ga = ta.backward(cot);
       expect(maxAbs(ge.gradWeights, ga.gradWeights)).toBeLessThan(1e-11);
       expect(maxAbs(ge.gradInputs, ga.gradInputs)).toBeLessThan(1e-11);
       const gf = finiteDiffVjp(eng, x, w, B, cot);
@@ -64,11 +117,21 @@ describe("structured QMTL engine == generic adjoint == finite differences on oth
   });
 
   it("scales past statevector sizes: Q=40 (T=20 tasks) runs and its gradient matches finite differences", () => {
-    const layout = resolveQmtl({ encodingLayers: 3, headLayers: 1, tasks: Array.from({ length: 20 }, (_, t) => ({ name: `t${t}`, kind: "multiclass" as const, numClasses: 3 })) });
+    const layout = resolveQmtl({
+      encodingLayers: 3,
+      headLayers: 1,
+      tasks: Array.from({ length: 20 }, (_, t) => ({
+        name: `t${t}`,
+        kind: "multiclass" as const,
+        numClasses: 3,
+      })),
+    });
     expect(layout.Q).toBe(40);
     const eng = qmtlEngine(layout);
     const rng = new Rng(5);
-    const x = randomArray(rng, layout.nInputs), w = randomArray(rng, layout.nWeights), cot = randomArray(rng, layout.nOutputs, -1, 1);
+    const x = randomArray(rng, layout.nInputs),
+      w = randomArray(rng, layout.nWeights),
+      cot = randomArray(rng, layout.nOutputs, -1, 1);
     const g = eng.record(x, w, 1).backward(cot);
     const gf = finiteDiffVjp(eng, x, w, 1, cot);
     expect(maxAbs(g.gradWeights, gf.gradWeights)).toBeLessThan(1e-7);

@@ -20,14 +20,27 @@ function randomArray(rng: Rng, n: number, lo = -Math.PI, hi = Math.PI): Float64A
 }
 
 function task(name: string, S: number): QmtlTaskSpec {
-  return S === 1 ? { name, kind: "binary" } : { name, kind: "multiclass", numClasses: S === 2 ? 4 : 2 * S + 1, qubits: S };
+  return S === 1
+    ? { name, kind: "binary" }
+    : { name, kind: "multiclass", numClasses: S === 2 ? 4 : 2 * S + 1, qubits: S };
 }
 
 const cases: Array<[string, QmtlSpec]> = [
   ["L=3 sizes 4,1", { encodingLayers: 3, headLayers: 1, tasks: [task("a", 4), task("b", 1)] }],
-  ["L=3 sizes 1,3,2 (S=3 first in the middle)", { encodingLayers: 3, headLayers: 2, tasks: [task("a", 1), task("b", 3), task("c", 2)] }],
+  [
+    "L=3 sizes 1,3,2 (S=3 first in the middle)",
+    { encodingLayers: 3, headLayers: 2, tasks: [task("a", 1), task("b", 3), task("c", 2)] },
+  ],
   ["L=2 sizes 2,5", { encodingLayers: 2, headLayers: 1, tasks: [task("a", 2), task("b", 5)] }],
-  ["L=4 sizes 1,1,4 rz-ry", { encodingLayers: 4, headLayers: 1, encoderOrder: "rz-ry", tasks: [task("a", 1), task("b", 1), task("c", 4)] }],
+  [
+    "L=4 sizes 1,1,4 rz-ry",
+    {
+      encodingLayers: 4,
+      headLayers: 1,
+      encoderOrder: "rz-ry",
+      tasks: [task("a", 1), task("b", 1), task("c", 4)],
+    },
+  ],
   ["L=1 sizes 2,1", { encodingLayers: 1, headLayers: 1, tasks: [task("a", 2), task("b", 1)] }],
   ["L=3 single task of 3", { encodingLayers: 3, headLayers: 0, tasks: [task("a", 3)] }],
   ["L=3 single qubit", { encodingLayers: 3, headLayers: 1, tasks: [task("a", 1)] }],
@@ -37,17 +50,24 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
   cases.forEach(([label, spec], k) => {
     it(label, () => {
       const layout = resolveQmtl(spec);
-      const eng = qmtlEngine(layout), mps = qmtlMpsEngine(layout), ad = adjointExecutor(qmtlCircuit(layout));
+      const eng = qmtlEngine(layout),
+        mps = qmtlMpsEngine(layout),
+        ad = adjointExecutor(qmtlCircuit(layout));
       expect(eng.name).toBe("qmtl-parity-mps");
       const rng = new Rng(500 + k);
       const B = 3;
-      const x = randomArray(rng, B * layout.nInputs), w = randomArray(rng, layout.nWeights);
+      const x = randomArray(rng, B * layout.nInputs),
+        w = randomArray(rng, layout.nWeights);
       const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
-      const te = eng.record(x, w, B), tm = mps.record(x, w, B), ta = ad.record(x, w, B);
+      const te = eng.record(x, w, B),
+        tm = mps.record(x, w, B),
+        ta = ad.record(x, w, B);
       expect(maxAbs(te.outputs, ta.outputs)).toBeLessThan(1e-12);
       expect(maxAbs(te.outputs, tm.outputs)).toBeLessThan(1e-12);
       expect(maxAbs(eng.forward(x, w, B), te.outputs)).toBe(0);
-      const ge = te.backward(cot), gm = tm.backward(cot), ga = ta.backward(cot);
+      const ge = te.backward(cot),
+        gm = tm.backward(cot),
+        ga = ta.backward(cot);
       expect(maxAbs(ge.gradWeights, ga.gradWeights)).toBeLessThan(1e-11);
       expect(maxAbs(ge.gradInputs, ga.gradInputs)).toBeLessThan(1e-11);
       expect(maxAbs(ge.gradWeights, gm.gradWeights)).toBeLessThan(1e-11);
@@ -58,15 +78,19 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
   for (const name of ["glue", "chexpert", "mustard"] as const) {
     it(`${name} preset, random cotangent, tape reused for two cotangents`, () => {
       const layout = resolveQmtl(PRESETS[name]);
-      const eng = qmtlEngine(layout), ref = name === "mustard" ? qmtlMpsEngine(layout) : adjointExecutor(qmtlCircuit(layout));
+      const eng = qmtlEngine(layout),
+        ref = name === "mustard" ? qmtlMpsEngine(layout) : adjointExecutor(qmtlCircuit(layout));
       const rng = new Rng(900);
       const B = 5;
-      const x = randomArray(rng, B * layout.nInputs), w = randomArray(rng, layout.nWeights);
-      const te = eng.record(x, w, B), tr = ref.record(x, w, B);
+      const x = randomArray(rng, B * layout.nInputs),
+        w = randomArray(rng, layout.nWeights);
+      const te = eng.record(x, w, B),
+        tr = ref.record(x, w, B);
       expect(maxAbs(te.outputs, tr.outputs)).toBeLessThan(1e-12);
       for (let rep = 0; rep < 2; rep++) {
         const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
-        const ge = te.backward(cot), gr = tr.backward(cot);
+        const ge = te.backward(cot),
+          gr = tr.backward(cot);
         expect(maxAbs(ge.gradWeights, gr.gradWeights)).toBeLessThan(1e-11);
         expect(maxAbs(ge.gradInputs, gr.gradInputs)).toBeLessThan(1e-11);
       }
@@ -75,14 +99,23 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
 
   it("a tape recorded before another record() still gives its own gradients (frames are recomputed)", () => {
     const layout = resolveQmtl(PRESETS.mustard);
-    const eng = qmtlEngine(layout), ref = qmtlMpsEngine(layout);
+    const eng = qmtlEngine(layout),
+      ref = qmtlMpsEngine(layout);
     const rng = new Rng(31);
-    const x1 = randomArray(rng, 4 * layout.nInputs), x2 = randomArray(rng, 6 * layout.nInputs), w = randomArray(rng, layout.nWeights);
+    const x1 = randomArray(rng, 4 * layout.nInputs),
+      x2 = randomArray(rng, 6 * layout.nInputs),
+      w = randomArray(rng, layout.nWeights);
     const t1 = eng.record(x1, w, 4);
     const t2 = eng.record(x2, w, 6);
-    const c1 = randomArray(rng, 4 * layout.nOutputs, -1, 1), c2 = randomArray(rng, 6 * layout.nOutputs, -1, 1);
-    for (const [t, x, c, B] of [[t1, x1, c1, 4], [t2, x2, c2, 6], [t1, x1, c1, 4]] as const) {
-      const g = t.backward(c), gr = ref.record(x, w, B).backward(c);
+    const c1 = randomArray(rng, 4 * layout.nOutputs, -1, 1),
+      c2 = randomArray(rng, 6 * layout.nOutputs, -1, 1);
+    for (const [t, x, c, B] of [
+      [t1, x1, c1, 4],
+      [t2, x2, c2, 6],
+      [t1, x1, c1, 4],
+    ] as const) {
+      const g = t.backward(c),
+        gr = ref.record(x, w, B).backward(c);
       expect(maxAbs(g.gradWeights, gr.gradWeights)).toBeLessThan(1e-11);
       expect(maxAbs(g.gradInputs, gr.gradInputs)).toBeLessThan(1e-11);
     }
@@ -91,13 +124,16 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
 
   it("weights changed in place between calls are noticed (per-batch preparation is keyed on their values)", () => {
     const layout = resolveQmtl(PRESETS.chexpert);
-    const eng = qmtlEngine(layout), ref = adjointExecutor(qmtlCircuit(layout));
+    const eng = qmtlEngine(layout),
+      ref = adjointExecutor(qmtlCircuit(layout));
     const rng = new Rng(77);
-    const x = randomArray(rng, 2 * layout.nInputs), w = randomArray(rng, layout.nWeights);
+    const x = randomArray(rng, 2 * layout.nInputs),
+      w = randomArray(rng, layout.nWeights);
     for (let step = 0; step < 3; step++) {
       expect(maxAbs(eng.forward(x, w, 2), ref.forward(x, w, 2))).toBeLessThan(1e-12);
       const cot = randomArray(rng, 2 * layout.nOutputs, -1, 1);
-      const g = eng.record(x, w, 2).backward(cot), gr = ref.record(x, w, 2).backward(cot);
+      const g = eng.record(x, w, 2).backward(cot),
+        gr = ref.record(x, w, 2).backward(cot);
       expect(maxAbs(g.gradWeights, gr.gradWeights)).toBeLessThan(1e-11);
       w[step * 7 + layout.Q * layout.L]! += 0.25;
       w[step]! -= 0.5;

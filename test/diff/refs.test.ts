@@ -18,11 +18,14 @@ import type { DifferentiableExecutor } from "../../src/sim/executor.ts";
 
 const executors: Array<[string, (l: QmtlLayout) => DifferentiableExecutor]> = [
   ["generic statevector adjoint", (l) => adjointExecutor(qmtlCircuit(l))],
-  ["generic adjoint on WebAssembly kernels", (l) => {
-    const backend = wasmKernels();
-    if (!backend) throw new Error("the committed WebAssembly kernels failed to load");
-    return adjointExecutor(qmtlCircuit(l), { backend });
-  }],
+  [
+    "generic adjoint on WebAssembly kernels",
+    (l) => {
+      const backend = wasmKernels();
+      if (!backend) throw new Error("the committed WebAssembly kernels failed to load");
+      return adjointExecutor(qmtlCircuit(l), { backend });
+    },
+  ],
   ["parameter shift", (l) => parameterShiftExecutor(qmtlCircuit(l))], // two circuit runs per gate: GLUE only (below)
   ["fused-block adjoint", (l) => fusedAdjointExecutor(qmtlCircuit(l))],
   ["structured engine (parity MPS)", (l) => qmtlEngine(l)],
@@ -55,7 +58,9 @@ for (const name of ["glue", "mustard"] as const) {
           cot.fill(1, k * ex.nOutputs, (k + 1) * ex.nOutputs);
           const g = tape.backward(cot);
           expect(maxAbs(g.gradWeights, ref.grad_params[k]!)).toBeLessThan(1e-10);
-          expect(maxAbs(g.gradInputs.subarray(k * ex.nInputs, (k + 1) * ex.nInputs), ref.grad_z[k]!)).toBeLessThan(1e-10);
+          expect(
+            maxAbs(g.gradInputs.subarray(k * ex.nInputs, (k + 1) * ex.nInputs), ref.grad_z[k]!),
+          ).toBeLessThan(1e-10);
         }
       });
     }

@@ -7,7 +7,11 @@ describe("experiment config files", () => {
   it("the shipped paper config parses and equals the defaults but for its name and its spelled-out folds and backbone", () => {
     const path = fileURLToPath(new URL("../../configs/mustard-paper.yaml", import.meta.url));
     const cfg = parseMustardConfig(readConfigFile(path), path);
-    expect({ ...cfg, name: "mustard" }).toEqual({ ...parseMustardConfig({}), folds: [0, 1, 2, 3, 4], backbone: "use" });
+    expect({ ...cfg, name: "mustard" }).toEqual({
+      ...parseMustardConfig({}),
+      folds: [0, 1, 2, 3, 4],
+      backbone: "use",
+    });
   });
   it("rejects unknown keys, wrong types and out-of-range values, naming each field", () => {
     let message = "";
@@ -22,7 +26,10 @@ describe("experiment config files", () => {
     expect(message).toContain("my.yaml.projection.hidden.0");
   });
   it("checks the simulator settings: threads and hqnnPrecision", () => {
-    expect(parseMustardConfig({ threads: 2, hqnnPrecision: "float32" })).toMatchObject({ threads: 2, hqnnPrecision: "float32" });
+    expect(parseMustardConfig({ threads: 2, hqnnPrecision: "float32" })).toMatchObject({
+      threads: 2,
+      hqnnPrecision: "float32",
+    });
     expect(() => parseMustardConfig({ threads: 0 }, "c")).toThrow(/c\.threads/);
     expect(() => parseMustardConfig({ threads: 1.5 }, "c")).toThrow(/c\.threads/);
     expect(() => parseMustardConfig({ hqnnPrecision: "float16" }, "c")).toThrow(/c\.hqnnPrecision/);

@@ -14,26 +14,67 @@ import { QMTL_BIN, REPO_ROOT } from "../cli/run-cli.ts";
 
 let tmp: string;
 
-function cli(args: string[], cacheDir: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+function cli(
+  args: string[],
+  cacheDir: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   return new Promise((res) => {
     const child = spawn(process.execPath, [QMTL_BIN, ...args], {
-      cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, QMTL_CACHE_DIR: cacheDir, NO_COLOR: "1" },
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, QMTL_CACHE_DIR: cacheDir, NO_COLOR: "1" },
     });
     let out = "";
-    child.stdout.on("data", (b: Buffer) => { out += b.toString(); });
-    child.stderr.on("data", (b: Buffer) => { out += b.toString(); });
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
-    child.on("close", (code, signal) => { clearTimeout(timer); res({ code, signal, out }); });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      res({ code, signal, out });
+    });
   });
 }
 
-const BASE = ["run", "mustard", "--backbone", "glove", "--heads", "qmtl,classical", "--folds", "0,1", "--epochs", "3", "--jobs", "1"];
+const BASE = [
+  "run",
+  "mustard",
+  "--backbone",
+  "glove",
+  "--heads",
+  "qmtl,classical",
+  "--folds",
+  "0,1",
+  "--epochs",
+  "3",
+  "--jobs",
+  "1",
+];
 
-interface Results { runs: Array<{ head: string; fold: number; seed: number; bestEpoch: number; valScore: number; test: unknown }>; summary: unknown }
-const readResults = (dir: string): Results => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
-const comparable = (r: Results) => ({ runs: r.runs.map((x) => ({ ...x, seconds: undefined, simSeconds: undefined })), summary: r.summary });
+interface Results {
+  runs: Array<{
+    head: string;
+    fold: number;
+    seed: number;
+    bestEpoch: number;
+    valScore: number;
+    test: unknown;
+  }>;
+  summary: unknown;
+}
+const readResults = (dir: string): Results =>
+  JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
+const comparable = (r: Results) => ({
+  runs: r.runs.map((x) => ({ ...x, seconds: undefined, simSeconds: undefined })),
+  summary: r.summary,
+});
 
-beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), "qmtl-faults-")); });
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "qmtl-faults-"));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("killed again and again, resumed each time", () => {

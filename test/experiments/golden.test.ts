@@ -12,7 +12,14 @@ import { parseMustardConfig, runMustard } from "../../src/datasets/mustard/index
 import { writeMustardFeatures } from "../helpers/mustard-features.ts";
 
 interface Golden {
-  runs: Array<{ head: string; fold: number; seed: number; bestEpoch: number; valScore: number; test: unknown }>;
+  runs: Array<{
+    head: string;
+    fold: number;
+    seed: number;
+    bestEpoch: number;
+    valScore: number;
+    test: unknown;
+  }>;
   summary: unknown;
   majority: unknown;
 }
@@ -22,11 +29,28 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("golden MUStARD run", () => {
   it("equals the pre-seam results bit for bit (every cell's test metrics, summary, majority baseline)", async () => {
-    const golden = JSON.parse(readFileSync(new URL("../fixtures/golden/mustard-short.json", import.meta.url), "utf8")) as Golden;
+    const golden = JSON.parse(
+      readFileSync(new URL("../fixtures/golden/mustard-short.json", import.meta.url), "utf8"),
+    ) as Golden;
     const features = writeMustardFeatures({ dir: tmp });
-    const cfg = parseMustardConfig({ name: "golden", features, folds: [0, 1], heads: ["qmtl", "classical", "hqnn-4"], epochs: 3 });
+    const cfg = parseMustardConfig({
+      name: "golden",
+      features,
+      folds: [0, 1],
+      heads: ["qmtl", "classical", "hqnn-4"],
+      epochs: 3,
+    });
     const r = await runMustard(cfg, join(tmp, "run"));
-    expect(r.runs.map((x) => ({ head: x.head, fold: x.fold, seed: x.seed, bestEpoch: x.bestEpoch, valScore: x.valScore, test: x.test }))).toEqual(golden.runs);
+    expect(
+      r.runs.map((x) => ({
+        head: x.head,
+        fold: x.fold,
+        seed: x.seed,
+        bestEpoch: x.bestEpoch,
+        valScore: x.valScore,
+        test: x.test,
+      })),
+    ).toEqual(golden.runs);
     expect(r.summary).toEqual(golden.summary);
     expect(r.baselines.majority).toEqual(golden.majority);
   });

@@ -11,7 +11,10 @@ import { join } from "node:path";
 import { parseMustardConfig } from "../../src/datasets/mustard/index.ts";
 import { runMustard } from "../../src/datasets/mustard/index.ts";
 import type { ExperimentEvent as MustardEvent } from "../../src/experiments/engine.ts";
-import { parseExperimentResults, type ExperimentResults } from "../../src/experiments/report/results-types.ts";
+import {
+  parseExperimentResults,
+  type ExperimentResults,
+} from "../../src/experiments/report/results-types.ts";
 import { FIGURE_FILES } from "../../src/experiments/report/markdown.ts";
 import { writeMustardFeatures } from "../helpers/mustard-features.ts";
 import { corruptJsonFiles, describeResult, listFiles, readJson, runCli } from "../cli/run-cli.ts";
@@ -36,7 +39,13 @@ afterAll(() => {
 
 function config(extra: Record<string, unknown> = {}) {
   return parseMustardConfig({
-    name: "pipe", features, folds: [...FOLDS], heads: [...HEADS], epochs: EPOCHS, standardize: true, ...extra,
+    name: "pipe",
+    features,
+    folds: [...FOLDS],
+    heads: [...HEADS],
+    epochs: EPOCHS,
+    standardize: true,
+    ...extra,
   });
 }
 
@@ -56,13 +65,36 @@ describe("MUStARD pipeline through runMustard", () => {
     // the report's schema checks every field, the cross-field rules and the summary tables
     const parsed = parseExperimentResults(onDisk, "results.json");
     expect(parsed).toEqual(JSON.parse(JSON.stringify(results)));
-    for (const key of ["name", "dataset", "createdAt", "qmtlVersion", "setup", "tasks", "heads", "runs", "summary", "baselines", "timing", "differences", "notes"]) {
+    for (const key of [
+      "name",
+      "dataset",
+      "createdAt",
+      "qmtlVersion",
+      "setup",
+      "tasks",
+      "heads",
+      "runs",
+      "summary",
+      "baselines",
+      "timing",
+      "differences",
+      "notes",
+    ]) {
       expect(onDisk, key).toHaveProperty(key);
     }
     expect(results.name).toBe("pipe");
     expect(results.dataset).toBe("Extended MUStARD");
     expect(Number.isNaN(Date.parse(results.createdAt))).toBe(false);
-    expect(results.setup).toMatchObject({ backbone: "file", featureDim: 12, split: "speaker-dependent", folds: [...FOLDS], seeds: [0], epochs: EPOCHS, batchSize: 16, lr: 1e-3 });
+    expect(results.setup).toMatchObject({
+      backbone: "file",
+      featureDim: 12,
+      split: "speaker-dependent",
+      folds: [...FOLDS],
+      seeds: [0],
+      epochs: EPOCHS,
+      batchSize: 16,
+      lr: 1e-3,
+    });
     expect(results.setup.backboneDetail).toContain(features);
     expect(results.setup.taskWeights).toEqual({ qmtl: 0.2, classical: 1, "hqnn-4": 1 });
     expect(results.tasks.map((t) => t.name)).toEqual(TASKS);
@@ -91,7 +123,16 @@ describe("MUStARD pipeline through runMustard", () => {
       expect(r.valScore, where).toBeLessThanOrEqual(1);
       expect(Object.keys(r.test), where).toEqual(TASKS);
       for (const task of TASKS) {
-        expect(Object.keys(r.test[task]!).sort(), `${where} ${task}`).toEqual(["accuracy", "f1", "f1_macro", "f1_weighted", "mcc", "n", "precision", "recall"]);
+        expect(Object.keys(r.test[task]!).sort(), `${where} ${task}`).toEqual([
+          "accuracy",
+          "f1",
+          "f1_macro",
+          "f1_weighted",
+          "mcc",
+          "n",
+          "precision",
+          "recall",
+        ]);
       }
       expect(r.test["sarcasm"]!["n"], where).toBe(138);
     }
@@ -121,7 +162,10 @@ describe("MUStARD pipeline through runMustard", () => {
     // each summary mean is the mean of that head's runs
     for (const h of HEADS) {
       const accs = results.runs.filter((r) => r.head === h).map((r) => r.test["sarcasm"]!["accuracy"]!);
-      expect(results.summary[h]!["sarcasm"]!["accuracy"]!.mean).toBeCloseTo(accs.reduce((a, b) => a + b, 0) / accs.length, 12);
+      expect(results.summary[h]!["sarcasm"]!["accuracy"]!.mean).toBeCloseTo(
+        accs.reduce((a, b) => a + b, 0) / accs.length,
+        12,
+      );
     }
   });
 
@@ -131,7 +175,9 @@ describe("MUStARD pipeline through runMustard", () => {
     for (const task of TASKS) expect(maj[task]!["mcc"]!.mean, task).toBe(0);
     expect([0, 1]).toContain(maj["sarcasm"]!["recall"]!.mean);
     // the feature file carries the sarcasm label in two columns: the classical head must find it in 2 epochs
-    expect(results.summary["classical"]!["sarcasm"]!["accuracy"]!.mean).toBeGreaterThan(maj["sarcasm"]!["accuracy"]!.mean + 0.15);
+    expect(results.summary["classical"]!["sarcasm"]!["accuracy"]!.mean).toBeGreaterThan(
+      maj["sarcasm"]!["accuracy"]!.mean + 0.15,
+    );
   });
 
   it("writes the per-cell files, all of them valid JSON and consistent with results.json", () => {
@@ -143,13 +189,26 @@ describe("MUStARD pipeline through runMustard", () => {
         const dir = join(runDir, "runs", cell);
         const result = readJson<ExperimentResults["runs"][number]>(join(dir, "result.json"));
         const run = results.runs.find((r) => r.head === h && r.fold === f)!;
-        expect(result).toMatchObject({ head: h, fold: f, seed: 0, bestEpoch: run.bestEpoch, valScore: run.valScore, test: run.test });
+        expect(result).toMatchObject({
+          head: h,
+          fold: f,
+          seed: 0,
+          bestEpoch: run.bestEpoch,
+          valScore: run.valScore,
+          test: run.test,
+        });
         const history = readJson<Array<{ epoch: number; valScore: number }>>(join(dir, "history.json"));
-        expect(history.map((e) => e.epoch), cell).toEqual([1, 2]);
+        expect(
+          history.map((e) => e.epoch),
+          cell,
+        ).toEqual([1, 2]);
         expect(history[run.bestEpoch - 1]!.valScore, cell).toBe(run.valScore);
         const ckpt = readJson<{ epoch: number; stopped: boolean }>(join(dir, "checkpoint.json"));
         expect(ckpt.epoch, cell).toBe(EPOCHS);
-        expect(Object.keys(readJson<Record<string, unknown>>(join(dir, "best-model.json"))).length, cell).toBeGreaterThan(0);
+        expect(
+          Object.keys(readJson<Record<string, unknown>>(join(dir, "best-model.json"))).length,
+          cell,
+        ).toBeGreaterThan(0);
       }
     }
     expect(corruptJsonFiles(runDir)).toEqual([]);
@@ -164,7 +223,11 @@ describe("MUStARD pipeline through runMustard", () => {
     expect(dones).toHaveLength(HEADS.length * FOLDS.length);
     expect(starts.every((e) => e.type === "run-start" && !e.resumed)).toBe(true);
     expect(dones.every((e) => e.type === "run-done" && !e.cached)).toBe(true);
-    const epochs = events.flatMap((e) => (e.type === "train" && e.event.type === "epoch" && e.head === "qmtl" && e.fold === 0 ? [e.event.epoch] : []));
+    const epochs = events.flatMap((e) =>
+      e.type === "train" && e.event.type === "epoch" && e.head === "qmtl" && e.fold === 0
+        ? [e.event.epoch]
+        : [],
+    );
     expect(epochs).toEqual([1, 2]);
   });
 
@@ -180,8 +243,14 @@ describe("MUStARD pipeline through runMustard", () => {
 
   it("lines feature rows up by id: the same file with its rows reversed gives identical runs", async () => {
     const reversed = writeMustardFeatures({ dir: tmp, fileName: "reversed.json", shuffled: true });
-    const a = await runMustard(config({ name: "order-a", heads: ["classical"], folds: [0] }), join(tmp, "lib", "order-a"));
-    const b = await runMustard(config({ name: "order-b", heads: ["classical"], folds: [0], features: reversed }), join(tmp, "lib", "order-b"));
+    const a = await runMustard(
+      config({ name: "order-a", heads: ["classical"], folds: [0] }),
+      join(tmp, "lib", "order-a"),
+    );
+    const b = await runMustard(
+      config({ name: "order-b", heads: ["classical"], folds: [0], features: reversed }),
+      join(tmp, "lib", "order-b"),
+    );
     expect(b.runs.map((r) => ({ ...r, seconds: 0 }))).toEqual(a.runs.map((r) => ({ ...r, seconds: 0 })));
   });
 });
@@ -189,13 +258,32 @@ describe("MUStARD pipeline through runMustard", () => {
 describe("MUStARD pipeline through the CLI (node bin/qmtl.js)", () => {
   it("runs end to end: exit 0, results.json, report.md and the figures", async () => {
     const out = join(tmp, "cli");
-    const r = await runCli(["run", "mustard", "--features", features, "--epochs", String(EPOCHS), "--folds", FOLDS.join(","), "--heads", HEADS.join(","), "--name", "pipe", "--out", out]);
+    const r = await runCli([
+      "run",
+      "mustard",
+      "--features",
+      features,
+      "--epochs",
+      String(EPOCHS),
+      "--folds",
+      FOLDS.join(","),
+      "--heads",
+      HEADS.join(","),
+      "--name",
+      "pipe",
+      "--out",
+      out,
+    ]);
     expect(r.code, describeResult(r)).toBe(0);
     const runDir = join(out, "pipe");
     const results = parseExperimentResults(readJson(join(runDir, "results.json")), "results.json");
     expect(results.runs).toHaveLength(HEADS.length * FOLDS.length);
     expect(results.setup.featureDim).toBe(12);
-    expect(readJson(join(runDir, "config.json"))).toMatchObject({ standardize: true, epochs: EPOCHS, heads: [...HEADS] });
+    expect(readJson(join(runDir, "config.json"))).toMatchObject({
+      standardize: true,
+      epochs: EPOCHS,
+      heads: [...HEADS],
+    });
     const report = readFileSync(join(runDir, "report.md"), "utf8");
     expect(report.length).toBeGreaterThan(200);
     for (const f of Object.values(FIGURE_FILES)) {
@@ -231,7 +319,16 @@ describe("MUStARD pipeline through the CLI (node bin/qmtl.js)", () => {
 
   it.concurrent("an unknown head fails, naming the heads field", async () => {
     const out = join(tmp, "cli-head");
-    const r = await runCli(["run", "mustard", "--features", features, "--heads", "qmtl,quantum-magic", "--out", out]);
+    const r = await runCli([
+      "run",
+      "mustard",
+      "--features",
+      features,
+      "--heads",
+      "qmtl,quantum-magic",
+      "--out",
+      out,
+    ]);
     expectInputError(r, "heads");
     expect(existsSync(out), "no run folder is created").toBe(false);
   });
@@ -240,7 +337,22 @@ describe("MUStARD pipeline through the CLI (node bin/qmtl.js)", () => {
     const broken = join(tmp, "broken-features.json");
     const text = readFileSync(features, "utf8");
     writeFileSync(broken, text.slice(0, Math.floor(text.length / 2)));
-    const r = await runCli(["run", "mustard", "--features", broken, "--epochs", "1", "--folds", "0", "--heads", "classical", "--name", "broken", "--out", join(tmp, "cli-broken")]);
+    const r = await runCli([
+      "run",
+      "mustard",
+      "--features",
+      broken,
+      "--epochs",
+      "1",
+      "--folds",
+      "0",
+      "--heads",
+      "classical",
+      "--name",
+      "broken",
+      "--out",
+      join(tmp, "cli-broken"),
+    ]);
     expectInputError(r, broken);
     expect(existsSync(join(tmp, "cli-broken", "broken", "results.json"))).toBe(false);
   });
@@ -248,7 +360,22 @@ describe("MUStARD pipeline through the CLI (node bin/qmtl.js)", () => {
   it.concurrent("a feature file that is not an array of numbers fails, naming the file", async () => {
     const bad = join(tmp, "garbage.npy");
     writeFileSync(bad, Buffer.from("this is not a numpy file at all"));
-    const r = await runCli(["run", "mustard", "--features", bad, "--epochs", "1", "--folds", "0", "--heads", "classical", "--name", "garbage", "--out", join(tmp, "cli-garbage")]);
+    const r = await runCli([
+      "run",
+      "mustard",
+      "--features",
+      bad,
+      "--epochs",
+      "1",
+      "--folds",
+      "0",
+      "--heads",
+      "classical",
+      "--name",
+      "garbage",
+      "--out",
+      join(tmp, "cli-garbage"),
+    ]);
     expectInputError(r, bad);
   });
 });

@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
 import { writeReport } from "../../src/experiments/report/write-report.ts";
 import {
-  parseExperimentResults, readExperimentResults, type ExperimentResults,
+  parseExperimentResults,
+  readExperimentResults,
+  type ExperimentResults,
 } from "../../src/experiments/report/results-types.ts";
 import { baselineVerdict, mainTask, taskWinners } from "../../src/experiments/report/analysis.ts";
 import { baselineStatement, buildMarkdown } from "../../src/experiments/report/markdown.ts";
@@ -42,7 +44,13 @@ describe("sample results fixture", () => {
   it("is valid and its summary is the mean/std of its runs", () => {
     const r = parseExperimentResults(sample());
     expect(r.heads.map((h) => h.id)).toEqual(["qmtl", "classical", "hqnn-4", "hqnn-13"]);
-    expect(r.tasks.map((t) => t.name)).toEqual(["sarcasm", "sentiment_implicit", "sentiment_explicit", "emotion_implicit", "emotion_explicit"]);
+    expect(r.tasks.map((t) => t.name)).toEqual([
+      "sarcasm",
+      "sentiment_implicit",
+      "sentiment_explicit",
+      "emotion_implicit",
+      "emotion_explicit",
+    ]);
     for (const h of r.heads) {
       const runs = r.runs.filter((x) => x.head === h.id);
       expect(runs).toHaveLength(5);
@@ -107,11 +115,16 @@ describe("writeReport", () => {
       expect(lines.filter((l) => l.startsWith(`| ${h.label} |`))).toHaveLength(results.tasks.length + 2);
     }
     expect(lines.filter((l) => l.startsWith(`| _${BASELINE_LABEL}_ |`))).toHaveLength(results.tasks.length);
-    const best = [...results.heads].sort((a, b) => results.summary[b.id]!["sarcasm"]!["accuracy"]!.mean - results.summary[a.id]!["sarcasm"]!["accuracy"]!.mean)[0]!;
+    const best = [...results.heads].sort(
+      (a, b) =>
+        results.summary[b.id]!["sarcasm"]!["accuracy"]!.mean -
+        results.summary[a.id]!["sarcasm"]!["accuracy"]!.mean,
+    )[0]!;
     const sarcasmRows = md.slice(md.indexOf("### Sarcasm"), md.indexOf("### Sentiment implicit")).split("\n");
     const bestRow = sarcasmRows.find((l) => l.startsWith(`| ${best.label} |`))!;
     expect(bestRow.split(" | ")[1]).toMatch(/^\*\*0\.\d{3} ± 0\.\d{3}\*\*$/);
-    for (const f of ["fig-metrics.png", "fig-metrics.svg", "fig-params.png", "fig-params.svg"]) expect(md).toContain(`(${f})`);
+    for (const f of ["fig-metrics.png", "fig-metrics.svg", "fig-params.png", "fig-params.svg"])
+      expect(md).toContain(`(${f})`);
     expect(md).toContain("![");
     for (const d of results.differences) expect(md).toContain(`- ${d}`);
     for (const n of results.notes) expect(md).toContain(`- ${n}`);
@@ -123,7 +136,9 @@ describe("writeReport", () => {
     expect(v.metrics).toEqual(["accuracy", "f1_macro"]);
     expect(v.everyHeadBeats).toBe(true);
     const md = readFileSync(join(dir, "run", "report.md"), "utf8");
-    expect(md).toContain("**Every head beats the majority-class baseline on sarcasm** in both accuracy and macro-F1");
+    expect(md).toContain(
+      "**Every head beats the majority-class baseline on sarcasm** in both accuracy and macro-F1",
+    );
     expect(md).not.toContain("Not every head");
   });
 
@@ -142,15 +157,20 @@ describe("baseline statement", () => {
     expect(v.heads.filter((h) => !h.beatsAll).map((h) => h.head.id)).toEqual(["hqnn-4"]);
     const text = baselineStatement(r);
     expect(text).toContain("**Not every head beats the majority-class baseline on sarcasm**");
-    expect(text).toContain(`HQNN (4 qubits) does not beat it in accuracy (${(base - 0.02).toFixed(3)} vs ${base.toFixed(3)})`);
-    expect(text).toMatch(/- HQNN \(4 qubits\): accuracy [0-9.]+ vs [0-9.]+ \(-0\.020[^)]*; below the baseline\)/);
+    expect(text).toContain(
+      `HQNN (4 qubits) does not beat it in accuracy (${(base - 0.02).toFixed(3)} vs ${base.toFixed(3)})`,
+    );
+    expect(text).toMatch(
+      /- HQNN \(4 qubits\): accuracy [0-9.]+ vs [0-9.]+ \(-0\.020[^)]*; below the baseline\)/,
+    );
     expect(text).not.toContain("**Every head beats");
     expect(buildMarkdown(r)).toContain("Not every head beats");
   });
 
   it("compares on macro-F1 too", () => {
     const r = sample();
-    r.summary["classical"]!["sarcasm"]!["f1_macro"]!.mean = r.baselines.majority["sarcasm"]!["f1_macro"]!.mean;
+    r.summary["classical"]!["sarcasm"]!["f1_macro"]!.mean =
+      r.baselines.majority["sarcasm"]!["f1_macro"]!.mean;
     expect(baselineStatement(r)).toContain("Classical does not beat it in macro-F1");
   });
 
@@ -177,7 +197,9 @@ describe("best head per task", () => {
     const ee = taskWinners(r).find((w) => w.task.name === "emotion_explicit")!;
     expect(ee.best.id).toBe("hqnn-13");
     expect(ee.clear).toBe(true);
-    expect(buildMarkdown(r)).toMatch(/\| Emotion explicit \(9 classes\) \| HQNN \(13 qubits\): 0\.900 ± 0\.010 \|/);
+    expect(buildMarkdown(r)).toMatch(
+      /\| Emotion explicit \(9 classes\) \| HQNN \(13 qubits\): 0\.900 ± 0\.010 \|/,
+    );
   });
 });
 
@@ -188,7 +210,9 @@ describe("input validation", () => {
     const e = thrown(() => parseExperimentResults(r));
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).field).toBe("results.setup.epochs");
-    expect(e.message).toMatch(/^results\.setup\.epochs: expected number, got nothing \(the field is missing\)/);
+    expect(e.message).toMatch(
+      /^results\.setup\.epochs: expected number, got nothing \(the field is missing\)/,
+    );
 
     const r2 = sample() as unknown as Record<string, unknown>;
     delete r2["timing"];
@@ -198,18 +222,26 @@ describe("input validation", () => {
   it("names a missing metric in a head's summary or the baseline", () => {
     const r = sample();
     delete r.summary["classical"]!["sarcasm"]!["f1"];
-    expect((thrown(() => parseExperimentResults(r)) as ValidationError).field).toBe("results.summary.classical.sarcasm.f1");
+    expect((thrown(() => parseExperimentResults(r)) as ValidationError).field).toBe(
+      "results.summary.classical.sarcasm.f1",
+    );
     const r2 = sample();
     delete r2.baselines.majority["emotion_implicit"];
-    expect(thrown(() => parseExperimentResults(r2)).message).toContain("results.baselines.majority.emotion_implicit");
+    expect(thrown(() => parseExperimentResults(r2)).message).toContain(
+      "results.baselines.majority.emotion_implicit",
+    );
     const r3 = sample();
     delete r3.summary["hqnn-13"];
     expect(thrown(() => parseExperimentResults(r3)).message).toContain("results.summary.hqnn-13");
   });
 
   it("names a NaN that came back from JSON as null, and a run of an unknown head", () => {
-    const r = JSON.parse(JSON.stringify({ ...sample(), x: 0 }).replace(/"accuracy": ?[0-9.e-]+/, '"accuracy":null')) as unknown;
-    expect(thrown(() => parseExperimentResults(r)).message).toMatch(/^results\.runs\[0\]\.test\.sarcasm\.accuracy: expected number, got null/);
+    const r = JSON.parse(
+      JSON.stringify({ ...sample(), x: 0 }).replace(/"accuracy": ?[0-9.e-]+/, '"accuracy":null'),
+    ) as unknown;
+    expect(thrown(() => parseExperimentResults(r)).message).toMatch(
+      /^results\.runs\[0\]\.test\.sarcasm\.accuracy: expected number, got null/,
+    );
     const r2 = sample();
     r2.runs[3]!.head = "nope";
     expect(thrown(() => parseExperimentResults(r2)).message).toContain("results.runs[3].head");
@@ -234,7 +266,8 @@ describe("input validation", () => {
 
 describe("fonts", () => {
   it("draws text in the PNGs (a font is found or the system fonts are used)", () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="30" font-family="sans-serif" font-size="24" fill="black">QMTL 0.712</text></svg>';
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="30" font-family="sans-serif" font-size="24" fill="black">QMTL 0.712</text></svg>';
     const pixels = new Resvg(svg, resvgOptions(1)).render().pixels;
     let dark = 0;
     for (let i = 0; i < pixels.length; i += 4) if ((pixels[i] as number) < 128) dark++;

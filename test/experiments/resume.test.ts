@@ -13,7 +13,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExperimentResults } from "../../src/experiments/report/results-types.ts";
 import { writeMustardFeatures } from "../helpers/mustard-features.ts";
-import { corruptJsonFiles, describeResult, listFiles, mtimes, readJson, runCli, sleep, startCli, waitFor, type CliResult } from "../cli/run-cli.ts";
+import {
+  corruptJsonFiles,
+  describeResult,
+  listFiles,
+  mtimes,
+  readJson,
+  runCli,
+  sleep,
+  startCli,
+  waitFor,
+  type CliResult,
+} from "../cli/run-cli.ts";
 
 const EPOCHS = 5;
 const HEADS = ["qmtl", "classical"] as const;
@@ -26,8 +37,21 @@ let tmp: string;
 let features: string;
 
 const args = (out: string, ...extra: string[]): string[] => [
-  "run", "mustard", "--features", features, "--epochs", String(EPOCHS), "--folds", FOLDS.join(","),
-  "--heads", HEADS.join(","), "--name", "resume", "--out", out, ...extra,
+  "run",
+  "mustard",
+  "--features",
+  features,
+  "--epochs",
+  String(EPOCHS),
+  "--folds",
+  FOLDS.join(","),
+  "--heads",
+  HEADS.join(","),
+  "--name",
+  "resume",
+  "--out",
+  out,
+  ...extra,
 ];
 /** the kill-and-resume checks assume cells run in order: one process */
 const seqArgs = (out: string, ...extra: string[]): string[] => args(out, "--jobs", "1", ...extra);
@@ -47,18 +71,33 @@ function checkpointEpoch(path: string): number | null {
 /** What must be identical between a resumed and an uninterrupted run (wall-clock timings excluded). */
 function comparable(runDir: string) {
   const results = readJson<ExperimentResults>(join(runDir, "results.json"));
-  const noTime = (h: Record<string, unknown>) => { const { seconds: _s, simSeconds: _t, ...rest } = h; return rest; };
-  const cells = Object.fromEntries(CELLS.map((c) => {
-    const dir = join(runDir, "runs", c);
-    const ckpt = readJson<Checkpoint>(join(dir, "checkpoint.json"));
-    return [c, {
-      bestModel: readJson<unknown>(join(dir, "best-model.json")),
-      history: readJson<Array<Record<string, unknown>>>(join(dir, "history.json")).map(noTime),
-      checkpoint: { ...ckpt, history: ckpt.history.map(noTime) },
-    }];
-  }));
+  const noTime = (h: Record<string, unknown>) => {
+    const { seconds: _s, simSeconds: _t, ...rest } = h;
+    return rest;
+  };
+  const cells = Object.fromEntries(
+    CELLS.map((c) => {
+      const dir = join(runDir, "runs", c);
+      const ckpt = readJson<Checkpoint>(join(dir, "checkpoint.json"));
+      return [
+        c,
+        {
+          bestModel: readJson<unknown>(join(dir, "best-model.json")),
+          history: readJson<Array<Record<string, unknown>>>(join(dir, "history.json")).map(noTime),
+          checkpoint: { ...ckpt, history: ckpt.history.map(noTime) },
+        },
+      ];
+    }),
+  );
   return {
-    runs: results.runs.map((r) => ({ head: r.head, fold: r.fold, seed: r.seed, bestEpoch: r.bestEpoch, valScore: r.valScore, test: r.test })),
+    runs: results.runs.map((r) => ({
+      head: r.head,
+      fold: r.fold,
+      seed: r.seed,
+      bestEpoch: r.bestEpoch,
+      valScore: r.valScore,
+      test: r.test,
+    })),
     summary: results.summary,
     baselines: results.baselines,
     cells,
@@ -93,17 +132,22 @@ describe("killing a real CLI run and resuming it", () => {
       const victim = join(runA(), "runs", VICTIM, "checkpoint.json");
       const dead = await a.done;
       expect(dead.signal, describeResult(dead)).toBe("SIGKILL");
-      expect(await waitFor(() => !a.groupAlive(), 5000), "every process of the killed run is gone").toBe(true);
+      expect(await waitFor(() => !a.groupAlive(), 5000), "every process of the killed run is gone").toBe(
+        true,
+      );
 
       // what the crash left: every JSON intact, fold 0 finished, the victim mid-way, no results
       expect(corruptJsonFiles(runA())).toEqual([]);
       expect(existsSync(join(runA(), "results.json"))).toBe(false);
-      for (const c of CELLS.slice(0, 2)) expect(existsSync(join(runA(), "runs", c, "result.json")), c).toBe(true);
+      for (const c of CELLS.slice(0, 2))
+        expect(existsSync(join(runA(), "runs", c, "result.json")), c).toBe(true);
       expect(existsSync(join(runA(), "runs", VICTIM, "result.json"))).toBe(false);
       const epochAtDeath = checkpointEpoch(victim)!;
       expect(epochAtDeath).toBeGreaterThanOrEqual(2);
       expect(epochAtDeath).toBeLessThan(EPOCHS);
-      expect(readJson<Checkpoint>(victim).history.map((h) => h.epoch)).toEqual(Array.from({ length: epochAtDeath }, (_, i) => i + 1));
+      expect(readJson<Checkpoint>(victim).history.map((h) => h.epoch)).toEqual(
+        Array.from({ length: epochAtDeath }, (_, i) => i + 1),
+      );
       const fold0Before = mtimes(join(runA(), "runs"));
 
       // resume to completion
@@ -112,7 +156,9 @@ describe("killing a real CLI run and resuming it", () => {
       expect(resumed.stderr).toMatch(/qmtl fold 1 seed 0 \(resumed\)/);
       expect(resumed.stderr.match(/\(done earlier\)/g) ?? []).toHaveLength(2);
       // the resumed cell trains only the epochs that were missing
-      const progressEpochs = [...resumed.stderr.matchAll(new RegExp(`qmtl fold 1 seed 0 \\(resumed\\) (\\d+)/${EPOCHS} `, "g"))].map((m) => Number(m[1]));
+      const progressEpochs = [
+        ...resumed.stderr.matchAll(new RegExp(`qmtl fold 1 seed 0 \\(resumed\\) (\\d+)/${EPOCHS} `, "g")),
+      ].map((m) => Number(m[1]));
       expect(progressEpochs.length).toBeGreaterThan(0);
       expect(Math.min(...progressEpochs)).toBeGreaterThan(epochAtDeath);
       // the finished cells of fold 0 were not touched
@@ -179,9 +225,28 @@ describe("killing a real CLI run and resuming it", () => {
   });
 
   it("--fresh wipes the folder and starts over with the new config", async () => {
-    const r = await runCli(["run", "mustard", "--features", features, "--epochs", "1", "--folds", "0", "--heads", "classical", "--name", "resume", "--out", outA(), "--fresh"]);
+    const r = await runCli([
+      "run",
+      "mustard",
+      "--features",
+      features,
+      "--epochs",
+      "1",
+      "--folds",
+      "0",
+      "--heads",
+      "classical",
+      "--name",
+      "resume",
+      "--out",
+      outA(),
+      "--fresh",
+    ]);
     expectOk(r);
-    expect(listFiles(join(runA(), "runs")).filter((f) => f.startsWith("qmtl/")), "old cells removed").toEqual([]);
+    expect(
+      listFiles(join(runA(), "runs")).filter((f) => f.startsWith("qmtl/")),
+      "old cells removed",
+    ).toEqual([]);
     const results = readJson<ExperimentResults>(join(runA(), "results.json"));
     expect(results.runs.map((x) => `${x.head}/${x.fold}`)).toEqual(["classical/0"]);
     expect(readJson<{ epochs: number }>(join(runA(), "config.json")).epochs).toBe(1);
@@ -208,7 +273,10 @@ describe("killing only the launcher process", () => {
       await waitFor(() => !p.groupAlive(), 1000);
       const before = JSON.stringify(mtimes(join(out, "resume")));
       await sleep(2500);
-      observed = { stillRunning: p.groupAlive(), changed: JSON.stringify(mtimes(join(out, "resume"))) !== before };
+      observed = {
+        stillRunning: p.groupAlive(),
+        changed: JSON.stringify(mtimes(join(out, "resume"))) !== before,
+      };
     } finally {
       p.killGroup();
     }

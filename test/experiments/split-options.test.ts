@@ -22,7 +22,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("experiment options", () => {
   it("speaker-independent split: one run per head, tested on the FRIENDS utterances", async () => {
-    const cfg = parseMustardConfig({ name: "si", features, split: "speaker-independent", heads: ["classical"], epochs: 2 });
+    const cfg = parseMustardConfig({
+      name: "si",
+      features,
+      split: "speaker-independent",
+      heads: ["classical"],
+      epochs: 2,
+    });
     const r = await runMustard(cfg, join(tmp, "si"));
     const ds = loadMustard();
     const friends = ds.items.filter((it) => it.show === "FRIENDS").length;
@@ -33,7 +39,13 @@ describe("experiment options", () => {
   });
 
   it("GloVe text backbone (600 features: utterance and context)", async () => {
-    const cfg = parseMustardConfig({ name: "glove", backbone: "glove", heads: ["classical"], folds: [0], epochs: 1 });
+    const cfg = parseMustardConfig({
+      name: "glove",
+      backbone: "glove",
+      heads: ["classical"],
+      folds: [0],
+      epochs: 1,
+    });
     const r = await runMustard(cfg, join(tmp, "glove"));
     expect(r.setup.backbone).toBe("glove");
     expect(r.setup.featureDim).toBe(600);

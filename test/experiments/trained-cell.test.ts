@@ -17,7 +17,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("loadTrainedCell", () => {
   it("rebuilds a cell's model and test split: its metrics equal the recorded ones bit for bit", async () => {
     const features = writeMustardFeatures({ dir: tmp });
-    const cfg = parseMustardConfig({ name: "c", features, folds: [1, 2], heads: ["classical", "qmtl"], epochs: 2 });
+    const cfg = parseMustardConfig({
+      name: "c",
+      features,
+      folds: [1, 2],
+      heads: ["classical", "qmtl"],
+      epochs: 2,
+    });
     const runDir = join(tmp, "c");
     const r = await runMustard(cfg, runDir);
     const cell = await loadTrainedCell(mustardSuite, runDir);
@@ -25,7 +31,11 @@ describe("loadTrainedCell", () => {
     const m = cell.metrics(cell.tasks, predictLogits(cell.model, cell.test), cell.model.nOutputs, cell.test);
     expect(m).toEqual(r.runs.find((x) => x.head === "qmtl" && x.fold === 1)!.test);
     const other = await loadTrainedCell(mustardSuite, runDir, { cell: "classical:2:0" });
-    expect(other.metrics(other.tasks, predictLogits(other.model, other.test), other.model.nOutputs, other.test)).toEqual(r.runs.find((x) => x.head === "classical" && x.fold === 2)!.test);
-    await expect(loadTrainedCell(mustardSuite, runDir, { cell: "qmtl:4:0" })).rejects.toThrow(/--cell: expected a finished cell/);
+    expect(
+      other.metrics(other.tasks, predictLogits(other.model, other.test), other.model.nOutputs, other.test),
+    ).toEqual(r.runs.find((x) => x.head === "classical" && x.fold === 2)!.test);
+    await expect(loadTrainedCell(mustardSuite, runDir, { cell: "qmtl:4:0" })).rejects.toThrow(
+      /--cell: expected a finished cell/,
+    );
   });
 });

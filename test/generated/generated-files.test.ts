@@ -17,8 +17,13 @@ describe("generated files are up to date", () => {
   it("src/sim/qmtl-structured/flat-cmat4.ts equals bench/gen-flat-cmat4.ts's output", () => {
     const tmp = mkdtempSync(join(tmpdir(), "qmtl-gen-"));
     try {
-      execFileSync(bin("tsx"), [join(ROOT, "bench", "gen-flat-cmat4.ts"), join(tmp, "out.ts")], { cwd: ROOT, stdio: "pipe" });
-      expect(readFileSync(join(tmp, "out.ts"), "utf8")).toBe(readFileSync(join(ROOT, "src/sim/qmtl-structured/flat-cmat4.ts"), "utf8"));
+      execFileSync(bin("tsx"), [join(ROOT, "bench", "gen-flat-cmat4.ts"), join(tmp, "out.ts")], {
+        cwd: ROOT,
+        stdio: "pipe",
+      });
+      expect(readFileSync(join(tmp, "out.ts"), "utf8")).toBe(
+        readFileSync(join(ROOT, "src/sim/qmtl-structured/flat-cmat4.ts"), "utf8"),
+      );
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -32,9 +37,29 @@ describe("generated files are up to date", () => {
     it(`${committed} equals a fresh build of ${source}`, () => {
       const tmp = mkdtempSync(join(tmpdir(), "qmtl-wasm-"));
       try {
-        execFileSync(bin("asc"), [source, "--outFile", join(tmp, "out.wasm"), "--enable", "simd", "--enable", "bulk-memory",
-          "-O3", "--noAssert", "--runtime", "stub", "--initialMemory", memory], { cwd: ROOT, stdio: "pipe" });
-        expect(Buffer.compare(readFileSync(join(tmp, "out.wasm")), readFileSync(join(ROOT, committed))), `${committed} is stale: run sh bench/build-wasm.sh`).toBe(0);
+        execFileSync(
+          bin("asc"),
+          [
+            source,
+            "--outFile",
+            join(tmp, "out.wasm"),
+            "--enable",
+            "simd",
+            "--enable",
+            "bulk-memory",
+            "-O3",
+            "--noAssert",
+            "--runtime",
+            "stub",
+            "--initialMemory",
+            memory,
+          ],
+          { cwd: ROOT, stdio: "pipe" },
+        );
+        expect(
+          Buffer.compare(readFileSync(join(tmp, "out.wasm")), readFileSync(join(ROOT, committed))),
+          `${committed} is stale: run sh bench/build-wasm.sh`,
+        ).toBe(0);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

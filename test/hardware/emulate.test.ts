@@ -11,14 +11,26 @@ describe("readout-error emulation", () => {
   const dev = loadDevice("ibm_boston");
   it("matches closed forms on basis states: <Z> = 1 - 2 P(1|0), -(1 - 2 P(0|1)), products for parities", () => {
     const hc: HwCircuit = {
-      nQubits: 156, nInputs: 0, nWeights: 0,
-      ops: [{ gate: "x", qubits: [0], angles: [] }, { gate: "rz", qubits: [1], angles: [{ c: 0.3, terms: [] }] }],
+      nQubits: 156,
+      nInputs: 0,
+      nWeights: 0,
+      ops: [
+        { gate: "x", qubits: [0], angles: [] },
+        { gate: "rz", qubits: [1], angles: [{ c: 0.3, terms: [] }] },
+      ],
       observables: [
-        { factors: [{ pauli: "Z", wire: 0 }] }, { factors: [{ pauli: "Z", wire: 1 }] },
-        { factors: [{ pauli: "Z", wire: 0 }, { pauli: "Z", wire: 1 }] },
+        { factors: [{ pauli: "Z", wire: 0 }] },
+        { factors: [{ pauli: "Z", wire: 1 }] },
+        {
+          factors: [
+            { pauli: "Z", wire: 0 },
+            { pauli: "Z", wire: 1 },
+          ],
+        },
       ],
     };
-    const a = dev.qubits[0]!.probMeas0Prep1, b = dev.qubits[1]!.probMeas1Prep0;
+    const a = dev.qubits[0]!.probMeas0Prep1,
+      b = dev.qubits[1]!.probMeas1Prep0;
     const e = emulateReadout(hc, [], dev);
     expect(e.values[0]).toBeCloseTo(-(1 - 2 * a), 14);
     expect(e.values[1]).toBeCloseTo(1 - 2 * b, 14);
@@ -45,6 +57,7 @@ describe("readout-error emulation", () => {
     for (let i = 0; i < ideal.length; i++) shrink += Math.abs(ideal[i]!) - Math.abs(noisy[i]!);
     expect(shrink).toBeGreaterThan(0);
     const sampled = emulateReadout(t.circuit, p, dev, { shots: 20000, rng: new Rng(3) }).values;
-    for (let i = 0; i < ideal.length; i++) expect(Math.abs(sampled[i]! - noisy[i]!)).toBeLessThan(5 / Math.sqrt(20000) + 1e-9);
+    for (let i = 0; i < ideal.length; i++)
+      expect(Math.abs(sampled[i]! - noisy[i]!)).toBeLessThan(5 / Math.sqrt(20000) + 1e-9);
   });
 });

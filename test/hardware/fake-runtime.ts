@@ -31,7 +31,12 @@ export interface FakeOptions {
   readonly seed?: number;
 }
 
-interface Job { id: string; body: Record<string, unknown>; polls: number; cancelled: boolean }
+interface Job {
+  id: string;
+  body: Record<string, unknown>;
+  polls: number;
+  cancelled: boolean;
+}
 
 export interface FakeRuntime {
   readonly apiUrl: string;
@@ -53,11 +58,21 @@ export async function startFakeRuntime(o: FakeOptions): Promise<FakeRuntime> {
   const rng = new Rng(o.seed ?? 1);
   let nextId = 1;
 
-  const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(body === undefined ? "" : JSON.stringify(body));
   };
-  const err = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void =>
+  const err = (
+    res: ServerResponse,
+    status: number,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void =>
     send(res, status, { errors: [{ code: String(status), message, more_info: "" }], trace: "fake" }, headers);
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: string): void => {
@@ -68,30 +83,61 @@ export async function startFakeRuntime(o: FakeOptions): Promise<FakeRuntime> {
     const queued = failures.get(route);
     if (queued && queued.length > 0) {
       const f = queued.shift()!;
-      return err(res, f.status, f.message ?? `scripted ${f.status}`, f.retryAfter !== undefined ? { "retry-after": f.retryAfter } : {});
+      return err(
+        res,
+        f.status,
+        f.message ?? `scripted ${f.status}`,
+        f.retryAfter !== undefined ? { "retry-after": f.retryAfter } : {},
+      );
     }
     if (route === "POST /identity/token") {
       const form = new URLSearchParams(body);
-      if (form.get("grant_type") !== "urn:ibm:params:oauth:grant-type:apikey") return err(res, 400, "bad grant_type");
-      if (form.get("apikey") !== o.apiKey) return send(res, 400, { errorCode: "BXNIM0415E", errorMessage: "Provided API key could not be found." });
-      return send(res, 200, { access_token: BEARER, refresh_token: "r", token_type: "Bearer", expires_in: 3600, expiration: 0 });
+      if (form.get("grant_type") !== "urn:ibm:params:oauth:grant-type:apikey")
+        return err(res, 400, "bad grant_type");
+      if (form.get("apikey") !== o.apiKey)
+        return send(res, 400, {
+          errorCode: "BXNIM0415E",
+          errorMessage: "Provided API key could not be found.",
+        });
+      return send(res, 200, {
+        access_token: BEARER,
+        refresh_token: "r",
+        token_type: "Bearer",
+        expires_in: 3600,
+        expiration: 0,
+      });
     }
     if (!path.startsWith("/api/v1/")) return err(res, 404, "no such route");
     if (req.headers.authorization !== `Bearer ${BEARER}`) return err(res, 401, "Unauthorized");
-    if (!req.headers["service-crn"] || !req.headers["ibm-api-version"]) return err(res, 400, "missing Service-CRN or IBM-API-Version");
+    if (!req.headers["service-crn"] || !req.headers["ibm-api-version"])
+      return err(res, 400, "missing Service-CRN or IBM-API-Version");
     const bm = /^\/api\/v1\/backends\/([^/]+)\/(status|configuration)$/.exec(path);
     if (bm) {
       if (decodeURIComponent(bm[1]!) !== backend.name) return err(res, 404, `backend ${bm[1]} not found`);
-      if (o.forbiddenBackends?.includes(backend.name)) return err(res, 403, "instance has no access to this backend");
+      if (o.forbiddenBackends?.includes(backend.name))
+        return err(res, 403, "instance has no access to this backend");
       return bm[2] === "status"
-        ? send(res, 200, { state: backend.state, status: backend.status, message: "", length_queue: 3, backend_version: "1.0.4" })
-        : send(res, 200, { backend_name: backend.name, n_qubits: backend.nQubits, basis_gates: ["cz", "id", "rz", "sx", "x"] });
+        ? send(res, 200, {
+            state: backend.state,
+            status: backend.status,
+            message: "",
+            length_queue: 3,
+            backend_version: "1.0.4",
+          })
+        : send(res, 200, {
+            backend_name: backend.name,
+            n_qubits: backend.nQubits,
+            basis_gates: ["cz", "id", "rz", "sx", "x"],
+          });
     }
     if (route === "POST /api/v1/jobs") {
       const j = JSON.parse(body) as Record<string, unknown>;
-      if (j.program_id !== "estimator" && j.program_id !== "sampler") return err(res, 400, "program_id must be estimator or sampler");
-      if (typeof j.backend !== "string" || j.backend !== backend.name) return err(res, 404, `backend ${String(j.backend)} not found`);
-      if (o.forbiddenBackends?.includes(j.backend)) return err(res, 403, "instance has no access to this backend");
+      if (j.program_id !== "estimator" && j.program_id !== "sampler")
+        return err(res, 400, "program_id must be estimator or sampler");
+      if (typeof j.backend !== "string" || j.backend !== backend.name)
+        return err(res, 404, `backend ${String(j.backend)} not found`);
+      if (o.forbiddenBackends?.includes(j.backend))
+        return err(res, 403, "instance has no access to this backend");
       const params = j.params as { pubs?: unknown } | undefined;
       if (!params || !Array.isArray(params.pubs)) return err(res, 400, "params.pubs missing");
       const id = `fakejob${nextId++}`;
@@ -102,21 +148,32 @@ export async function startFakeRuntime(o: FakeOptions): Promise<FakeRuntime> {
     if (jm) {
       const job = jobs.get(jm[1]!);
       if (!job) return err(res, 404, `job ${jm[1]} not found`);
-      if (jm[2] === "/cancel" && req.method === "POST") { job.cancelled = true; res.writeHead(204); res.end(); return; }
+      if (jm[2] === "/cancel" && req.method === "POST") {
+        job.cancelled = true;
+        res.writeHead(204);
+        res.end();
+        return;
+      }
       const status = statusOf(job);
       if (jm[2] === "/results") {
         if (status !== "Completed") return err(res, 409, `job is ${status}`);
         return send(res, 200, results(job.body, rng));
       }
       job.polls++;
-      return send(res, 200, { id: job.id, backend: backend.name, status, state: { status, ...(status === "Failed" ? { reason: "scripted failure" } : {}) } });
+      return send(res, 200, {
+        id: job.id,
+        backend: backend.name,
+        status,
+        state: { status, ...(status === "Failed" ? { reason: "scripted failure" } : {}) },
+      });
     }
     return err(res, 404, "no such route");
   };
 
   const statusOf = (job: Job): string => {
     if (job.cancelled) return "Cancelled";
-    const q = o.pollsQueued ?? 0, r = o.pollsRunning ?? 0;
+    const q = o.pollsQueued ?? 0,
+      r = o.pollsRunning ?? 0;
     if (job.polls < q) return "Queued";
     if (job.polls < q + r) return "Running";
     return o.finalStatus ?? "Completed";
@@ -124,17 +181,30 @@ export async function startFakeRuntime(o: FakeOptions): Promise<FakeRuntime> {
 
   const server: Server = createServer((req, res) => {
     let body = "";
-    req.on("data", (c: Buffer) => { body += c.toString("utf8"); });
+    req.on("data", (c: Buffer) => {
+      body += c.toString("utf8");
+    });
     req.on("end", () => {
-      try { handle(req, res, body); } catch (e) { err(res, 500, `fake server: ${(e as Error).message}`); }
+      try {
+        handle(req, res, body);
+      } catch (e) {
+        err(res, 500, `fake server: ${(e as Error).message}`);
+      }
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   return {
-    apiUrl: `http://127.0.0.1:${port}/api/v1`, iamUrl: `http://127.0.0.1:${port}`, requests, jobs,
+    apiUrl: `http://127.0.0.1:${port}/api/v1`,
+    iamUrl: `http://127.0.0.1:${port}`,
+    requests,
+    jobs,
     failNext: (route, errors) => failures.set(route, [...(failures.get(route) ?? []), ...errors]),
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -147,7 +217,9 @@ function results(body: Record<string, unknown>, rng: Rng): Record<string, unknow
     const rows = (sampler ? pub[1] : pub[2]) as number[][] | null;
     const valueRows = rows ?? [[]];
     if (!sampler) {
-      const obs = (pub[1] as Array<Array<Record<string, number>>>).map((o) => fromQiskitPauli(Object.keys(o[0]!)[0]!));
+      const obs = (pub[1] as Array<Array<Record<string, number>>>).map((o) =>
+        fromQiskitPauli(Object.keys(o[0]!)[0]!),
+      );
       const hc = { ...parsed.circuit, observables: obs };
       const map = compactMap(hc);
       const evs = obs.map(() => [] as number[]);
@@ -174,12 +246,19 @@ function results(body: Record<string, unknown>, rng: Rng): Record<string, unknow
       }
       const entries = [...probs.entries()];
       return Array.from({ length: shots }, () => {
-        let u = rng.uniform(), k = 0;
-        while (k < entries.length - 1 && u >= entries[k]![1]) { u -= entries[k]![1]; k++; }
+        let u = rng.uniform(),
+          k = 0;
+        while (k < entries.length - 1 && u >= entries[k]![1]) {
+          u -= entries[k]![1];
+          k++;
+        }
         return `0x${entries[k]![0].toString(16)}`;
       });
     });
-    return { data: { c: { samples: rows ? samples : samples[0], num_bits: parsed.measured.length } }, metadata: {} };
+    return {
+      data: { c: { samples: rows ? samples : samples[0], num_bits: parsed.measured.length } },
+      metadata: {},
+    };
   });
   return { results: out, metadata: { version: 2 } };
 }

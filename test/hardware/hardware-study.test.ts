@@ -18,7 +18,11 @@ import { startFakeRuntime, type FakeRuntime } from "./fake-runtime.ts";
 
 const KEY = "qmtl-secret-key-0d1e2f3a4b";
 let fake: FakeRuntime | null = null;
-afterEach(async () => { await fake?.close(); fake = null; vi.restoreAllMocks(); });
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+  vi.restoreAllMocks();
+});
 
 const layout = resolveQmtl(PRESETS.mustard);
 const rng = new Rng(12);
@@ -29,7 +33,11 @@ const head = { layout, weights, inputs, batch: B };
 const ideal = (() => {
   const c = qmtlCircuit(layout);
   const out = new Float64Array(B * c.observables.length);
-  for (let b = 0; b < B; b++) out.set(logicalExpvals(c, inputs.slice(b * layout.nInputs, (b + 1) * layout.nInputs), weights), b * c.observables.length);
+  for (let b = 0; b < B; b++)
+    out.set(
+      logicalExpvals(c, inputs.slice(b * layout.nInputs, (b + 1) * layout.nInputs), weights),
+      b * c.observables.length,
+    );
   return out;
 })();
 
@@ -45,7 +53,11 @@ describe("hardware study", () => {
     const dir = mkdtempSync(join(tmpdir(), "qmtl-hw-"));
     const r = await runHardwareStudy(head, { mode: "dry-run", backend: "ibm_boston", outDir: dir });
     expect(maxAbs(r.outputs, ideal)).toBeLessThan(1e-10);
-    const body = JSON.parse(readFileSync(join(dir, "estimator-job.json"), "utf8")) as { program_id: string; backend: string; params: { pubs: unknown[][] } };
+    const body = JSON.parse(readFileSync(join(dir, "estimator-job.json"), "utf8")) as {
+      program_id: string;
+      backend: string;
+      params: { pubs: unknown[][] };
+    };
     expect(body).toEqual(JSON.parse(JSON.stringify(r.request)));
     expect(body.program_id).toBe("estimator");
     expect(body.backend).toBe("ibm_boston");
@@ -65,7 +77,8 @@ describe("hardware study", () => {
     const rb = await runHardwareStudy(head, { mode: "emulate", backend: "ibm_boston" });
     const rf = await runHardwareStudy(head, { mode: "emulate", backend: "ibm_fez" });
     expect(rb.note).toMatch(/readout error only/);
-    const db = maxAbs(rb.outputs, ideal), df = maxAbs(rf.outputs, ideal);
+    const db = maxAbs(rb.outputs, ideal),
+      df = maxAbs(rf.outputs, ideal);
     expect(db).toBeGreaterThan(1e-4);
     expect(df).toBeGreaterThan(1e-4);
     expect(db).toBeLessThan(0.2);
@@ -75,14 +88,32 @@ describe("hardware study", () => {
   it("submit through the client (local server): device values; the API key is in no file the run writes nor in its output", async () => {
     fake = await startFakeRuntime({ apiKey: KEY, pollsQueued: 2 });
     const logged: string[] = [];
-    for (const m of ["log", "info", "warn", "error"] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => { logged.push(format(...a)); });
-    const credentials = resolveCredentials({ env: { QISKIT_IBM_TOKEN: KEY, QISKIT_IBM_INSTANCE: "crn:v1:test::" } });
-    const client = new RuntimeClient({ credentials, baseUrl: fake.apiUrl, iamUrl: fake.iamUrl, sleep: async () => undefined });
+    for (const m of ["log", "info", "warn", "error"] as const)
+      vi.spyOn(console, m).mockImplementation((...a: unknown[]) => {
+        logged.push(format(...a));
+      });
+    const credentials = resolveCredentials({
+      env: { QISKIT_IBM_TOKEN: KEY, QISKIT_IBM_INSTANCE: "crn:v1:test::" },
+    });
+    const client = new RuntimeClient({
+      credentials,
+      baseUrl: fake.apiUrl,
+      iamUrl: fake.iamUrl,
+      sleep: async () => undefined,
+    });
     const dir = mkdtempSync(join(tmpdir(), "qmtl-hw-run-"));
     const dry = await runHardwareStudy(head, { mode: "dry-run", backend: "ibm_boston", outDir: dir });
-    const r = await runHardwareStudy(head, { mode: "submit", backend: "ibm_boston", client, wait: { pollMs: 1 } });
+    const r = await runHardwareStudy(head, {
+      mode: "submit",
+      backend: "ibm_boston",
+      client,
+      wait: { pollMs: 1 },
+    });
     expect(maxAbs(r.outputs, ideal)).toBeLessThan(1e-10);
-    writeFileSync(join(dir, "result.json"), JSON.stringify({ ...r, outputs: [...r.outputs], client, credentials }));
+    writeFileSync(
+      join(dir, "result.json"),
+      JSON.stringify({ ...r, outputs: [...r.outputs], client, credentials }),
+    );
     console.log("study", r.note, credentials, client);
     const written = filesUnder(dir);
     expect(written.length).toBe(dry.files!.length + 1);
@@ -91,7 +122,10 @@ describe("hardware study", () => {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain("fake-bearer-token"); // the IAM bearer is a secret too
     }
-    for (const line of logged) { expect(line).not.toContain(KEY); expect(line).not.toContain("fake-bearer-token"); }
+    for (const line of logged) {
+      expect(line).not.toContain(KEY);
+      expect(line).not.toContain("fake-bearer-token");
+    }
     const apiBodies = fake.requests.filter((q) => q.path.startsWith("/api/"));
     for (const q of apiBodies) expect(q.body + JSON.stringify(q.headers)).not.toContain(KEY);
   });
@@ -99,19 +133,40 @@ describe("hardware study", () => {
   it("sampler: one PUB per measurement setting; counts give the head's values within 5 standard errors", async () => {
     fake = await startFakeRuntime({ apiKey: KEY, seed: 9, backend: { name: "ibm_fez", nQubits: 156 } });
     const client = new RuntimeClient({
-      credentials: { apiKey: resolveCredentials({ env: { QISKIT_IBM_TOKEN: KEY } }).apiKey, instance: "crn:v1:test::" },
-      baseUrl: fake.apiUrl, iamUrl: fake.iamUrl, sleep: async () => undefined,
+      credentials: {
+        apiKey: resolveCredentials({ env: { QISKIT_IBM_TOKEN: KEY } }).apiKey,
+        instance: "crn:v1:test::",
+      },
+      baseUrl: fake.apiUrl,
+      iamUrl: fake.iamUrl,
+      sleep: async () => undefined,
     });
     const shots = 3000;
     const dir = mkdtempSync(join(tmpdir(), "qmtl-hw-s-"));
-    const dry = await runHardwareStudy(head, { mode: "dry-run", backend: "ibm_fez", primitive: "sampler", shots, outDir: dir });
-    const body = JSON.parse(readFileSync(join(dir, "sampler-job.json"), "utf8")) as { program_id: string; params: { pubs: unknown[][] } };
+    const dry = await runHardwareStudy(head, {
+      mode: "dry-run",
+      backend: "ibm_fez",
+      primitive: "sampler",
+      shots,
+      outDir: dir,
+    });
+    const body = JSON.parse(readFileSync(join(dir, "sampler-job.json"), "utf8")) as {
+      program_id: string;
+      params: { pubs: unknown[][] };
+    };
     expect(body.program_id).toBe("sampler");
     expect(body.params.pubs.length).toBe(dry.cost.settings);
     expect(body.params.pubs[0]![2]).toBe(shots);
     expect(String(body.params.pubs[0]![0])).toMatch(/c\[0\] = measure \$\d+;/);
     expect(dry.cost.totalShots).toBe(shots * dry.cost.settings * B);
-    const r = await runHardwareStudy(head, { mode: "submit", backend: "ibm_fez", primitive: "sampler", shots, client, wait: { pollMs: 1 } });
+    const r = await runHardwareStudy(head, {
+      mode: "submit",
+      backend: "ibm_fez",
+      primitive: "sampler",
+      shots,
+      client,
+      wait: { pollMs: 1 },
+    });
     for (let i = 0; i < ideal.length; i++) {
       const se = Math.sqrt(Math.max(1e-4, 1 - ideal[i]! ** 2) / shots);
       expect(Math.abs(r.outputs[i]! - ideal[i]!)).toBeLessThan(5 * se);
@@ -119,20 +174,32 @@ describe("hardware study", () => {
   });
 
   it("takes the head of a built model and checks sizes", async () => {
-    const model = buildModel({
-      head: "qmtl", inputDim: 8, latentDim: 6,
-      tasks: [{ name: "a", kind: "binary" }, { name: "b", kind: "multiclass", numClasses: 3 }],
-      projection: { hidden: [], activation: "relu", dropout: 0, batchNorm: false },
-      qmtl: { encodingLayers: 2, headLayers: 1 },
-    }, new Rng(1));
+    const model = buildModel(
+      {
+        head: "qmtl",
+        inputDim: 8,
+        latentDim: 6,
+        tasks: [
+          { name: "a", kind: "binary" },
+          { name: "b", kind: "multiclass", numClasses: 3 },
+        ],
+        projection: { hidden: [], activation: "relu", dropout: 0, batchNorm: false },
+        qmtl: { encodingLayers: 2, headLayers: 1 },
+      },
+      new Rng(1),
+    );
     const h = headOfModel(model);
     expect(h.layout.Q).toBe(3);
     const x = randomArray(new Rng(2), 2 * h.layout.nInputs);
     const r = await runHardwareStudy({ ...h, inputs: x, batch: 2 }, { mode: "dry-run", backend: "ibm_fez" });
     const net = model.circuits[0]!.executor.forward(x, h.weights, 2);
     expect(maxAbs(r.outputs, net)).toBeLessThan(1e-10);
-    await expect(runHardwareStudy({ ...h, inputs: x, batch: 3 }, { mode: "dry-run", backend: "ibm_fez" })).rejects.toBeInstanceOf(ValidationError);
-    await expect(runHardwareStudy({ ...h, inputs: x, batch: 2 }, { mode: "submit", backend: "ibm_fez" })).rejects.toThrow(/RuntimeClient/);
+    await expect(
+      runHardwareStudy({ ...h, inputs: x, batch: 3 }, { mode: "dry-run", backend: "ibm_fez" }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      runHardwareStudy({ ...h, inputs: x, batch: 2 }, { mode: "submit", backend: "ibm_fez" }),
+    ).rejects.toThrow(/RuntimeClient/);
     await model.close();
   });
 });

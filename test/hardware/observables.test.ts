@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parsePauliWord } from "../../src/circuits/pauli.ts";
 import { loadDevice } from "../../src/devices/load.ts";
-import { expvalsFromSamples, fromQiskitPauli, measurementSettings, settingCircuit, toQiskitPauli } from "../../src/hardware/observables.ts";
+import {
+  expvalsFromSamples,
+  fromQiskitPauli,
+  measurementSettings,
+  settingCircuit,
+  toQiskitPauli,
+} from "../../src/hardware/observables.ts";
 import { compactMap, expvalsHw, simulateHw } from "../../src/hardware/hw-simulate.ts";
 import { checkIsa, transpile } from "../../src/hardware/transpile/index.ts";
 import { ValidationError } from "../../src/core/errors.ts";
@@ -12,7 +18,12 @@ describe("Qiskit Pauli strings", () => {
     expect(toQiskitPauli(parsePauliWord("Z0", 3), 3)).toBe("IIZ");
     expect(toQiskitPauli(parsePauliWord("Z0 X2", 3), 3)).toBe("XIZ");
     expect(toQiskitPauli(parsePauliWord("Y1", 2), 2)).toBe("YI");
-    expect(fromQiskitPauli("XIZ")).toEqual({ factors: [{ pauli: "Z", wire: 0 }, { pauli: "X", wire: 2 }] });
+    expect(fromQiskitPauli("XIZ")).toEqual({
+      factors: [
+        { pauli: "Z", wire: 0 },
+        { pauli: "X", wire: 2 },
+      ],
+    });
     expect(() => toQiskitPauli(parsePauliWord("Z3", 4), 3)).toThrow(ValidationError);
     expect(() => fromQiskitPauli("ZA")).toThrow(ValidationError);
   });
@@ -43,9 +54,13 @@ describe("settings measured on the transpiled circuit reproduce the logical valu
         const map = compactMap(circuit);
         const st = simulateHw(circuit, flat(inputs, weights), map);
         // after the basis change every member word is a Z-parity on its qubits
-        const zWords = s.members.map((m) => ({ factors: words[m]!.factors.map((f) => ({ pauli: "Z" as const, wire: f.wire })) }));
+        const zWords = s.members.map((m) => ({
+          factors: words[m]!.factors.map((f) => ({ pauli: "Z" as const, wire: f.wire })),
+        }));
         const vals = expvalsHw(st, zWords, map);
-        s.members.forEach((m, j) => { got[m] = vals[j]!; });
+        s.members.forEach((m, j) => {
+          got[m] = vals[j]!;
+        });
         expect(measure.length).toBe(s.basis.length);
       }
       for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-10);

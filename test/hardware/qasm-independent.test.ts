@@ -22,7 +22,9 @@ import { logicalExpvals, paperHeads, randomValues } from "./heads.ts";
 export function quantumCircuitExpvals(qasm: string, c: Circuit): Float64Array {
   const qc = new QuantumCircuit();
   let errors: unknown[] = [];
-  qc.importQASM(qasm, (e) => { errors = e; });
+  qc.importQASM(qasm, (e) => {
+    errors = e;
+  });
   if (errors.length > 0) throw new Error(`quantum-circuit import: ${JSON.stringify(errors)}`);
   qc.run();
   const n = c.nQubits;
@@ -40,10 +42,16 @@ export function quantumCircuitExpvals(qasm: string, c: Circuit): Float64Array {
 }
 
 describe("OpenQASM 2 through quantum-circuit", () => {
-  const small = qmtlCircuit(resolveQmtl({
-    encodingLayers: 2, headLayers: 1,
-    tasks: [{ name: "a", kind: "binary" }, { name: "b", kind: "multiclass", numClasses: 3 }],
-  }));
+  const small = qmtlCircuit(
+    resolveQmtl({
+      encodingLayers: 2,
+      headLayers: 1,
+      tasks: [
+        { name: "a", kind: "binary" },
+        { name: "b", kind: "multiclass", numClasses: 3 },
+      ],
+    }),
+  );
   const cases: Array<[string, Circuit]> = [
     ["qmtl Q=3", small],
     ...paperHeads().filter(([n]) => n === "hqnn4" || n === "glue"),
@@ -74,7 +82,13 @@ describe("transpiled ISA circuits through quantum-circuit", () => {
       expect(circuit.ops.every((o) => ["rz", "sx", "x", "cz"].includes(o.gate))).toBe(true);
       expect(circuit.ops.some((o) => o.gate === "sx")).toBe(true);
       const qasm = exportQasm(circuit, { version: 2, params: flat(inputs, weights) });
-      const got = quantumCircuitExpvals(qasm, { nQubits: circuit.nQubits, nInputs: 0, nWeights: 0, ops: [], observables: circuit.observables });
+      const got = quantumCircuitExpvals(qasm, {
+        nQubits: circuit.nQubits,
+        nInputs: 0,
+        nWeights: 0,
+        ops: [],
+        observables: circuit.observables,
+      });
       expect(maxAbs(got, ref)).toBeLessThan(1e-10);
     });
   }

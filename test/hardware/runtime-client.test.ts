@@ -6,12 +6,30 @@ import { inspect } from "node:util";
 import { RuntimeClient } from "../../src/hardware/runtime/client.ts";
 import { resolveCredentials, Secret } from "../../src/hardware/runtime/credentials.ts";
 import {
-  RuntimeAuthError, RuntimeBackendError, RuntimeError, RuntimeForbiddenError, RuntimeJobError, RuntimeNotFoundError, RuntimeTimeoutError,
+  RuntimeAuthError,
+  RuntimeBackendError,
+  RuntimeError,
+  RuntimeForbiddenError,
+  RuntimeJobError,
+  RuntimeNotFoundError,
+  RuntimeTimeoutError,
 } from "../../src/hardware/runtime/errors.ts";
 import { retryAfterMs } from "../../src/hardware/runtime/http.ts";
-import { estimatorParams, estimatorPub, parseEstimatorResults, parseSamplerResults, samplerParams, samplerPub } from "../../src/hardware/runtime/pubs.ts";
+import {
+  estimatorParams,
+  estimatorPub,
+  parseEstimatorResults,
+  parseSamplerResults,
+  samplerParams,
+  samplerPub,
+} from "../../src/hardware/runtime/pubs.ts";
 import { exportQasm, usedParams } from "../../src/hardware/qasm/export.ts";
-import { measurementSettings, settingCircuit, toQiskitPauli, expvalsFromSamples } from "../../src/hardware/observables.ts";
+import {
+  measurementSettings,
+  settingCircuit,
+  toQiskitPauli,
+  expvalsFromSamples,
+} from "../../src/hardware/observables.ts";
 import { transpile } from "../../src/hardware/transpile/index.ts";
 import { loadDevice } from "../../src/devices/load.ts";
 import { ValidationError } from "../../src/core/errors.ts";
@@ -21,14 +39,23 @@ import { flat, logicalExpvals, paperHeads, randomValues } from "./heads.ts";
 const KEY = "qmtl-test-key-7f3a9c";
 const CRN = "crn:v1:bluemix:public:quantum-computing:us-east:a/0000:1111::";
 let fake: FakeRuntime | null = null;
-afterEach(async () => { await fake?.close(); fake = null; });
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+});
 
 async function setup(o: Partial<FakeOptions> = {}, sleeps?: number[]): Promise<RuntimeClient> {
   fake = await startFakeRuntime({ apiKey: KEY, ...o });
   return new RuntimeClient({
-    credentials: { apiKey: new Secret(KEY), instance: CRN }, baseUrl: fake.apiUrl, iamUrl: fake.iamUrl,
-    timeoutMs: 5000, maxRetries: 3, baseDelayMs: 10,
-    sleep: async (ms) => { sleeps?.push(ms); },
+    credentials: { apiKey: new Secret(KEY), instance: CRN },
+    baseUrl: fake.apiUrl,
+    iamUrl: fake.iamUrl,
+    timeoutMs: 5000,
+    maxRetries: 3,
+    baseDelayMs: 10,
+    sleep: async (ms) => {
+      sleeps?.push(ms);
+    },
   });
 }
 
@@ -48,7 +75,11 @@ describe("Runtime client against a local server", () => {
     const values = rows.map(({ inputs, weights }) => used.map((p) => flat(inputs, weights)[p]!));
     const paulis = t.circuit.observables.map((w) => toQiskitPauli(w, 156));
     const pub = estimatorPub(qasm, paulis, values, 0.01);
-    const id = await client.submit({ program_id: "estimator", backend: "ibm_boston", params: estimatorParams([pub]) });
+    const id = await client.submit({
+      program_id: "estimator",
+      backend: "ibm_boston",
+      params: estimatorParams([pub]),
+    });
     const res = await client.wait(id, { pollMs: 1 });
     const [r] = parseEstimatorResults(res, [{ K: paulis.length, B: rows.length }]);
     rows.forEach(({ inputs, weights }, b) => {
@@ -73,10 +104,22 @@ describe("Runtime client against a local server", () => {
     const shots = 4000;
     const pubs = settings.map((s) => {
       const { circuit, measure } = settingCircuit(t.circuit, s);
-      return samplerPub(exportQasm(circuit, { version: 3, physical: true, params: flat(inputs, weights), measure }), null, shots);
+      return samplerPub(
+        exportQasm(circuit, { version: 3, physical: true, params: flat(inputs, weights), measure }),
+        null,
+        shots,
+      );
     });
-    const id = await client.submit({ program_id: "sampler", backend: "ibm_boston", params: samplerParams(pubs) });
-    const samples = parseSamplerResults(await client.wait(id, { pollMs: 1 }), "c", settings.map(() => ({ B: 1, shots })));
+    const id = await client.submit({
+      program_id: "sampler",
+      backend: "ibm_boston",
+      params: samplerParams(pubs),
+    });
+    const samples = parseSamplerResults(
+      await client.wait(id, { pollMs: 1 }),
+      "c",
+      settings.map(() => ({ B: 1, shots })),
+    );
     settings.forEach((s, i) => {
       for (const [m, v] of expvalsFromSamples(t.circuit.observables, s, samples[i]![0]!)) {
         const se = Math.sqrt(Math.max(1e-4, 1 - ref[m]! ** 2) / shots);
@@ -97,7 +140,10 @@ describe("Runtime client against a local server", () => {
 
   it("gives up after maxRetries on a persistent rate limit, saying so", async () => {
     const client = await setup({}, []);
-    fake!.failNext("GET /api/v1/backends/:name/status", Array.from({ length: 10 }, () => ({ status: 429, retryAfter: "0" })));
+    fake!.failNext(
+      "GET /api/v1/backends/:name/status",
+      Array.from({ length: 10 }, () => ({ status: 429, retryAfter: "0" })),
+    );
     const e = await client.backend("ibm_boston").catch(noKey);
     expect(e).toBeInstanceOf(RuntimeError);
     expect((e as Error).message).toMatch(/HTTP 429 after 4 attempts \(rate limited/);
@@ -107,7 +153,12 @@ describe("Runtime client against a local server", () => {
   it("a wrong API key is an auth error from the IAM exchange", async () => {
     fake = await startFakeRuntime({ apiKey: KEY });
     const bad = "wrong-key-123456";
-    const client = new RuntimeClient({ credentials: { apiKey: new Secret(bad), instance: CRN }, baseUrl: fake.apiUrl, iamUrl: fake.iamUrl, sleep: async () => undefined });
+    const client = new RuntimeClient({
+      credentials: { apiKey: new Secret(bad), instance: CRN },
+      baseUrl: fake.apiUrl,
+      iamUrl: fake.iamUrl,
+      sleep: async () => undefined,
+    });
     const e = await client.backend("ibm_boston").catch((x: unknown) => x);
     expect(e).toBeInstanceOf(RuntimeAuthError);
     expect((e as Error).message).not.toContain(bad);
@@ -128,14 +179,20 @@ describe("Runtime client against a local server", () => {
 
   it("403, 404, offline and too-small backends have their own errors", async () => {
     let client = await setup({ forbiddenBackends: ["ibm_boston"] });
-    await expect(client.submit({ program_id: "sampler", backend: "ibm_boston", params: { pubs: [] } })).rejects.toBeInstanceOf(RuntimeForbiddenError);
+    await expect(
+      client.submit({ program_id: "sampler", backend: "ibm_boston", params: { pubs: [] } }),
+    ).rejects.toBeInstanceOf(RuntimeForbiddenError);
     await fake!.close();
     client = await setup();
     await expect(client.status("nope")).rejects.toBeInstanceOf(RuntimeNotFoundError);
     await expect(client.backend("ibm_kyiv")).rejects.toThrow(/HTTP 404/);
-    await expect(client.checkBackend("ibm_boston", 200)).rejects.toThrow(/has 156 qubits; the circuits need 200/);
+    await expect(client.checkBackend("ibm_boston", 200)).rejects.toThrow(
+      /has 156 qubits; the circuits need 200/,
+    );
     await fake!.close();
-    client = await setup({ backend: { name: "ibm_boston", nQubits: 156, state: false, status: "maintenance" } });
+    client = await setup({
+      backend: { name: "ibm_boston", nQubits: 156, state: false, status: "maintenance" },
+    });
     const e = await client.checkBackend("ibm_boston", 13).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(RuntimeBackendError);
     expect((e as Error).message).toMatch(/not accepting jobs \(status "maintenance"\)/);
@@ -154,7 +211,9 @@ describe("Runtime client against a local server", () => {
   it("a job that outlasts the wait is cancelled and reported", async () => {
     fake = await startFakeRuntime({ apiKey: KEY, pollsQueued: 1e9 });
     const client = new RuntimeClient({
-      credentials: { apiKey: new Secret(KEY), instance: CRN }, baseUrl: fake.apiUrl, iamUrl: fake.iamUrl,
+      credentials: { apiKey: new Secret(KEY), instance: CRN },
+      baseUrl: fake.apiUrl,
+      iamUrl: fake.iamUrl,
       sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))),
     });
     const id = await client.submit({ program_id: "estimator", backend: "ibm_boston", params: { pubs: [] } });
@@ -194,13 +253,22 @@ describe("credentials", () => {
     expect(inspect(c)).not.toContain(KEY);
     const dir = mkdtempSync(join(tmpdir(), "qmtl-cred-"));
     const qiskitStyle = join(dir, "qiskit-ibm.json");
-    writeFileSync(qiskitStyle, JSON.stringify({ "default-ibm-quantum-platform": { channel: "ibm_quantum_platform", token: KEY, instance: CRN } }));
+    writeFileSync(
+      qiskitStyle,
+      JSON.stringify({
+        "default-ibm-quantum-platform": { channel: "ibm_quantum_platform", token: KEY, instance: CRN },
+      }),
+    );
     const f = resolveCredentials({ env: {}, configPath: qiskitStyle });
     expect(f.apiKey.reveal()).toBe(KEY);
     expect(f.instance).toBe(CRN);
-    expect(() => resolveCredentials({ env: {}, configPath: join(dir, "missing.json") })).toThrow(/QISKIT_IBM_TOKEN/);
+    expect(() => resolveCredentials({ env: {}, configPath: join(dir, "missing.json") })).toThrow(
+      /QISKIT_IBM_TOKEN/,
+    );
     writeFileSync(join(dir, "empty.json"), "{}");
-    expect(() => resolveCredentials({ env: {}, configPath: join(dir, "empty.json") })).toThrow(ValidationError);
+    expect(() => resolveCredentials({ env: {}, configPath: join(dir, "empty.json") })).toThrow(
+      ValidationError,
+    );
   });
 
   it("Retry-After in seconds and as an HTTP date", () => {

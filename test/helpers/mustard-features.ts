@@ -28,7 +28,8 @@ export interface MustardFeatureOptions {
  */
 export function writeMustardFeatures(options: MustardFeatureOptions = {}): string {
   const cols = options.cols ?? 12;
-  if (!Number.isInteger(cols) || cols < 6) throw new Error(`writeMustardFeatures: cols must be an integer >= 6, got ${cols}`);
+  if (!Number.isInteger(cols) || cols < 6)
+    throw new Error(`writeMustardFeatures: cols must be an integer >= 6, got ${cols}`);
   const ds = loadMustard();
   const ids = mustardIds(ds);
   const sarcasm = taskLabels(ds, "sarcasm");
@@ -57,6 +58,9 @@ export function writeMustardFeatures(options: MustardFeatureOptions = {}): strin
   if (options.shuffled) order.reverse();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "qmtl-features-"));
   const path = join(dir, options.fileName ?? "mustard-features.json");
-  writeFileSync(path, JSON.stringify({ ids: order.map((i) => ids[i]!), features: order.map((i) => rows[i]!) }));
+  writeFileSync(
+    path,
+    JSON.stringify({ ids: order.map((i) => ids[i]!), features: order.map((i) => rows[i]!) }),
+  );
   return path;
 }

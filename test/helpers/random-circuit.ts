@@ -7,7 +7,8 @@ import type { PauliName } from "../../src/gates/spec.ts";
 /** A random circuit mixing every gate kind, inputs, shared weights and constants. */
 export function randomCircuit(seed: number, n: number, depth: number): Circuit {
   const rng = new Rng(seed);
-  const nInputs = 3, nWeights = 4;
+  const nInputs = 3,
+    nWeights = 4;
   const ops: Op[] = [];
   const ref = (): ParamRef => {
     const u = rng.uniform();

@@ -19,7 +19,9 @@ export interface RefFile {
 const here = dirname(fileURLToPath(import.meta.url));
 
 export function loadRef(name: "glue" | "mustard"): RefFile {
-  return JSON.parse(readFileSync(join(here, "..", "fixtures", "refs", `refs_${name}.json`), "utf8")) as RefFile;
+  return JSON.parse(
+    readFileSync(join(here, "..", "fixtures", "refs", `refs_${name}.json`), "utf8"),
+  ) as RefFile;
 }
 
 export function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -16,7 +16,9 @@ export const SYNTH_TASKS: TaskDef[] = [
 export function syntheticData(n: number, D: number, seed: number): MultiTaskData {
   const rng = new Rng(seed);
   const features = Float64Array.from({ length: n * D }, () => rng.normal());
-  const bin = new Float64Array(n), tri = new Float64Array(n), reg = new Float64Array(n);
+  const bin = new Float64Array(n),
+    tri = new Float64Array(n),
+    reg = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = features.subarray(i * D, (i + 1) * D);
     bin[i] = x[0]! + x[1]! > 0 ? 1 : 0;

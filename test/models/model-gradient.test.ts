@@ -17,8 +17,29 @@ const tasks = [
 ];
 const projection = { hidden: [5], activation: "tanh" as const, dropout: 0, batchNorm: true };
 const specs: Array<[string, ModelSpec]> = [
-  ["QMTL + affine + temperature", { head: "qmtl", inputDim: 4, latentDim: 8, tasks, projection, qmtl: { encodingLayers: 2, headLayers: 1 }, outputTransforms: { b: "temperature", c: "affine" } }],
-  ["QMTL without encoder entanglement", { head: "qmtl", inputDim: 4, latentDim: 8, tasks, projection, qmtl: { encodingLayers: 2, headLayers: 2, entangle: false } }],
+  [
+    "QMTL + affine + temperature",
+    {
+      head: "qmtl",
+      inputDim: 4,
+      latentDim: 8,
+      tasks,
+      projection,
+      qmtl: { encodingLayers: 2, headLayers: 1 },
+      outputTransforms: { b: "temperature", c: "affine" },
+    },
+  ],
+  [
+    "QMTL without encoder entanglement",
+    {
+      head: "qmtl",
+      inputDim: 4,
+      latentDim: 8,
+      tasks,
+      projection,
+      qmtl: { encodingLayers: 2, headLayers: 2, entangle: false },
+    },
+  ],
   ["classical", { head: "classical", inputDim: 4, latentDim: 6, tasks, projection }],
   ["HQNN (3 qubits)", { head: "hqnn", inputDim: 4, latentDim: 6, tasks, projection, hqnn: { qubits: 3 } }],
 ];
@@ -47,16 +68,22 @@ describe("whole-model gradients match finite differences", () => {
       for (const p of params) {
         for (let i = 0; i < p.value.length; i++) {
           const v = p.value[i]!;
-          p.value[i] = v + h; const fp = f();
-          p.value[i] = v - h; const fm = f();
+          p.value[i] = v + h;
+          const fp = f();
+          p.value[i] = v - h;
+          const fm = f();
           p.value[i] = v;
-          expect(Math.abs(p.grad[i]! - (fp - fm) / (2 * h))).toBeLessThan(1e-6 * Math.max(1, Math.abs(p.grad[i]!)));
+          expect(Math.abs(p.grad[i]! - (fp - fm) / (2 * h))).toBeLessThan(
+            1e-6 * Math.max(1, Math.abs(p.grad[i]!)),
+          );
         }
       }
       for (let i = 0; i < x.length; i++) {
         const v = x[i]!;
-        x[i] = v + h; const fp = f();
-        x[i] = v - h; const fm = f();
+        x[i] = v + h;
+        const fp = f();
+        x[i] = v - h;
+        const fm = f();
         x[i] = v;
         expect(Math.abs(gx[i]! - (fp - fm) / (2 * h))).toBeLessThan(1e-6);
       }
@@ -65,7 +92,14 @@ describe("whole-model gradients match finite differences", () => {
 });
 
 describe("HQNN head with float32 simulator states", () => {
-  const spec = (precision: "float64" | "float32"): ModelSpec => ({ head: "hqnn", inputDim: 4, latentDim: 6, tasks, projection, hqnn: { qubits: 5, precision } });
+  const spec = (precision: "float64" | "float32"): ModelSpec => ({
+    head: "hqnn",
+    inputDim: 4,
+    latentDim: 6,
+    tasks,
+    projection,
+    hqnn: { qubits: 5, precision },
+  });
 
   it("gives the float64 model's logits and gradients to float32 accuracy", () => {
     const rng = new Rng(9);
@@ -79,23 +113,48 @@ describe("HQNN head with float32 simulator states", () => {
       model.net.backward(Float64Array.from(y, (_, i) => Math.sin(i)));
       return { y, g: model.net.params().map((p) => p.grad.slice()) };
     };
-    const a = run("float64"), b = run("float32");
-    let dy = 0, dg = 0, scale = 0;
-    a.y.forEach((v, i) => { dy = Math.max(dy, Math.abs(v - b.y[i]!)); });
-    a.g.forEach((g, k) => g.forEach((v, i) => { dg = Math.max(dg, Math.abs(v - b.g[k]![i]!)); scale = Math.max(scale, Math.abs(v)); }));
+    const a = run("float64"),
+      b = run("float32");
+    let dy = 0,
+      dg = 0,
+      scale = 0;
+    a.y.forEach((v, i) => {
+      dy = Math.max(dy, Math.abs(v - b.y[i]!));
+    });
+    a.g.forEach((g, k) =>
+      g.forEach((v, i) => {
+        dg = Math.max(dg, Math.abs(v - b.g[k]![i]!));
+        scale = Math.max(scale, Math.abs(v));
+      }),
+    );
     expect(dy).toBeGreaterThan(0); // it really ran in float32
     expect(dy).toBeLessThan(1e-5);
     expect(dg).toBeLessThan(1e-5 * Math.max(1, scale));
   });
 
   it("rejects an unknown precision, naming the field", () => {
-    expect(() => buildModel({ ...spec("float64"), hqnn: { qubits: 5, precision: "half" as unknown as "float32" } } as ModelSpec, new Rng(2))).toThrow(/model\.hqnn\.precision/);
+    expect(() =>
+      buildModel(
+        { ...spec("float64"), hqnn: { qubits: 5, precision: "half" as unknown as "float32" } } as ModelSpec,
+        new Rng(2),
+      ),
+    ).toThrow(/model\.hqnn\.precision/);
   });
 });
 
 describe("threaded models (batches split over worker threads)", () => {
   const threadedSpecs: Array<[string, ModelSpec]> = [
-    ["QMTL", { head: "qmtl", inputDim: 4, latentDim: 8, tasks, projection, qmtl: { encodingLayers: 2, headLayers: 1 } }],
+    [
+      "QMTL",
+      {
+        head: "qmtl",
+        inputDim: 4,
+        latentDim: 8,
+        tasks,
+        projection,
+        qmtl: { encodingLayers: 2, headLayers: 1 },
+      },
+    ],
     ["HQNN", { head: "hqnn", inputDim: 4, latentDim: 6, tasks, projection, hqnn: { qubits: 5 } }],
   ];
   for (const [label, spec] of threadedSpecs) {
@@ -103,18 +162,23 @@ describe("threaded models (batches split over worker threads)", () => {
       const rng = new Rng(12);
       const B = 12;
       const x = Float64Array.from({ length: B * spec.inputDim }, () => rng.normal());
-      const run = (threads: number): { model: ReturnType<typeof buildModel>; y: Float64Array; g: Float64Array[] } => {
+      const run = (
+        threads: number,
+      ): { model: ReturnType<typeof buildModel>; y: Float64Array; g: Float64Array[] } => {
         const model = buildModel(spec, new Rng(2), { threads });
         const y = model.net.forward(x.slice(), B, { training: true, rng: new Rng(0) });
         zeroGrads(model.net.params());
         model.net.backward(Float64Array.from(y, (_, i) => Math.cos(i)));
         return { model, y, g: model.net.params().map((p) => p.grad.slice()) };
       };
-      const a = run(1), b = run(2);
+      const a = run(1),
+        b = run(2);
       expect(a.model.threads).toBe(1);
       expect(b.model.threads).toBe(2);
       a.y.forEach((v, i) => expect(Math.abs(v - b.y[i]!)).toBeLessThan(1e-12));
-      a.g.forEach((g, k) => g.forEach((v, i) => expect(Math.abs(v - b.g[k]![i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(v)))));
+      a.g.forEach((g, k) =>
+        g.forEach((v, i) => expect(Math.abs(v - b.g[k]![i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(v)))),
+      );
       await b.model.close();
       await a.model.close();
     }, 30_000);

@@ -38,7 +38,10 @@ describe("Dropout", () => {
   });
 
   it("passes a finite-difference check with a fixed mask", () => {
-    const rep = checkModuleGrads(new Dropout(6, 0.4), randomVector(18, 3), 3, () => ({ training: true, rng: new Rng(9) }));
+    const rep = checkModuleGrads(new Dropout(6, 0.4), randomVector(18, 3), 3, () => ({
+      training: true,
+      rng: new Rng(9),
+    }));
     expect(rep.maxRelErr, rep.worst).toBeLessThan(1e-7);
   });
 

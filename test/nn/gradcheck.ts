@@ -61,7 +61,8 @@ export function checkModuleGrads(
   for (let i = 0; i < x.length; i++) track(rep, `x[${i}]`, dx[i], centralDiff(loss, x, i, h));
   for (const [name, p] of module.namedParams()) {
     const analytic = Float64Array.from(p.grad);
-    for (let i = 0; i < p.value.length; i++) track(rep, `${name}[${i}]`, analytic[i], centralDiff(loss, p.value, i, h));
+    for (let i = 0; i < p.value.length; i++)
+      track(rep, `${name}[${i}]`, analytic[i], centralDiff(loss, p.value, i, h));
   }
   return rep;
 }

@@ -69,7 +69,9 @@ describe("Linear", () => {
   it("rejects bad sizes and inputs with the field named", () => {
     expect(() => new Linear(0, 2, new Rng(1))).toThrow(/Linear.inSize/);
     const l = new Linear(3, 2, new Rng(1));
-    expect(() => l.forward(new Float64Array(5), 2, ctx())).toThrow(/Linear.forward x: expected length batch\*inSize = 2\*3 = 6/);
+    expect(() => l.forward(new Float64Array(5), 2, ctx())).toThrow(
+      /Linear.forward x: expected length batch\*inSize = 2\*3 = 6/,
+    );
     expect(() => l.backward(new Float64Array(4))).toThrow(/preceding forward/);
     l.forward(new Float64Array(6), 2, ctx());
     expect(() => l.backward(new Float64Array(3))).toThrow(/gradOut/);

@@ -27,23 +27,35 @@ describe("Sequential", () => {
   it("names parameters and buffers by position, like torch.nn.Sequential", () => {
     const s = stack();
     expect(s.namedParams().map(([n]) => n)).toEqual([
-      "0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias", "6.gamma",
+      "0.weight",
+      "0.bias",
+      "1.weight",
+      "1.bias",
+      "4.weight",
+      "4.bias",
+      "6.gamma",
     ]);
-    expect(s.namedBuffers().map(([n]) => n)).toEqual(["1.running_mean", "1.running_var", "1.num_batches_tracked"]);
+    expect(s.namedBuffers().map(([n]) => n)).toEqual([
+      "1.running_mean",
+      "1.running_var",
+      "1.num_batches_tracked",
+    ]);
     expect(countParams(s.params())).toBe(6 * 5 + 5 + 10 + 5 * 3 + 3 + 1);
     expect(s.inSize).toBe(6);
     expect(s.outSize).toBe(3);
   });
 
   it("backward(g, false) skips the first layer's input gradient and leaves every parameter gradient unchanged", () => {
-    const x = randomVector(4 * 6, 31, -2, 2), g = randomVector(4 * 3, 32, -1, 1);
+    const x = randomVector(4 * 6, 31, -2, 2),
+      g = randomVector(4 * 3, 32, -1, 1);
     const grads = (need: boolean): { dx: Float64Array; params: Float64Array[] } => {
       const s = stack();
       s.forward(x, 4, { training: true, rng: new Rng(33) });
       const dx = s.backward(g, need);
       return { dx, params: s.params().map((p) => p.grad.slice()) };
     };
-    const all = grads(true), some = grads(false);
+    const all = grads(true),
+      some = grads(false);
     expect(all.dx.length).toBe(4 * 6);
     expect(some.dx.length).toBe(0);
     expect(some.params.length).toBe(all.params.length);
@@ -51,13 +63,19 @@ describe("Sequential", () => {
   });
 
   it("has exact gradients through Linear-BatchNorm(train)-ReLU-Dropout-Linear-Tanh-Affine", () => {
-    const rep = checkModuleGrads(stack(), randomVector(4 * 6, 22, -2, 2), 4, () => ({ training: true, rng: new Rng(23) }));
+    const rep = checkModuleGrads(stack(), randomVector(4 * 6, 22, -2, 2), 4, () => ({
+      training: true,
+      rng: new Rng(23),
+    }));
     expect(rep.maxRelErr, rep.worst).toBeLessThan(1e-7);
     expect(rep.checked).toBe(24 + 64);
   });
 
   it("has exact gradients in eval mode", () => {
-    const rep = checkModuleGrads(stack(), randomVector(3 * 6, 24, -2, 2), 3, () => ({ training: false, rng: new Rng(1) }));
+    const rep = checkModuleGrads(stack(), randomVector(3 * 6, 24, -2, 2), 3, () => ({
+      training: false,
+      rng: new Rng(1),
+    }));
     expect(rep.maxRelErr, rep.worst).toBeLessThan(1e-7);
   });
 
@@ -72,7 +90,9 @@ describe("Sequential", () => {
 
   it("refuses layers whose sizes do not chain", () => {
     const rng = new Rng(1);
-    expect(() => new Sequential([new Linear(4, 3, rng), new ReLU(4)])).toThrow(/Sequential.layers\[1\].inSize: expected 3/);
+    expect(() => new Sequential([new Linear(4, 3, rng), new ReLU(4)])).toThrow(
+      /Sequential.layers\[1\].inSize: expected 3/,
+    );
     expect(() => new Sequential([])).toThrow(/at least one module/);
   });
 });

@@ -13,7 +13,13 @@ describe("stateDict / loadStateDict", () => {
     a.forward(new Float64Array([1, 2, 3, 4, 5, 7]), 2, { training: true, rng: new Rng(0) });
     const saved = JSON.parse(JSON.stringify(stateDict(a))) as Record<string, number[]>;
     expect(Object.keys(saved)).toEqual([
-      "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
+      "0.weight",
+      "0.bias",
+      "1.weight",
+      "1.bias",
+      "1.running_mean",
+      "1.running_var",
+      "1.num_batches_tracked",
     ]);
     expect(saved["1.num_batches_tracked"]).toEqual([1]);
     const b = model(2);
@@ -28,7 +34,9 @@ describe("stateDict / loadStateDict", () => {
     const b = model(2);
     const before = stateDict(b);
     const bad = { ...stateDict(model(1)), "0.weight": [1, 2, 3] };
-    expect(() => loadStateDict(b, bad)).toThrow(/stateDict\["0.weight"\]: expected 6 finite numbers \(shape \[2, 3\]\), got "length 3"/);
+    expect(() => loadStateDict(b, bad)).toThrow(
+      /stateDict\["0.weight"\]: expected 6 finite numbers \(shape \[2, 3\]\), got "length 3"/,
+    );
     expect(stateDict(b)).toEqual(before);
   });
 
@@ -39,6 +47,8 @@ describe("stateDict / loadStateDict", () => {
     expect(() => loadStateDict(model(2), missing)).toThrow(/stateDict\["1.running_var"\].*got "missing"/);
     expect(() => loadStateDict(model(2), { ...good, extra: [1] })).toThrow(/stateDict\["extra"\]/);
     expect(() => loadStateDict(model(2), { ...good, extra: [1] }, { strict: false })).not.toThrow();
-    expect(() => loadStateDict(model(2), { ...good, "0.bias": [1, Number.NaN] })).toThrow(/stateDict\["0.bias"\]\[1\]/);
+    expect(() => loadStateDict(model(2), { ...good, "0.bias": [1, Number.NaN] })).toThrow(
+      /stateDict\["0.bias"\]\[1\]/,
+    );
   });
 });

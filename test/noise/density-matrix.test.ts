@@ -6,12 +6,29 @@ import { GATES } from "../../src/gates/spec.ts";
 import { parsePauliWord } from "../../src/circuits/pauli.ts";
 import { compile, measureAll, simulateSample } from "../../src/sim/simulate.ts";
 import {
-  aerToPennyLaneP, amplitudeDamping, bitFlip, depolarizingAer, depolarizingPennyLane, jacobiEigen, krausChannel,
-  pauliChannel, phaseDamping, phaseFlip, tensorChannels, thermalRelaxation, maxDepolarizing,
+  aerToPennyLaneP,
+  amplitudeDamping,
+  bitFlip,
+  depolarizingAer,
+  depolarizingPennyLane,
+  jacobiEigen,
+  krausChannel,
+  pauliChannel,
+  phaseDamping,
+  phaseFlip,
+  tensorChannels,
+  thermalRelaxation,
+  maxDepolarizing,
 } from "../../src/noise/channels.ts";
 import { channelPtm, krausPtm, rotationPtm } from "../../src/noise/ptm.ts";
 import {
-  applyChannel, applyUnitary, densityForward, measuredExpectation, simulateDensity, traceDensity, zeroDensity,
+  applyChannel,
+  applyUnitary,
+  densityForward,
+  measuredExpectation,
+  simulateDensity,
+  traceDensity,
+  zeroDensity,
   type DensityMatrix,
 } from "../../src/noise/density-matrix.ts";
 import { NoiseModel, depolarizingModel } from "../../src/noise/noise-model.ts";
@@ -32,10 +49,15 @@ function eigenvalues(rho: DensityMatrix): number[] {
   // Hermitian H = A + iB -> real symmetric [[A, -B], [B, A]], each eigenvalue twice
   const D = 1 << rho.n;
   const m: number[][] = Array.from({ length: 2 * D }, () => new Array<number>(2 * D).fill(0));
-  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) {
-    const a = rho.re[i * D + j]!, b = rho.im[i * D + j]!;
-    m[i]![j] = a; m[i + D]![j + D] = a; m[i]![j + D] = -b; m[i + D]![j] = b;
-  }
+  for (let i = 0; i < D; i++)
+    for (let j = 0; j < D; j++) {
+      const a = rho.re[i * D + j]!,
+        b = rho.im[i * D + j]!;
+      m[i]![j] = a;
+      m[i + D]![j + D] = a;
+      m[i]![j + D] = -b;
+      m[i + D]![j] = b;
+    }
   return jacobiEigen(m).values;
 }
 
@@ -47,11 +69,13 @@ describe("channels and the density-matrix reference", () => {
       const n = 2 + (seed % 3);
       const c = randomCircuit(seed, n, 30);
       const rng = new Rng(100 + seed);
-      const inputs = randomArray(rng, 2 * c.nInputs), weights = randomArray(rng, c.nWeights);
+      const inputs = randomArray(rng, 2 * c.nInputs),
+        weights = randomArray(rng, c.nWeights);
       const dm = densityForward(c, null, inputs, weights, 2);
       const cc = compile(c);
       const sv = new Float64Array(2 * c.observables.length);
-      for (let b = 0; b < 2; b++) measureAll(cc, simulateSample(cc, inputs, b, weights), sv, b * c.observables.length);
+      for (let b = 0; b < 2; b++)
+        measureAll(cc, simulateSample(cc, inputs, b, weights), sv, b * c.observables.length);
       for (let k = 0; k < sv.length; k++) expect(Math.abs(dm[k]! - sv[k]!)).toBeLessThan(1e-12);
     }
   });
@@ -64,7 +88,10 @@ describe("channels and the density-matrix reference", () => {
       applyChannel(rho, [0], depolarizingAer(lam, 1));
       words.forEach((w, k) => {
         const touches0 = w.factors.some((f) => f.wire === 0);
-        expect(measuredExpectation(rho, w, null)).toBeCloseTo(touches0 ? (1 - lam) * before[k]! : before[k]!, 13);
+        expect(measuredExpectation(rho, w, null)).toBeCloseTo(
+          touches0 ? (1 - lam) * before[k]! : before[k]!,
+          13,
+        );
       });
     }
   });
@@ -79,18 +106,29 @@ describe("channels and the density-matrix reference", () => {
 
   it("PennyLane's DepolarizingChannel(p) is Aer's depolarizing_error(lam) with p = 3 lam / 4", () => {
     for (const lam of [0, 0.05, 0.5, 1]) {
-      const a = channelPtm(depolarizingAer(lam, 1)), b = channelPtm(depolarizingPennyLane(aerToPennyLaneP(lam)));
+      const a = channelPtm(depolarizingAer(lam, 1)),
+        b = channelPtm(depolarizingPennyLane(aerToPennyLaneP(lam)));
       for (let k = 0; k < 16; k++) expect(a[k]).toBeCloseTo(b[k]!, 14);
     }
     // and the mapping is not the identity: p = lam gives a different channel
-    expect(channelPtm(depolarizingPennyLane(0.2))[5]).not.toBeCloseTo(channelPtm(depolarizingAer(0.2, 1))[5]!, 6);
+    expect(channelPtm(depolarizingPennyLane(0.2))[5]).not.toBeCloseTo(
+      channelPtm(depolarizingAer(0.2, 1))[5]!,
+      6,
+    );
   });
 
   it("keeps trace 1 and positivity under every channel kind", () => {
     const rng = new Rng(5);
     const chans = [
-      depolarizingAer(0.1, 1), depolarizingPennyLane(0.3), amplitudeDamping(0.4), phaseDamping(0.6), bitFlip(0.2), phaseFlip(0.1),
-      thermalRelaxation(50, 70, 3), thermalRelaxation(50, 20, 10, 0.1), pauliChannel({ I: 0.7, X: 0.1, Y: 0.05, Z: 0.15 }),
+      depolarizingAer(0.1, 1),
+      depolarizingPennyLane(0.3),
+      amplitudeDamping(0.4),
+      phaseDamping(0.6),
+      bitFlip(0.2),
+      phaseFlip(0.1),
+      thermalRelaxation(50, 70, 3),
+      thermalRelaxation(50, 20, 10, 0.1),
+      pauliChannel({ I: 0.7, X: 0.1, Y: 0.05, Z: 0.15 }),
     ];
     const rho = randomUnitary2q(rng);
     for (const ch of chans) {
@@ -105,7 +143,9 @@ describe("channels and the density-matrix reference", () => {
   });
 
   it("thermal relaxation decays populations with T1 and coherences with T2 (Aer's formulas)", () => {
-    const t1 = 40, t2 = 25, t = 7;
+    const t1 = 40,
+      t2 = 25,
+      t = 7;
     const one = zeroDensity(1);
     applyUnitary(one, [0], GATES.X.matrix([]));
     applyChannel(one, [0], thermalRelaxation(t1, t2, t));
@@ -115,7 +155,8 @@ describe("channels and the density-matrix reference", () => {
     applyChannel(plus, [0], thermalRelaxation(t1, t2, t));
     expect(measuredExpectation(plus, parsePauliWord("X0", 1), null)).toBeCloseTo(Math.exp(-t / t2), 14);
     // amplitude damping with gamma = 1 - exp(-t/T1) equals relaxation with T2 = 2 T1
-    const a = channelPtm(amplitudeDamping(1 - Math.exp(-t / t1))), b = channelPtm(thermalRelaxation(t1, 2 * t1, t));
+    const a = channelPtm(amplitudeDamping(1 - Math.exp(-t / t1))),
+      b = channelPtm(thermalRelaxation(t1, 2 * t1, t));
     for (let k = 0; k < 16; k++) expect(a[k]).toBeCloseTo(b[k]!, 13);
   });
 
@@ -128,25 +169,33 @@ describe("channels and the density-matrix reference", () => {
     expect(() => thermalRelaxation(10, 30, 1)).toThrow(/T2 <= 2 T1/);
     expect(() => pauliChannel({ I: 0.5, X: 0.4 })).toThrow(/summing to 1/);
     expect(() => new NoiseModel().addReadoutError({ p01: 0.6, p10: 0.5 }, 0)).toThrow(ValidationError);
-    expect(() => new NoiseModel().addAllQubitQuantumError(depolarizingAer(0.1, 2), ["RX"])).toThrow(/gates on 2 qubit/);
+    expect(() => new NoiseModel().addAllQubitQuantumError(depolarizingAer(0.1, 2), ["RX"])).toThrow(
+      /gates on 2 qubit/,
+    );
   });
 
   it("rotation PTMs match the PTM of the rotation matrix", () => {
-    const out = new Float64Array(16), d = new Float64Array(16);
+    const out = new Float64Array(16),
+      d = new Float64Array(16);
     for (const p of ["X", "Y", "Z"] as const) {
       const a = 0.83;
       rotationPtm(p, a, out, d);
       const ref = krausPtm([GATES[`R${p}`].matrix([a])]);
       for (let k = 0; k < 16; k++) expect(out[k]).toBeCloseTo(ref[k]!, 14);
-      const h = 1e-6, up = krausPtm([GATES[`R${p}`].matrix([a + h])]), dn = krausPtm([GATES[`R${p}`].matrix([a - h])]);
+      const h = 1e-6,
+        up = krausPtm([GATES[`R${p}`].matrix([a + h])]),
+        dn = krausPtm([GATES[`R${p}`].matrix([a - h])]);
       for (let k = 0; k < 16; k++) expect(d[k]).toBeCloseTo((up[k]! - dn[k]!) / (2 * h), 8);
     }
   });
 
   it("readout errors: a measured <Z> is (1 - p01 - p10) <Z> + p10 - p01; qubit-specific errors override", () => {
     const rho = randomUnitary2q(new Rng(9));
-    const z0 = parsePauliWord("Z0", 2), x1 = parsePauliWord("X1", 2);
-    const m = new NoiseModel().addAllQubitReadoutError({ p01: 0.02, p10: 0.07 }).addReadoutError({ p01: 0.1, p10: 0 }, 1);
+    const z0 = parsePauliWord("Z0", 2),
+      x1 = parsePauliWord("X1", 2);
+    const m = new NoiseModel()
+      .addAllQubitReadoutError({ p01: 0.02, p10: 0.07 })
+      .addReadoutError({ p01: 0.1, p10: 0 }, 1);
     expect(measuredExpectation(rho, z0, m)).toBeCloseTo(0.91 * measuredExpectation(rho, z0, null) + 0.05, 14);
     expect(measuredExpectation(rho, x1, m)).toBeCloseTo(0.9 * measuredExpectation(rho, x1, null) - 0.1, 14);
   });
@@ -158,8 +207,10 @@ describe("channels and the density-matrix reference", () => {
     expect(m.errorsFor("CNOT", [0, 1]).map((c) => c.name)).toEqual(["depolarizingAer(0.2, 2)"]);
     const c = randomCircuit(11, 3, 25);
     const rng = new Rng(12);
-    const inputs = randomArray(rng, c.nInputs), weights = randomArray(rng, c.nWeights);
-    const noisy = densityForward(c, m, inputs, weights, 1), clean = densityForward(c, null, inputs, weights, 1);
+    const inputs = randomArray(rng, c.nInputs),
+      weights = randomArray(rng, c.nWeights);
+    const noisy = densityForward(c, m, inputs, weights, 1),
+      clean = densityForward(c, null, inputs, weights, 1);
     expect(Math.max(...noisy.map((v, k) => Math.abs(v - clean[k]!)))).toBeGreaterThan(1e-3);
     const rho = simulateDensity(c, m, inputs, 0, weights, { fold: 3 });
     expect(traceDensity(rho)[0]).toBeCloseTo(1, 12);

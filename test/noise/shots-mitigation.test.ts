@@ -5,18 +5,29 @@ import { depolarizingModel, NoiseModel } from "../../src/noise/noise-model.ts";
 import { thermalRelaxation } from "../../src/noise/channels.ts";
 import { NoisyQmtlExecutor } from "../../src/noise/structured/executor.ts";
 import { sampleShots } from "../../src/noise/shots.ts";
-import { extrapolateToZero, mitigateReadout, readoutMitigatedForward, zneForward } from "../../src/noise/mitigation.ts";
+import {
+  extrapolateToZero,
+  mitigateReadout,
+  readoutMitigatedForward,
+  zneForward,
+} from "../../src/noise/mitigation.ts";
 import { densityForward } from "../../src/noise/density-matrix.ts";
 import { randomArray } from "../helpers/random-circuit.ts";
 
 const layout = resolveQmtl({
-  encodingLayers: 2, headLayers: 1,
-  tasks: [{ name: "a", kind: "binary" }, { name: "b", kind: "multiclass", numClasses: 3 }, { name: "c", kind: "multiclass", numClasses: 5, qubits: 3 }],
+  encodingLayers: 2,
+  headLayers: 1,
+  tasks: [
+    { name: "a", kind: "binary" },
+    { name: "b", kind: "multiclass", numClasses: 3 },
+    { name: "c", kind: "multiclass", numClasses: 5, qubits: 3 },
+  ],
 });
 
 function model(): NoiseModel {
   return depolarizingModel(0.02, 0.05)
-    .addReadoutError({ p01: 0.04, p10: 0.09 }, 0).addReadoutError({ p01: 0.02, p10: 0.05 }, 1)
+    .addReadoutError({ p01: 0.04, p10: 0.09 }, 0)
+    .addReadoutError({ p01: 0.02, p10: 0.05 }, 1)
     .addAllQubitReadoutError({ p01: 0.03, p10: 0.06 });
 }
 
@@ -25,18 +36,22 @@ describe("shots", () => {
     const rng = new Rng(2026);
     const batch = 6;
     const ex = new NoisyQmtlExecutor(layout, model());
-    const inputs = randomArray(rng, batch * layout.nInputs), weights = randomArray(rng, layout.nWeights);
+    const inputs = randomArray(rng, batch * layout.nInputs),
+      weights = randomArray(rng, layout.nWeights);
     const exact = ex.forward(inputs, weights, batch);
     const rms: number[] = [];
-    let inside = 0, total = 0;
+    let inside = 0,
+      total = 0;
     for (const shots of [200, 800, 3200, 12800]) {
       // 10 repetitions per shot count, pooled
-      let se = 0, n = 0;
+      let se = 0,
+        n = 0;
       for (let rep = 0; rep < 10; rep++) {
         const r = sampleShots(ex, inputs, weights, batch, shots, rng);
         for (let k = 0; k < exact.length; k++) {
           const d = r.means[k]! - exact[k]!;
-          se += d * d; n++;
+          se += d * d;
+          n++;
           if (Math.abs(d) <= 3 * Math.max(r.stderr[k]!, 1 / shots)) inside++;
           total++;
         }
@@ -50,9 +65,12 @@ describe("shots", () => {
       expect(ratio).toBeLessThan(2.5);
     }
     // the fitted log-log slope is -1/2 within 0.08
-    const xs = [200, 800, 3200, 12800].map(Math.log), ys = rms.map(Math.log);
-    const mx = xs.reduce((a, b) => a + b) / 4, my = ys.reduce((a, b) => a + b) / 4;
-    const slope = xs.reduce((a, x, k) => a + (x - mx) * (ys[k]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+    const xs = [200, 800, 3200, 12800].map(Math.log),
+      ys = rms.map(Math.log);
+    const mx = xs.reduce((a, b) => a + b) / 4,
+      my = ys.reduce((a, b) => a + b) / 4;
+    const slope =
+      xs.reduce((a, x, k) => a + (x - mx) * (ys[k]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
     expect(Math.abs(slope + 0.5)).toBeLessThan(0.08);
     // standard errors are calibrated: >= 98% of estimates within 3 stderr
     expect(inside / total).toBeGreaterThan(0.98);
@@ -61,8 +79,10 @@ describe("shots", () => {
   it("is reproducible with the same seed", () => {
     const ex = new NoisyQmtlExecutor(layout, model());
     const rng = new Rng(5);
-    const inputs = randomArray(rng, layout.nInputs), weights = randomArray(rng, layout.nWeights);
-    const a = sampleShots(ex, inputs, weights, 1, 100, new Rng(9)).means, b = sampleShots(ex, inputs, weights, 1, 100, new Rng(9)).means;
+    const inputs = randomArray(rng, layout.nInputs),
+      weights = randomArray(rng, layout.nWeights);
+    const a = sampleShots(ex, inputs, weights, 1, 100, new Rng(9)).means,
+      b = sampleShots(ex, inputs, weights, 1, 100, new Rng(9)).means;
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 });
@@ -71,7 +91,8 @@ describe("mitigation", () => {
   it("readout inversion recovers the readout-free noisy outputs exactly; least squares to 1e-9", () => {
     const rng = new Rng(7);
     const m = model();
-    const inputs = randomArray(rng, 3 * layout.nInputs), weights = randomArray(rng, layout.nWeights);
+    const inputs = randomArray(rng, 3 * layout.nInputs),
+      weights = randomArray(rng, layout.nWeights);
     const ex = new NoisyQmtlExecutor(layout, m);
     const want = new NoisyQmtlExecutor(layout, m.withoutReadout()).forward(inputs, weights, 3);
     const raw = ex.forward(inputs, weights, 3);
@@ -83,7 +104,15 @@ describe("mitigation", () => {
     }
     expect(Math.max(...raw.map((v, k) => Math.abs(v - want[k]!)))).toBeGreaterThan(1e-3);
     // with shots, lsq stays a probability vector where inversion may not
-    const p = mitigateReadout(Float64Array.of(0.98, 0.02, 0, 0), 2, [{ p01: 0.05, p10: 0.05 }, { p01: 0.05, p10: 0.05 }], "lsq");
+    const p = mitigateReadout(
+      Float64Array.of(0.98, 0.02, 0, 0),
+      2,
+      [
+        { p01: 0.05, p10: 0.05 },
+        { p01: 0.05, p10: 0.05 },
+      ],
+      "lsq",
+    );
     expect(Math.min(...p)).toBeGreaterThanOrEqual(0);
     expect(p.reduce((a, b) => a + b)).toBeCloseTo(1, 12);
   });
@@ -97,10 +126,17 @@ describe("mitigation", () => {
 
   it("folded executors equal the density-matrix reference with folding, and ZNE moves outputs towards ideal", () => {
     const rng = new Rng(8);
-    const m = new NoiseModel("t").addAllQubitQuantumError(thermalRelaxation(50, 40, 0.3), ["H", "RX", "RY", "RZ", "Rot"]);
+    const m = new NoiseModel("t").addAllQubitQuantumError(thermalRelaxation(50, 40, 0.3), [
+      "H",
+      "RX",
+      "RY",
+      "RZ",
+      "Rot",
+    ]);
     m.addAllQubitQuantumError(depolarizingModel(0, 0.01).errorsFor("CNOT", [0, 1])[0]!, ["CNOT"]);
     const batch = 3;
-    const inputs = randomArray(rng, batch * layout.nInputs), weights = randomArray(rng, layout.nWeights);
+    const inputs = randomArray(rng, batch * layout.nInputs),
+      weights = randomArray(rng, layout.nWeights);
     const f3 = new NoisyQmtlExecutor(layout, m, { fold: 3 }).forward(inputs, weights, batch);
     const d3 = densityForward(qmtlCircuit(layout), m, inputs, weights, batch, { fold: 3 });
     for (let k = 0; k < f3.length; k++) expect(Math.abs(f3[k]! - d3[k]!)).toBeLessThan(1e-10);

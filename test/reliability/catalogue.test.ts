@@ -25,18 +25,33 @@ describe("bad-input catalogue: library and input files", () => {
   }
 
   it("counts: every row clear", () => {
-    expect(countOutcomes(results)).toEqual({ clear: libraryRows.length, silent: 0, stack: 0, hang: 0, "data-loss": 0 });
+    expect(countOutcomes(results)).toEqual({
+      clear: libraryRows.length,
+      silent: 0,
+      stack: 0,
+      hang: 0,
+      "data-loss": 0,
+    });
   });
 });
 
 describe("the harness can fail", () => {
   it("a returned value is silent, a raw TypeError or a stack-looking message is not clear", async () => {
-    const silent = await runLibraryRow({ name: "x", category: "t", run: () => 1, expect: { kind: "error", fragment: "x" } });
+    const silent = await runLibraryRow({
+      name: "x",
+      category: "t",
+      run: () => 1,
+      expect: { kind: "error", fragment: "x" },
+    });
     expect(silent.outcome).toBe("silent");
-    expect(classifyError(new TypeError("Cannot read properties of undefined"), "undefined").outcome).toBe("stack");
+    expect(classifyError(new TypeError("Cannot read properties of undefined"), "undefined").outcome).toBe(
+      "stack",
+    );
     expect(classifyError(new Error("boom\n    at foo (/a/b.ts:1:2)"), "boom").outcome).toBe("stack");
     expect(classifyError(new ValidationError("a", "b"), "zzz").outcome).toBe("stack");
-    expect(classifyError(new ValidationError("field", "a finite number", Number.NaN), "field").outcome).toBe("clear");
+    expect(classifyError(new ValidationError("field", "a finite number", Number.NaN), "field").outcome).toBe(
+      "clear",
+    );
     expect(looksLikeStack("RuntimeError: memory access out of bounds")).toBe(true);
   });
 });

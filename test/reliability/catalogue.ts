@@ -54,26 +54,45 @@ export interface RowResult {
   readonly detail: string;
 }
 
-const RAW_ERRORS = new Set(["TypeError", "RangeError", "SyntaxError", "ReferenceError", "CompileError", "RuntimeError", "LinkError"]);
+const RAW_ERRORS = new Set([
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "ReferenceError",
+  "CompileError",
+  "RuntimeError",
+  "LinkError",
+]);
 
 /** Looks like a stack trace or engine internals rather than a message for a user. */
 export function looksLikeStack(message: string): boolean {
-  return /\n\s+at\s/.test(message) || /node:internal|\bat .+:\d+:\d+\)?$/m.test(message) || /memory access out of bounds|Invalid typed array length|Array buffer allocation failed|Maximum call stack/.test(message);
+  return (
+    /\n\s+at\s/.test(message) ||
+    /node:internal|\bat .+:\d+:\d+\)?$/m.test(message) ||
+    /memory access out of bounds|Invalid typed array length|Array buffer allocation failed|Maximum call stack/.test(
+      message,
+    )
+  );
 }
 
 /** Classifies what a call threw (or that it returned). */
 export function classifyError(e: unknown, fragment: string): { outcome: Outcome; detail: string } {
-  if (!(e instanceof Error)) return { outcome: "stack", detail: `threw a non-Error: ${String(e).slice(0, 300)}` };
+  if (!(e instanceof Error))
+    return { outcome: "stack", detail: `threw a non-Error: ${String(e).slice(0, 300)}` };
   const detail = `${e.name}: ${e.message}`.slice(0, 300);
   if (RAW_ERRORS.has(e.name) || RAW_ERRORS.has(e.constructor.name)) return { outcome: "stack", detail };
   if (e.message.includes("\n") || looksLikeStack(e.message)) return { outcome: "stack", detail };
-  if (!e.message.includes(fragment)) return { outcome: "stack", detail: `${detail} (expected to contain ${JSON.stringify(fragment)})` };
+  if (!e.message.includes(fragment))
+    return { outcome: "stack", detail: `${detail} (expected to contain ${JSON.stringify(fragment)})` };
   return { outcome: "clear", detail };
 }
 
 function describeValue(v: unknown): string {
   if (v === undefined) return "returned undefined";
-  if (ArrayBuffer.isView(v)) return `returned a typed array [${Array.from(v as unknown as ArrayLike<number>).slice(0, 4).join(", ")}...]`;
+  if (ArrayBuffer.isView(v))
+    return `returned a typed array [${Array.from(v as unknown as ArrayLike<number>)
+      .slice(0, 4)
+      .join(", ")}...]`;
   try {
     return `returned ${JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? String(x) : x))?.slice(0, 200) ?? typeof v}`;
   } catch {
@@ -87,13 +106,23 @@ export async function runLibraryRow(row: LibraryRow): Promise<RowResult> {
     const v = await row.run();
     if (row.expect.kind === "ok") {
       const wrong = row.expect.check(v);
-      return { name: row.name, category: row.category, outcome: wrong === null ? "clear" : "silent", detail: wrong ?? describeValue(v) };
+      return {
+        name: row.name,
+        category: row.category,
+        outcome: wrong === null ? "clear" : "silent",
+        detail: wrong ?? describeValue(v),
+      };
     }
     return { name: row.name, category: row.category, outcome: "silent", detail: describeValue(v) };
   } catch (e) {
     if (row.expect.kind === "ok") {
       const d = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : String(e);
-      return { name: row.name, category: row.category, outcome: "stack", detail: `threw instead of going on: ${d}` };
+      return {
+        name: row.name,
+        category: row.category,
+        outcome: "stack",
+        detail: `threw instead of going on: ${d}`,
+      };
     }
     return { name: row.name, category: row.category, ...classifyError(e, row.expect.fragment) };
   }
@@ -153,20 +182,32 @@ export function changedFiles(before: Map<string, string>, after: Map<string, str
  * message fragment match (stderr+stdout) and no stack text; silent on exit 0
  * when an error was expected; stack otherwise.
  */
-export function runCliRow(row: CliRow, sandbox: string, command: readonly string[]): RowResult & { exitCode: number | null } {
+export function runCliRow(
+  row: CliRow,
+  sandbox: string,
+  command: readonly string[],
+): RowResult & { exitCode: number | null } {
   row.setup?.(sandbox);
   const before = snapshotFiles(sandbox, row.mayChange ?? []);
   const [bin, ...pre] = command;
   const r = spawnSync(bin!, [...pre, ...row.argv], {
-    cwd: sandbox, encoding: "utf8", timeout: row.timeoutMs ?? 60_000, env: { ...process.env, ...row.env },
+    cwd: sandbox,
+    encoding: "utf8",
+    timeout: row.timeoutMs ?? 60_000,
+    env: { ...process.env, ...row.env },
   });
   const after = snapshotFiles(sandbox, row.mayChange ?? []);
   const lost = changedFiles(before, after);
   const text = `${r.stderr ?? ""}${r.stdout ?? ""}`;
   const base = { name: row.name, category: row.category, exitCode: r.status };
-  if (lost.length > 0) return { ...base, outcome: "data-loss", detail: `changed or removed: ${lost.slice(0, 5).join(", ")}` };
+  if (lost.length > 0)
+    return { ...base, outcome: "data-loss", detail: `changed or removed: ${lost.slice(0, 5).join(", ")}` };
   if (r.error || r.signal) return { ...base, outcome: "hang", detail: String(r.error?.message ?? r.signal) };
-  if (r.status === 0 && row.expect.exitCode !== 0) return { ...base, outcome: "silent", detail: text.slice(-300) };
-  const clear = r.status === row.expect.exitCode && text.includes(row.expect.fragment) && !/\n\s+at\s|node:internal/.test(text);
+  if (r.status === 0 && row.expect.exitCode !== 0)
+    return { ...base, outcome: "silent", detail: text.slice(-300) };
+  const clear =
+    r.status === row.expect.exitCode &&
+    text.includes(row.expect.fragment) &&
+    !/\n\s+at\s|node:internal/.test(text);
   return { ...base, outcome: clear ? "clear" : "stack", detail: `exit ${r.status}: ${text.slice(0, 300)}` };
 }

@@ -21,7 +21,9 @@ import { SYNTH_TASKS, syntheticData } from "../helpers/synthetic.ts";
 describe("memory limit", () => {
   it("passes what fits, refuses what does not, and states both sizes", () => {
     expect(() => requireAllocation("x", 1024, 8, "a small array", 2 ** 20)).not.toThrow();
-    expect(() => requireAllocation("x", 2 ** 20, 8, "a big array", 2 ** 20)).toThrow("x: expected a size that fits the memory limit of 1.0 MiB (QMTL_MEMORY_LIMIT_GB changes it); a big array would need 8.0 MiB");
+    expect(() => requireAllocation("x", 2 ** 20, 8, "a big array", 2 ** 20)).toThrow(
+      "x: expected a size that fits the memory limit of 1.0 MiB (QMTL_MEMORY_LIMIT_GB changes it); a big array would need 8.0 MiB",
+    );
     expect(formatBytes(3 * 2 ** 30)).toBe("3.0 GiB");
     expect(memoryLimitBytes()).toBeGreaterThan(2 ** 28);
   });
@@ -38,9 +40,13 @@ describe("feature checks", () => {
     expect(() => checkStandardized("f", before, flat)).toThrow(/f column 1 \(standardised\)/);
     // a constant column may stay constant
     const constBefore = featureMatrix(2, 1, Float64Array.from([5, 5]));
-    expect(() => checkStandardized("f", constBefore, featureMatrix(2, 1, Float64Array.from([0, 0])))).not.toThrow();
+    expect(() =>
+      checkStandardized("f", constBefore, featureMatrix(2, 1, Float64Array.from([0, 0]))),
+    ).not.toThrow();
     expect(() => checkFeatureValues("f", featureMatrix(1, 1, Float64Array.of(1e100)))).not.toThrow();
-    expect(() => checkFeatureValues("f", featureMatrix(1, 1, Float64Array.of(-1.01e100)))).toThrow(/magnitude/);
+    expect(() => checkFeatureValues("f", featureMatrix(1, 1, Float64Array.of(-1.01e100)))).toThrow(
+      /magnitude/,
+    );
   });
 });
 
@@ -59,7 +65,9 @@ describe("atomic writes", () => {
     expect(readFileSync(join(dir, "a", "b", "c.txt"), "utf8")).toBe("hello");
     writeFileSync(join(dir, "file"), "x");
     expect(() => writeFileAtomic(join(dir, "file", "c.txt"), "x")).toThrow(FileError);
-    expect(() => writeFileAtomic(join(dir, "file", "c.txt"), "x")).toThrow(/cannot write .*file\/c\.txt: .*file is a file, not a folder/);
+    expect(() => writeFileAtomic(join(dir, "file", "c.txt"), "x")).toThrow(
+      /cannot write .*file\/c\.txt: .*file is a file, not a folder/,
+    );
   });
 });
 
@@ -68,7 +76,10 @@ describe("feature cache", () => {
     const dir = mkdtempSync(join(tmpdir(), "qmtl-fc-"));
     const key = { backbone: "b", modelId: "m", recipe: "r", texts: ["a", "b"] };
     let computed = 0;
-    const compute = async () => { computed++; return featureMatrix(2, 1, Float64Array.of(0.5, 1.5)); };
+    const compute = async () => {
+      computed++;
+      return featureMatrix(2, 1, Float64Array.of(0.5, 1.5));
+    };
     const warnings: string[] = [];
     const first = await cachedFeatures(key, compute, { cacheDir: dir, warn: (m) => warnings.push(m) });
     const second = await cachedFeatures(key, compute, { cacheDir: dir, warn: (m) => warnings.push(m) });
@@ -85,15 +96,26 @@ describe("feature cache", () => {
 describe("checkpoints and training", () => {
   it("a checkpoint round-trips through its checksum; training stops on a non-finite loss naming epoch and task", () => {
     const base = {
-      head: "classical" as const, inputDim: 6, latentDim: 4, tasks: SYNTH_TASKS,
+      head: "classical" as const,
+      inputDim: 6,
+      latentDim: 4,
+      tasks: SYNTH_TASKS,
       projection: { hidden: [], activation: "tanh" as const, dropout: 0, batchNorm: false },
     };
     const cfg: TrainConfig = {
-      epochs: 1, batchSize: 8, protocol: { kind: "masked" },
-      losses: [{ kind: "bce", weight: 1 }, { kind: "ce", weight: 1 }, { kind: "mse", weight: 1 }],
-      optimizer: { kind: "adam", lr: 0.01 }, selection: { task: "bin", metric: "accuracy" },
+      epochs: 1,
+      batchSize: 8,
+      protocol: { kind: "masked" },
+      losses: [
+        { kind: "bce", weight: 1 },
+        { kind: "ce", weight: 1 },
+        { kind: "mse", weight: 1 },
+      ],
+      optimizer: { kind: "adam", lr: 0.01 },
+      selection: { task: "bin", metric: "accuracy" },
     };
-    const data = syntheticData(24, 6, 1), val = syntheticData(12, 6, 2);
+    const data = syntheticData(24, 6, 1),
+      val = syntheticData(12, 6, 2);
     const p = join(mkdtempSync(join(tmpdir(), "qmtl-ck-")), "ck.json");
     train(buildModel(base, new Rng(1)), data, val, cfg, { seed: 1, checkpointPath: p });
     const c = loadCheckpoint(p)!;
@@ -101,6 +123,8 @@ describe("checkpoints and training", () => {
     expect("sha256" in c).toBe(false);
     const reg = Float64Array.from(data.labels[2]!, (v, i) => (i === 3 ? 1e200 : v));
     const bad = { ...data, labels: [data.labels[0]!, data.labels[1]!, reg] };
-    expect(() => train(buildModel(base, new Rng(1)), bad, val, cfg, { seed: 1 })).toThrow(/loss is not finite \(Infinity\) at epoch 1, batch \d+ of 3, task reg/);
+    expect(() => train(buildModel(base, new Rng(1)), bad, val, cfg, { seed: 1 })).toThrow(
+      /loss is not finite \(Infinity\) at epoch 1, batch \d+ of 3, task reg/,
+    );
   });
 });

@@ -9,7 +9,10 @@ import type { CliRow } from "./catalogue.ts";
  * the same CliRow shape and runCliRow.
  */
 export const QMTL_COMMAND: readonly string[] = [
-  process.execPath, "--import", pathToFileURL(resolve("node_modules/tsx/dist/loader.mjs")).href, resolve("src/cli/main.ts"),
+  process.execPath,
+  "--import",
+  pathToFileURL(resolve("node_modules/tsx/dist/loader.mjs")).href,
+  resolve("src/cli/main.ts"),
 ];
 
 /** A user's folder with files that no command may touch. */
@@ -17,11 +20,15 @@ export function userFiles(sandbox: string): void {
   mkdirSync(join(sandbox, "thesis"), { recursive: true });
   writeFileSync(join(sandbox, "thesis", "chapter1.tex"), "\\chapter{One}\n");
   writeFileSync(join(sandbox, "report.md"), "# my own report\n");
-  writeFileSync(join(sandbox, "results.json"), "{\"mine\": true}\n");
+  writeFileSync(join(sandbox, "results.json"), '{"mine": true}\n');
 }
 
 const demo = (name: string, seed: string, fragment: string): CliRow => ({
-  name, category: "cli-demo", argv: ["demo", "--seed", seed], setup: userFiles, expect: { exitCode: 2, fragment },
+  name,
+  category: "cli-demo",
+  argv: ["demo", "--seed", seed],
+  setup: userFiles,
+  expect: { exitCode: 2, fragment },
 });
 
 export const cliRows: readonly CliRow[] = [

@@ -16,24 +16,46 @@ import { cellRunDir, prepareSweepDir } from "../../src/experiments/sweep/sweep-d
 import { studySweep, type StudyName } from "../../src/experiments/sweep/studies.ts";
 import { summarizeRuns } from "../../src/training/summary.ts";
 
-export const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "report", "sample-results.json");
+export const SAMPLE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "fixtures",
+  "report",
+  "sample-results.json",
+);
 
 export function sample(): ExperimentResults {
   return JSON.parse(readFileSync(SAMPLE, "utf8")) as ExperimentResults;
 }
 
 /** One cell's results: the sample's qmtl runs on `fold`, accuracy and F1 shifted (per task) by `shift(task)`. */
-export function cellResults(headId: string, fold: number, shift: (task: string) => number): ExperimentResults {
+export function cellResults(
+  headId: string,
+  fold: number,
+  shift: (task: string) => number,
+): ExperimentResults {
   const s = sample();
   const head = { ...s.heads.find((h) => h.id === "qmtl")!, id: headId };
-  const runs = s.runs.filter((r) => r.head === "qmtl" && r.fold === fold).map((r) => ({
-    ...r, head: headId,
-    test: Object.fromEntries(Object.entries(r.test).map(([t, m]) => [t, {
-      ...m, accuracy: Math.min(1, Math.max(0, m["accuracy"]! + shift(t))), f1: Math.min(1, Math.max(0, m["f1"]! + shift(t))),
-    }])),
-  }));
+  const runs = s.runs
+    .filter((r) => r.head === "qmtl" && r.fold === fold)
+    .map((r) => ({
+      ...r,
+      head: headId,
+      test: Object.fromEntries(
+        Object.entries(r.test).map(([t, m]) => [
+          t,
+          {
+            ...m,
+            accuracy: Math.min(1, Math.max(0, m["accuracy"]! + shift(t))),
+            f1: Math.min(1, Math.max(0, m["f1"]! + shift(t))),
+          },
+        ]),
+      ),
+    }));
   return {
-    ...s, heads: [head], runs,
+    ...s,
+    heads: [head],
+    runs,
     setup: { ...s.setup, folds: [fold] },
     summary: { [headId]: summarizeRuns(runs.map((r) => r.test)) },
     timing: { ...s.timing, perHead: { [headId]: s.timing.perHead["qmtl"]! } },
@@ -44,17 +66,33 @@ export function cellResults(headId: string, fold: number, shift: (task: string) 
  * A study's sweep folder (the real study config and cells) whose cells hold
  * synthetic results; `shift(cell, task)` moves each cell's scores.
  */
-export function studyFolder(dir: string, study: StudyName, shift: (cell: SweepCell, task: string) => number): string {
+export function studyFolder(
+  dir: string,
+  study: StudyName,
+  shift: (cell: SweepCell, task: string) => number,
+): string {
   const base = mustardSuite.schema.parse({}) as Record<string, unknown>;
-  const cfg = studySweep(study, { suite: "mustard", base, replicate: { field: "folds", values: [0, 1, 2] }, quick: false });
+  const cfg = studySweep(study, {
+    suite: "mustard",
+    base,
+    replicate: { field: "folds", values: [0, 1, 2] },
+    quick: false,
+  });
   const sweep = loadSweep(cfg, undefined, () => ({}));
-  const cells = expandCells(sweep, { name: "mustard", schema: mustardSuite.schema, check: (c) => mustardSuite.check?.(c as never) });
+  const cells = expandCells(sweep, {
+    name: "mustard",
+    schema: mustardSuite.schema,
+    check: (c) => mustardSuite.check?.(c as never),
+  });
   const sweepDir = join(dir, cfg.name);
   prepareSweepDir(sweepDir, sweep, cells);
   for (const c of cells) {
     const heads = (c.config as { heads: string[] }).heads;
     const fold = (c.config as { folds: number[] }).folds[0]!;
-    writeJsonAtomic(join(cellRunDir(sweepDir, c.id), "results.json"), cellResults(heads[0]!, fold, (t) => shift(c, t)));
+    writeJsonAtomic(
+      join(cellRunDir(sweepDir, c.id), "results.json"),
+      cellResults(heads[0]!, fold, (t) => shift(c, t)),
+    );
   }
   return sweepDir;
 }

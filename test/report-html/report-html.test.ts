@@ -20,7 +20,10 @@ import { sample, SAMPLE, studyFolder } from "./fixtures.ts";
 
 const CHROMIUM = process.env["QMTL_CHROMIUM"] ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`test/report-html: browser checks skipped: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
+if (!hasChromium)
+  console.warn(
+    `test/report-html: browser checks skipped: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`,
+  );
 
 const work = mkdtempSync(join(tmpdir(), "qmtl-report-html-"));
 const L = (c: { labels: Record<string, string> }, k: string): string => c.labels[k] ?? "";
@@ -42,7 +45,9 @@ describe("claims from the numbers", () => {
     expect(best4!.verdict).toBe("not supported");
     expect(best4!.measured).toContain("Best: L = 4");
     // L = 4 better by less than the std over folds: "adds little", supported
-    const dirSmall = studyFolder(join(work, "d4s"), "depth", (c) => (L(c, "L") === "4" ? 0.051 : L(c, "L") === "3" ? 0.05 : 0));
+    const dirSmall = studyFolder(join(work, "d4s"), "depth", (c) =>
+      L(c, "L") === "4" ? 0.051 : L(c, "L") === "3" ? 0.05 : 0,
+    );
     expect(sweepClaims(mergeSweep(dirSmall, readSweepRecord(dirSmall)))[0]!.verdict).toBe("supported");
     // L = 2 better than L = 3: not supported
     const dir2 = depthFolder("d2", "2");
@@ -54,9 +59,13 @@ describe("claims from the numbers", () => {
   });
 
   it("entanglement helps on every task: one task the other way round makes it unsupported", () => {
-    const all = studyFolder(join(work, "e1"), "entanglement", (c) => (L(c, "encoder") === "entangled" ? 0.03 : 0));
+    const all = studyFolder(join(work, "e1"), "entanglement", (c) =>
+      L(c, "encoder") === "entangled" ? 0.03 : 0,
+    );
     expect(sweepClaims(mergeSweep(all, readSweepRecord(all)))[0]!.verdict).toBe("supported");
-    const one = studyFolder(join(work, "e2"), "entanglement", (c, t) => (L(c, "encoder") === "entangled" ? (t === "emotion_explicit" ? -0.03 : 0.03) : 0));
+    const one = studyFolder(join(work, "e2"), "entanglement", (c, t) =>
+      L(c, "encoder") === "entangled" ? (t === "emotion_explicit" ? -0.03 : 0.03) : 0,
+    );
     const claim = sweepClaims(mergeSweep(one, readSweepRecord(one)))[0]!;
     expect(claim.verdict).toBe("not supported");
     expect(claim.measured).toContain("Higher on both for 4 of 5 tasks");
@@ -75,12 +84,23 @@ describe.skipIf(!hasChromium)("the HTML report in headless Chromium", () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     browser = await puppeteer.launch({
-      executablePath: CHROMIUM, headless: true, userDataDir: mkdtempSync(join(tmpdir(), "qmtl-chromium-")),
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
+      executablePath: CHROMIUM,
+      headless: true,
+      userDataDir: mkdtempSync(join(tmpdir(), "qmtl-chromium-")),
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
-  afterAll(async () => { await browser?.close(); });
+  afterAll(async () => {
+    await browser?.close();
+  });
 
   async function check(html: string, expectedCharts: number, shot: string): Promise<void> {
     const text = readFileSync(html, "utf8");
@@ -88,16 +108,24 @@ describe.skipIf(!hasChromium)("the HTML report in headless Chromium", () => {
     expect(text).not.toMatch(/<script|<link|\ssrc=|url\(/i);
     const page = await browser.newPage();
     const errors: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error" || m.type() === "warn") errors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warn") errors.push(m.text());
+    });
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(`file://${html}`, { waitUntil: "load" });
-    const charts = await page.$$eval("figure.chart", (fs) => fs.map((f) => {
-      const svg = f.querySelector("svg");
-      const box = svg?.getBoundingClientRect();
-      return { w: box?.width ?? 0, h: box?.height ?? 0, marks: svg?.querySelectorAll("path, rect, line").length ?? 0 };
-    }));
+    const charts = await page.$$eval("figure.chart", (fs) =>
+      fs.map((f) => {
+        const svg = f.querySelector("svg");
+        const box = svg?.getBoundingClientRect();
+        return {
+          w: box?.width ?? 0,
+          h: box?.height ?? 0,
+          marks: svg?.querySelectorAll("path, rect, line").length ?? 0,
+        };
+      }),
+    );
     expect(charts).toHaveLength(expectedCharts);
     for (const c of charts) {
       expect(c.w).toBeGreaterThan(200);
@@ -118,7 +146,15 @@ describe.skipIf(!hasChromium)("the HTML report in headless Chromium", () => {
     writeFileSync(join(dir, "results.json"), readFileSync(SAMPLE));
     const r = await writeHtmlReport(dir);
     expect(r.kind).toBe("run");
-    expect(r.files.map((f) => f.slice(dir.length + 1))).toEqual(expect.arrayContaining(["report.html", "report.md", "fig-metrics.svg", "fig-metrics.png", "fig-params.png"]));
+    expect(r.files.map((f) => f.slice(dir.length + 1))).toEqual(
+      expect.arrayContaining([
+        "report.html",
+        "report.md",
+        "fig-metrics.svg",
+        "fig-metrics.png",
+        "fig-params.png",
+      ]),
+    );
     await check(r.html, 2, join(shots, "run.png"));
   });
 
@@ -129,7 +165,11 @@ describe.skipIf(!hasChromium)("the HTML report in headless Chromium", () => {
   });
 
   it("the entanglement study: grouped bars with error bars and the parameter chart", async () => {
-    const r = await writeHtmlReport(studyFolder(join(work, "page-ent"), "entanglement", (c) => (L(c, "encoder") === "entangled" ? 0.03 : 0)));
+    const r = await writeHtmlReport(
+      studyFolder(join(work, "page-ent"), "entanglement", (c) =>
+        L(c, "encoder") === "entangled" ? 0.03 : 0,
+      ),
+    );
     await check(r.html, 2, join(shots, "entanglement.png"));
   });
 

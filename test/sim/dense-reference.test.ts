@@ -16,7 +16,8 @@ function denseUnitary(c: Circuit, inputs: Float64Array, weights: Float64Array): 
 }
 
 function embed(op: Op, n: number, x: Float64Array, w: Float64Array): CMatrix {
-  const m = op.gate === "Unitary" ? op.matrix : GATES[op.gate].matrix(op.params.map((p) => paramValue(p, x, 0, w)));
+  const m =
+    op.gate === "Unitary" ? op.matrix : GATES[op.gate].matrix(op.params.map((p) => paramValue(p, x, 0, w)));
   const dim = 1 << n;
   const out = cmat(dim);
   const k = op.wires.length;
@@ -24,9 +25,11 @@ function embed(op: Op, n: number, x: Float64Array, w: Float64Array): CMatrix {
   for (let xb = 0; xb < dim; xb++)
     for (let yb = 0; yb < dim; yb++) {
       let agree = true;
-      for (let q = 0; q < n; q++) if (!op.wires.includes(q) && ((xb >> (n - 1 - q)) & 1) !== ((yb >> (n - 1 - q)) & 1)) agree = false;
+      for (let q = 0; q < n; q++)
+        if (!op.wires.includes(q) && ((xb >> (n - 1 - q)) & 1) !== ((yb >> (n - 1 - q)) & 1)) agree = false;
       if (!agree) continue;
-      let lx = 0, ly = 0;
+      let lx = 0,
+        ly = 0;
       for (let j = 0; j < k; j++) {
         lx = (lx << 1) | ((xb >> (n - 1 - op.wires[j]!)) & 1);
         ly = (ly << 1) | ((yb >> (n - 1 - op.wires[j]!)) & 1);
@@ -40,13 +43,21 @@ function embed(op: Op, n: number, x: Float64Array, w: Float64Array): CMatrix {
 /** A Haar-ish random unitary: Gram-Schmidt on a random complex matrix. */
 function randomUnitary(dim: number, rng: Rng): CMatrix {
   const m = cmat(dim);
-  for (let k = 0; k < dim * dim; k++) { m.re[k] = rng.normal(); m.im[k] = rng.normal(); }
+  for (let k = 0; k < dim * dim; k++) {
+    m.re[k] = rng.normal();
+    m.im[k] = rng.normal();
+  }
   for (let c = 0; c < dim; c++) {
     for (let p = 0; p < c; p++) {
-      let dr = 0, di = 0; // <col p, col c>
+      let dr = 0,
+        di = 0; // <col p, col c>
       for (let r = 0; r < dim; r++) {
-        const ar = m.re[r * dim + p]!, ai = m.im[r * dim + p]!, br = m.re[r * dim + c]!, bi = m.im[r * dim + c]!;
-        dr += ar * br + ai * bi; di += ar * bi - ai * br;
+        const ar = m.re[r * dim + p]!,
+          ai = m.im[r * dim + p]!,
+          br = m.re[r * dim + c]!,
+          bi = m.im[r * dim + c]!;
+        dr += ar * br + ai * bi;
+        di += ar * bi - ai * br;
       }
       for (let r = 0; r < dim; r++) {
         m.re[r * dim + c]! -= dr * m.re[r * dim + p]! - di * m.im[r * dim + p]!;
@@ -56,7 +67,10 @@ function randomUnitary(dim: number, rng: Rng): CMatrix {
     let nrm = 0;
     for (let r = 0; r < dim; r++) nrm += m.re[r * dim + c]! ** 2 + m.im[r * dim + c]! ** 2;
     nrm = Math.sqrt(nrm);
-    for (let r = 0; r < dim; r++) { m.re[r * dim + c]! /= nrm; m.im[r * dim + c]! /= nrm; }
+    for (let r = 0; r < dim; r++) {
+      m.re[r * dim + c]! /= nrm;
+      m.im[r * dim + c]! /= nrm;
+    }
   }
   return m;
 }
@@ -73,7 +87,8 @@ describe("statevector kernels == dense Kronecker-product reference", () => {
         { gate: "Unitary", wires: [n - 1, 0], params: [], matrix: randomUnitary(4, rng) },
       ];
       const c: Circuit = { ...base, ops: [...base.ops.slice(0, 10), ...extra, ...base.ops.slice(10)] };
-      const x = randomArray(rng, c.nInputs), w = randomArray(rng, c.nWeights);
+      const x = randomArray(rng, c.nInputs),
+        w = randomArray(rng, c.nWeights);
       const s = simulateSample(compile(c), x, 0, w);
       const u = denseUnitary(c, x, w);
       const dim = 1 << n;
@@ -84,10 +99,20 @@ describe("statevector kernels == dense Kronecker-product reference", () => {
     });
   }
   it("kron and embed agree on a two-wire product", () => {
-    const a = GATES.RY.matrix([0.3]), b = GATES.RX.matrix([1.1]);
-    const c: Circuit = { nQubits: 2, nInputs: 0, nWeights: 0, observables: [], ops: [
-      { gate: "RY", wires: [0], params: [{ kind: "const", value: 0.3 }] }, { gate: "RX", wires: [1], params: [{ kind: "const", value: 1.1 }] }] };
-    const u = denseUnitary(c, new Float64Array(0), new Float64Array(0)), k = kron(a, b);
+    const a = GATES.RY.matrix([0.3]),
+      b = GATES.RX.matrix([1.1]);
+    const c: Circuit = {
+      nQubits: 2,
+      nInputs: 0,
+      nWeights: 0,
+      observables: [],
+      ops: [
+        { gate: "RY", wires: [0], params: [{ kind: "const", value: 0.3 }] },
+        { gate: "RX", wires: [1], params: [{ kind: "const", value: 1.1 }] },
+      ],
+    };
+    const u = denseUnitary(c, new Float64Array(0), new Float64Array(0)),
+      k = kron(a, b);
     for (let i = 0; i < 16; i++) expect(u.re[i]).toBeCloseTo(k.re[i]!, 14);
   });
 });

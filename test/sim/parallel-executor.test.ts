@@ -19,7 +19,13 @@ function randomArray(rng: Rng, n: number, lo = -Math.PI, hi = Math.PI): Float64A
 
 describe("splitBatch", () => {
   it("covers the batch with contiguous slices differing by at most one", () => {
-    for (const [b, p] of [[1, 2], [5, 2], [17, 3], [128, 2], [3, 8]] as const) {
+    for (const [b, p] of [
+      [1, 2],
+      [5, 2],
+      [17, 3],
+      [128, 2],
+      [3, 8],
+    ] as const) {
       const s = splitBatch(b, p);
       expect(s.length).toBe(Math.min(b, p));
       expect(s.reduce((a, x) => a + x.size, 0)).toBe(b);
@@ -33,7 +39,9 @@ describe("thread-pool executor == single thread", () => {
   const layout = resolveQmtl(PRESETS.mustard);
   const single = qmtlEngine(layout);
   const pools: ParallelExecutor[] = [];
-  afterAll(async () => { await Promise.all(pools.map((p) => p.close())); });
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+  });
 
   for (const threads of [2, 3]) {
     it(`QMTL engine on ${threads} threads: outputs, gradients, forward, reused and older tapes`, async () => {
@@ -42,24 +50,30 @@ describe("thread-pool executor == single thread", () => {
       expect(par.threads).toBe(threads);
       const rng = new Rng(40 + threads);
       for (const B of [1, 5, 17]) {
-        const x = randomArray(rng, B * layout.nInputs), w = randomArray(rng, layout.nWeights);
-        const ts = single.record(x, w, B), tp = par.record(x, w, B);
+        const x = randomArray(rng, B * layout.nInputs),
+          w = randomArray(rng, layout.nWeights);
+        const ts = single.record(x, w, B),
+          tp = par.record(x, w, B);
         expect(maxAbs(tp.outputs, ts.outputs)).toBeLessThan(1e-12);
         expect(maxAbs(par.forward(x, w, B), ts.outputs)).toBeLessThan(1e-12);
         for (let rep = 0; rep < 2; rep++) {
           const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
-          const gs = ts.backward(cot), gp = tp.backward(cot);
+          const gs = ts.backward(cot),
+            gp = tp.backward(cot);
           expect(maxAbs(gp.gradWeights, gs.gradWeights)).toBeLessThan(1e-12);
           expect(maxAbs(gp.gradInputs, gs.gradInputs)).toBeLessThan(1e-12);
         }
       }
       // an older tape stays valid after newer records
       const B = 9;
-      const x1 = randomArray(rng, B * layout.nInputs), x2 = randomArray(rng, B * layout.nInputs), w = randomArray(rng, layout.nWeights);
+      const x1 = randomArray(rng, B * layout.nInputs),
+        x2 = randomArray(rng, B * layout.nInputs),
+        w = randomArray(rng, layout.nWeights);
       const old = par.record(x1, w, B);
       par.record(x2, w, B);
       const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
-      const go = old.backward(cot), gs = single.record(x1, w, B).backward(cot);
+      const go = old.backward(cot),
+        gs = single.record(x1, w, B).backward(cot);
       expect(maxAbs(go.gradWeights, gs.gradWeights)).toBeLessThan(1e-12);
       expect(maxAbs(go.gradInputs, gs.gradInputs)).toBeLessThan(1e-12);
     });
@@ -68,19 +82,36 @@ describe("thread-pool executor == single thread", () => {
   it("works for any recipe: the generic statevector adjoint", async () => {
     const lay = resolveQmtl(PRESETS.glue);
     const circuit = qmtlCircuit(lay);
-    const par = await createParallelExecutor({ module: new URL("../../src/diff/adjoint.ts", import.meta.url).href, exportName: "adjointExecutor", args: [circuit] }, { threads: 2, minSlice: 1 });
+    const par = await createParallelExecutor(
+      {
+        module: new URL("../../src/diff/adjoint.ts", import.meta.url).href,
+        exportName: "adjointExecutor",
+        args: [circuit],
+      },
+      { threads: 2, minSlice: 1 },
+    );
     pools.push(par);
     const ad = adjointExecutor(circuit);
     const rng = new Rng(7);
     const B = 6;
-    const x = randomArray(rng, B * lay.nInputs), w = randomArray(rng, lay.nWeights), cot = randomArray(rng, B * lay.nOutputs, -1, 1);
-    const gs = ad.record(x, w, B).backward(cot), gp = par.record(x, w, B).backward(cot);
+    const x = randomArray(rng, B * lay.nInputs),
+      w = randomArray(rng, lay.nWeights),
+      cot = randomArray(rng, B * lay.nOutputs, -1, 1);
+    const gs = ad.record(x, w, B).backward(cot),
+      gp = par.record(x, w, B).backward(cot);
     expect(maxAbs(gp.gradWeights, gs.gradWeights)).toBeLessThan(1e-12);
     expect(maxAbs(gp.gradInputs, gs.gradInputs)).toBeLessThan(1e-12);
   });
 
   it("a preparing executor: the preparation is made once on the calling thread and shipped, once per new weights", async () => {
-    const par = await createParallelExecutor({ module: new URL("./fixtures/preparing-probe.ts", import.meta.url).href, exportName: "preparingProbe", args: [3] }, { threads: 2, minSlice: 1 });
+    const par = await createParallelExecutor(
+      {
+        module: new URL("./fixtures/preparing-probe.ts", import.meta.url).href,
+        exportName: "preparingProbe",
+        args: [3],
+      },
+      { threads: 2, minSlice: 1 },
+    );
     pools.push(par);
     const x = Float64Array.from({ length: 4 * 3 }, (_, i) => i);
     for (const w0 of [0.5, 0.5, -2, 3, 3]) {
@@ -102,10 +133,14 @@ describe("thread-pool executor == single thread", () => {
     const rng = new Rng(31);
     const B = 6;
     for (let step = 0; step < 3; step++) {
-      const x = randomArray(rng, B * lay.nInputs), w = randomArray(rng, lay.nWeights), c = randomArray(rng, B * lay.nOutputs, -1, 1);
-      const tp = par.record(x, w, B), t1 = one.record(x, w, B);
+      const x = randomArray(rng, B * lay.nInputs),
+        w = randomArray(rng, lay.nWeights),
+        c = randomArray(rng, B * lay.nOutputs, -1, 1);
+      const tp = par.record(x, w, B),
+        t1 = one.record(x, w, B);
       expect(maxAbs(tp.outputs, t1.outputs)).toBeLessThan(1e-12);
-      const gp = tp.backward(c), g1 = t1.backward(c);
+      const gp = tp.backward(c),
+        g1 = t1.backward(c);
       expect(maxAbs(gp.gradWeights, g1.gradWeights)).toBeLessThan(1e-12);
       expect(maxAbs(gp.gradInputs, g1.gradInputs)).toBeLessThan(1e-12);
     }
@@ -118,7 +153,12 @@ describe("thread-pool executor == single thread", () => {
     await par.close();
     await par.close();
     expect(() => par.forward(new Float64Array(2 * layout.nInputs), w, 2)).toThrow(/close/);
-    await expect(createParallelExecutor({ module: new URL("../../src/diff/adjoint.ts", import.meta.url).href, exportName: "nope", args: [] }, { threads: 2 })).rejects.toThrow(/nope/);
+    await expect(
+      createParallelExecutor(
+        { module: new URL("../../src/diff/adjoint.ts", import.meta.url).href, exportName: "nope", args: [] },
+        { threads: 2 },
+      ),
+    ).rejects.toThrow(/nope/);
   });
 
   it("a process that never calls close() still exits", () => {

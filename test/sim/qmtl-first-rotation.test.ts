@@ -22,9 +22,41 @@ function randomArray(rng: Rng, n: number, lo = -Math.PI, hi = Math.PI): Float64A
 const specs: Array<[string, QmtlSpec]> = [
   ["mustard preset", PRESETS.mustard],
   ["glue preset", PRESETS.glue],
-  ["L=1 sizes 2,1", { encodingLayers: 1, headLayers: 1, tasks: [{ name: "a", kind: "multiclass", numClasses: 4, qubits: 2 }, { name: "b", kind: "binary" }] }],
-  ["L=2 rz-ry sizes 1,3", { encodingLayers: 2, headLayers: 2, encoderOrder: "rz-ry", tasks: [{ name: "a", kind: "binary" }, { name: "b", kind: "multiclass", numClasses: 7, qubits: 3 }] }],
-  ["L=3 no entanglement sizes 2,2", { encodingLayers: 3, headLayers: 1, entangle: false, tasks: [{ name: "a", kind: "multiclass", numClasses: 4, qubits: 2 }, { name: "b", kind: "multiclass", numClasses: 3, qubits: 2 }] }],
+  [
+    "L=1 sizes 2,1",
+    {
+      encodingLayers: 1,
+      headLayers: 1,
+      tasks: [
+        { name: "a", kind: "multiclass", numClasses: 4, qubits: 2 },
+        { name: "b", kind: "binary" },
+      ],
+    },
+  ],
+  [
+    "L=2 rz-ry sizes 1,3",
+    {
+      encodingLayers: 2,
+      headLayers: 2,
+      encoderOrder: "rz-ry",
+      tasks: [
+        { name: "a", kind: "binary" },
+        { name: "b", kind: "multiclass", numClasses: 7, qubits: 3 },
+      ],
+    },
+  ],
+  [
+    "L=3 no entanglement sizes 2,2",
+    {
+      encodingLayers: 3,
+      headLayers: 1,
+      entangle: false,
+      tasks: [
+        { name: "a", kind: "multiclass", numClasses: 4, qubits: 2 },
+        { name: "b", kind: "multiclass", numClasses: 3, qubits: 2 },
+      ],
+    },
+  ],
 ];
 
 describe("QMTL firstRotation rx | ry: structured engines == generic adjoint", () => {
@@ -37,7 +69,8 @@ describe("QMTL firstRotation rx | ry: structured engines == generic adjoint", ()
         const engines = layout.entangle ? [qmtlEngine(layout), qmtlMpsEngine(layout)] : [qmtlEngine(layout)];
         const rng = new Rng(900 + k);
         const B = 3;
-        const x = randomArray(rng, B * layout.nInputs), w = randomArray(rng, layout.nWeights);
+        const x = randomArray(rng, B * layout.nInputs),
+          w = randomArray(rng, layout.nWeights);
         const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
         const ta = ad.record(x, w, B);
         const ga = ta.backward(cot);
@@ -57,27 +90,35 @@ describe("QMTL firstRotation rx | ry: structured engines == generic adjoint", ()
     const rng = new Rng(77);
     const B = 2;
     const base = resolveQmtl(PRESETS.mustard);
-    const x = randomArray(rng, B * base.nInputs), w = randomArray(rng, base.nWeights);
+    const x = randomArray(rng, B * base.nInputs),
+      w = randomArray(rng, base.nWeights);
     const cot = randomArray(rng, B * base.nOutputs, -1, 1);
     const Q = base.Q;
     for (const first of ["rx", "ry"] as FirstRotation[]) {
       const layout = resolveQmtl({ ...PRESETS.mustard, firstRotation: first });
-      const eng = qmtlEngine(layout), ad = adjointExecutor(qmtlCircuit(layout));
-      const ge = eng.record(x, w, B).backward(cot), ga = ad.record(x, w, B).backward(cot);
+      const eng = qmtlEngine(layout),
+        ad = adjointExecutor(qmtlCircuit(layout));
+      const ge = eng.record(x, w, B).backward(cot),
+        ga = ad.record(x, w, B).backward(cot);
       for (let b = 0; b < B; b++)
         for (let i = 0; i < Q; i++) {
-          const gi = ge.gradInputs[b * layout.nInputs + i]!, ai = ga.gradInputs[b * layout.nInputs + i]!;
+          const gi = ge.gradInputs[b * layout.nInputs + i]!,
+            ai = ga.gradInputs[b * layout.nInputs + i]!;
           if (first === "rx") {
             expect(gi).toBe(0);
             expect(Math.abs(ai)).toBeLessThan(1e-12);
           } else {
             expect(Math.abs(gi)).toBeGreaterThan(1e-6);
             // central finite difference of sum_k cot_k out_k in this input
-            const h = 1e-6, xp = x.slice(), xm = x.slice();
-            xp[b * layout.nInputs + i]! += h; xm[b * layout.nInputs + i]! -= h;
-            const op = eng.forward(xp, w, B), om = eng.forward(xm, w, B);
+            const h = 1e-6,
+              xp = x.slice(),
+              xm = x.slice();
+            xp[b * layout.nInputs + i]! += h;
+            xm[b * layout.nInputs + i]! -= h;
+            const op = eng.forward(xp, w, B),
+              om = eng.forward(xm, w, B);
             let fd = 0;
-            for (let o = 0; o < op.length; o++) fd += cot[o]! * (op[o]! - om[o]!) / (2 * h);
+            for (let o = 0; o < op.length; o++) fd += (cot[o]! * (op[o]! - om[o]!)) / (2 * h);
             expect(Math.abs(fd - gi)).toBeLessThan(1e-7);
           }
         }
@@ -92,14 +133,23 @@ describe("QMTL firstRotation rx | ry: structured engines == generic adjoint", ()
 
   it("ModelSpec.qmtl.firstRotation reaches the head's layout (default rx)", () => {
     const spec = (first?: FirstRotation): ModelSpec => ({
-      head: "qmtl", inputDim: 4, latentDim: 6, projection: { hidden: [], activation: "tanh", dropout: 0, batchNorm: false },
-      tasks: [{ name: "a", kind: "binary" }, { name: "b", kind: "binary" }], qmtl: { encodingLayers: 3, headLayers: 1, firstRotation: first },
+      head: "qmtl",
+      inputDim: 4,
+      latentDim: 6,
+      projection: { hidden: [], activation: "tanh", dropout: 0, batchNorm: false },
+      tasks: [
+        { name: "a", kind: "binary" },
+        { name: "b", kind: "binary" },
+      ],
+      qmtl: { encodingLayers: 3, headLayers: 1, firstRotation: first },
     });
     expect(buildModel(spec(), new Rng(1)).qmtlLayout?.firstRotation).toBe("rx");
     expect(buildModel(spec("ry"), new Rng(1)).qmtlLayout?.firstRotation).toBe("ry");
   });
 
   it("rejects an unknown firstRotation", () => {
-    expect(() => resolveQmtl({ ...PRESETS.glue, firstRotation: "rz" as FirstRotation })).toThrow(ValidationError);
+    expect(() => resolveQmtl({ ...PRESETS.glue, firstRotation: "rz" as FirstRotation })).toThrow(
+      ValidationError,
+    );
   });
 });

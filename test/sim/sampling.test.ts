@@ -8,7 +8,8 @@ import { randomCircuit, randomArray } from "../helpers/random-circuit.ts";
 describe("finite-shot estimation", () => {
   const c = randomCircuit(3, 4, 30);
   const rng = new Rng(9);
-  const x = randomArray(rng, c.nInputs), w = randomArray(rng, c.nWeights);
+  const x = randomArray(rng, c.nInputs),
+    w = randomArray(rng, c.nWeights);
   const psi = simulateSample(compile(c), x, 0, w);
   const exact = c.observables.map((o) => expvalPauli(psi, pauliMasks(o, 4)));
 
@@ -29,6 +30,8 @@ describe("finite-shot estimation", () => {
   });
 
   it("rejects a non-integer shot count", () => {
-    expect(() => sampleExpectations(psi, c.observables, 0.5, new Rng(1))).toThrow(/shots: expected an integer/);
+    expect(() => sampleExpectations(psi, c.observables, 0.5, new Rng(1))).toThrow(
+      /shots: expected an integer/,
+    );
   });
 });

@@ -16,11 +16,16 @@ describe("generic adjoint on the WebAssembly kernels", () => {
       const c = randomCircuit(seed, n, 50);
       const rng = new Rng(seed);
       const B = 3;
-      const arr = (len: number, lo = -3, hi = 3): Float64Array => Float64Array.from({ length: len }, () => rng.range(lo, hi));
-      const x = arr(B * c.nInputs), w = arr(c.nWeights), cot = arr(B * c.observables.length, -1, 1);
-      const ta = adjointExecutor(c).record(x, w, B), tw = adjointExecutor(c, { backend: wasm }).record(x, w, B);
+      const arr = (len: number, lo = -3, hi = 3): Float64Array =>
+        Float64Array.from({ length: len }, () => rng.range(lo, hi));
+      const x = arr(B * c.nInputs),
+        w = arr(c.nWeights),
+        cot = arr(B * c.observables.length, -1, 1);
+      const ta = adjointExecutor(c).record(x, w, B),
+        tw = adjointExecutor(c, { backend: wasm }).record(x, w, B);
       expect(maxAbs(tw.outputs, ta.outputs)).toBeLessThan(1e-12);
-      const ga = ta.backward(cot), gw = tw.backward(cot);
+      const ga = ta.backward(cot),
+        gw = tw.backward(cot);
       expect(maxAbs(gw.gradWeights, ga.gradWeights)).toBeLessThan(1e-11);
       expect(maxAbs(gw.gradInputs, ga.gradInputs)).toBeLessThan(1e-11);
       expect(maxAbs(adjointExecutor(c, { backend: wasm }).forward(x, w, B), ta.outputs)).toBeLessThan(1e-12);
@@ -40,7 +45,9 @@ describe("generic adjoint on the WebAssembly kernels", () => {
       cot.fill(1, k * ex.nOutputs, (k + 1) * ex.nOutputs);
       const g = tape.backward(cot);
       expect(maxAbs(g.gradWeights, ref.grad_params[k]!)).toBeLessThan(1e-10);
-      expect(maxAbs(g.gradInputs.subarray(k * ex.nInputs, (k + 1) * ex.nInputs), ref.grad_z[k]!)).toBeLessThan(1e-10);
+      expect(
+        maxAbs(g.gradInputs.subarray(k * ex.nInputs, (k + 1) * ex.nInputs), ref.grad_z[k]!),
+      ).toBeLessThan(1e-10);
     }
     expect(wasmKernels()!.heapBytes()).toBe(used);
   });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/rng.ts";
 import type { StateVector } from "../../src/sim/state.ts";
-import { tsBackend, applyStepOn, applyStepInverseOn, type KernelBackend } from "../../src/sim/wasm/backend.ts";
+import {
+  tsBackend,
+  applyStepOn,
+  applyStepInverseOn,
+  type KernelBackend,
+} from "../../src/sim/wasm/backend.ts";
 import { wasmKernels, selectKernelBackend, wasmUnavailableReason } from "../../src/sim/wasm/select.ts";
 import { WasmState } from "../../src/sim/wasm/wasm-backend.ts";
 import { lower } from "../../src/sim/lower.ts";
@@ -13,7 +18,10 @@ import { randomCircuit } from "../helpers/random-circuit.ts";
 const k = wasmKernels();
 
 function randomInto(s: StateVector, rng: Rng): void {
-  for (let i = 0; i < s.re.length; i++) { s.re[i] = rng.range(-1, 1); s.im[i] = rng.range(-1, 1); }
+  for (let i = 0; i < s.re.length; i++) {
+    s.re[i] = rng.range(-1, 1);
+    s.im[i] = rng.range(-1, 1);
+  }
 }
 
 function pair(n: number, rng: Rng, w: KernelBackend): [StateVector, StateVector] {
@@ -46,7 +54,16 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
       const rng = new Rng(100 + n);
       for (let wire = 0; wire < n; wire++) {
         const [a, b] = pair(n, rng, w);
-        const m = Array.from({ length: 8 }, () => rng.range(-1, 1)) as [number, number, number, number, number, number, number, number];
+        const m = Array.from({ length: 8 }, () => rng.range(-1, 1)) as [
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+        ];
         w.apply1q(a, wire, ...m);
         tsBackend.apply1q(b, wire, ...m);
         expect(a).toBeInstanceOf(WasmState);
@@ -56,8 +73,15 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
       }
       // rotation kernels (TS and wasm) against the dense TS kernel with the rotation's matrix
       for (let wire = 0; wire < n; wire++) {
-        const a = rng.range(-Math.PI, Math.PI), c = Math.cos(a / 2), sn = Math.sin(a / 2);
-        const rots: Array<[(kb: KernelBackend, s: StateVector) => void, [number, number, number, number, number, number, number, number]]> = [
+        const a = rng.range(-Math.PI, Math.PI),
+          c = Math.cos(a / 2),
+          sn = Math.sin(a / 2);
+        const rots: Array<
+          [
+            (kb: KernelBackend, s: StateVector) => void,
+            [number, number, number, number, number, number, number, number],
+          ]
+        > = [
           [(kb, s) => kb.applyRX(s, wire, c, sn), [c, 0, 0, -sn, 0, -sn, c, 0]],
           [(kb, s) => kb.applyRY(s, wire, c, sn), [c, 0, -sn, 0, sn, 0, c, 0]],
           [(kb, s) => kb.applyRZ(s, wire, c, sn), [c, -sn, 0, 0, 0, 0, c, sn]],
@@ -65,7 +89,8 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
         for (const [rot, m] of rots) {
           const [a1, ref] = pair(n, rng, w);
           const t1 = tsBackend.createState(n);
-          t1.re.set(ref.re); t1.im.set(ref.im);
+          t1.re.set(ref.re);
+          t1.im.set(ref.im);
           rot(w, a1);
           rot(tsBackend, t1);
           tsBackend.apply1q(ref, wire, ...m);
@@ -79,11 +104,15 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
       // the adjoint derivative Im <lam| P_w |psi>, against the TS reduction and against a dense evaluation
       for (let wire = 0; wire < n; wire++) {
         for (const p of ["X", "Y", "Z"] as const) {
-          const [l, lt] = pair(n, rng, w), [q, qt] = pair(n, rng, w);
-          const got = w.imInnerPauli(l, q, wire, p), ref = tsBackend.imInnerPauli(lt, qt, wire, p);
+          const [l, lt] = pair(n, rng, w),
+            [q, qt] = pair(n, rng, w);
+          const got = w.imInnerPauli(l, q, wire, p),
+            ref = tsBackend.imInnerPauli(lt, qt, wire, p);
           // dense: P_w psi by the 2x2 kernel, then Im sum conj(lam) (P psi)
           const m: Record<typeof p, [number, number, number, number, number, number, number, number]> = {
-            X: [0, 0, 1, 0, 1, 0, 0, 0], Y: [0, 0, 0, -1, 0, 1, 0, 0], Z: [1, 0, 0, 0, 0, 0, -1, 0],
+            X: [0, 0, 1, 0, 1, 0, 0, 0],
+            Y: [0, 0, 0, -1, 0, 1, 0, 0],
+            Z: [1, 0, 0, 0, 0, 0, -1, 0],
           };
           tsBackend.apply1q(qt, wire, ...m[p]);
           let dense = 0;
@@ -97,7 +126,8 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
       if (n === 1) return;
       for (let rep = 0; rep < 6; rep++) {
         const [x, y] = twoWires(n, rng);
-        const mre = Float64Array.from({ length: 16 }, () => rng.range(-1, 1)), mim = Float64Array.from({ length: 16 }, () => rng.range(-1, 1));
+        const mre = Float64Array.from({ length: 16 }, () => rng.range(-1, 1)),
+          mim = Float64Array.from({ length: 16 }, () => rng.range(-1, 1));
         const ops: Array<[string, (kb: KernelBackend, s: StateVector) => void]> = [
           ["cnot", (kb, s) => kb.applyCNOT(s, x, y)],
           ["cz", (kb, s) => kb.applyCZ(s, x, y)],
@@ -120,15 +150,16 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
     const w = k!;
     const rng = new Rng(7);
     for (let n = 2; n <= 6; n++) {
-      for (let c = 0; c < n; c++) for (let t = 0; t < n; t++) {
-        if (c === t) continue;
-        const [a, b] = pair(n, rng, w);
-        w.applyCNOT(a, c, t);
-        tsBackend.applyCNOT(b, c, t);
-        expect(maxAbs(a.re, b.re)).toBe(0);
-        expect(maxAbs(a.im, b.im)).toBe(0);
-        w.freeState(a);
-      }
+      for (let c = 0; c < n; c++)
+        for (let t = 0; t < n; t++) {
+          if (c === t) continue;
+          const [a, b] = pair(n, rng, w);
+          w.applyCNOT(a, c, t);
+          tsBackend.applyCNOT(b, c, t);
+          expect(maxAbs(a.re, b.re)).toBe(0);
+          expect(maxAbs(a.im, b.im)).toBe(0);
+          w.freeState(a);
+        }
     }
   });
 
@@ -139,7 +170,8 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
       const c = randomCircuit(seed, n, 60);
       const steps = lower(c);
       const rng = new Rng(seed);
-      const x = Float64Array.from({ length: c.nInputs }, () => rng.range(-3, 3)), wt = Float64Array.from({ length: c.nWeights }, () => rng.range(-3, 3));
+      const x = Float64Array.from({ length: c.nInputs }, () => rng.range(-3, 3)),
+        wt = Float64Array.from({ length: c.nWeights }, () => rng.range(-3, 3));
       const [a, b] = pair(n, rng, w);
       for (const st of steps) {
         const ang = st.kind === "rot" ? paramValue(st.param, x, 0, wt) : 0;
@@ -173,7 +205,8 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
     expect(again.re[0]).toBe(1);
     expect(again.re[1]).toBe(0);
     w.freeState(again);
-    const plain = tsBackend.createState(3), ref = tsBackend.createState(3);
+    const plain = tsBackend.createState(3),
+      ref = tsBackend.createState(3);
     w.apply1q(plain, 1, 0, 0, 1, 0, 1, 0, 0, 0);
     tsBackend.apply1q(ref, 1, 0, 0, 1, 0, 1, 0, 0, 0);
     expect(maxAbs(plain.re, ref.re)).toBe(0);

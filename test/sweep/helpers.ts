@@ -18,24 +18,35 @@ export function sweepWorkdir(prefix: string): string {
 /** Four cells of a shortened MUStARD run: 1 epoch, heads classical / qmtl, folds 0 / 1. */
 export function writeFourCellSweep(dir: string, name: string, extra = ""): string {
   const path = join(dir, `${name}.yaml`);
-  writeFileSync(path, [
-    "suite: mustard",
-    `name: ${name}`,
-    "base:",
-    "  features: feat.json",
-    "  epochs: 1",
-    "axes:",
-    "  - { name: head, field: heads, values: [[classical], [qmtl]] }",
-    "  - { name: fold, field: folds, values: [[0], [1]] }",
-    extra,
-  ].join("\n"));
+  writeFileSync(
+    path,
+    [
+      "suite: mustard",
+      `name: ${name}`,
+      "base:",
+      "  features: feat.json",
+      "  epochs: 1",
+      "axes:",
+      "  - { name: head, field: heads, values: [[classical], [qmtl]] }",
+      "  - { name: fold, field: folds, values: [[0], [1]] }",
+      extra,
+    ].join("\n"),
+  );
   return path;
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function qmtl(cwd: string, args: readonly string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
   return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
@@ -43,9 +54,14 @@ export function qmtl(cwd: string, args: readonly string[]): CliResult {
 export function qmtlAsync(cwd: string, args: readonly string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: "0" } });
-    let stdout = "", stderr = "";
-    c.stdout.on("data", (b: Buffer) => { stdout += b.toString(); });
-    c.stderr.on("data", (b: Buffer) => { stderr += b.toString(); });
+    let stdout = "",
+      stderr = "";
+    c.stdout.on("data", (b: Buffer) => {
+      stdout += b.toString();
+    });
+    c.stderr.on("data", (b: Buffer) => {
+      stderr += b.toString();
+    });
     c.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
@@ -57,7 +73,12 @@ export function readMerged(sweepDir: string): SweepResults {
 /** What must be equal between two executions of the same sweep: per cell and per group, the metrics. */
 export function comparable(m: SweepResults): unknown {
   return {
-    cells: m.cells.map((c) => ({ id: c.id, labels: c.labels, summary: c.summary, runs: c.runs.map((r) => ({ ...r, seconds: 0, simSeconds: 0 })) })),
+    cells: m.cells.map((c) => ({
+      id: c.id,
+      labels: c.labels,
+      summary: c.summary,
+      runs: c.runs.map((r) => ({ ...r, seconds: 0, simSeconds: 0 })),
+    })),
     groups: m.groups.map((g) => ({ labels: g.labels, cells: g.cells, summary: g.summary })),
     missing: m.missing,
   };

@@ -27,14 +27,17 @@ describe("qmtl sweep (local)", () => {
     // a group pools its folds: n = 2 runs, mean of the two cells' values
     const g = m.groups.find((x) => x.labels["head"] === "qmtl")!;
     const acc = g.summary["qmtl"]!["sarcasm"]!["accuracy"]!;
-    const cellAcc = m.cells.filter((c) => c.labels["head"] === "qmtl").map((c) => c.runs[0]!.test["sarcasm"]!["accuracy"]!);
+    const cellAcc = m.cells
+      .filter((c) => c.labels["head"] === "qmtl")
+      .map((c) => c.runs[0]!.test["sarcasm"]!["accuracy"]!);
     expect(acc.n).toBe(2);
     expect(acc.mean).toBeCloseTo((cellAcc[0]! + cellAcc[1]!) / 2, 12);
     expect(acc.std).toBeCloseTo(Math.abs(cellAcc[0]! - cellAcc[1]!) / Math.SQRT2, 12);
     // no absolute path in the merged results or in any cell's results
     const text = readFileSync(join(sweepDir, "sweep-results.json"), "utf8");
     expect(text).not.toContain(dir);
-    for (const id of ids) expect(readFileSync(join(sweepDir, "cells", id, "results.json"), "utf8")).not.toContain(dir);
+    for (const id of ids)
+      expect(readFileSync(join(sweepDir, "cells", id, "results.json"), "utf8")).not.toContain(dir);
 
     // re-running: nothing to do
     const again = qmtl(dir, ["sweep", cfg, "--out", "out"]);
@@ -55,10 +58,16 @@ describe("qmtl sweep (local)", () => {
     const dir = sweepWorkdir("sweep-fail");
     const cfg = join(dir, "f.yaml");
     // the second feature file does not exist yet: that cell fails at load time
-    writeFileSync(cfg, [
-      "suite: mustard", "name: f", "base: { epochs: 1, heads: [classical] }",
-      "axes:", "  - { name: feat, field: features, values: [feat.json, later.json], labels: [a, b] }",
-    ].join("\n"));
+    writeFileSync(
+      cfg,
+      [
+        "suite: mustard",
+        "name: f",
+        "base: { epochs: 1, heads: [classical] }",
+        "axes:",
+        "  - { name: feat, field: features, values: [feat.json, later.json], labels: [a, b] }",
+      ].join("\n"),
+    );
     const r = qmtl(dir, ["sweep", cfg, "--out", "out", "--jobs", "1"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/FAILED feat-b: exit code \d+/);
@@ -74,11 +83,32 @@ describe("qmtl sweep (local)", () => {
 
   it("a study cuts its cells by the selected folds (one fold: one cell per setting), or by seeds without folds", () => {
     const dir = sweepWorkdir("sweep-study");
-    const depth = qmtl(dir, ["sweep", "--study", "depth", "--set", "epochs=1", "--set", "folds=[0]", "--out", "out", "--dry-run"]);
+    const depth = qmtl(dir, [
+      "sweep",
+      "--study",
+      "depth",
+      "--set",
+      "epochs=1",
+      "--set",
+      "folds=[0]",
+      "--out",
+      "out",
+      "--dry-run",
+    ]);
     expect(depth.code, depth.stderr).toBe(0);
     expect(depth.stdout).toContain("5 cells valid");
     expect(depth.stdout).toContain("L-2_Lh-1_fold-0");
-    const indep = qmtl(dir, ["sweep", "--study", "entanglement", "--quick", "--set", "split=speaker-independent", "--out", "out", "--dry-run"]);
+    const indep = qmtl(dir, [
+      "sweep",
+      "--study",
+      "entanglement",
+      "--quick",
+      "--set",
+      "split=speaker-independent",
+      "--out",
+      "out",
+      "--dry-run",
+    ]);
     expect(indep.code, indep.stderr).toBe(0);
     expect(indep.stdout).toContain("encoder-product_seed-2");
     expect(existsSync(join(dir, "out"))).toBe(false);
@@ -87,7 +117,10 @@ describe("qmtl sweep (local)", () => {
   it("rejects an unknown axis field before creating anything", () => {
     const dir = sweepWorkdir("sweep-bad");
     const cfg = join(dir, "bad.yaml");
-    writeFileSync(cfg, "suite: mustard\nname: bad\naxes:\n  - { name: x, field: qmtl.depth, values: [1, 2] }\n");
+    writeFileSync(
+      cfg,
+      "suite: mustard\nname: bad\naxes:\n  - { name: x, field: qmtl.depth, values: [1, 2] }\n",
+    );
     const r = qmtl(dir, ["sweep", cfg, "--out", "out"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown: qmtl.depth");

@@ -14,7 +14,10 @@ import { comparable, qmtl, qmtlAsync, readMerged, sweepWorkdir, writeFourCellSwe
 import type { SlurmJob } from "../../src/experiments/sweep/slurm.ts";
 
 const hasSlurm = spawnSync("sinfo", ["--version"]).status === 0;
-if (!hasSlurm) console.warn("test/sweep/slurm.test.ts skipped: sinfo is not installed (scripts/ci-slurm.sh installs and starts a one-node cluster)");
+if (!hasSlurm)
+  console.warn(
+    "test/sweep/slurm.test.ts skipped: sinfo is not installed (scripts/ci-slurm.sh installs and starts a one-node cluster)",
+  );
 
 function sh(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: "utf8" });
@@ -32,14 +35,24 @@ async function waitForJobs(jobIds: readonly string[], timeoutMs: number): Promis
   throw new Error(`jobs ${jobIds.join(",")} still queued after ${timeoutMs} ms`);
 }
 
-const jobsOf = (sweepDir: string): SlurmJob[] => JSON.parse(readFileSync(join(sweepDir, "slurm", "jobs.json"), "utf8")) as SlurmJob[];
+const jobsOf = (sweepDir: string): SlurmJob[] =>
+  JSON.parse(readFileSync(join(sweepDir, "slurm", "jobs.json"), "utf8")) as SlurmJob[];
 
 describe.skipIf(!hasSlurm)("qmtl sweep --slurm (one-node cluster on localhost)", () => {
   it("the shortened depth study gives the same merged results on Slurm as locally", async () => {
     const ready = spawnSync("sinfo", ["-h", "-o", "%t"], { encoding: "utf8" });
     expect(ready.stdout, "the node must be up: run scripts/ci-slurm.sh").toMatch(/idle|mix|alloc/);
     const dir = sweepWorkdir("sweep-slurm");
-    const study = ["--study", "depth", "--set", "features=feat.json", "--set", "epochs=1", "--set", "folds=[0]"];
+    const study = [
+      "--study",
+      "depth",
+      "--set",
+      "features=feat.json",
+      "--set",
+      "epochs=1",
+      "--set",
+      "folds=[0]",
+    ];
     const [local, submitted] = await Promise.all([
       qmtlAsync(dir, ["sweep", ...study, "--name", "depth-local", "--out", "out", "--jobs", "1"]),
       qmtlAsync(dir, ["sweep", ...study, "--name", "depth-slurm", "--out", "out", "--slurm"]),
@@ -56,8 +69,10 @@ describe.skipIf(!hasSlurm)("qmtl sweep --slurm (one-node cluster on localhost)",
     const collected = qmtl(dir, ["sweep", slurmDir, "--collect"]);
     expect(collected.code, collected.stderr).toBe(0);
     // one log per array task
-    for (let i = 0; i < 5; i++) expect(existsSync(join(slurmDir, "slurm", "logs", `${jobs[0]!.jobId}_${i}.out`))).toBe(true);
-    const a = readMerged(join(dir, "out", "depth-local")), b = readMerged(slurmDir);
+    for (let i = 0; i < 5; i++)
+      expect(existsSync(join(slurmDir, "slurm", "logs", `${jobs[0]!.jobId}_${i}.out`))).toBe(true);
+    const a = readMerged(join(dir, "out", "depth-local")),
+      b = readMerged(slurmDir);
     expect(b.cells).toHaveLength(5);
     expect(comparable(b)).toEqual(comparable(a));
     expect(readFileSync(join(slurmDir, "sweep-results.json"), "utf8")).not.toContain(dir);
@@ -66,7 +81,11 @@ describe.skipIf(!hasSlurm)("qmtl sweep --slurm (one-node cluster on localhost)",
   it("an array task cancelled with scancel is re-run by the next submit", async () => {
     const dir = sweepWorkdir("sweep-scancel");
     // held at submission, so the test can cancel one task before any starts
-    const cfg = writeFourCellSweep(dir, "four", "slurm: { cpusPerTask: 1, mem: 1G, time: \"00:20:00\", extra: [--hold] }");
+    const cfg = writeFourCellSweep(
+      dir,
+      "four",
+      'slurm: { cpusPerTask: 1, mem: 1G, time: "00:20:00", extra: [--hold] }',
+    );
     const local = qmtlAsync(dir, ["sweep", cfg, "--name", "four-local", "--out", "out", "--jobs", "1"]);
     const first = qmtl(dir, ["sweep", cfg, "--out", "out", "--slurm"]);
     expect(first.code, first.stderr).toBe(0);

@@ -101,7 +101,9 @@ describe("crossEntropy", () => {
     expect(() => crossEntropy(new Float64Array(3), [3], 3)).toThrow(/crossEntropy.labels\[0\]/);
     expect(() => crossEntropy(new Float64Array(3), [0.5], 3)).toThrow(/crossEntropy.labels\[0\]/);
     expect(() => crossEntropy(new Float64Array(4), [0], 3)).toThrow(/crossEntropy.logits/);
-    expect(() => crossEntropy(new Float64Array(3), [0], 3, { weights: [1, 1] })).toThrow(/crossEntropy.weights/);
+    expect(() => crossEntropy(new Float64Array(3), [0], 3, { weights: [1, 1] })).toThrow(
+      /crossEntropy.weights/,
+    );
   });
 });
 
@@ -137,9 +139,15 @@ describe("focalLoss", () => {
     // weights [2, 1, 0.5]: numerator 0.5 * 0.0456778 + 2 * 0.4882721 = 0.9993831560778178
     const w = [2, 1, 0.5];
     expect(focalLoss(logits, labels, 3, { weights: w }).loss).toBeCloseTo(0.9993831560778178 / 2, 14);
-    expect(focalLoss(logits, labels, 3, { weights: w, normalization: "weights" }).loss).toBeCloseTo(0.9993831560778178 / 2.5, 14);
+    expect(focalLoss(logits, labels, 3, { weights: w, normalization: "weights" }).loss).toBeCloseTo(
+      0.9993831560778178 / 2.5,
+      14,
+    );
     // alpha scales linearly
-    expect(focalLoss(logits, labels, 3, { weights: w, alpha: 0.25 }).loss).toBeCloseTo((0.25 * 0.9993831560778178) / 2, 14);
+    expect(focalLoss(logits, labels, 3, { weights: w, alpha: 0.25 }).loss).toBeCloseTo(
+      (0.25 * 0.9993831560778178) / 2,
+      14,
+    );
   });
 
   it("with gamma 0 and 'weights' normalisation equals weighted cross-entropy, value and gradient", () => {
@@ -157,7 +165,10 @@ describe("focalLoss", () => {
     const ys = [0, 2, M, 1, 2];
     for (const gamma of [0, 0.5, 1, 2, 3.5]) {
       gradcheck((x) => focalLoss(x, ys, 3, { gamma, weights: [0.7, 1.9, 1.1] }), v);
-      gradcheck((x) => focalLoss(x, ys, 3, { gamma, alpha: 0.5, normalization: "weights", weights: [0.7, 1.9, 1.1] }), v);
+      gradcheck(
+        (x) => focalLoss(x, ys, 3, { gamma, alpha: 0.5, normalization: "weights", weights: [0.7, 1.9, 1.1] }),
+        v,
+      );
     }
   });
 
@@ -191,7 +202,11 @@ describe("inverseFrequencyWeights", () => {
   });
 
   it("gives 0 to a class that never occurs", () => {
-    expect(Array.from(inverseFrequencyWeights([0, 0, 1, 1], 3, { n: "labelled" }))).toEqual([4 / 6, 4 / 6, 0]);
+    expect(Array.from(inverseFrequencyWeights([0, 0, 1, 1], 3, { n: "labelled" }))).toEqual([
+      4 / 6,
+      4 / 6,
+      0,
+    ]);
   });
 });
 

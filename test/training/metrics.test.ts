@@ -6,7 +6,12 @@ import {
   chexpertPositiveFromProbs,
   chexpertTaskScores,
 } from "../../src/training/metrics/chexpert.ts";
-import { accuracy, confusionMatrix, matthewsCorrcoef, precisionRecallF1 } from "../../src/training/metrics/classification.ts";
+import {
+  accuracy,
+  confusionMatrix,
+  matthewsCorrcoef,
+  precisionRecallF1,
+} from "../../src/training/metrics/classification.ts";
 import { averageRanks, pearson, spearman } from "../../src/training/metrics/correlation.ts";
 import { argmaxRows, binaryFromLogits, dropMissing } from "../../src/training/metrics/predictions.ts";
 
@@ -53,8 +58,16 @@ describe("multiclass metrics", () => {
   const yPred = [0, 2, 1, 0, 0, 2, 1, 2];
 
   it("confusion matrix and accuracy", () => {
-    expect(confusionMatrix(yTrue, yPred)).toEqual([[2, 1, 0], [1, 0, 1], [0, 1, 2]]);
-    expect(confusionMatrix([0, 1], [1, 1], [0, 1, 2])).toEqual([[0, 1, 0], [0, 1, 0], [0, 0, 0]]);
+    expect(confusionMatrix(yTrue, yPred)).toEqual([
+      [2, 1, 0],
+      [1, 0, 1],
+      [0, 1, 2],
+    ]);
+    expect(confusionMatrix([0, 1], [1, 1], [0, 1, 2])).toEqual([
+      [0, 1, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ]);
     expect(accuracy(yTrue, yPred)).toBe(0.5);
   });
 
@@ -78,7 +91,10 @@ describe("multiclass metrics", () => {
     expect(s.recall).toBeCloseTo(0.5, 15);
     expect(s.f1).toBeCloseTo(1 / 3, 15);
     // with labels [0, 1, 2] the absent class 2 counts as 0 in the mean
-    expect(precisionRecallF1([0, 1], [0, 0], { average: "macro", labels: [0, 1, 2] }).f1).toBeCloseTo(2 / 9, 15);
+    expect(precisionRecallF1([0, 1], [0, 0], { average: "macro", labels: [0, 1, 2] }).f1).toBeCloseTo(
+      2 / 9,
+      15,
+    );
   });
 
   it("multiclass Matthews correlation by hand", () => {
@@ -132,12 +148,24 @@ describe("prediction helpers", () => {
 describe("CheXpert binary evaluation (Eq. 25)", () => {
   // order: uncertain, negative, positive
   const probs = new Float64Array([
-    0.2, 0.2, 0.6, // label 2: p+ = 0.6/0.8 = 0.75 -> 1 (tp)
-    0.5, 0.3, 0.2, // label 1: p+ = 0.2/0.5 = 0.4 -> 0 (tn)
-    0.1, 0.1, 0.8, // label 0 (uncertain): not scored
-    0.3, 0.3, 0.4, // label -100: not scored
-    0.1, 0.6, 0.3, // label 2: p+ = 1/3 -> 0 (fn)
-    0.05, 0.4, 0.55, // label 1: p+ = 0.55/0.95 -> 1 (fp)
+    0.2,
+    0.2,
+    0.6, // label 2: p+ = 0.6/0.8 = 0.75 -> 1 (tp)
+    0.5,
+    0.3,
+    0.2, // label 1: p+ = 0.2/0.5 = 0.4 -> 0 (tn)
+    0.1,
+    0.1,
+    0.8, // label 0 (uncertain): not scored
+    0.3,
+    0.3,
+    0.4, // label -100: not scored
+    0.1,
+    0.6,
+    0.3, // label 2: p+ = 1/3 -> 0 (fn)
+    0.05,
+    0.4,
+    0.55, // label 1: p+ = 0.55/0.95 -> 1 (fp)
   ]);
   const labels = [2, 1, 0, -100, 2, 1];
 
@@ -158,13 +186,20 @@ describe("CheXpert binary evaluation (Eq. 25)", () => {
     expect(b.yTrue).toEqual([1, 0, 1, 0]);
     expect(b.yPred).toEqual([1, 0, 0, 1]);
     // tp 1, tn 1, fn 1, fp 1: accuracy 0.5, P 0.5, R 0.5, F1 0.5
-    const s = chexpertTaskScores(probs.map((v) => Math.log(v)), labels);
+    const s = chexpertTaskScores(
+      probs.map((v) => Math.log(v)),
+      labels,
+    );
     expect(s).toEqual({ accuracy: 0.5, precision: 0.5, recall: 0.5, f1: 0.5, n: 4 });
   });
 
   it("a task with only uncertain or missing labels scores 0, not NaN", () => {
     expect(chexpertTaskScores(new Float64Array([0, 0, 0, 1, 1, 1]), [0, -100])).toEqual({
-      accuracy: 0, precision: 0, recall: 0, f1: 0, n: 0,
+      accuracy: 0,
+      precision: 0,
+      recall: 0,
+      f1: 0,
+      n: 0,
     });
   });
 });

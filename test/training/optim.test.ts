@@ -86,18 +86,28 @@ describe("Adam (torch semantics)", () => {
   });
 
   it("serialises and restores its state (JSON) so that training continues identically", () => {
-    const grads = [[0.3, -0.2], [0.1, 0.4], [-0.5, 0.05], [0.2, 0.2]];
+    const grads = [
+      [0.3, -0.2],
+      [0.1, 0.4],
+      [-0.5, 0.05],
+      [0.2, 0.2],
+    ];
     const a = param([0.5, -0.5]);
     const optA = new AdamW([a], { lr: 0.05, weightDecay: 0.02 });
-    for (const g of grads.slice(0, 2)) { setGrad(a, g); optA.step(); }
+    for (const g of grads.slice(0, 2)) {
+      setGrad(a, g);
+      optA.step();
+    }
     const saved = JSON.parse(JSON.stringify(optA.state())) as ReturnType<typeof optA.state>;
     const b = param(Array.from(a.value));
     const optB = new AdamW([b], { lr: 1 });
     optB.loadState(saved);
     expect(optB.lr).toBe(0.05);
     for (const g of grads.slice(2)) {
-      setGrad(a, g); optA.step();
-      setGrad(b, g); optB.step();
+      setGrad(a, g);
+      optA.step();
+      setGrad(b, g);
+      optB.step();
     }
     expect(Array.from(b.value)).toEqual(Array.from(a.value));
   });
@@ -106,7 +116,9 @@ describe("Adam (torch semantics)", () => {
     const opt = new Adam([param([1, 2])]);
     const s = opt.state();
     expect(() => new AdamW([param([1, 2])]).loadState(s)).toThrow(/AdamW.state.kind/);
-    expect(() => opt.loadState({ ...s, params: [{ step: 1, expAvg: [0], expAvgSq: [0] }] })).toThrow(/expAvg: expected 2 numbers/);
+    expect(() => opt.loadState({ ...s, params: [{ step: 1, expAvg: [0], expAvgSq: [0] }] })).toThrow(
+      /expAvg: expected 2 numbers/,
+    );
     expect(() => opt.loadState({ ...s, params: [] })).toThrow(/Adam.state.params/);
     expect(() => new Adam([], { lr: -1 })).toThrow(/Adam.lr/);
     expect(() => new Adam([], { betas: [0.9, 1] })).toThrow(/betas\[1\]/);

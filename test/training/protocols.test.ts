@@ -33,19 +33,46 @@ describe("training protocols (paper Appendix C)", () => {
     const s = epochSchedule({ kind: "task-sampled" }, data, tasks, 10, new Rng(3));
     const order = s.map((b) => b.task).join("");
     expect(order).not.toBe("012".repeat(order.length / 3));
-    expect(s.length).toBe(tasks.map((_, k) => Math.ceil(data.labels[k]!.filter((y, i) => !isMissing(tasks[k]!, y) && i >= 0).length / 10)).reduce((a, b) => a + b, 0));
+    expect(s.length).toBe(
+      tasks
+        .map((_, k) =>
+          Math.ceil(data.labels[k]!.filter((y, i) => !isMissing(tasks[k]!, y) && i >= 0).length / 10),
+        )
+        .reduce((a, b) => a + b, 0),
+    );
   });
 
   it("task-sampled training with periodic validation learns and selects a checkpoint", () => {
-    const spec = { head: "classical", inputDim: 6, latentDim: 6, tasks: SYNTH_TASKS, projection: { hidden: [], activation: "relu", dropout: 0, batchNorm: false } } as const;
+    const spec = {
+      head: "classical",
+      inputDim: 6,
+      latentDim: 6,
+      tasks: SYNTH_TASKS,
+      projection: { hidden: [], activation: "relu", dropout: 0, batchNorm: false },
+    } as const;
     const model = buildModel(spec, new Rng(1));
-    const res = train(model, syntheticData(200, 6, 1), syntheticData(80, 6, 2), {
-      epochs: 6, batchSize: 16, protocol: { kind: "task-sampled", batchCap: 8 },
-      losses: [{ kind: "bce", weight: 1 }, { kind: "ce", weight: 1 }, { kind: "mse", weight: 1 }],
-      optimizer: { kind: "adamw", lr: 0.05, weightDecay: 0.01 }, clipNorm: 1,
-      scheduler: { factor: 0.2, patience: 2, minLr: 1e-7 }, earlyStopping: { patience: 5 },
-      selection: { macro: { bin: "accuracy", tri: "accuracy", reg: "spearman" } }, validateEvery: 7,
-    }, { seed: 1 });
+    const res = train(
+      model,
+      syntheticData(200, 6, 1),
+      syntheticData(80, 6, 2),
+      {
+        epochs: 6,
+        batchSize: 16,
+        protocol: { kind: "task-sampled", batchCap: 8 },
+        losses: [
+          { kind: "bce", weight: 1 },
+          { kind: "ce", weight: 1 },
+          { kind: "mse", weight: 1 },
+        ],
+        optimizer: { kind: "adamw", lr: 0.05, weightDecay: 0.01 },
+        clipNorm: 1,
+        scheduler: { factor: 0.2, patience: 2, minLr: 1e-7 },
+        earlyStopping: { patience: 5 },
+        selection: { macro: { bin: "accuracy", tri: "accuracy", reg: "spearman" } },
+        validateEvery: 7,
+      },
+      { seed: 1 },
+    );
     expect(res.history.length).toBeGreaterThan(0);
     expect(res.bestScore).toBeGreaterThan(0.6);
   });

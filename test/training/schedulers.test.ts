@@ -35,7 +35,12 @@ describe("ReduceLROnPlateau (torch semantics)", () => {
   it("serialises its state (JSON-safe even before the first metric)", () => {
     const opt = { lr: 1 };
     const s = new ReduceLROnPlateau(opt, { patience: 1 });
-    expect(JSON.parse(JSON.stringify(s.state()))).toEqual({ best: null, numBadEpochs: 0, cooldownCounter: 0, lastEpoch: 0 });
+    expect(JSON.parse(JSON.stringify(s.state()))).toEqual({
+      best: null,
+      numBadEpochs: 0,
+      cooldownCounter: 0,
+      lastEpoch: 0,
+    });
     s.step(3);
     s.step(4);
     const saved = JSON.parse(JSON.stringify(s.state())) as ReturnType<typeof s.state>;

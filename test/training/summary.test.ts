@@ -33,6 +33,8 @@ describe("summarizeRuns", () => {
     expect(s.sarcasm?.f1?.n).toBe(3);
     expect(s.sentiment?.acc?.n).toBe(2);
     expect(s.sentiment?.acc?.std).toBeCloseTo(Math.sqrt(0.005), 15);
-    expect(() => summarizeRuns([{ t: { m: Number.POSITIVE_INFINITY } }])).toThrow(/summarizeRuns.runs\[0\].t.m/);
+    expect(() => summarizeRuns([{ t: { m: Number.POSITIVE_INFINITY } }])).toThrow(
+      /summarizeRuns.runs\[0\].t.m/,
+    );
   });
 });

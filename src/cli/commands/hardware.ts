@@ -15,19 +15,40 @@ import { flagValue, intFlag } from "../flags.ts";
 import { suiteOfRun } from "./noise.ts";
 
 interface HwOpts {
-  backend: string; dryRun?: boolean; emulate?: boolean; submit?: boolean; cell?: string; limit?: string; shots?: string;
-  primitive: string; name?: string; fresh?: boolean; baseUrl?: string; json?: boolean;
+  backend: string;
+  dryRun?: boolean;
+  emulate?: boolean;
+  submit?: boolean;
+  cell?: string;
+  limit?: string;
+  shots?: string;
+  primitive: string;
+  name?: string;
+  fresh?: boolean;
+  baseUrl?: string;
+  json?: boolean;
 }
 
 export function registerHardware(program: Command): void {
   program
     .command("hardware")
     .argument("<run>", "a run folder written by qmtl run (e.g. runs/mustard)")
-    .description("evaluate a trained QMTL head on an IBM Quantum device: transpile to its native gates, then --dry-run, --emulate or --submit (paper Sec. 7, Fig. 11)")
-    .requiredOption("--backend <name>", "the device (ibm_boston, ibm_fez, ibm_marrakesh, ibm_torino: shipped calibrations)")
+    .description(
+      "evaluate a trained QMTL head on an IBM Quantum device: transpile to its native gates, then --dry-run, --emulate or --submit (paper Sec. 7, Fig. 11)",
+    )
+    .requiredOption(
+      "--backend <name>",
+      "the device (ibm_boston, ibm_fez, ibm_marrakesh, ibm_torino: shipped calibrations)",
+    )
     .option("--dry-run", "write the exact request bodies, the ISA circuit and a cost estimate; send nothing")
-    .option("--emulate", "predict the device run: the calibrated noise model of the device (exact), with and without mitigation")
-    .option("--submit", "send the job to IBM Quantum (API key from QISKIT_IBM_TOKEN or ~/.qiskit/qiskit-ibm.json)")
+    .option(
+      "--emulate",
+      "predict the device run: the calibrated noise model of the device (exact), with and without mitigation",
+    )
+    .option(
+      "--submit",
+      "send the job to IBM Quantum (API key from QISKIT_IBM_TOKEN or ~/.qiskit/qiskit-ibm.json)",
+    )
     .option("--cell <head:split:seed>", "the trained cell (default: the first finished QMTL cell)")
     .option("--limit <n>", "evaluate the first n test samples only (device time costs money)")
     .option("--shots <n>", "shots per measurement setting and sample")
@@ -36,52 +57,116 @@ export function registerHardware(program: Command): void {
     .option("--fresh", "replace an earlier output folder of the same name")
     .option("--base-url <url>", "the Runtime API's base URL (default IBM's)")
     .option("--json", "print the results as JSON")
-    .addHelpText("after", "\nExamples:\n  qmtl hardware runs/mustard --backend ibm_fez --dry-run --limit 8\n  qmtl hardware runs/mustard --backend ibm_boston --emulate --limit 32 --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  qmtl hardware runs/mustard --backend ibm_fez --dry-run --limit 8\n  qmtl hardware runs/mustard --backend ibm_boston --emulate --limit 32 --json",
+    )
     .action(async (run: string, o: HwOpts) => {
-      const modes = [o.dryRun && "dry-run", o.emulate && "emulate", o.submit && "submit"].filter(Boolean) as StudyMode[];
-      if (modes.length !== 1) throw new ValidationError("--dry-run/--emulate/--submit", "exactly one of them", modes.length === 0 ? "none" : modes.join(" and "));
+      const modes = [o.dryRun && "dry-run", o.emulate && "emulate", o.submit && "submit"].filter(
+        Boolean,
+      ) as StudyMode[];
+      if (modes.length !== 1)
+        throw new ValidationError(
+          "--dry-run/--emulate/--submit",
+          "exactly one of them",
+          modes.length === 0 ? "none" : modes.join(" and "),
+        );
       const mode = modes[0]!;
       const backend = loadDevice(flagValue("--backend", "string", o.backend) as string).name;
-      if (o.primitive !== "estimator" && o.primitive !== "sampler") throw new ValidationError("--primitive", "estimator or sampler", o.primitive);
+      if (o.primitive !== "estimator" && o.primitive !== "sampler")
+        throw new ValidationError("--primitive", "estimator or sampler", o.primitive);
       const limit = o.limit !== undefined ? intFlag("--limit", o.limit, 1) : undefined;
       const shots = o.shots !== undefined ? intFlag("--shots", o.shots, 1, 1e7) : undefined;
-      const name = o.name !== undefined ? (flagValue("--name", "string", o.name) as string) : `hardware-${mode}-${backend}`;
-      if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name)) throw new ValidationError("--name", "one path segment", name);
+      const name =
+        o.name !== undefined
+          ? (flagValue("--name", "string", o.name) as string)
+          : `hardware-${mode}-${backend}`;
+      if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name))
+        throw new ValidationError("--name", "one path segment", name);
       const credentials = mode === "submit" ? resolveCredentials() : null; // before any work: a missing key is a usage error
       const runDir = resolve(run);
       const suite = suiteOfRun(runDir);
       const outDir = join(runDir, name);
-      const record = { mode, backend, cell: o.cell ?? null, limit: limit ?? null, shots: shots ?? null, primitive: o.primitive };
+      const record = {
+        mode,
+        backend,
+        cell: o.cell ?? null,
+        limit: limit ?? null,
+        shots: shots ?? null,
+        primitive: o.primitive,
+      };
       planRunFolder(outDir, { kind: "hardware", mode: o.fresh ? "fresh" : "new", config: record });
       const cell = await loadTrainedCell(suite, runDir, o.cell !== undefined ? { cell: o.cell } : {});
-      const test = limit !== undefined && limit < cell.test.n ? subset(cell.test, Array.from({ length: limit }, (_, i) => i)) : cell.test;
-      applyRunFolder(planRunFolder(outDir, { kind: "hardware", mode: o.fresh ? "fresh" : "new", config: record }));
+      const test =
+        limit !== undefined && limit < cell.test.n
+          ? subset(
+              cell.test,
+              Array.from({ length: limit }, (_, i) => i),
+            )
+          : cell.test;
+      applyRunFolder(
+        planRunFolder(outDir, { kind: "hardware", mode: o.fresh ? "fresh" : "new", config: record }),
+      );
       const { layout, weights } = headOfModel(cell.model);
-      const z = cell.model.projection.forward(test.features.slice(), test.n, { training: false, rng: new Rng(0) });
-      const study = await runHardwareStudy({ layout, weights, inputs: z, batch: test.n }, {
-        mode: mode === "emulate" ? "dry-run" : mode, backend, primitive: o.primitive, outDir,
-        ...(shots !== undefined ? { shots } : {}),
-        ...(credentials ? { client: new RuntimeClient({ credentials, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}) }) } : {}),
+      const z = cell.model.projection.forward(test.features.slice(), test.n, {
+        training: false,
+        rng: new Rng(0),
       });
+      const study = await runHardwareStudy(
+        { layout, weights, inputs: z, batch: test.n },
+        {
+          mode: mode === "emulate" ? "dry-run" : mode,
+          backend,
+          primitive: o.primitive,
+          outDir,
+          ...(shots !== undefined ? { shots } : {}),
+          ...(credentials
+            ? { client: new RuntimeClient({ credentials, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}) }) }
+            : {}),
+        },
+      );
       const summary: Record<string, unknown> = {
-        suite: suite.name, cell: cell.cell, mode, backend, samples: test.n, transpile: study.transpile, cost: study.cost,
-        device: study.device, note: study.note, ...(study.jobId ? { jobId: study.jobId } : {}),
+        suite: suite.name,
+        cell: cell.cell,
+        mode,
+        backend,
+        samples: test.n,
+        transpile: study.transpile,
+        cost: study.cost,
+        device: study.device,
+        note: study.note,
+        ...(study.jobId ? { jobId: study.jobId } : {}),
       };
       if (mode === "emulate") {
         // the device's calibrated noise model (thermal relaxation, depolarizing fitted to the gate errors, readout),
         // simulated exactly on the logical circuit placed on the device's best chain of usable qubits (the noise
         // layer's placement, which needs a chain; the transpiler's layout may need SWAPs), then mitigation and ZNE
-        const noise = runNoiseStudy(cell.model, test, cell.tasks, { depolarizing: [], devices: [backend], mitigation: true, metrics: cell.metrics });
+        const noise = runNoiseStudy(cell.model, test, cell.tasks, {
+          depolarizing: [],
+          devices: [backend],
+          mitigation: true,
+          metrics: cell.metrics,
+        });
         summary["conditions"] = noise.conditions;
       }
       writeJsonAtomic(join(outDir, "results.json"), summary);
       if (o.json) console.log(JSON.stringify(summary, null, 2));
       else {
         const t = study.transpile;
-        console.log(`${backend}: ${t.before.twoQubit} -> ${t.after.twoQubit} two-qubit gates (${t.swaps} SWAPs), depth ${t.before.depth} -> ${t.after.depth}, estimated fidelity ${t.estimatedFidelity.toFixed(3)}`);
-        console.log(`cost: ${study.cost.circuits} circuit(s), ${study.cost.settings} measurement settings, ${study.cost.totalShots} shots`);
-        for (const c of (summary["conditions"] as Array<{ id: string; mitigation: string; metrics: Record<string, Record<string, number>> }> | undefined) ?? []) {
-          console.log(`${c.id} [${c.mitigation}]: ${Object.entries(c.metrics).map(([k, m]) => `${k} acc ${(m["accuracy"] ?? NaN).toFixed(3)}`).join(", ")}`);
+        console.log(
+          `${backend}: ${t.before.twoQubit} -> ${t.after.twoQubit} two-qubit gates (${t.swaps} SWAPs), depth ${t.before.depth} -> ${t.after.depth}, estimated fidelity ${t.estimatedFidelity.toFixed(3)}`,
+        );
+        console.log(
+          `cost: ${study.cost.circuits} circuit(s), ${study.cost.settings} measurement settings, ${study.cost.totalShots} shots`,
+        );
+        for (const c of (summary["conditions"] as
+          | Array<{ id: string; mitigation: string; metrics: Record<string, Record<string, number>> }>
+          | undefined) ?? []) {
+          console.log(
+            `${c.id} [${c.mitigation}]: ${Object.entries(c.metrics)
+              .map(([k, m]) => `${k} acc ${(m["accuracy"] ?? NaN).toFixed(3)}`)
+              .join(", ")}`,
+          );
         }
         console.log(`written: ${outDir}`);
       }

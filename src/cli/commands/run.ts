@@ -5,7 +5,12 @@ import { ValidationError } from "../../core/errors.ts";
 import { SUITES } from "../../datasets/index.ts";
 import { cellDone } from "../../experiments/cells.ts";
 import { parseSuiteConfig, readConfigFile } from "../../experiments/config.ts";
-import { experimentCells, loadExperiment, runExperiment, type ExperimentEvent } from "../../experiments/engine.ts";
+import {
+  experimentCells,
+  loadExperiment,
+  runExperiment,
+  type ExperimentEvent,
+} from "../../experiments/engine.ts";
 import { applyRunFolder, planRunFolder, type RunFolderMode } from "../../experiments/run-folder.ts";
 import type { BaseConfig, Suite, SuiteFlag } from "../../experiments/suite.ts";
 import { writeReport } from "../../experiments/report/write-report.ts";
@@ -17,17 +22,46 @@ type Opts = Record<string, string | boolean | undefined>;
 
 /** Flags every suite takes, mapped onto the base config fields. */
 const GENERIC_FLAGS: readonly SuiteFlag[] = [
-  { flag: "--name <name>", description: "run name: the output goes to <out>/<name> (one path segment; default from the config)", field: "name", parse: "string" },
-  { flag: "--epochs <n>", description: "training epochs (default: the paper's)", field: "epochs", parse: "int" },
-  { flag: "--lr <x>", description: "learning rate (default: the suite's; small tables often want 0.01-0.05)", field: "lr", parse: "number" },
-  { flag: "--seeds <list>", description: "comma-separated seeds (default: 0)", field: "seeds", parse: "int-list" },
+  {
+    flag: "--name <name>",
+    description: "run name: the output goes to <out>/<name> (one path segment; default from the config)",
+    field: "name",
+    parse: "string",
+  },
+  {
+    flag: "--epochs <n>",
+    description: "training epochs (default: the paper's)",
+    field: "epochs",
+    parse: "int",
+  },
+  {
+    flag: "--lr <x>",
+    description: "learning rate (default: the suite's; small tables often want 0.01-0.05)",
+    field: "lr",
+    parse: "number",
+  },
+  {
+    flag: "--seeds <list>",
+    description: "comma-separated seeds (default: 0)",
+    field: "seeds",
+    parse: "int-list",
+  },
   { flag: "--heads <list>", description: "comma-separated head variants", field: "heads", parse: "list" },
-  { flag: "--threads <n>", description: "threads splitting each simulator batch, per process (default 1; for runs of fewer cells than cores)", field: "threads", parse: "int" },
+  {
+    flag: "--threads <n>",
+    description:
+      "threads splitting each simulator batch, per process (default 1; for runs of fewer cells than cores)",
+    field: "threads",
+    parse: "int",
+  },
 ];
 
 /** commander's attribute name of a flag ("--features-key <name>" -> "featuresKey"). */
 function attr(flag: string): string {
-  return flag.split(/[ ,]/)[0]!.replace(/^--/, "").replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return flag
+    .split(/[ ,]/)[0]!
+    .replace(/^--/, "")
+    .replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
@@ -35,14 +69,18 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
   let o = obj;
   for (const k of keys.slice(0, -1)) {
     const next = o[k];
-    o = o[k] = next !== null && typeof next === "object" && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+    o = o[k] =
+      next !== null && typeof next === "object" && !Array.isArray(next)
+        ? { ...(next as Record<string, unknown>) }
+        : {};
   }
   o[keys[keys.length - 1]!] = value;
 }
 
 /** The raw config of a run: the config file (if any), then every given flag over it. */
 export function rawConfig(suite: Suite<BaseConfig>, o: Opts): Record<string, unknown> {
-  const raw: Record<string, unknown> = typeof o["config"] === "string" ? { ...readConfigFile(o["config"]) } : {};
+  const raw: Record<string, unknown> =
+    typeof o["config"] === "string" ? { ...readConfigFile(o["config"]) } : {};
   for (const f of [...GENERIC_FLAGS, ...suite.flags]) {
     const v = o[attr(f.flag)];
     if (v === undefined) continue;
@@ -55,7 +93,10 @@ export function registerRun(program: Command): void {
   const run = program
     .command("run")
     .description("run an experiment end to end (train, evaluate, report) into <out>/<name>/")
-    .addHelpText("after", `\nSuites:\n${SUITES.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join("\n")}\n\nExamples:\n  qmtl run mustard --epochs 5 --folds 0,1 --heads qmtl,classical --name quick\n  qmtl run mustard --config configs/mustard-paper.yaml\n  qmtl run <suite> --help`);
+    .addHelpText(
+      "after",
+      `\nSuites:\n${SUITES.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join("\n")}\n\nExamples:\n  qmtl run mustard --epochs 5 --folds 0,1 --heads qmtl,classical --name quick\n  qmtl run mustard --config configs/mustard-paper.yaml\n  qmtl run <suite> --help`,
+    );
   for (const suite of SUITES) registerSuite(run, suite);
 }
 
@@ -71,15 +112,27 @@ function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
     .option("--json", "print the run folder, report files and timing as JSON (stdout)");
   for (const f of [...GENERIC_FLAGS, ...suite.flags]) cmd.option(f.flag, f.description);
   cmd.addOption(new Option("--cells <list>", "internal: run only these head:split:seed cells").hideHelp());
-  cmd.addOption(new Option("--kill-at <event:n>", "testing: SIGKILL this process at the n-th progress|epoch|write|cell event").hideHelp());
-  cmd.addHelpText("after", `\nExamples:\n  qmtl run ${suite.name} --config run.yaml --name mine      # every field: docs/config-reference.md\n  qmtl run ${suite.name} --config run.yaml --epochs 2 --heads ${suite.headIds[0]} --name quick   # flags override the file\n  qmtl run ${suite.name} --config run.yaml --name mine --resume --json`);
+  cmd.addOption(
+    new Option(
+      "--kill-at <event:n>",
+      "testing: SIGKILL this process at the n-th progress|epoch|write|cell event",
+    ).hideHelp(),
+  );
+  cmd.addHelpText(
+    "after",
+    `\nExamples:\n  qmtl run ${suite.name} --config run.yaml --name mine      # every field: docs/config-reference.md\n  qmtl run ${suite.name} --config run.yaml --epochs 2 --heads ${suite.headIds[0]} --name quick   # flags override the file\n  qmtl run ${suite.name} --config run.yaml --name mine --resume --json`,
+  );
   cmd.action(async (o: Opts) => runSuite(suite, o));
 }
 
 async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   // every flag and the whole config are checked before anything is created or deleted
   if (o["resume"] && o["fresh"]) throw new ValidationError("--fresh", "either --resume or --fresh, not both");
-  const cfg = parseSuiteConfig(suite, rawConfig(suite, o), typeof o["config"] === "string" ? o["config"] : "config");
+  const cfg = parseSuiteConfig(
+    suite,
+    rawConfig(suite, o),
+    typeof o["config"] === "string" ? o["config"] : "config",
+  );
   const out = flagValue("--out", "path", o["out"] ?? "runs") as string;
   const runDir = resolve(out, cfg.name);
   const startedAt = Date.now();
@@ -87,7 +140,13 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
     // a child of a parallel run: the parent prepared the folder and the features
     const checkParent = parentWatch();
     const cells = flagValue("--cells", "list", o["cells"]) as string[];
-    await runExperiment(suite, cfg, runDir, { cells, onEvent: (e) => { checkParent(); plainChildLog(e); } });
+    await runExperiment(suite, cfg, runDir, {
+      cells,
+      onEvent: (e) => {
+        checkParent();
+        plainChildLog(e);
+      },
+    });
     return;
   }
   const requested = o["jobs"] !== undefined ? intFlag("--jobs", o["jobs"], 1, 256) : availableParallelism();
@@ -110,21 +169,45 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   if (jobs > 1) {
     const groups = assignCells(cells, jobs);
     progress.log(`running ${cells.length} unfinished cells in ${groups.length} processes`);
-    const args = ["run", suite.name, "--config", join(runDir, "config.json"), "--out", resolve(out), "--resume"];
+    const args = [
+      "run",
+      suite.name,
+      "--config",
+      join(runDir, "config.json"),
+      "--out",
+      resolve(out),
+      "--resume",
+    ];
     await runChildren(args, groups, (line) => progress.log(line));
   } else if (cells.length > 0 && cfg.threads === 1 && availableParallelism() > 1) {
-    progress.log(`one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`);
+    progress.log(
+      `one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`,
+    );
   }
   const results = await runExperiment(suite, cfg, runDir, { onEvent, startedAt, loaded });
   progress.stop();
   const { files } = await writeReport(runDir, results!);
   if (o["json"]) {
-    console.log(JSON.stringify({ runDir, report: join(runDir, "report.md"), results: join(runDir, "results.json"), files, timing: results!.timing }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          runDir,
+          report: join(runDir, "report.md"),
+          results: join(runDir, "results.json"),
+          files,
+          timing: results!.timing,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   console.log(`\nreport: ${join(runDir, "report.md")}`);
   for (const f of files) console.log(`  ${f}`);
-  console.log(`total ${results!.timing.totalSeconds.toFixed(1)} s, simulator ${results!.timing.simSeconds.toFixed(1)} s`);
+  console.log(
+    `total ${results!.timing.totalSeconds.toFixed(1)} s, simulator ${results!.timing.simSeconds.toFixed(1)} s`,
+  );
 }
 
 /**
@@ -132,14 +215,27 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
  * itself (SIGKILL, no cleanup) at the n-th event of that kind, a deterministic
  * point instead of a timed kill.
  */
-function withKillPoint(onEvent: (e: ExperimentEvent) => void, spec: string | boolean | undefined): (e: ExperimentEvent) => void {
+function withKillPoint(
+  onEvent: (e: ExperimentEvent) => void,
+  spec: string | boolean | undefined,
+): (e: ExperimentEvent) => void {
   if (spec === undefined) return onEvent;
   const m = /^(progress|epoch|write|cell):(\d+)$/.exec(String(spec));
   if (!m) throw new ValidationError("--kill-at", "progress|epoch|write|cell followed by :n", spec);
-  const kind = m[1]!, at = Number(m[2]);
+  const kind = m[1]!,
+    at = Number(m[2]);
   let seen = 0;
   return (e) => {
-    const k = e.type === "train" ? (e.event.type === "epoch" ? "epoch" : "") : e.type === "run-done" ? (e.cached ? "" : "cell") : e.type;
+    const k =
+      e.type === "train"
+        ? e.event.type === "epoch"
+          ? "epoch"
+          : ""
+        : e.type === "run-done"
+          ? e.cached
+            ? ""
+            : "cell"
+          : e.type;
     if (k === kind && ++seen === at) process.kill(process.pid, "SIGKILL");
     onEvent(e);
   };
@@ -150,43 +246,82 @@ function selectionTask(cfg: BaseConfig): string | undefined {
   return typeof sel?.task === "string" ? sel.task : undefined;
 }
 
-function progressEvents(progress: ReturnType<typeof makeProgress>, cfg: BaseConfig): (e: ExperimentEvent) => void {
+function progressEvents(
+  progress: ReturnType<typeof makeProgress>,
+  cfg: BaseConfig,
+): (e: ExperimentEvent) => void {
   let stage = "";
   const task = selectionTask(cfg);
   return (e) => {
     switch (e.type) {
-      case "stage": progress.log(e.message); break;
+      case "stage":
+        progress.log(e.message);
+        break;
       case "progress":
-        if (e.stage !== stage) { progress.start(e.stage, e.total); stage = e.stage; }
+        if (e.stage !== stage) {
+          progress.start(e.stage, e.total);
+          stage = e.stage;
+        }
         progress.update(e.done);
-        if (e.done === e.total) { progress.stop(); stage = ""; }
+        if (e.done === e.total) {
+          progress.stop();
+          stage = "";
+        }
         break;
       case "run-start":
-        progress.start(`[${e.index}/${e.total}] ${e.head} fold ${e.fold} seed ${e.seed}${e.resumed ? " (resumed)" : ""}`, cfg.epochs);
+        progress.start(
+          `[${e.index}/${e.total}] ${e.head} fold ${e.fold} seed ${e.seed}${e.resumed ? " (resumed)" : ""}`,
+          cfg.epochs,
+        );
         break;
       case "train":
-        if (e.event.type === "epoch") progress.update(e.event.epoch, `loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`);
+        if (e.event.type === "epoch")
+          progress.update(
+            e.event.epoch,
+            `loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`,
+          );
         break;
       case "run-done": {
         progress.stop();
-        progress.log(`[${e.index}/${e.total}] ${cellLine(e.result, task)}${e.cached ? " (done earlier)" : ""}`);
+        progress.log(
+          `[${e.index}/${e.total}] ${cellLine(e.result, task)}${e.cached ? " (done earlier)" : ""}`,
+        );
         break;
       }
     }
   };
 }
 
-function cellLine(r: { head: string; fold: number; seed: number; bestEpoch: number; seconds: number; test: Record<string, Record<string, number>> }, task: string | undefined): string {
+function cellLine(
+  r: {
+    head: string;
+    fold: number;
+    seed: number;
+    bestEpoch: number;
+    seconds: number;
+    test: Record<string, Record<string, number>>;
+  },
+  task: string | undefined,
+): string {
   const t = task ?? Object.keys(r.test)[0]!;
   const s = r.test[t];
-  const metric = s?.["accuracy"] !== undefined ? `acc ${fmt(s["accuracy"])} f1 ${fmt(s["f1"])}` : `spearman ${fmt(s?.["spearman"])}`;
+  const metric =
+    s?.["accuracy"] !== undefined
+      ? `acc ${fmt(s["accuracy"])} f1 ${fmt(s["f1"])}`
+      : `spearman ${fmt(s?.["spearman"])}`;
   return `${r.head} fold ${r.fold} seed ${r.seed}: test ${t} ${metric} (best epoch ${r.bestEpoch}, ${r.seconds.toFixed(1)} s)`;
 }
 
 /** A child's log: a plain line every 10 epochs and per finished cell (the parent prefixes the job). */
 function plainChildLog(e: ExperimentEvent): void {
-  if (e.type === "train" && e.event.type === "epoch" && (e.event.epoch % 10 === 0 || e.event.epoch === e.event.epochs)) {
-    console.log(`${e.head} fold ${e.fold} seed ${e.seed} epoch ${e.event.epoch}/${e.event.epochs} loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`);
+  if (
+    e.type === "train" &&
+    e.event.type === "epoch" &&
+    (e.event.epoch % 10 === 0 || e.event.epoch === e.event.epochs)
+  ) {
+    console.log(
+      `${e.head} fold ${e.fold} seed ${e.seed} epoch ${e.event.epoch}/${e.event.epochs} loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`,
+    );
   } else if (e.type === "run-done") {
     console.log(`${cellLine(e.result, undefined)}${e.cached ? " (done earlier)" : ""}`);
   } else if (e.type === "run-start" && e.resumed) {

@@ -9,7 +9,13 @@ import { readConfigFile } from "../../experiments/config.ts";
 import { findSuite, SUITES } from "../../datasets/index.ts";
 import { expandCells, type SweepSuite } from "../../experiments/sweep/cells.ts";
 import { loadSweep, setPath, type LoadedSweep } from "../../experiments/sweep/sweep-config.ts";
-import { cellState, prepareSweepDir, readSweepRecord, SWEEP_FILE, type SweepRecord } from "../../experiments/sweep/sweep-dir.ts";
+import {
+  cellState,
+  prepareSweepDir,
+  readSweepRecord,
+  SWEEP_FILE,
+  type SweepRecord,
+} from "../../experiments/sweep/sweep-dir.ts";
 import { runLocal, type LocalEvent, type SweepProgress } from "../../experiments/sweep/local.ts";
 import { writeSweepResults, type SweepResults } from "../../experiments/sweep/merge.ts";
 import { slurmStatus, submitSlurm } from "../../experiments/sweep/slurm.ts";
@@ -21,14 +27,26 @@ import { table } from "../format.ts";
 const COMMAND = [...process.execArgv, process.argv[1]!];
 
 interface SweepOptions {
-  study?: string; suite?: string; quick?: boolean; base?: string; set?: string[]; name?: string; out?: string;
-  jobs?: string; fresh?: boolean; slurm?: boolean; status?: boolean; collect?: boolean; dryRun?: boolean;
+  study?: string;
+  suite?: string;
+  quick?: boolean;
+  base?: string;
+  set?: string[];
+  name?: string;
+  out?: string;
+  jobs?: string;
+  fresh?: boolean;
+  slurm?: boolean;
+  status?: boolean;
+  collect?: boolean;
+  dryRun?: boolean;
 }
 
 /** A suite of the table, as the sweep sees it. */
 function sweepSuite(name: string): SweepSuite {
   const suite = findSuite(name);
-  if (suite === undefined) throw new ValidationError("suite", `a known suite: ${SUITES.map((x) => x.name).join(", ")}`, name);
+  if (suite === undefined)
+    throw new ValidationError("suite", `a known suite: ${SUITES.map((x) => x.name).join(", ")}`, name);
   return {
     name: suite.name,
     schema: suite.schema,
@@ -38,14 +56,26 @@ function sweepSuite(name: string): SweepSuite {
 }
 
 /** Cut a study's cells by the suite's folds when its config has a `folds` field, else by seeds. */
-function replicateOf(suite: SweepSuite, base: Record<string, unknown>): { field: "folds" | "seeds"; values: number[] } {
+function replicateOf(
+  suite: SweepSuite,
+  base: Record<string, unknown>,
+): { field: "folds" | "seeds"; values: number[] } {
   const splits = suite.splitIndices?.(base) ?? [];
   const withFold = { ...base, folds: [splits[0]] };
-  const foldsOk = splits.length > 0 && suite.schema.safeParse(withFold).success && (() => {
-    try { suite.check?.(suite.schema.parse(withFold) as Record<string, unknown>); return true; } catch { return false; }
-  })();
+  const foldsOk =
+    splits.length > 0 &&
+    suite.schema.safeParse(withFold).success &&
+    (() => {
+      try {
+        suite.check?.(suite.schema.parse(withFold) as Record<string, unknown>);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
   if (foldsOk) return { field: "folds", values: splits };
-  const seeds = Array.isArray(base["seeds"]) && base["seeds"].length > 1 ? (base["seeds"] as number[]) : [0, 1, 2, 3, 4];
+  const seeds =
+    Array.isArray(base["seeds"]) && base["seeds"].length > 1 ? (base["seeds"] as number[]) : [0, 1, 2, 3, 4];
   return { field: "seeds", values: seeds };
 }
 
@@ -57,7 +87,11 @@ function applySets(obj: Record<string, unknown>, sets: readonly string[]): Recor
     if (eq <= 0) throw new ValidationError("--set", "path=value, e.g. epochs=2 or folds=[0]", s);
     const text = s.slice(eq + 1);
     let v: unknown;
-    try { v = JSON.parse(text); } catch { v = text; }
+    try {
+      v = JSON.parse(text);
+    } catch {
+      v = text;
+    }
     out = setPath(out, s.slice(0, eq), v);
   }
   return out;
@@ -66,15 +100,30 @@ function applySets(obj: Record<string, unknown>, sets: readonly string[]): Recor
 function loadFromArgs(target: string | undefined, o: SweepOptions): LoadedSweep {
   const sets = o.set ?? [];
   if (o.study !== undefined) {
-    if (target !== undefined) throw new ValidationError("--study", "no config file with a named study (use --base for the base config)", target);
+    if (target !== undefined)
+      throw new ValidationError(
+        "--study",
+        "no config file with a named study (use --base for the base config)",
+        target,
+      );
     const name = o.study as StudyName;
-    if (!(STUDY_NAMES as readonly string[]).includes(name)) throw new ValidationError("--study", `one of ${STUDY_NAMES.join(", ")}`, o.study);
+    if (!(STUDY_NAMES as readonly string[]).includes(name))
+      throw new ValidationError("--study", `one of ${STUDY_NAMES.join(", ")}`, o.study);
     const suite = sweepSuite(o.suite ?? "mustard");
     const rawBase = applySets(o.base ? (readConfigFile(o.base) as Record<string, unknown>) : {}, sets);
     const parsed = suite.schema.safeParse(rawBase);
-    if (!parsed.success) throw new ValidationError("base", `a valid ${suite.name} config (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
+    if (!parsed.success)
+      throw new ValidationError(
+        "base",
+        `a valid ${suite.name} config (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`,
+      );
     const base = parsed.data as Record<string, unknown>;
-    const cfg = studySweep(name, { suite: suite.name, base, replicate: replicateOf(suite, base), quick: o.quick === true });
+    const cfg = studySweep(name, {
+      suite: suite.name,
+      base,
+      replicate: replicateOf(suite, base),
+      quick: o.quick === true,
+    });
     cfg.base = applySets(cfg.base ?? {}, sets);
     if (o.name) cfg.name = o.name;
     return loadSweep(cfg, o.base, readConfigFile);
@@ -98,13 +147,26 @@ function progressLine(p: SweepProgress): string {
 
 function printMerged(m: SweepResults): void {
   const task = m.setup?.selection.split(" ")[1] ?? m.tasks[0]?.name ?? "";
-  const rows = m.groups.flatMap((g) => Object.entries(g.summary).map(([head, s]) => {
-    const acc = s[task]?.["accuracy"], f1 = s[task]?.["f1"];
-    const ms = (v: { mean: number; std: number } | undefined): string => (v ? `${v.mean.toFixed(3)} ± ${v.std.toFixed(3)}` : "-");
-    return [Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(" ") || "-", head, String(acc?.n ?? 0), ms(acc), ms(f1)];
-  }));
+  const rows = m.groups.flatMap((g) =>
+    Object.entries(g.summary).map(([head, s]) => {
+      const acc = s[task]?.["accuracy"],
+        f1 = s[task]?.["f1"];
+      const ms = (v: { mean: number; std: number } | undefined): string =>
+        v ? `${v.mean.toFixed(3)} ± ${v.std.toFixed(3)}` : "-";
+      return [
+        Object.entries(g.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ") || "-",
+        head,
+        String(acc?.n ?? 0),
+        ms(acc),
+        ms(f1),
+      ];
+    }),
+  );
   if (rows.length > 0) console.log(table(["cell group", "head", "runs", `${task} acc`, `${task} F1`], rows));
-  if (m.missing.length > 0) console.log(`${m.missing.length} cell(s) without results yet: ${m.missing.join(", ")}`);
+  if (m.missing.length > 0)
+    console.log(`${m.missing.length} cell(s) without results yet: ${m.missing.join(", ")}`);
 }
 
 function statusCommand(sweepDir: string, rec: SweepRecord): void {
@@ -114,21 +176,35 @@ function statusCommand(sweepDir: string, rec: SweepRecord): void {
   } catch {
     rows = rec.cells.map((c) => ({ id: c.id, state: cellState(sweepDir, c.id) }));
   }
-  console.log(table(["cell", "state", "slurm task"], rows.map((r) => [r.id, r.state, r.task ?? ""])));
+  console.log(
+    table(
+      ["cell", "state", "slurm task"],
+      rows.map((r) => [r.id, r.state, r.task ?? ""]),
+    ),
+  );
   const count = (s: string): number => rows.filter((r) => r.state === s).length;
-  console.log(`${rec.name}: ${count("done")}/${rows.length} done, ${count("running")} running, ${count("queued")} queued, ${count("failed") + count("started")} failed or unfinished, ${count("pending")} not started`);
+  console.log(
+    `${rec.name}: ${count("done")}/${rows.length} done, ${count("running")} running, ${count("queued")} queued, ${count("failed") + count("started")} failed or unfinished, ${count("pending")} not started`,
+  );
 }
 
 export function registerSweep(program: Command): void {
   program
     .command("sweep")
     .argument("[config]", "sweep config (YAML or JSON), or an existing sweep folder for --status/--collect")
-    .description("run a grid of experiments (a sweep config or a named study) locally on every core or on Slurm, and merge the results")
+    .description(
+      "run a grid of experiments (a sweep config or a named study) locally on every core or on Slurm, and merge the results",
+    )
     .option("--study <name>", `a named study instead of a config: ${STUDY_NAMES.join(", ")}`)
     .option("--suite <name>", "the suite a study runs on", "mustard")
     .option("--quick", "shortened study: 10 epochs, the first 3 folds")
     .option("--base <file>", "base experiment config of a study")
-    .option("--set <path=value>", "override a base config field (JSON value; repeatable), e.g. --set epochs=2", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      "--set <path=value>",
+      "override a base config field (JSON value; repeatable), e.g. --set epochs=2",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option("--name <name>", "sweep name: the folder <out>/<name>")
     .option("--out <dir>", "parent folder of sweep folders", "runs")
     .option("--jobs <n>", "cells run at once locally (default: one per core)")
@@ -144,11 +220,26 @@ export function registerSweep(program: Command): void {
         const dir = resolve(o.out ?? "runs", name);
         openOwnFolder(dir, "param-study", { fresh: o.fresh ?? false });
         writeJsonAtomic(join(dir, "param-study.json"), study);
-        console.log(table(["T", "d", "classical", "QMTL", "HQNN-4", "formula = model"], study.scaling.map((p) => [
-          p.T, p.d, p.classical.instantiated, p.qmtl.instantiated, p.hqnn4.instantiated,
-          String(p.classical.formula === p.classical.instantiated && p.qmtl.formula === p.qmtl.instantiated && p.hqnn4.formula === p.hqnn4.instantiated),
-        ])));
-        console.log(`\n${join(dir, "param-study.json")}; formula and instantiated counts ${study.agree ? "agree" : "DISAGREE"}`);
+        console.log(
+          table(
+            ["T", "d", "classical", "QMTL", "HQNN-4", "formula = model"],
+            study.scaling.map((p) => [
+              p.T,
+              p.d,
+              p.classical.instantiated,
+              p.qmtl.instantiated,
+              p.hqnn4.instantiated,
+              String(
+                p.classical.formula === p.classical.instantiated &&
+                  p.qmtl.formula === p.qmtl.instantiated &&
+                  p.hqnn4.formula === p.hqnn4.instantiated,
+              ),
+            ]),
+          ),
+        );
+        console.log(
+          `\n${join(dir, "param-study.json")}; formula and instantiated counts ${study.agree ? "agree" : "DISAGREE"}`,
+        );
         if (!study.agree) process.exitCode = 1;
         return;
       }
@@ -165,12 +256,18 @@ export function registerSweep(program: Command): void {
       const cells = expandCells(sweep, suite);
       const sweepDir = resolve(o.out ?? "runs", sweep.config.name);
       if (o.dryRun) {
-        console.log(table(["cell", "cost"], cells.map((c) => [c.id, c.cost])));
+        console.log(
+          table(
+            ["cell", "cost"],
+            cells.map((c) => [c.id, c.cost]),
+          ),
+        );
         console.log(`${cells.length} cells valid; folder ${sweepDir}`);
         return;
       }
       if (o.status || o.collect) {
-        if (!existsSync(join(sweepDir, SWEEP_FILE))) throw new ValidationError(sweepDir, "a sweep folder (run or submit the sweep first)");
+        if (!existsSync(join(sweepDir, SWEEP_FILE)))
+          throw new ValidationError(sweepDir, "a sweep folder (run or submit the sweep first)");
         const rec = readSweepRecord(sweepDir);
         if (o.collect) printMerged(writeSweepResults(sweepDir, rec));
         else statusCommand(sweepDir, rec);
@@ -180,33 +277,65 @@ export function registerSweep(program: Command): void {
       const rec = readSweepRecord(sweepDir);
       if (o.slurm) {
         const r = submitSlurm(sweepDir, rec, { baseDir: sweep.baseDir, command: COMMAND });
-        if (r.jobId === null) console.log(`nothing to submit: ${rec.cells.length - r.skippedActive.length} done, ${r.skippedActive.length} queued or running`);
-        else console.log(`submitted job ${r.jobId}: ${r.cells.length} array task(s) (${r.script}); ${r.skippedActive.length} still queued or running`);
+        if (r.jobId === null)
+          console.log(
+            `nothing to submit: ${rec.cells.length - r.skippedActive.length} done, ${r.skippedActive.length} queued or running`,
+          );
+        else
+          console.log(
+            `submitted job ${r.jobId}: ${r.cells.length} array task(s) (${r.script}); ${r.skippedActive.length} still queued or running`,
+          );
         return;
       }
       const pending = cells.filter((c) => cellState(sweepDir, c.id) !== "done");
       const jobs = o.jobs ? Number(o.jobs) : availableParallelism();
       if (!Number.isInteger(jobs) || jobs < 1) throw new ValidationError("--jobs", "an integer >= 1", o.jobs);
-      console.log(`sweep ${sweep.config.name}: ${cells.length} cells, ${cells.length - pending.length} done earlier, running ${pending.length} in ${Math.min(jobs, Math.max(1, pending.length))} process(es); folder ${sweepDir}`);
+      console.log(
+        `sweep ${sweep.config.name}: ${cells.length} cells, ${cells.length - pending.length} done earlier, running ${pending.length} in ${Math.min(jobs, Math.max(1, pending.length))} process(es); folder ${sweepDir}`,
+      );
       const tty = process.stderr.isTTY === true;
       let last: SweepProgress | undefined;
-      const timer = tty ? setInterval(() => { if (last) process.stderr.write(`\r\x1b[K${progressLine(last)}`); }, 1000) : undefined;
+      const timer = tty
+        ? setInterval(() => {
+            if (last) process.stderr.write(`\r\x1b[K${progressLine(last)}`);
+          }, 1000)
+        : undefined;
       const onEvent = (e: LocalEvent): void => {
         last = e.progress;
         const head = tty ? "\r\x1b[K" : "";
-        if (e.type === "start") { if (!tty) console.error(`start ${e.id} (${progressLine(e.progress)})`); return; }
-        if (e.type === "busy") { console.error(`${head}skipped ${e.id}: another process is running it (${e.id}.lock)`); return; }
-        if (e.type === "done") console.error(`${head}done ${e.id} in ${e.seconds.toFixed(1)} s (${progressLine(e.progress)})`);
+        if (e.type === "start") {
+          if (!tty) console.error(`start ${e.id} (${progressLine(e.progress)})`);
+          return;
+        }
+        if (e.type === "busy") {
+          console.error(`${head}skipped ${e.id}: another process is running it (${e.id}.lock)`);
+          return;
+        }
+        if (e.type === "done")
+          console.error(`${head}done ${e.id} in ${e.seconds.toFixed(1)} s (${progressLine(e.progress)})`);
         else console.error(`${head}FAILED ${e.id}: ${e.reason} (${progressLine(e.progress)})`);
       };
-      const { failed, busy } = await runLocal(pending, { suite: suite.name, sweepDir, baseDir: sweep.baseDir, command: COMMAND, jobs, onEvent });
-      if (timer) { clearInterval(timer); process.stderr.write("\r\x1b[K"); }
+      const { failed, busy } = await runLocal(pending, {
+        suite: suite.name,
+        sweepDir,
+        baseDir: sweep.baseDir,
+        command: COMMAND,
+        jobs,
+        onEvent,
+      });
+      if (timer) {
+        clearInterval(timer);
+        process.stderr.write("\r\x1b[K");
+      }
       const merged = writeSweepResults(sweepDir, rec);
       printMerged(merged);
       console.log(`\n${join(sweepDir, "sweep-results.json")}; report: qmtl report ${sweepDir}`);
-      if (busy.length > 0) console.error(`${busy.length} cell(s) were running in another process: ${busy.join(", ")}`);
+      if (busy.length > 0)
+        console.error(`${busy.length} cell(s) were running in another process: ${busy.join(", ")}`);
       if (failed.length > 0) {
-        console.error(`${failed.length} cell(s) failed (${failed.join(", ")}); run the same command again to retry them`);
+        console.error(
+          `${failed.length} cell(s) failed (${failed.join(", ")}); run the same command again to retry them`,
+        );
         process.exitCode = 1;
       }
     });

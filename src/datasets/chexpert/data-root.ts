@@ -18,13 +18,14 @@ export const DOWNLOAD_HELP = [
 
 /** The folder holding CheXpert-v1.0-small/, from `--data` (which may also name that folder itself). */
 export function resolveDataRoot(data: string | null): string {
-  if (data === null) throw new ValidationError("--data", `the folder holding CheXpert-v1.0-small/.\n${DOWNLOAD_HELP}`);
+  if (data === null)
+    throw new ValidationError("--data", `the folder holding CheXpert-v1.0-small/.\n${DOWNLOAD_HELP}`);
   const dir = resolve(data);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ValidationError("--data", `an existing folder.\n${DOWNLOAD_HELP}`, data);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ValidationError("--data", `an existing folder.\n${DOWNLOAD_HELP}`, data);
   if (basename(dir) === "CheXpert-v1.0-small" && existsSync(join(dir, "valid.csv"))) return dirname(dir);
   if (!existsSync(join(dir, "CheXpert-v1.0-small"))) {
     throw new ValidationError("--data", `a folder containing CheXpert-v1.0-small/.\n${DOWNLOAD_HELP}`, data);
   }
   return dir;
 }
-

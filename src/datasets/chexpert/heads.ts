@@ -30,30 +30,60 @@ const LABELS: Record<ChexpertHeadId, string> = {
 };
 
 /** The focal loss of every task, with Eq. 23's class weights from `data`'s labels when enabled. */
-export function chexpertLosses(cfg: ChexpertConfig, tasks: readonly TaskDef[], data: MultiTaskData): TaskLoss[] {
+export function chexpertLosses(
+  cfg: ChexpertConfig,
+  tasks: readonly TaskDef[],
+  data: MultiTaskData,
+): TaskLoss[] {
   return tasks.map((_, k) => ({
-    kind: "focal", weight: 1, gamma: cfg.focal.gamma, alpha: cfg.focal.alpha,
+    kind: "focal",
+    weight: 1,
+    gamma: cfg.focal.gamma,
+    alpha: cfg.focal.alpha,
     ...(cfg.classWeights ? { classWeights: inverseFrequencyWeights(data.labels[k]!, 3) } : {}),
   }));
 }
 
-export function chexpertHeadPlans(cfg: ChexpertConfig, tasks: readonly TaskDef[], data: MultiTaskData): HeadPlan[] {
+export function chexpertHeadPlans(
+  cfg: ChexpertConfig,
+  tasks: readonly TaskDef[],
+  data: MultiTaskData,
+): HeadPlan[] {
   const losses = chexpertLosses(cfg, tasks, data);
-  const projection = { hidden: cfg.projection.hidden, activation: "relu" as const, dropout: cfg.projection.dropout, batchNorm: cfg.projection.batchNorm };
+  const projection = {
+    hidden: cfg.projection.hidden,
+    activation: "relu" as const,
+    dropout: cfg.projection.dropout,
+    batchNorm: cfg.projection.batchNorm,
+  };
   return cfg.heads.map((raw) => {
     const id = raw as ChexpertHeadId;
     const base = { inputDim: data.dim, latentDim: cfg.latentDim, tasks, projection };
     let model: ModelSpec;
     if (id === "qmtl") {
       model = {
-        ...base, head: "qmtl",
-        qmtl: { encodingLayers: cfg.qmtl.encodingLayers, headLayers: cfg.qmtl.headLayers, entangle: true, qubits: tasks.map(() => 2) },
+        ...base,
+        head: "qmtl",
+        qmtl: {
+          encodingLayers: cfg.qmtl.encodingLayers,
+          headLayers: cfg.qmtl.headLayers,
+          entangle: true,
+          qubits: tasks.map(() => 2),
+        },
         outputTransforms: Object.fromEntries(tasks.map((t) => [t.name, "temperature" as const])),
       };
     } else if (id === "classical") {
       model = { ...base, head: "classical" };
     } else {
-      model = { ...base, head: "hqnn", hqnn: { qubits: id === "hqnn-4" ? 4 : 10, repetitions: cfg.hqnnRepetitions, precision: cfg.hqnnPrecision } };
+      model = {
+        ...base,
+        head: "hqnn",
+        hqnn: {
+          qubits: id === "hqnn-4" ? 4 : 10,
+          repetitions: cfg.hqnnRepetitions,
+          precision: cfg.hqnnPrecision,
+        },
+      };
     }
     const train: TrainConfig = {
       epochs: cfg.epochs,

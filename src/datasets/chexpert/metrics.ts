@@ -12,7 +12,11 @@ import { ValidationError } from "../../core/errors.ts";
 import type { MultiTaskData } from "../../training/dataset.ts";
 import type { TaskMetrics } from "../../training/evaluate.ts";
 import { averageRanks } from "../../training/metrics/correlation.ts";
-import { chexpertBinary, chexpertPositiveFromLogits, chexpertTaskScores } from "../../training/metrics/chexpert.ts";
+import {
+  chexpertBinary,
+  chexpertPositiveFromLogits,
+  chexpertTaskScores,
+} from "../../training/metrics/chexpert.ts";
 
 /**
  * Area under the ROC curve of scores for binary labels (1 positive, 0
@@ -20,12 +24,18 @@ import { chexpertBinary, chexpertPositiveFromLogits, chexpertTaskScores } from "
  * (sum of positives' average ranks - P(P+1)/2) / (P N). Null when P or N is 0.
  */
 export function auroc(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
-  if (scores.length !== labels.length) throw new ValidationError("auroc.labels", `length ${scores.length}`, `length ${labels.length}`);
+  if (scores.length !== labels.length)
+    throw new ValidationError("auroc.labels", `length ${scores.length}`, `length ${labels.length}`);
   const ranks = averageRanks(scores);
-  let pos = 0, neg = 0, rankSum = 0;
+  let pos = 0,
+    neg = 0,
+    rankSum = 0;
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
-    if (y === 1) { pos++; rankSum += ranks[i]!; } else if (y === 0) neg++;
+    if (y === 1) {
+      pos++;
+      rankSum += ranks[i]!;
+    } else if (y === 0) neg++;
     else throw new ValidationError(`auroc.labels[${i}]`, "0 or 1", y);
   }
   if (pos === 0 || neg === 0) return null;
@@ -33,19 +43,47 @@ export function auroc(scores: ArrayLike<number>, labels: ArrayLike<number>): num
 }
 
 /** Per task: accuracy, precision, recall, f1 (positive class), auroc, n (scored samples), n_uncertain, n_missing. */
-export function chexpertMetrics(tasks: readonly TaskInfo[], logits: Float64Array, nOutputs: number, data: MultiTaskData): TaskMetrics {
-  if (logits.length !== data.n * nOutputs) throw new ValidationError("chexpertMetrics.logits", `${data.n} x ${nOutputs} values`, `length ${logits.length}`);
+export function chexpertMetrics(
+  tasks: readonly TaskInfo[],
+  logits: Float64Array,
+  nOutputs: number,
+  data: MultiTaskData,
+): TaskMetrics {
+  if (logits.length !== data.n * nOutputs)
+    throw new ValidationError(
+      "chexpertMetrics.logits",
+      `${data.n} x ${nOutputs} values`,
+      `length ${logits.length}`,
+    );
   const out: TaskMetrics = {};
   tasks.forEach((t, k) => {
-    if (t.kind !== "multiclass" || t.nOutputs !== 3) throw new ValidationError(`chexpertMetrics.tasks[${t.name}]`, "a 3-class task (uncertain, negative, positive)", `${t.kind} with ${t.nOutputs} outputs`);
+    if (t.kind !== "multiclass" || t.nOutputs !== 3)
+      throw new ValidationError(
+        `chexpertMetrics.tasks[${t.name}]`,
+        "a 3-class task (uncertain, negative, positive)",
+        `${t.kind} with ${t.nOutputs} outputs`,
+      );
     const z = new Float64Array(data.n * 3);
-    for (let i = 0; i < data.n; i++) z.set(logits.subarray(i * nOutputs + t.outputOffset, i * nOutputs + t.outputOffset + 3), i * 3);
+    for (let i = 0; i < data.n; i++)
+      z.set(logits.subarray(i * nOutputs + t.outputOffset, i * nOutputs + t.outputOffset + 3), i * 3);
     const y = data.labels[k]!;
     const s = chexpertTaskScores(z, y);
     const b = chexpertBinary(chexpertPositiveFromLogits(z), y);
-    let unc = 0, miss = 0;
-    for (let i = 0; i < data.n; i++) { if (y[i] === 0) unc++; else if (y[i] !== 1 && y[i] !== 2) miss++; }
-    const m: Record<string, number> = { accuracy: s.accuracy, precision: s.precision, recall: s.recall, f1: s.f1, n: s.n, n_uncertain: unc, n_missing: miss };
+    let unc = 0,
+      miss = 0;
+    for (let i = 0; i < data.n; i++) {
+      if (y[i] === 0) unc++;
+      else if (y[i] !== 1 && y[i] !== 2) miss++;
+    }
+    const m: Record<string, number> = {
+      accuracy: s.accuracy,
+      precision: s.precision,
+      recall: s.recall,
+      f1: s.f1,
+      n: s.n,
+      n_uncertain: unc,
+      n_missing: miss,
+    };
     const a = auroc(b.pPos, b.yTrue);
     if (a !== null) m["auroc"] = a;
     out[t.name] = m;

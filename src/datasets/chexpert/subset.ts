@@ -24,9 +24,15 @@ export function sexBalancedSubset(rows: readonly ChexpertRow[], o: SubsetOptions
   const picked: number[] = [];
   for (const sex of ["Male", "Female"] as const) {
     const pool: number[] = [];
-    rows.forEach((r, i) => { if (r.sex === sex && (o.views === "all" || r.view === "Frontal")) pool.push(i); });
+    rows.forEach((r, i) => {
+      if (r.sex === sex && (o.views === "all" || r.view === "Frontal")) pool.push(i);
+    });
     if (pool.length < o.perSex) {
-      throw new ValidationError("perSex", `at most ${pool.length} (the ${sex.toLowerCase()} ${o.views === "frontal" ? "frontal " : ""}images in the CSV)`, o.perSex);
+      throw new ValidationError(
+        "perSex",
+        `at most ${pool.length} (the ${sex.toLowerCase()} ${o.views === "frontal" ? "frontal " : ""}images in the CSV)`,
+        o.perSex,
+      );
     }
     picked.push(...rng.shuffle(pool).slice(0, o.perSex));
   }
@@ -39,7 +45,12 @@ export function sexBalancedSubset(rows: readonly ChexpertRow[], o: SubsetOptions
  * sizes within one patient's image count of each other. Returns each
  * selected row's fold.
  */
-export function patientFolds(rows: readonly ChexpertRow[], selected: readonly number[], k: number, seed: number): number[] {
+export function patientFolds(
+  rows: readonly ChexpertRow[],
+  selected: readonly number[],
+  k: number,
+  seed: number,
+): number[] {
   requireInt("folds", k, 2);
   const byPatient = new Map<string, number[]>();
   selected.forEach((i, pos) => {
@@ -48,7 +59,8 @@ export function patientFolds(rows: readonly ChexpertRow[], selected: readonly nu
     if (list) list.push(pos);
     else byPatient.set(p, [pos]);
   });
-  if (byPatient.size < k) throw new ValidationError("folds", `at most ${byPatient.size} (the number of patients in the sample)`, k);
+  if (byPatient.size < k)
+    throw new ValidationError("folds", `at most ${byPatient.size} (the number of patients in the sample)`, k);
   const patients = new Rng(seed).fork("chexpert-folds").shuffle([...byPatient.keys()].sort());
   const size = new Array<number>(k).fill(0);
   const fold = new Array<number>(selected.length).fill(-1);
@@ -67,7 +79,11 @@ export function patientFolds(rows: readonly ChexpertRow[], selected: readonly nu
  * `fraction` of the images (at least one patient, never all).
  */
 export function patientValidation(
-  rows: readonly ChexpertRow[], selected: readonly number[], trainPos: readonly number[], fraction: number, seed: number,
+  rows: readonly ChexpertRow[],
+  selected: readonly number[],
+  trainPos: readonly number[],
+  fraction: number,
+  seed: number,
 ): { train: number[]; val: number[] } {
   const byPatient = new Map<string, number[]>();
   for (const pos of trainPos) {
@@ -76,7 +92,12 @@ export function patientValidation(
     if (list) list.push(pos);
     else byPatient.set(p, [pos]);
   }
-  if (byPatient.size < 2) throw new ValidationError("valFraction", "a training part with at least two patients (one for validation)", byPatient.size);
+  if (byPatient.size < 2)
+    throw new ValidationError(
+      "valFraction",
+      "a training part with at least two patients (one for validation)",
+      byPatient.size,
+    );
   const patients = new Rng(seed).fork("chexpert-val").shuffle([...byPatient.keys()].sort());
   const valSet = new Set<number>();
   const want = Math.max(1, Math.round(fraction * trainPos.length));

@@ -15,26 +15,55 @@ import { readTasksFile } from "./tasks-file.ts";
 
 /** Q: the sum of the tasks' sub-register sizes (given, or the readout rule's). */
 function qubitsOf(tasks: readonly TaskDef[], given: readonly (number | undefined)[]): number[] {
-  return tasks.map((t, k) => defaultReadout({ kind: t.kind, numClasses: t.numClasses ?? 2 }, given[k]).qubits);
+  return tasks.map(
+    (t, k) => defaultReadout({ kind: t.kind, numClasses: t.numClasses ?? 2 }, given[k]).qubits,
+  );
 }
 
-function customHeads(cfg: CustomConfig, inputs: { tasks: readonly TaskDef[]; data: { dim: number } }, qubits: readonly (number | undefined)[]): HeadPlan[] {
+function customHeads(
+  cfg: CustomConfig,
+  inputs: { tasks: readonly TaskDef[]; data: { dim: number } },
+  qubits: readonly (number | undefined)[],
+): HeadPlan[] {
   const tasks = inputs.tasks;
   const sizes = qubitsOf(tasks, qubits);
   const Q = sizes.reduce((a, b) => a + b, 0);
   const d = cfg.latentDim ?? Q * cfg.qmtl.encodingLayers;
   if (cfg.heads.includes("qmtl") && d !== Q * cfg.qmtl.encodingLayers) {
-    throw new ValidationError("latentDim", `Q x encodingLayers = ${Q} x ${cfg.qmtl.encodingLayers} = ${Q * cfg.qmtl.encodingLayers} for the QMTL head (Q = ${sizes.join(" + ")})`, d);
+    throw new ValidationError(
+      "latentDim",
+      `Q x encodingLayers = ${Q} x ${cfg.qmtl.encodingLayers} = ${Q * cfg.qmtl.encodingLayers} for the QMTL head (Q = ${sizes.join(" + ")})`,
+      d,
+    );
   }
-  const sel = cfg.selection ?? { task: tasks[0]!.name, metric: tasks[0]!.kind === "regression" ? "pearson" : "accuracy" };
-  if (!tasks.some((t) => t.name === sel.task)) throw new ValidationError("selection.task", `a task name (${tasks.map((t) => t.name).join(", ")})`, sel.task);
+  const sel = cfg.selection ?? {
+    task: tasks[0]!.name,
+    metric: tasks[0]!.kind === "regression" ? "pearson" : "accuracy",
+  };
+  if (!tasks.some((t) => t.name === sel.task))
+    throw new ValidationError(
+      "selection.task",
+      `a task name (${tasks.map((t) => t.name).join(", ")})`,
+      sel.task,
+    );
   const train: TrainConfig = {
-    epochs: cfg.epochs, batchSize: cfg.batchSize, protocol: { kind: "masked" },
-    losses: tasks.map((t) => ({ kind: t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse", weight: 1 })),
-    optimizer: { kind: "adam", lr: cfg.lr }, clipNorm: 1, scheduler: null, earlyStopping: null, selection: sel,
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    protocol: { kind: "masked" },
+    losses: tasks.map((t) => ({
+      kind: t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse",
+      weight: 1,
+    })),
+    optimizer: { kind: "adam", lr: cfg.lr },
+    clipNorm: 1,
+    scheduler: null,
+    earlyStopping: null,
+    selection: sel,
   };
   const base = { inputDim: inputs.data.dim, latentDim: d, tasks, projection: cfg.projection };
-  const transforms = Object.fromEntries(tasks.filter((t) => t.kind === "regression").map((t) => [t.name, "affine" as const]));
+  const transforms = Object.fromEntries(
+    tasks.filter((t) => t.kind === "regression").map((t) => [t.name, "affine" as const]),
+  );
   return cfg.heads.map((id) => {
     let model: ModelSpec, label: string;
     if (id === "qmtl") {
@@ -58,22 +87,50 @@ export const customSuite: Suite<CustomConfig> = {
   schema: customConfigSchema,
   headIds: CUSTOM_HEADS,
   flags: [
-    { flag: "--data <file>", description: "a CSV/TSV table, or a feature file (.npy, .npz, .json) with --labels", field: "data", parse: "path" },
-    { flag: "--labels <file>", description: "a CSV/TSV of the task columns, one row per feature row (with a feature file)", field: "labels", parse: "path" },
-    { flag: "--tasks <file>", description: "the tasks file (YAML/JSON): each task's column, kind, classes; the split", field: "tasks", parse: "path" },
-    { flag: "--folds <list>", description: "k-fold splits: which folds to run (default all)", field: "folds", parse: "int-list" },
+    {
+      flag: "--data <file>",
+      description: "a CSV/TSV table, or a feature file (.npy, .npz, .json) with --labels",
+      field: "data",
+      parse: "path",
+    },
+    {
+      flag: "--labels <file>",
+      description: "a CSV/TSV of the task columns, one row per feature row (with a feature file)",
+      field: "labels",
+      parse: "path",
+    },
+    {
+      flag: "--tasks <file>",
+      description: "the tasks file (YAML/JSON): each task's column, kind, classes; the split",
+      field: "tasks",
+      parse: "path",
+    },
+    {
+      flag: "--folds <list>",
+      description: "k-fold splits: which folds to run (default all)",
+      field: "folds",
+      parse: "int-list",
+    },
   ],
   check(cfg) {
     checkCustomConfig(cfg);
     const tf = readTasksFile(cfg.tasks);
-    if (cfg.folds !== undefined && !("kfold" in tf.split)) throw new ValidationError("folds", "a tasks file with split: { kfold: k }", cfg.folds);
+    if (cfg.folds !== undefined && !("kfold" in tf.split))
+      throw new ValidationError("folds", "a tasks file with split: { kfold: k }", cfg.folds);
   },
   splitIndices(cfg) {
     const tf = readTasksFile(cfg.tasks);
-    return "kfold" in tf.split ? [...(cfg.folds ?? Array.from({ length: tf.split.kfold }, (_, k) => k))] : [0];
+    return "kfold" in tf.split
+      ? [...(cfg.folds ?? Array.from({ length: tf.split.kfold }, (_, k) => k))]
+      : [0];
   },
   load: async (cfg) => loadCustomInputs(cfg),
-  heads: (cfg, inputs) => customHeads(cfg, inputs, readTasksFile(cfg.tasks).tasks.map((t) => t.qubits)),
+  heads: (cfg, inputs) =>
+    customHeads(
+      cfg,
+      inputs,
+      readTasksFile(cfg.tasks).tasks.map((t) => t.qubits),
+    ),
   differences: () => [],
   stratifyBy: (cfg) => cfg.selection?.task ?? readTasksFile(cfg.tasks).tasks[0]!.name,
 };

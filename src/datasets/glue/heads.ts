@@ -29,7 +29,13 @@ export function glueQubits(tasks: readonly TaskDef[]): number {
 }
 
 /** Updates in one epoch of the task-sampled protocol: sum over tasks of min(cap, ceil(train rows / batch)). */
-export function updatesPerEpoch(tasks: readonly TaskDef[], data: MultiTaskData, train: readonly number[], batchSize: number, cap: number): number {
+export function updatesPerEpoch(
+  tasks: readonly TaskDef[],
+  data: MultiTaskData,
+  train: readonly number[],
+  batchSize: number,
+  cap: number,
+): number {
   const infos = layoutTasks(tasks);
   return infos.reduce((sum, t, k) => {
     const y = data.labels[k]!;
@@ -51,7 +57,9 @@ export function validateEveryFor(cfg: Pick<GlueConfig, "validateEvery">, updates
 
 /** The macro average the paper's selection uses: each task's primary metric. */
 export function primaryMetrics(tasks: readonly TaskDef[]): Record<string, string> {
-  return Object.fromEntries(tasks.map((t) => [t.name, isGlueTaskName(t.name) ? GLUE_TASKS[t.name].primary : "accuracy"]));
+  return Object.fromEntries(
+    tasks.map((t) => [t.name, isGlueTaskName(t.name) ? GLUE_TASKS[t.name].primary : "accuracy"]),
+  );
 }
 
 const LABEL: Record<GlueHeadId, (q: number) => string> = {
@@ -61,21 +69,46 @@ const LABEL: Record<GlueHeadId, (q: number) => string> = {
   "hqnn-10": () => "HQNN (10 qubits)",
 };
 
-export function glueHeadPlans(cfg: GlueConfig, tasks: readonly TaskDef[], data: MultiTaskData, train: readonly number[]): HeadPlan[] {
+export function glueHeadPlans(
+  cfg: GlueConfig,
+  tasks: readonly TaskDef[],
+  data: MultiTaskData,
+  train: readonly number[],
+): HeadPlan[] {
   const Q = glueQubits(tasks);
   const d = Q * cfg.qmtl.encodingLayers;
   const every = validateEveryFor(cfg, updatesPerEpoch(tasks, data, train, cfg.batchSize, cfg.batchCap));
-  const losses: TaskLoss[] = tasks.map((t) => ({ kind: t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse", weight: 1 }));
+  const losses: TaskLoss[] = tasks.map((t) => ({
+    kind: t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse",
+    weight: 1,
+  }));
   const train_: TrainConfig = {
-    epochs: cfg.epochs, batchSize: cfg.batchSize, protocol: { kind: "task-sampled", batchCap: cfg.batchCap }, losses,
-    optimizer: { kind: "adamw", lr: cfg.lr, weightDecay: cfg.weightDecay }, clipNorm: cfg.clipNorm,
-    scheduler: { factor: cfg.plateau.factor, minLr: cfg.plateau.minLr, patience: cfg.plateau.patience, mode: "max" },
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    protocol: { kind: "task-sampled", batchCap: cfg.batchCap },
+    losses,
+    optimizer: { kind: "adamw", lr: cfg.lr, weightDecay: cfg.weightDecay },
+    clipNorm: cfg.clipNorm,
+    scheduler: {
+      factor: cfg.plateau.factor,
+      minLr: cfg.plateau.minLr,
+      patience: cfg.plateau.patience,
+      mode: "max",
+    },
     earlyStopping: { patience: cfg.earlyStoppingPatience },
-    selection: { macro: primaryMetrics(tasks) }, validateEvery: every,
+    selection: { macro: primaryMetrics(tasks) },
+    validateEvery: every,
   };
   const base = {
-    inputDim: data.dim, latentDim: d, tasks,
-    projection: { hidden: cfg.projectionHidden ?? [d], activation: "tanh" as const, dropout: 0, batchNorm: false },
+    inputDim: data.dim,
+    latentDim: d,
+    tasks,
+    projection: {
+      hidden: cfg.projectionHidden ?? [d],
+      activation: "tanh" as const,
+      dropout: 0,
+      batchNorm: false,
+    },
   };
   return cfg.heads.map((id) => {
     const head = id as GlueHeadId;
@@ -83,13 +116,23 @@ export function glueHeadPlans(cfg: GlueConfig, tasks: readonly TaskDef[], data: 
     if (head === "qmtl") {
       const regression = tasks.filter((t) => t.kind === "regression").map((t) => [t.name, "affine"] as const);
       model = {
-        ...base, head: "qmtl", qmtl: { encodingLayers: cfg.qmtl.encodingLayers, headLayers: cfg.qmtl.headLayers, entangle: true },
+        ...base,
+        head: "qmtl",
+        qmtl: { encodingLayers: cfg.qmtl.encodingLayers, headLayers: cfg.qmtl.headLayers, entangle: true },
         ...(regression.length > 0 && { outputTransforms: Object.fromEntries(regression) }),
       };
     } else if (head === "classical") {
       model = { ...base, head: "classical" };
     } else {
-      model = { ...base, head: "hqnn", hqnn: { qubits: head === "hqnn-4" ? 4 : 10, repetitions: cfg.hqnnRepetitions, precision: cfg.hqnnPrecision } };
+      model = {
+        ...base,
+        head: "hqnn",
+        hqnn: {
+          qubits: head === "hqnn-4" ? 4 : 10,
+          repetitions: cfg.hqnnRepetitions,
+          precision: cfg.hqnnPrecision,
+        },
+      };
     }
     return { id: head, label: LABEL[head](Q), model, train: train_ };
   });

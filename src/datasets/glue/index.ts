@@ -25,10 +25,14 @@ export const USE_DIM = 512;
 /** The training rows of each dataset `load` returned (heads() is given only tasks and data). */
 const trainRowsOf = new WeakMap<MultiTaskData, readonly number[]>();
 
-async function backboneOf(cfg: GlueConfig): Promise<{ recipe: EmbedRecipe; modelId: string; dim: number; detail: string }> {
+async function backboneOf(
+  cfg: GlueConfig,
+): Promise<{ recipe: EmbedRecipe; modelId: string; dim: number; detail: string }> {
   if (cfg.backbone === "use") {
     return {
-      recipe: { kind: "use" }, modelId: useLiteModelId(), dim: USE_DIM,
+      recipe: { kind: "use" },
+      modelId: useLiteModelId(),
+      dim: USE_DIM,
       detail: `Universal Sentence Encoder lite (TF.js, frozen), ${USE_DIM}-d per sentence`,
     };
   }
@@ -40,30 +44,50 @@ async function backboneOf(cfg: GlueConfig): Promise<{ recipe: EmbedRecipe; model
   probe.dispose();
   return {
     recipe: { kind: "bert-onnx", dir, pooling: cfg.pooling, maxLength: cfg.maxLength, threads: 1 },
-    modelId: bertOnnxModelId(dir, cfg.pooling, cfg.maxLength), dim,
+    modelId: bertOnnxModelId(dir, cfg.pooling, cfg.maxLength),
+    dim,
     detail: `BERT-family ONNX encoder from ${dir} (frozen, WordPiece, max length ${cfg.maxLength}, ${cfg.pooling} pooling), ${dim}-d per sentence`,
   };
 }
 
-async function loadGlueInputs(cfg: GlueConfig, ctx: Parameters<Suite<GlueConfig>["load"]>[1]): Promise<SuiteInputs> {
+async function loadGlueInputs(
+  cfg: GlueConfig,
+  ctx: Parameters<Suite<GlueConfig>["load"]>[1],
+): Promise<SuiteInputs> {
   const tasks = loadGlue(cfg.data ?? defaultGlueDir(), cfg.tasks);
   const bb = await backboneOf(cfg);
   const texts = glueTexts(tasks);
-  const store = TextVectorStore.open(cfg.backbone, bb.modelId, bb.dim, { cacheDir: defaultCacheDir(), ...(ctx.log && { warn: ctx.log }) });
+  const store = TextVectorStore.open(cfg.backbone, bb.modelId, bb.dim, {
+    cacheDir: defaultCacheDir(),
+    ...(ctx.log && { warn: ctx.log }),
+  });
   const emb = await embedTextsParallel(texts, {
-    recipe: bb.recipe, jobs: ctx.jobs, store,
+    recipe: bb.recipe,
+    jobs: ctx.jobs,
+    store,
     onProgress: (done, total) => ctx.onProgress?.("embedding sentences", done, total),
   });
-  ctx.log?.(`sentences: ${texts.length} texts, ${emb.unique} distinct, ${emb.fromStore} from the cache, ${emb.embedded} embedded on ${ctx.jobs} worker(s) in ${emb.seconds.toFixed(1)} s`);
+  ctx.log?.(
+    `sentences: ${texts.length} texts, ${emb.unique} distinct, ${emb.fromStore} from the cache, ${emb.embedded} embedded on ${ctx.jobs} worker(s) in ${emb.seconds.toFixed(1)} s`,
+  );
   const rows = glueRows(tasks, (t) => emb.vectors.get(t)!, bb.dim);
   trainRowsOf.set(rows.data, rows.train);
-  const skipped = tasks.flatMap((t) => [...t.train.skipped, ...t.dev.skipped].map((s) => ({ task: t.spec.name, ...s })));
+  const skipped = tasks.flatMap((t) =>
+    [...t.train.skipped, ...t.dev.skipped].map((s) => ({ task: t.spec.name, ...s })),
+  );
   const updates = updatesPerEpoch(rows.tasks, rows.data, rows.train, cfg.batchSize, cfg.batchCap);
   const inputHashes: Record<string, string> = { backbone: bb.modelId };
   for (const t of tasks) Object.assign(inputHashes, t.hashes);
   const notes = [
     `Tasks: ${tasks.map((t) => `${t.spec.name} (${t.train.examples.length} train / ${t.dev.examples.length} dev)`).join(", ")}; QMTL register Q = ${glueQubits(rows.tasks)}.`,
-    `Rows skipped as GLUE practice does (QQP rows with too few columns): ${skipped.length}${skipped.length ? ` (${skipped.slice(0, 5).map((s) => `${s.file}:${s.line}`).join(", ")}${skipped.length > 5 ? ", ..." : ""})` : ""}.`,
+    `Rows skipped as GLUE practice does (QQP rows with too few columns): ${skipped.length}${
+      skipped.length
+        ? ` (${skipped
+            .slice(0, 5)
+            .map((s) => `${s.file}:${s.line}`)
+            .join(", ")}${skipped.length > 5 ? ", ..." : ""})`
+        : ""
+    }.`,
     `Primary metrics (selection: their macro average): ${tasks.map((t) => `${t.spec.name} ${t.spec.primary}`).join(", ")}; secondary: ${tasks.map((t) => `${t.spec.name} ${t.spec.secondary}`).join(", ")}.`,
     `Validation every ${validateEveryFor(cfg, updates)} updates: the paper's 2,000 scaled by ${updates} updates per epoch here over its 1,366 with all nine tasks (same validations per epoch).`,
     "STS-B scores are divided by 5; MNLI's matched and mismatched dev sets are concatenated; test splits are not used (no labels): selection and the reported numbers are on dev, as in the paper.",
@@ -71,11 +95,17 @@ async function loadGlueInputs(cfg: GlueConfig, ctx: Parameters<Suite<GlueConfig>
     "For context, frozen-sentence-encoder baselines (e.g. CBoW over GloVe, InferSent, GenSen) are reported by Wang et al., GLUE (ICLR 2019), Table 4 (test) and its appendix (dev); their numbers are not reproduced here because they could not be checked against the paper offline.",
   ];
   return {
-    dataset: "GLUE", data: rows.data, tasks: rows.tasks, classNames: rows.classNames,
+    dataset: "GLUE",
+    data: rows.data,
+    tasks: rows.tasks,
+    classNames: rows.classNames,
     splits: [{ index: 0, train: rows.train, test: rows.dev, val: rows.dev }],
-    splitName: "official train / dev (dev selects the checkpoint and is reported, as in the paper; test labels are not public)",
-    backbone: cfg.backbone, backboneDetail: `${bb.detail}; pair tasks [s1; s2; |s1 - s2|; s1 * s2] (paper Eq. 22), single-sentence tasks [s; 0; 0; 0] = ${rows.data.dim} features`,
-    inputHashes, notes,
+    splitName:
+      "official train / dev (dev selects the checkpoint and is reported, as in the paper; test labels are not public)",
+    backbone: cfg.backbone,
+    backboneDetail: `${bb.detail}; pair tasks [s1; s2; |s1 - s2|; s1 * s2] (paper Eq. 22), single-sentence tasks [s; 0; 0; 0] = ${rows.data.dim} features`,
+    inputHashes,
+    notes,
   };
 }
 
@@ -88,30 +118,71 @@ async function loadGlueInputs(cfg: GlueConfig, ctx: Parameters<Suite<GlueConfig>
 export const glueSuite: Suite<GlueConfig> = {
   name: "glue",
   title: "GLUE",
-  summary: "GLUE (six shipped tasks, all nine with --data): frozen text encoder, task-sampled training, four heads",
+  summary:
+    "GLUE (six shipped tasks, all nine with --data): frozen text encoder, task-sampled training, four heads",
   schema: glueConfigSchema,
   headIds: GLUE_HEAD_IDS,
   flags: [
-    { flag: "--data <dir>", description: "a glue_data/ folder in the official layout (default: the six shipped tasks)", field: "data", parse: "path" },
-    { flag: "--tasks <list>", description: "comma-separated subset of the tasks present", field: "tasks", parse: "list" },
-    { flag: "--backbone <name>", description: "use (default) or bert-onnx", field: "backbone", parse: "string" },
-    { flag: "--bert-dir <dir>", description: "folder with model.onnx and vocab.txt (backbone bert-onnx)", field: "bertDir", parse: "path" },
-    { flag: "--pooling <kind>", description: "bert-onnx pooling: mean, max or cls", field: "pooling", parse: "string" },
-    { flag: "--validate-every <n>", description: "validate every n updates (default: the paper's 2,000 scaled to the data)", field: "validateEvery", parse: "int" },
-    { flag: "--batch-cap <n>", description: "batches per task per epoch (paper: 300)", field: "batchCap", parse: "int" },
+    {
+      flag: "--data <dir>",
+      description: "a glue_data/ folder in the official layout (default: the six shipped tasks)",
+      field: "data",
+      parse: "path",
+    },
+    {
+      flag: "--tasks <list>",
+      description: "comma-separated subset of the tasks present",
+      field: "tasks",
+      parse: "list",
+    },
+    {
+      flag: "--backbone <name>",
+      description: "use (default) or bert-onnx",
+      field: "backbone",
+      parse: "string",
+    },
+    {
+      flag: "--bert-dir <dir>",
+      description: "folder with model.onnx and vocab.txt (backbone bert-onnx)",
+      field: "bertDir",
+      parse: "path",
+    },
+    {
+      flag: "--pooling <kind>",
+      description: "bert-onnx pooling: mean, max or cls",
+      field: "pooling",
+      parse: "string",
+    },
+    {
+      flag: "--validate-every <n>",
+      description: "validate every n updates (default: the paper's 2,000 scaled to the data)",
+      field: "validateEvery",
+      parse: "int",
+    },
+    {
+      flag: "--batch-cap <n>",
+      description: "batches per task per epoch (paper: 300)",
+      field: "batchCap",
+      parse: "int",
+    },
   ],
   check: checkGlueConfig,
   splitIndices: () => [0],
   load: loadGlueInputs,
   heads: (cfg, inputs) => {
     const train = trainRowsOf.get(inputs.data);
-    if (train === undefined) throw new ValidationError("glue heads", "the data that glueSuite.load returned (its training rows set the validation interval)");
+    if (train === undefined)
+      throw new ValidationError(
+        "glue heads",
+        "the data that glueSuite.load returned (its training rows set the validation interval)",
+      );
     return glueHeadPlans(cfg, inputs.tasks, inputs.data, train);
   },
   differences: glueDifferences,
   stratifyBy: () => "CoLA",
   report: {
     paperFigure: "Fig. 5",
-    validation: () => "validation and test are both the GLUE dev sets (as in the paper; GLUE's test labels are not public)",
+    validation: () =>
+      "validation and test are both the GLUE dev sets (as in the paper; GLUE's test labels are not public)",
   },
 };

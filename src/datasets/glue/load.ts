@@ -44,7 +44,8 @@ export function defaultGlueDir(): string {
 
 /** The tasks whose train and dev files are all present in `dir`, in the paper's order. */
 export function glueTasksPresent(dir: string): GlueTaskName[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ValidationError("glue data", `a directory in the glue_data/<TASK>/{train,dev}.tsv layout`, dir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ValidationError("glue data", `a directory in the glue_data/<TASK>/{train,dev}.tsv layout`, dir);
   return GLUE_TASK_NAMES.filter((name) => {
     const spec = GLUE_TASKS[name];
     return [spec.trainFile, ...spec.devFiles].every((f) => existsSync(join(dir, name, f)));
@@ -54,7 +55,12 @@ export function glueTasksPresent(dir: string): GlueTaskName[] {
 /** Loads the named tasks (default: every task present) from `dir`. */
 export function loadGlue(dir: string = defaultGlueDir(), tasks?: readonly GlueTaskName[]): GlueTaskData[] {
   const names = tasks ?? glueTasksPresent(dir);
-  if (names.length === 0) throw new ValidationError("glue data", `at least one task folder with train and dev TSVs (${GLUE_TASK_NAMES.join(", ")})`, dir);
+  if (names.length === 0)
+    throw new ValidationError(
+      "glue data",
+      `at least one task folder with train and dev TSVs (${GLUE_TASK_NAMES.join(", ")})`,
+      dir,
+    );
   return names.map((name) => loadGlueTask(dir, name));
 }
 
@@ -67,14 +73,21 @@ export function loadGlueTask(dir: string, name: GlueTaskName): GlueTaskData {
     try {
       bytes = readFileSync(path);
     } catch (e) {
-      throw new ValidationError(path, `the ${name} file ${file} of the GLUE layout`, e instanceof Error ? e.message : String(e));
+      throw new ValidationError(
+        path,
+        `the ${name} file ${file} of the GLUE layout`,
+        e instanceof Error ? e.message : String(e),
+      );
     }
     hashes[`${name}/${file}`] = createHash("sha256").update(bytes).digest("hex");
     return parseGlueTsv(spec, bytes.toString("utf8"), path);
   };
   const train = read(spec.trainFile);
   const devs = spec.devFiles.map(read);
-  const dev: GlueSplitData = { examples: devs.flatMap((d) => d.examples), skipped: devs.flatMap((d) => d.skipped) };
+  const dev: GlueSplitData = {
+    examples: devs.flatMap((d) => d.examples),
+    skipped: devs.flatMap((d) => d.skipped),
+  };
   return { spec, train, dev, hashes };
 }
 
@@ -92,7 +105,12 @@ export function parseGlueTsv(spec: GlueTaskSpec, text: string, path: string): Gl
     col = (c, what) => {
       if (typeof c === "number") return c;
       const i = head.indexOf(c);
-      if (i < 0) throw new ValidationError(`${path}:1`, `a header with a "${c}" column (${what} of ${spec.name})`, head.join(" | "));
+      if (i < 0)
+        throw new ValidationError(
+          `${path}:1`,
+          `a header with a "${c}" column (${what} of ${spec.name})`,
+          head.join(" | "),
+        );
       return i;
     };
     first = 1;
@@ -107,11 +125,23 @@ export function parseGlueTsv(spec: GlueTaskSpec, text: string, path: string): Gl
   for (let r = first; r < rows.length; r++) {
     const line = r + 1;
     const row = rows[r]!;
-    if (row.length === 0) throw new ValidationError(`${path}:${line}`, `a ${spec.name} row (empty lines are not part of the GLUE layout)`, row);
+    if (row.length === 0)
+      throw new ValidationError(
+        `${path}:${line}`,
+        `a ${spec.name} row (empty lines are not part of the GLUE layout)`,
+        row,
+      );
     const f = row.split("\t");
     if (f.length < need) {
-      if (spec.skipShortRows) { skipped.push({ file: path, line }); continue; }
-      throw new ValidationError(`${path}:${line}:${f.length + 1}`, `${need} tab-separated columns in a ${spec.name} row`, `${f.length} columns`);
+      if (spec.skipShortRows) {
+        skipped.push({ file: path, line });
+        continue;
+      }
+      throw new ValidationError(
+        `${path}:${line}:${f.length + 1}`,
+        `${need} tab-separated columns in a ${spec.name} row`,
+        `${f.length} columns`,
+      );
     }
     const a = f[ia]!.trim();
     const b = ib === null ? null : f[ib]!.trim();
@@ -124,7 +154,8 @@ function parseLabel(spec: GlueTaskSpec, raw: string, where: string): number {
   const s = raw.trim();
   if (spec.kind === "regression") {
     const x = s.length > 0 ? Number(s) : Number.NaN;
-    if (!Number.isFinite(x) || x < 0 || x > spec.scale) throw new ValidationError(where, `a ${spec.name} score in [0, ${spec.scale}]`, raw);
+    if (!Number.isFinite(x) || x < 0 || x > spec.scale)
+      throw new ValidationError(where, `a ${spec.name} score in [0, ${spec.scale}]`, raw);
     return x / spec.scale;
   }
   const k = spec.labelValues.indexOf(s);

@@ -8,7 +8,17 @@
  */
 import type { TaskKind } from "../../circuits/readout.ts";
 
-export const GLUE_TASK_NAMES = ["CoLA", "SST-2", "MRPC", "QQP", "STS-B", "QNLI", "RTE", "WNLI", "MNLI"] as const;
+export const GLUE_TASK_NAMES = [
+  "CoLA",
+  "SST-2",
+  "MRPC",
+  "QQP",
+  "STS-B",
+  "QNLI",
+  "RTE",
+  "WNLI",
+  "MNLI",
+] as const;
 export type GlueTaskName = (typeof GLUE_TASK_NAMES)[number];
 
 /** Where a task's fields are in its TSV: by header name, or by index for a file without a header. */
@@ -46,34 +56,107 @@ export interface GlueTaskSpec {
   readonly scale: number;
 }
 
-const binary01 = { kind: "binary" as const, numClasses: 2, classNames: ["0", "1"], labelValues: ["0", "1"], scale: 1 };
+const binary01 = {
+  kind: "binary" as const,
+  numClasses: 2,
+  classNames: ["0", "1"],
+  labelValues: ["0", "1"],
+  scale: 1,
+};
 const entail = {
-  kind: "binary" as const, numClasses: 2, classNames: ["entailment", "not_entailment"], labelValues: ["entailment", "not_entailment"], scale: 1,
+  kind: "binary" as const,
+  numClasses: 2,
+  classNames: ["entailment", "not_entailment"],
+  labelValues: ["entailment", "not_entailment"],
+  scale: 1,
 };
 const base = { header: true, trainFile: "train.tsv", devFiles: ["dev.tsv"], skipShortRows: false };
 
 export const GLUE_TASKS: Readonly<Record<GlueTaskName, GlueTaskSpec>> = {
   // CoLA: no header; columns source, label, original judgement mark, sentence
-  CoLA: { ...base, ...binary01, name: "CoLA", header: false, columns: { a: 3, b: null, label: 1 }, primary: "mcc", secondary: "accuracy" },
-  "SST-2": { ...base, ...binary01, name: "SST-2", columns: { a: "sentence", b: null, label: "label" }, primary: "accuracy", secondary: "f1" },
+  CoLA: {
+    ...base,
+    ...binary01,
+    name: "CoLA",
+    header: false,
+    columns: { a: 3, b: null, label: 1 },
+    primary: "mcc",
+    secondary: "accuracy",
+  },
+  "SST-2": {
+    ...base,
+    ...binary01,
+    name: "SST-2",
+    columns: { a: "sentence", b: null, label: "label" },
+    primary: "accuracy",
+    secondary: "f1",
+  },
   // MRPC: the header follows a UTF-8 byte-order mark
-  MRPC: { ...base, ...binary01, name: "MRPC", columns: { a: "#1 String", b: "#2 String", label: "Quality" }, primary: "f1", secondary: "accuracy" },
+  MRPC: {
+    ...base,
+    ...binary01,
+    name: "MRPC",
+    columns: { a: "#1 String", b: "#2 String", label: "Quality" },
+    primary: "f1",
+    secondary: "accuracy",
+  },
   QQP: {
-    ...base, ...binary01, name: "QQP", skipShortRows: true,
-    columns: { a: "question1", b: "question2", label: "is_duplicate" }, primary: "f1", secondary: "accuracy",
+    ...base,
+    ...binary01,
+    name: "QQP",
+    skipShortRows: true,
+    columns: { a: "question1", b: "question2", label: "is_duplicate" },
+    primary: "f1",
+    secondary: "accuracy",
   },
   "STS-B": {
-    ...base, name: "STS-B", kind: "regression", numClasses: 0, classNames: [], labelValues: [], scale: 5,
-    columns: { a: "sentence1", b: "sentence2", label: "score" }, primary: "spearman", secondary: "pearson",
+    ...base,
+    name: "STS-B",
+    kind: "regression",
+    numClasses: 0,
+    classNames: [],
+    labelValues: [],
+    scale: 5,
+    columns: { a: "sentence1", b: "sentence2", label: "score" },
+    primary: "spearman",
+    secondary: "pearson",
   },
-  QNLI: { ...base, ...entail, name: "QNLI", columns: { a: "question", b: "sentence", label: "label" }, primary: "accuracy", secondary: "f1" },
-  RTE: { ...base, ...entail, name: "RTE", columns: { a: "sentence1", b: "sentence2", label: "label" }, primary: "accuracy", secondary: "f1" },
-  WNLI: { ...base, ...binary01, name: "WNLI", columns: { a: "sentence1", b: "sentence2", label: "label" }, primary: "accuracy", secondary: "f1" },
+  QNLI: {
+    ...base,
+    ...entail,
+    name: "QNLI",
+    columns: { a: "question", b: "sentence", label: "label" },
+    primary: "accuracy",
+    secondary: "f1",
+  },
+  RTE: {
+    ...base,
+    ...entail,
+    name: "RTE",
+    columns: { a: "sentence1", b: "sentence2", label: "label" },
+    primary: "accuracy",
+    secondary: "f1",
+  },
+  WNLI: {
+    ...base,
+    ...binary01,
+    name: "WNLI",
+    columns: { a: "sentence1", b: "sentence2", label: "label" },
+    primary: "accuracy",
+    secondary: "f1",
+  },
   MNLI: {
-    ...base, name: "MNLI", kind: "multiclass", numClasses: 3, scale: 1,
-    classNames: ["contradiction", "entailment", "neutral"], labelValues: ["contradiction", "entailment", "neutral"],
+    ...base,
+    name: "MNLI",
+    kind: "multiclass",
+    numClasses: 3,
+    scale: 1,
+    classNames: ["contradiction", "entailment", "neutral"],
+    labelValues: ["contradiction", "entailment", "neutral"],
     devFiles: ["dev_matched.tsv", "dev_mismatched.tsv"],
-    columns: { a: "sentence1", b: "sentence2", label: "gold_label" }, primary: "accuracy", secondary: "f1",
+    columns: { a: "sentence1", b: "sentence2", label: "gold_label" },
+    primary: "accuracy",
+    secondary: "f1",
   },
 };
 

@@ -99,10 +99,18 @@ export function parseMustard(json: unknown, options: ParseMustardOptions = {}): 
   const expectedCount = options.expectedCount ?? MUSTARD_SIZE;
   const root = asObject(src, json);
   const meta = asObject(`${src} meta`, member(src, root, "meta"));
-  const sentimentNames = asStringArray(`${src} meta.sentiment_names`, member(`${src} meta`, meta, "sentiment_names"));
-  const emotionNames = asStringArray(`${src} meta.emotion_names`, member(`${src} meta`, meta, "emotion_names"));
-  if (sentimentNames.length !== 3) throw new ValidationError(`${src} meta.sentiment_names`, "3 names", sentimentNames);
-  if (emotionNames.length !== 9) throw new ValidationError(`${src} meta.emotion_names`, "9 names", emotionNames);
+  const sentimentNames = asStringArray(
+    `${src} meta.sentiment_names`,
+    member(`${src} meta`, meta, "sentiment_names"),
+  );
+  const emotionNames = asStringArray(
+    `${src} meta.emotion_names`,
+    member(`${src} meta`, meta, "emotion_names"),
+  );
+  if (sentimentNames.length !== 3)
+    throw new ValidationError(`${src} meta.sentiment_names`, "3 names", sentimentNames);
+  if (emotionNames.length !== 9)
+    throw new ValidationError(`${src} meta.emotion_names`, "9 names", emotionNames);
 
   const rawItems = asArray(`${src} items`, member(src, root, "items"));
   if (rawItems.length !== expectedCount) {
@@ -114,7 +122,8 @@ export function parseMustard(json: unknown, options: ParseMustardOptions = {}): 
   const items = rawItems.map((raw, i) => {
     const item = parseItem(`${src} items[${i}]`, raw, i, multiLabelCells, contextAnomalies);
     const prev = seen.get(item.id);
-    if (prev !== undefined) throw new ValidationError(`${src} items[${i}].id`, `an id not used before (items[${prev}])`, item.id);
+    if (prev !== undefined)
+      throw new ValidationError(`${src} items[${i}].id`, `an id not used before (items[${prev}])`, item.id);
     seen.set(item.id, i);
     return item;
   });
@@ -153,7 +162,11 @@ function parseItem(
   const context = asStringArray(`${f}.context`, member(f, o, "context"));
   const contextSpeakers = asStringArray(`${f}.context_speakers`, member(f, o, "context_speakers"));
   if (contextSpeakers.length !== context.length) {
-    throw new ValidationError(`${f}.context_speakers`, `length ${context.length} (one per context line)`, contextSpeakers);
+    throw new ValidationError(
+      `${f}.context_speakers`,
+      `length ${context.length} (one per context line)`,
+      contextSpeakers,
+    );
   }
 
   const emotion = (task: "emotion_implicit" | "emotion_explicit"): number => {
@@ -171,8 +184,11 @@ function parseItem(
   };
   if ("labels" in o) checkPrecomputedLabels(`${f}.labels`, asObject(`${f}.labels`, o["labels"]), labels);
 
-  const annRaw = "context_annotations" in o ? asArray(`${f}.context_annotations`, o["context_annotations"]) : [];
-  const contextAnnotations = annRaw.map((a, k) => parseContextAnnotation(`${f}.context_annotations[${k}]`, a, id, multi, anomalies));
+  const annRaw =
+    "context_annotations" in o ? asArray(`${f}.context_annotations`, o["context_annotations"]) : [];
+  const contextAnnotations = annRaw.map((a, k) =>
+    parseContextAnnotation(`${f}.context_annotations[${k}]`, a, id, multi, anomalies),
+  );
 
   const sheet = o["annotation_sheet_utterance"];
   const base = { index, id, show, speaker, text, context, contextSpeakers, labels, contextAnnotations };
@@ -181,8 +197,14 @@ function parseItem(
   return {
     ...base,
     annotationSheet: {
-      speaker: asString(`${f}.annotation_sheet_utterance.speaker`, member(`${f}.annotation_sheet_utterance`, s, "speaker")),
-      text: asString(`${f}.annotation_sheet_utterance.sentence`, member(`${f}.annotation_sheet_utterance`, s, "sentence")),
+      speaker: asString(
+        `${f}.annotation_sheet_utterance.speaker`,
+        member(`${f}.annotation_sheet_utterance`, s, "speaker"),
+      ),
+      text: asString(
+        `${f}.annotation_sheet_utterance.sentence`,
+        member(`${f}.annotation_sheet_utterance`, s, "sentence"),
+      ),
     },
   };
 }
@@ -215,7 +237,8 @@ function parseContextAnnotation(
     try {
       if (task === "sentiment_implicit" || task === "sentiment_explicit") return sentimentIndex(field, cell);
       const e = parseEmotionCell(field, cell);
-      if (e.listed.length > 1) multi.push({ field: `${field} (id ${id})`, listed: e.listed, kept: emotionIndex(e.code) });
+      if (e.listed.length > 1)
+        multi.push({ field: `${field} (id ${id})`, listed: e.listed, kept: emotionIndex(e.code) });
       return emotionIndex(e.code);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

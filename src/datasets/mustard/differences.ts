@@ -12,7 +12,13 @@ export function mustardDifferences(cfg: MustardConfig, inputs: SuiteInputs): str
     "HQNN circuit: Phukan et al.'s exact gates are not public; we use our reading (docs/decisions.md).",
     "Projection: Linear(D, 39) -> ReLU -> Linear(39, 39) for every head, as the paper describes for the classical head; the paper does not give the projection of the other heads.",
   ];
-  if (cfg.standardize) d.push("Features are standardised with the training part's mean and standard deviation (the paper does not say).");
-  if (cfg.epochs !== 50 || cfg.batchSize !== 16 || cfg.lr !== 1e-3) d.push(`Training length or optimiser differ from the paper's 50 epochs, batch 16, lr 1e-3: here ${cfg.epochs} epochs, batch ${cfg.batchSize}, lr ${cfg.lr}.`);
+  if (cfg.standardize)
+    d.push(
+      "Features are standardised with the training part's mean and standard deviation (the paper does not say).",
+    );
+  if (cfg.epochs !== 50 || cfg.batchSize !== 16 || cfg.lr !== 1e-3)
+    d.push(
+      `Training length or optimiser differ from the paper's 50 epochs, batch 16, lr 1e-3: here ${cfg.epochs} epochs, batch ${cfg.batchSize}, lr ${cfg.lr}.`,
+    );
   return d;
 }

@@ -54,10 +54,15 @@ export function mustardTexts(ds: MustardDataset): { utterances: string[]; contex
   return { utterances: ds.items.map((it) => it.text), contexts: ds.items.map(contextText) };
 }
 
-export async function buildMustardTextFeatures(ds: MustardDataset, options: TextFeatureOptions = {}): Promise<TextFeatures> {
+export async function buildMustardTextFeatures(
+  ds: MustardDataset,
+  options: TextFeatureOptions = {},
+): Promise<TextFeatures> {
   const backbone = options.backbone ?? "use";
   if (options.embedder && options.embedder.backbone !== backbone) {
-    throw new Error(`buildMustardTextFeatures: embedder is "${options.embedder.backbone}" but backbone "${backbone}" was asked for`);
+    throw new Error(
+      `buildMustardTextFeatures: embedder is "${options.embedder.backbone}" but backbone "${backbone}" was asked for`,
+    );
   }
   const warn = options.warn ?? warnToStderr;
   const { utterances, contexts } = mustardTexts(ds);
@@ -80,11 +85,27 @@ export async function buildMustardTextFeatures(ds: MustardDataset, options: Text
     const matrix = await compute();
     return { matrix, backbone, modelId, partDim: matrix.cols / 2, fromCache: false };
   }
-  const key: FeatureCacheKey = { backbone, modelId, recipe: TEXT_FEATURE_RECIPE, texts: [...utterances, ...contexts] };
-  const cacheOptions = { warn, ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }), ...(options.refresh !== undefined && { refresh: options.refresh }) };
+  const key: FeatureCacheKey = {
+    backbone,
+    modelId,
+    recipe: TEXT_FEATURE_RECIPE,
+    texts: [...utterances, ...contexts],
+  };
+  const cacheOptions = {
+    warn,
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    ...(options.refresh !== undefined && { refresh: options.refresh }),
+  };
   const got = await cachedFeatures(key, compute, cacheOptions);
   if (got.fromCache) options.onProgress?.(total, total);
-  return { matrix: got.matrix, backbone, modelId, partDim: got.matrix.cols / 2, fromCache: got.fromCache, cachePath: got.path };
+  return {
+    matrix: got.matrix,
+    backbone,
+    modelId,
+    partDim: got.matrix.cols / 2,
+    fromCache: got.fromCache,
+    cachePath: got.path,
+  };
 }
 
 async function loadUse(opts: UseLiteOptions | undefined, warn: Warn): Promise<SentenceEmbedder> {

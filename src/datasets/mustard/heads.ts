@@ -21,23 +21,54 @@ const LABELS: Record<HeadId, string> = {
  * BCE for sarcasm, CE for the others, task weight 0.2 for QMTL and 1.0 for
  * the others, Adam, checkpoint on validation sarcasm F1.
  */
-export function mustardHeadPlans(cfg: MustardConfig, tasks: readonly TaskDef[], inputDim: number): HeadPlan[] {
+export function mustardHeadPlans(
+  cfg: MustardConfig,
+  tasks: readonly TaskDef[],
+  inputDim: number,
+): HeadPlan[] {
   return cfg.heads.map((id) => {
     const isQmtl = id === "qmtl" || id === "qmtl-noent";
     const weight = isQmtl ? cfg.taskWeights.qmtl : cfg.taskWeights.other;
     const base = { inputDim, latentDim: cfg.latentDim, tasks, projection: cfg.projection };
     let model: ModelSpec;
     if (isQmtl) {
-      model = { ...base, head: "qmtl", qmtl: { encodingLayers: cfg.qmtl.encodingLayers, headLayers: cfg.qmtl.headLayers, encoderOrder: cfg.qmtl.encoderOrder, firstRotation: cfg.qmtl.firstRotation, entangle: id === "qmtl" } };
+      model = {
+        ...base,
+        head: "qmtl",
+        qmtl: {
+          encodingLayers: cfg.qmtl.encodingLayers,
+          headLayers: cfg.qmtl.headLayers,
+          encoderOrder: cfg.qmtl.encoderOrder,
+          firstRotation: cfg.qmtl.firstRotation,
+          entangle: id === "qmtl",
+        },
+      };
     } else if (id === "classical") {
       model = { ...base, head: "classical" };
     } else {
-      model = { ...base, head: "hqnn", hqnn: { qubits: id === "hqnn-4" ? 4 : 13, repetitions: cfg.hqnnRepetitions, precision: cfg.hqnnPrecision } };
+      model = {
+        ...base,
+        head: "hqnn",
+        hqnn: {
+          qubits: id === "hqnn-4" ? 4 : 13,
+          repetitions: cfg.hqnnRepetitions,
+          precision: cfg.hqnnPrecision,
+        },
+      };
     }
-    const losses: TaskLoss[] = tasks.map((t) => ({ kind: t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse", weight }));
+    const losses: TaskLoss[] = tasks.map((t) => ({
+      kind: t.kind === "binary" ? "bce" : t.kind === "multiclass" ? "ce" : "mse",
+      weight,
+    }));
     const train: TrainConfig = {
-      epochs: cfg.epochs, batchSize: cfg.batchSize, protocol: { kind: "parallel" }, losses,
-      optimizer: { kind: "adam", lr: cfg.lr }, clipNorm: null, scheduler: null, earlyStopping: null,
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      protocol: { kind: "parallel" },
+      losses,
+      optimizer: { kind: "adam", lr: cfg.lr },
+      clipNorm: null,
+      scheduler: null,
+      earlyStopping: null,
       selection: { task: cfg.selection.task, metric: cfg.selection.metric },
     };
     return { id, label: LABELS[id], model, train };

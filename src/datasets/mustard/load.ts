@@ -14,7 +14,10 @@ export interface MustardInputs extends SuiteInputs {
 }
 
 /** Loads the embedded dataset, its official split and the features (text backbone, cached, or a user file). */
-export async function loadMustardInputs(cfg: MustardConfig, onProgress?: (done: number, total: number) => void): Promise<MustardInputs> {
+export async function loadMustardInputs(
+  cfg: MustardConfig,
+  onProgress?: (done: number, total: number) => void,
+): Promise<MustardInputs> {
   const ds = loadMustard();
   const splits = loadMustardSplits(ds);
   const dataDir = defaultMustardDir();
@@ -24,8 +27,13 @@ export async function loadMustardInputs(cfg: MustardConfig, onProgress?: (done: 
   };
   let features: Float64Array, dim: number, backbone: string, backboneDetail: string;
   if (cfg.features) {
-    const f = loadFeatureFile(cfg.features, { ids: mustardIds(ds), key: cfg.featuresKey, idsPath: cfg.featuresIds });
-    features = f.matrix.data; dim = f.matrix.cols;
+    const f = loadFeatureFile(cfg.features, {
+      ids: mustardIds(ds),
+      key: cfg.featuresKey,
+      idsPath: cfg.featuresIds,
+    });
+    features = f.matrix.data;
+    dim = f.matrix.cols;
     inputHashes["features"] = sha256File(cfg.features, "features");
     if (cfg.featuresIds) inputHashes["featuresIds"] = sha256File(cfg.featuresIds, "featuresIds");
     backbone = "file";
@@ -33,19 +41,29 @@ export async function loadMustardInputs(cfg: MustardConfig, onProgress?: (done: 
   } else {
     backbone = cfg.backbone ?? "use";
     const tf = await buildMustardTextFeatures(ds, { backbone: cfg.backbone ?? "use", onProgress });
-    features = tf.matrix.data; dim = tf.matrix.cols;
-    backboneDetail = backbone === "use"
-      ? `Universal Sentence Encoder lite (TF.js, frozen): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`
-      : `mean-pooled GloVe 840B (subset): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`;
+    features = tf.matrix.data;
+    dim = tf.matrix.cols;
+    backboneDetail =
+      backbone === "use"
+        ? `Universal Sentence Encoder lite (TF.js, frozen): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`
+        : `mean-pooled GloVe 840B (subset): [utterance | dialogue context] = 2 x ${tf.partDim} = ${dim} features`;
   }
   const tasks: TaskDef[] = ds.tasks.map((t) => ({ name: t.name, kind: t.kind, numClasses: t.numClasses }));
   const labels = ds.tasks.map((t) => Float64Array.from(ds.items, (it) => it.labels[t.name]));
-  const chosen: SuiteSplit[] = cfg.split === "speaker-dependent"
-    ? mustardFolds(cfg).map((k) => ({ index: k, ...splits.speakerDependent[k]! }))
-    : [{ index: 0, ...splits.speakerIndependent }];
+  const chosen: SuiteSplit[] =
+    cfg.split === "speaker-dependent"
+      ? mustardFolds(cfg).map((k) => ({ index: k, ...splits.speakerDependent[k]! }))
+      : [{ index: 0, ...splits.speakerIndependent }];
   return {
-    dataset: "Extended MUStARD", mustard: ds, data: { n: ds.items.length, dim, features, labels }, tasks,
-    classNames: ds.tasks.map((t) => [...t.classNames]), splits: chosen, backbone, backboneDetail, inputHashes,
+    dataset: "Extended MUStARD",
+    mustard: ds,
+    data: { n: ds.items.length, dim, features, labels },
+    tasks,
+    classNames: ds.tasks.map((t) => [...t.classNames]),
+    splits: chosen,
+    backbone,
+    backboneDetail,
+    inputHashes,
     splitName: cfg.split,
     notes: notes(ds.multiLabelCells.length, cfg.qmtl.firstRotation),
   };

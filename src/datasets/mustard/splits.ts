@@ -1,7 +1,14 @@
 import { join } from "node:path";
 import { ValidationError } from "../../core/errors.ts";
 import { defaultMustardDir } from "../../data/data-paths.ts";
-import { asArray, asIntArray, asObject, asStringArray, member, type JsonObject } from "../../data/json-fields.ts";
+import {
+  asArray,
+  asIntArray,
+  asObject,
+  asStringArray,
+  member,
+  type JsonObject,
+} from "../../data/json-fields.ts";
 import type { MustardDataset } from "./dataset.ts";
 import { readJsonFile } from "../../data/read-json-file.ts";
 import type { Fold } from "../../data/splits.ts";
@@ -29,12 +36,17 @@ export function loadMustardSplits(ds: MustardDataset, dir: string = defaultMusta
 export function parseMustardSplits(json: unknown, ds: MustardDataset, source = "splits.json"): MustardSplits {
   const root = asObject(source, json);
   const sd = asObject(`${source} speaker_dependent_5fold`, member(source, root, "speaker_dependent_5fold"));
-  const rawFolds = asArray(`${source} speaker_dependent_5fold.folds`, member(`${source} speaker_dependent_5fold`, sd, "folds"));
+  const rawFolds = asArray(
+    `${source} speaker_dependent_5fold.folds`,
+    member(`${source} speaker_dependent_5fold`, sd, "folds"),
+  );
   if (rawFolds.length !== MUSTARD_FOLDS) {
     throw new ValidationError(`${source} speaker_dependent_5fold.folds`, `${MUSTARD_FOLDS} folds`, rawFolds);
   }
   const n = ds.items.length;
-  const speakerDependent = rawFolds.map((f, k) => parseFold(`${source} speaker_dependent_5fold.folds[${k}]`, f, ds));
+  const speakerDependent = rawFolds.map((f, k) =>
+    parseFold(`${source} speaker_dependent_5fold.folds[${k}]`, f, ds),
+  );
   const covered = new Array<number>(n).fill(-1);
   speakerDependent.forEach((fold, k) => {
     for (const i of fold.test) {
@@ -50,7 +62,11 @@ export function parseMustardSplits(json: unknown, ds: MustardDataset, source = "
   });
   const missing = covered.indexOf(-1);
   if (missing !== -1) {
-    throw new ValidationError(`${source} speaker_dependent_5fold.folds`, `test sets covering every item (index ${missing} is in none)`, missing);
+    throw new ValidationError(
+      `${source} speaker_dependent_5fold.folds`,
+      `test sets covering every item (index ${missing} is in none)`,
+      missing,
+    );
   }
   const si = parseFold(`${source} speaker_independent`, member(source, root, "speaker_independent"), ds);
   return { speakerDependent, speakerIndependent: si };
@@ -64,23 +80,36 @@ function parseFold(f: string, raw: unknown, ds: MustardDataset): Fold {
   checkIds(f, o, "train_ids", train, ds);
   checkIds(f, o, "test_ids", test, ds);
   const seen = new Map<number, string>();
-  for (const [name, list] of [["train", train], ["test", test]] as const) {
+  for (const [name, list] of [
+    ["train", train],
+    ["test", test],
+  ] as const) {
     list.forEach((i, k) => {
       const prev = seen.get(i);
-      if (prev !== undefined) throw new ValidationError(`${f}.${name}[${k}]`, `an index not already in ${f}.${prev}`, i);
+      if (prev !== undefined)
+        throw new ValidationError(`${f}.${name}[${k}]`, `an index not already in ${f}.${prev}`, i);
       seen.set(i, name);
     });
   }
-  if (seen.size !== n) throw new ValidationError(f, `train and test together covering all ${n} items`, `${seen.size} items`);
+  if (seen.size !== n)
+    throw new ValidationError(f, `train and test together covering all ${n} items`, `${seen.size} items`);
   return { train, test };
 }
 
-function checkIds(f: string, o: JsonObject, key: string, indices: readonly number[], ds: MustardDataset): void {
+function checkIds(
+  f: string,
+  o: JsonObject,
+  key: string,
+  indices: readonly number[],
+  ds: MustardDataset,
+): void {
   if (!(key in o)) return;
   const ids = asStringArray(`${f}.${key}`, o[key]);
-  if (ids.length !== indices.length) throw new ValidationError(`${f}.${key}`, `length ${indices.length}`, ids);
+  if (ids.length !== indices.length)
+    throw new ValidationError(`${f}.${key}`, `length ${indices.length}`, ids);
   ids.forEach((id, k) => {
     const want = ds.items[indices[k] as number]?.id;
-    if (id !== want) throw new ValidationError(`${f}.${key}[${k}]`, `${JSON.stringify(want)} (id of the indexed item)`, id);
+    if (id !== want)
+      throw new ValidationError(`${f}.${key}[${k}]`, `${JSON.stringify(want)} (id of the indexed item)`, id);
   });
 }

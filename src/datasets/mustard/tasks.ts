@@ -30,10 +30,30 @@ export const SARCASM_CLASS_NAMES = ["not sarcastic", "sarcastic"] as const;
 export function mustardTasks(sentimentNames: readonly string[], emotionNames: readonly string[]): TaskMeta[] {
   return [
     { name: "sarcasm", kind: "binary", numClasses: 2, classNames: [...SARCASM_CLASS_NAMES] },
-    { name: "sentiment_implicit", kind: "multiclass", numClasses: sentimentNames.length, classNames: [...sentimentNames] },
-    { name: "sentiment_explicit", kind: "multiclass", numClasses: sentimentNames.length, classNames: [...sentimentNames] },
-    { name: "emotion_implicit", kind: "multiclass", numClasses: emotionNames.length, classNames: [...emotionNames] },
-    { name: "emotion_explicit", kind: "multiclass", numClasses: emotionNames.length, classNames: [...emotionNames] },
+    {
+      name: "sentiment_implicit",
+      kind: "multiclass",
+      numClasses: sentimentNames.length,
+      classNames: [...sentimentNames],
+    },
+    {
+      name: "sentiment_explicit",
+      kind: "multiclass",
+      numClasses: sentimentNames.length,
+      classNames: [...sentimentNames],
+    },
+    {
+      name: "emotion_implicit",
+      kind: "multiclass",
+      numClasses: emotionNames.length,
+      classNames: [...emotionNames],
+    },
+    {
+      name: "emotion_explicit",
+      kind: "multiclass",
+      numClasses: emotionNames.length,
+      classNames: [...emotionNames],
+    },
   ];
 }
 

@@ -16,10 +16,12 @@ export function mainTask(results: ExperimentResults): Task {
   const ts = results.tasks.filter((t) => t.kind !== "regression");
   const pool = ts.length > 0 ? ts : results.tasks;
   const words = results.setup.selection.split(/\s+/);
-  return pool.find((t) => words.includes(t.name))
-    ?? pool.find((t) => t.name === "sarcasm")
-    ?? pool.find((t) => t.kind === "binary")
-    ?? (pool[0] as Task);
+  return (
+    pool.find((t) => words.includes(t.name)) ??
+    pool.find((t) => t.name === "sarcasm") ??
+    pool.find((t) => t.kind === "binary") ??
+    (pool[0] as Task)
+  );
 }
 
 export interface MetricComparison {
@@ -49,7 +51,10 @@ export interface BaselineVerdict {
 }
 
 function rowsFor(results: ExperimentResults, task: Task): Array<Record<string, MeanStdValue> | undefined> {
-  return [...results.heads.map((h) => results.summary[h.id]?.[task.name]), results.baselines.majority[task.name]];
+  return [
+    ...results.heads.map((h) => results.summary[h.id]?.[task.name]),
+    results.baselines.majority[task.name],
+  ];
 }
 
 /** Compares each head's mean accuracy and macro-F1 with the majority baseline's, on the main task. */
@@ -63,9 +68,20 @@ export function baselineVerdict(results: ExperimentResults, task: Task = mainTas
       const b = base?.[metric];
       if (h === undefined || b === undefined) continue;
       const diff = h.mean - b.mean;
-      comparisons.push({ metric, head: h, baseline: b, diff, beats: diff > 0, withinStd: Math.abs(diff) < h.std });
+      comparisons.push({
+        metric,
+        head: h,
+        baseline: b,
+        diff,
+        beats: diff > 0,
+        withinStd: Math.abs(diff) < h.std,
+      });
     }
-    return { head, comparisons, beatsAll: comparisons.length === metrics.length && comparisons.every((c) => c.beats) };
+    return {
+      head,
+      comparisons,
+      beatsAll: comparisons.length === metrics.length && comparisons.every((c) => c.beats),
+    };
   });
   return { task, metrics, heads, everyHeadBeats: heads.every((h) => h.beatsAll) };
 }
@@ -93,7 +109,11 @@ export function taskWinners(results: ExperimentResults): TaskWinner[] {
     const metric = macroF1Key(task, rowsFor(results, task));
     type Row = { head: Head; value: MeanStdValue | undefined; accuracy: MeanStdValue | undefined };
     const ranking = results.heads
-      .map((head): Row => ({ head, value: results.summary[head.id]?.[task.name]?.[metric], accuracy: results.summary[head.id]?.[task.name]?.["accuracy"] }))
+      .map((head): Row => ({
+        head,
+        value: results.summary[head.id]?.[task.name]?.[metric],
+        accuracy: results.summary[head.id]?.[task.name]?.["accuracy"],
+      }))
       .filter((r): r is Row & { value: MeanStdValue } => r.value !== undefined)
       .sort((a, b) => b.value.mean - a.value.mean || (b.accuracy?.mean ?? 0) - (a.accuracy?.mean ?? 0));
     const first = ranking[0];
@@ -101,8 +121,19 @@ export function taskWinners(results: ExperimentResults): TaskWinner[] {
     const second = ranking[1];
     const margin = second === undefined ? 0 : first.value.mean - second.value.mean;
     const clear = second !== undefined && margin > Math.max(first.value.std, second.value.std);
-    const byAcc = [...ranking].filter((r) => r.accuracy !== undefined).sort((a, b) => (b.accuracy?.mean ?? 0) - (a.accuracy?.mean ?? 0))[0];
-    out.push({ task, metric, ranking, best: first.head, runnerUp: second?.head, margin, clear, bestByAccuracy: byAcc?.head });
+    const byAcc = [...ranking]
+      .filter((r) => r.accuracy !== undefined)
+      .sort((a, b) => (b.accuracy?.mean ?? 0) - (a.accuracy?.mean ?? 0))[0];
+    out.push({
+      task,
+      metric,
+      ranking,
+      best: first.head,
+      runnerUp: second?.head,
+      margin,
+      clear,
+      bestByAccuracy: byAcc?.head,
+    });
   }
   return out;
 }

@@ -9,9 +9,7 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { ExperimentResults } from "./results-types.ts";
-import {
-  BASELINE_COLOR, BASELINE_LABEL, FIGURE_METRICS, fmtInt, headColors, taskTitle,
-} from "./style.ts";
+import { BASELINE_COLOR, BASELINE_LABEL, FIGURE_METRICS, fmtInt, headColors, taskTitle } from "./style.ts";
 import { estimateTextWidth } from "./fonts.ts";
 
 /** Font stack written into the SVGs (resvg maps sans-serif to the font it found). */
@@ -21,8 +19,21 @@ const BASE_CONFIG = {
   font: FIGURE_FONT,
   background: "white",
   view: { stroke: "#d0d0d0" },
-  axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal" as const, labelColor: "#222", titleColor: "#222", gridColor: "#e6e6e6" },
-  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0, symbolType: "square" as const, symbolSize: 140 },
+  axis: {
+    labelFontSize: 12,
+    titleFontSize: 12,
+    titleFontWeight: "normal" as const,
+    labelColor: "#222",
+    titleColor: "#222",
+    gridColor: "#e6e6e6",
+  },
+  legend: {
+    labelFontSize: 12,
+    titleFontSize: 12,
+    labelLimit: 0,
+    symbolType: "square" as const,
+    symbolSize: 140,
+  },
   header: { labelFontSize: 14, labelFontWeight: "bold" as const, labelColor: "#222", titleFontSize: 14 },
   title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: "#444", anchor: "start" as const, offset: 12 },
 };
@@ -52,8 +63,13 @@ export function metricBars(results: ExperimentResults): MetricBar[] {
         const v = s.table?.[task.name]?.[m.key];
         if (v === undefined) continue;
         out.push({
-          task: taskTitle(task), metric: m.short, series: s.label, mean: v.mean, std: v.std,
-          lo: Math.max(0, v.mean - v.std), hi: Math.min(1, v.mean + v.std),
+          task: taskTitle(task),
+          metric: m.short,
+          series: s.label,
+          mean: v.mean,
+          std: v.std,
+          lo: Math.max(0, v.mean - v.std),
+          hi: Math.min(1, v.mean + v.std),
         });
       }
     }
@@ -74,7 +90,13 @@ export function metricsSpec(results: ExperimentResults): TopLevelSpec {
   const range = [...results.heads.map((h) => colors.get(h.id) as string), BASELINE_COLOR];
   const tasks = results.tasks.filter((t) => t.kind !== "regression").map(taskTitle);
   const columns = tasks.length <= 3 ? tasks.length : tasks.length === 4 ? 2 : 3;
-  const x = { field: "metric", type: "nominal" as const, sort: FIGURE_METRICS.map((m) => m.short), title: null, axis: { labelAngle: 0, labelFontSize: 13, ticks: false, domain: false } };
+  const x = {
+    field: "metric",
+    type: "nominal" as const,
+    sort: FIGURE_METRICS.map((m) => m.short),
+    title: null,
+    axis: { labelAngle: 0, labelFontSize: 13, ticks: false, domain: false },
+  };
   const xOffset = { field: "series", type: "nominal" as const, sort: domain, scale: { paddingInner: 0.08 } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -97,14 +119,24 @@ export function metricsSpec(results: ExperimentResults): TopLevelSpec {
         {
           mark: { type: "bar" },
           encoding: {
-            y: { field: "mean", type: "quantitative", scale: { domain: [0, 1] }, title: "Score", axis: { tickCount: 5, format: ".1f", domain: false } },
+            y: {
+              field: "mean",
+              type: "quantitative",
+              scale: { domain: [0, 1] },
+              title: "Score",
+              axis: { tickCount: 5, format: ".1f", domain: false },
+            },
             color: {
-              field: "series", type: "nominal", scale: { domain, range },
+              field: "series",
+              type: "nominal",
+              scale: { domain, range },
               legend: legendPlacement(tasks.length, columns, domain.length),
             },
             tooltip: [
-              { field: "series", title: "Head" }, { field: "metric" },
-              { field: "mean", format: ".3f" }, { field: "std", format: ".3f" },
+              { field: "series", title: "Head" },
+              { field: "metric" },
+              { field: "mean", format: ".3f" },
+              { field: "std", format: ".3f" },
             ],
           },
         },
@@ -137,8 +169,14 @@ function legendPlacement(nPanels: number, columns: number, nEntries: number): Re
   const col = nPanels % columns;
   // x, y relative to the first panel's plot area; the header above each panel is about 24 px
   return {
-    title: "Head", titleFontSize: 14, titleFontWeight: "bold", orient: "none", direction: "vertical",
-    labelFontSize: 14, symbolSize: 220, rowPadding: 8,
+    title: "Head",
+    titleFontSize: 14,
+    titleFontWeight: "bold",
+    orient: "none",
+    direction: "vertical",
+    labelFontSize: 14,
+    symbolSize: 220,
+    rowPadding: 8,
     legendX: col * (PANEL_WIDTH + PANEL_SPACING) + 56,
     legendY: (rows - 1) * (PANEL_HEIGHT + ROW_SPACING + 24) + 24,
   };
@@ -153,7 +191,10 @@ export interface ParamBar {
 
 /** The head used as the reference for parameter ratios: id "qmtl", else the first head. */
 export function referenceHead(results: ExperimentResults): ExperimentResults["heads"][number] {
-  return results.heads.find((h) => h.id.toLowerCase() === "qmtl") ?? (results.heads[0] as ExperimentResults["heads"][number]);
+  return (
+    results.heads.find((h) => h.id.toLowerCase() === "qmtl") ??
+    (results.heads[0] as ExperimentResults["heads"][number])
+  );
 }
 
 /** Total trainable parameters of a head (its parameters plus extra scalars). */
@@ -166,7 +207,10 @@ export function paramBars(results: ExperimentResults): ParamBar[] {
   const refTotal = headTotal(ref);
   return results.heads.map((h) => {
     const total = headTotal(h);
-    const ratio = refTotal > 0 && h.id !== ref.id ? `  (${(total / refTotal).toFixed(1)}× ${ref.label.split(" (")[0]})` : "";
+    const ratio =
+      refTotal > 0 && h.id !== ref.id
+        ? `  (${(total / refTotal).toFixed(1)}× ${ref.label.split(" (")[0]})`
+        : "";
     const extras = h.extras > 0 ? ` = ${fmtInt(h.headParams)} + ${fmtInt(h.extras)}` : "";
     return { head: h.label, total, text: `${fmtInt(total)}${extras}${ratio}` };
   });
@@ -195,10 +239,25 @@ export function paramsSpec(results: ExperimentResults): TopLevelSpec {
     width,
     height: { step: 40 },
     encoding: {
-      y: { field: "head", type: "nominal", sort: domain, title: null, axis: { labelFontSize: 13, ticks: false, domain: false, labelPadding: 8 } },
+      y: {
+        field: "head",
+        type: "nominal",
+        sort: domain,
+        title: null,
+        axis: { labelFontSize: 13, ticks: false, domain: false, labelPadding: 8 },
+      },
       x: {
-        field: "total", type: "quantitative", scale: { domain: [0, domainMax], nice: false },
-        title: "Trainable parameters (linear scale)", axis: { format: ",d", values: niceTicks(max), domain: false, titleAlign: "left", titleAnchor: "start" },
+        field: "total",
+        type: "quantitative",
+        scale: { domain: [0, domainMax], nice: false },
+        title: "Trainable parameters (linear scale)",
+        axis: {
+          format: ",d",
+          values: niceTicks(max),
+          domain: false,
+          titleAlign: "left",
+          titleAnchor: "start",
+        },
       },
     },
     layer: [
@@ -225,7 +284,9 @@ function niceTicks(max: number): number[] {
   return out;
 }
 
-interface TextMetricsLike { width: (item: { text?: unknown; fontSize?: number; fontWeight?: unknown }, text?: unknown) => number }
+interface TextMetricsLike {
+  width: (item: { text?: unknown; fontSize?: number; fontWeight?: unknown }, text?: unknown) => number;
+}
 
 /**
  * Renders a vega-lite spec to an SVG string. Without a canvas, vega guesses

@@ -32,11 +32,18 @@ export function groupValue(g: SweepGroup, task: string, metric: string): MeanStd
 }
 
 /** Mean over classification tasks of a metric's mean, and of its std. */
-export function taskAverage(m: SweepResults, g: SweepGroup, metric: string): { mean: number; std: number } | undefined {
+export function taskAverage(
+  m: SweepResults,
+  g: SweepGroup,
+  metric: string,
+): { mean: number; std: number } | undefined {
   const vs = classTasks(m).map((t) => groupValue(g, t.name, metric));
   if (vs.length === 0 || vs.some((v) => v === undefined)) return undefined;
   const ok = vs as MeanStdValue[];
-  return { mean: ok.reduce((a, v) => a + v.mean, 0) / ok.length, std: ok.reduce((a, v) => a + v.std, 0) / ok.length };
+  return {
+    mean: ok.reduce((a, v) => a + v.mean, 0) / ok.length,
+    std: ok.reduce((a, v) => a + v.std, 0) / ok.length,
+  };
 }
 
 function find(m: SweepResults, labels: Record<string, string>): SweepGroup | undefined {
@@ -44,31 +51,65 @@ function find(m: SweepResults, labels: Record<string, string>): SweepGroup | und
 }
 
 const folds = (m: SweepResults): string => {
-  const n = m.groups[0] ? Object.values(m.groups[0].summary)[0]?.[m.tasks[0]?.name ?? ""]?.["accuracy"]?.n : undefined;
+  const n = m.groups[0]
+    ? Object.values(m.groups[0].summary)[0]?.[m.tasks[0]?.name ?? ""]?.["accuracy"]?.n
+    : undefined;
   return n === undefined ? "" : ` (n = ${n} runs per point)`;
 };
 
 function depthBest(m: SweepResults, text: string): Claim {
   const rows = ["2", "3", "4"].map((L) => ({ L, g: find(m, { L, Lh: "1" }) }));
-  const avg = rows.map((r) => ({ L: r.L, f1: r.g ? taskAverage(m, r.g, "f1") : undefined, acc: r.g ? taskAverage(m, r.g, "accuracy") : undefined }));
-  if (avg.some((a) => a.f1 === undefined)) return { claim: text, source: "Section 6.1, Fig. 8", measured: "Not every L in {2, 3, 4} with L_h = 1 has results.", verdict: "not testable" };
+  const avg = rows.map((r) => ({
+    L: r.L,
+    f1: r.g ? taskAverage(m, r.g, "f1") : undefined,
+    acc: r.g ? taskAverage(m, r.g, "accuracy") : undefined,
+  }));
+  if (avg.some((a) => a.f1 === undefined))
+    return {
+      claim: text,
+      source: "Section 6.1, Fig. 8",
+      measured: "Not every L in {2, 3, 4} with L_h = 1 has results.",
+      verdict: "not testable",
+    };
   const best = avg.reduce((b, a) => (a.f1!.mean > b.f1!.mean ? a : b));
-  const [l2, l3, l4] = avg.map((a) => a.f1!) as [{ mean: number; std: number }, { mean: number; std: number }, { mean: number; std: number }];
+  const [l2, l3, l4] = avg.map((a) => a.f1!) as [
+    { mean: number; std: number },
+    { mean: number; std: number },
+    { mean: number; std: number },
+  ];
   // the paper: L = 2 -> 3 improves; L = 4 gives "marginal or no additional gains" (within the std over folds)
   const ok = l3.mean > l2.mean && l4.mean - l3.mean < Math.max(l3.std, l4.std);
   const measured = `Task-averaged F1 (accuracy) with L_h = 1: ${avg.map((a) => `L=${a.L} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)} (${fmt(a.acc!.mean)})`).join("; ")}${folds(m)}. Best: L = ${best.L}; L=3 minus L=2: ${fmt(l3.mean - l2.mean)}; L=4 minus L=3: ${fmt(l4.mean - l3.mean)} (supported: L=3 above L=2 and L=4 within the std of L=3).`;
-  return { claim: text, source: "Section 6.1, Fig. 8", measured, verdict: ok ? "supported" : "not supported" };
+  return {
+    claim: text,
+    source: "Section 6.1, Fig. 8",
+    measured,
+    verdict: ok ? "supported" : "not supported",
+  };
 }
 
 function depthLh(m: SweepResults, text: string): Claim {
   const rows = ["1", "2", "3"].map((Lh) => ({ Lh, g: find(m, { L: "3", Lh }) }));
   const avg = rows.map((r) => ({ Lh: r.Lh, f1: r.g ? taskAverage(m, r.g, "f1") : undefined }));
-  if (avg.some((a) => a.f1 === undefined)) return { claim: text, source: "Section 6.1, Fig. 8", measured: "Not every L_h in {1, 2, 3} with L = 3 has results.", verdict: "not testable" };
+  if (avg.some((a) => a.f1 === undefined))
+    return {
+      claim: text,
+      source: "Section 6.1, Fig. 8",
+      measured: "Not every L_h in {1, 2, 3} with L = 3 has results.",
+      verdict: "not testable",
+    };
   const ref = avg[0]!.f1!;
-  const moves = avg.slice(1).map((a) => ({ Lh: a.Lh, d: a.f1!.mean - ref.mean, std: Math.max(ref.std, a.f1!.std) }));
+  const moves = avg
+    .slice(1)
+    .map((a) => ({ Lh: a.Lh, d: a.f1!.mean - ref.mean, std: Math.max(ref.std, a.f1!.std) }));
   const little = moves.every((x) => Math.abs(x.d) < x.std);
   const measured = `Task-averaged F1 with L = 3: ${avg.map((a) => `L_h=${a.Lh} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)}`).join("; ")}; change against L_h = 1: ${moves.map((x) => `${x.d >= 0 ? "+" : ""}${fmt(x.d)}`).join(", ")} (little = within the std over folds).`;
-  return { claim: text, source: "Section 6.1, Fig. 8", measured, verdict: little ? "supported" : "not supported" };
+  return {
+    claim: text,
+    source: "Section 6.1, Fig. 8",
+    measured,
+    verdict: little ? "supported" : "not supported",
+  };
 }
 
 function twoWay(m: SweepResults, axis: string, a: string, b: string): { ga?: SweepGroup; gb?: SweepGroup } {
@@ -77,37 +118,65 @@ function twoWay(m: SweepResults, axis: string, a: string, b: string): { ga?: Swe
 
 function entanglement(m: SweepResults, text: string): Claim {
   const { ga, gb } = twoWay(m, "encoder", "entangled", "product");
-  if (!ga || !gb) return { claim: text, source: "Section 6.2, Fig. 9", measured: "Both encoder variants need results.", verdict: "not testable" };
+  if (!ga || !gb)
+    return {
+      claim: text,
+      source: "Section 6.2, Fig. 9",
+      measured: "Both encoder variants need results.",
+      verdict: "not testable",
+    };
   const per = classTasks(m).map((t) => {
-    const d = (metric: string): number => (groupValue(ga, t.name, metric)?.mean ?? NaN) - (groupValue(gb, t.name, metric)?.mean ?? NaN);
+    const d = (metric: string): number =>
+      (groupValue(ga, t.name, metric)?.mean ?? NaN) - (groupValue(gb, t.name, metric)?.mean ?? NaN);
     return { task: t.name, acc: d("accuracy"), f1: d("f1") };
   });
   const wins = per.filter((p) => p.acc > 0 && p.f1 > 0);
   const measured = `Entangled minus product-state encoder, accuracy / F1 per task: ${per.map((p) => `${p.task} ${fmt(p.acc)} / ${fmt(p.f1)}`).join("; ")}. Higher on both for ${wins.length} of ${per.length} tasks${folds(m)}.`;
-  return { claim: text, source: "Section 6.2, Fig. 9", measured, verdict: wins.length === per.length ? "supported" : "not supported" };
+  return {
+    claim: text,
+    source: "Section 6.2, Fig. 9",
+    measured,
+    verdict: wins.length === per.length ? "supported" : "not supported",
+  };
 }
 
 function encoder(m: SweepResults, text: string): Claim {
   const { ga, gb } = twoWay(m, "first", "rx", "ry");
-  if (!ga || !gb) return { claim: text, source: "this project (beyond the paper)", measured: "Both encoder variants need results.", verdict: "not testable" };
+  if (!ga || !gb)
+    return {
+      claim: text,
+      source: "this project (beyond the paper)",
+      measured: "Both encoder variants need results.",
+      verdict: "not testable",
+    };
   const per = classTasks(m).map((t) => {
-    const x = groupValue(ga, t.name, "f1"), y = groupValue(gb, t.name, "f1");
+    const x = groupValue(ga, t.name, "f1"),
+      y = groupValue(gb, t.name, "f1");
     const d = (y?.mean ?? NaN) - (x?.mean ?? NaN);
     return { task: t.name, d, std: Math.max(x?.std ?? 0, y?.std ?? 0) };
   });
   const beyond = per.filter((p) => Math.abs(p.d) > p.std);
   const measured = `F1 of RY minus RX per task (largest std over folds): ${per.map((p) => `${p.task} ${p.d >= 0 ? "+" : ""}${fmt(p.d)} (${fmt(p.std)})`).join("; ")}. Beyond the std on ${beyond.length} of ${per.length} tasks.`;
-  return { claim: text, source: "this project (beyond the paper)", measured, verdict: beyond.length > 0 ? "supported" : "not supported" };
+  return {
+    claim: text,
+    source: "this project (beyond the paper)",
+    measured,
+    verdict: beyond.length > 0 ? "supported" : "not supported",
+  };
 }
 
 /** The study's claims, each with the numbers and a verdict. */
 export function sweepClaims(m: SweepResults): Claim[] {
   return (m.study?.claims ?? []).map((c) => {
     switch (c.id) {
-      case "depth-L3-best": return depthBest(m, c.text);
-      case "depth-Lh-little": return depthLh(m, c.text);
-      case "entanglement-helps": return entanglement(m, c.text);
-      case "encoder-variant": return encoder(m, c.text);
+      case "depth-L3-best":
+        return depthBest(m, c.text);
+      case "depth-Lh-little":
+        return depthLh(m, c.text);
+      case "entanglement-helps":
+        return entanglement(m, c.text);
+      case "encoder-variant":
+        return encoder(m, c.text);
     }
     return { claim: c.text, source: "", measured: "", verdict: "not testable" };
   });

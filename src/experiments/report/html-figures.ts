@@ -21,15 +21,34 @@ const CONFIG = {
   font: FIGURE_FONT,
   background: "white",
   view: { stroke: "#d0d0d0" },
-  axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal" as const, labelColor: "#222", titleColor: "#222", gridColor: "#e6e6e6" },
+  axis: {
+    labelFontSize: 12,
+    titleFontSize: 12,
+    titleFontWeight: "normal" as const,
+    labelColor: "#222",
+    titleColor: "#222",
+    gridColor: "#e6e6e6",
+  },
   legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0 },
   header: { labelFontSize: 13, labelFontWeight: "bold" as const, labelColor: "#222" },
   title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#444", anchor: "start" as const, offset: 10 },
 };
 
-const METRICS = [{ key: "accuracy", name: "Accuracy" }, { key: "f1", name: "F1" }] as const;
+const METRICS = [
+  { key: "accuracy", name: "Accuracy" },
+  { key: "f1", name: "F1" },
+] as const;
 
-interface Point { task: string; x: string; xNum: number; series: string; mean: number; lo: number; hi: number; std: number }
+interface Point {
+  task: string;
+  x: string;
+  xNum: number;
+  series: string;
+  mean: number;
+  lo: number;
+  hi: number;
+  std: number;
+}
 
 /** The points of one study plot: groups holding `fixed`, x = their label on axis `x`. */
 export function plotPoints(m: SweepResults, plot: SweepPlot): Point[] {
@@ -37,7 +56,10 @@ export function plotPoints(m: SweepResults, plot: SweepPlot): Point[] {
   const axis = m.axes.find((a) => a.name === plot.x);
   const order = axis?.labels ?? [];
   const groups = m.groups
-    .filter((g) => g.labels[plot.x] !== undefined && Object.entries(plot.fixed).every(([k, v]) => g.labels[k] === v))
+    .filter(
+      (g) =>
+        g.labels[plot.x] !== undefined && Object.entries(plot.fixed).every(([k, v]) => g.labels[k] === v),
+    )
     .sort((a, b) => order.indexOf(a.labels[plot.x]!) - order.indexOf(b.labels[plot.x]!));
   for (const g of groups) {
     for (const t of m.tasks) {
@@ -46,7 +68,16 @@ export function plotPoints(m: SweepResults, plot: SweepPlot): Point[] {
         const v = groupValue(g, t.name, metric.key);
         if (v === undefined) continue;
         const x = g.labels[plot.x]!;
-        out.push({ task: taskTitle(t), x, xNum: Number(x), series: metric.name, mean: v.mean, std: v.std, lo: Math.max(0, v.mean - v.std), hi: Math.min(1, v.mean + v.std) });
+        out.push({
+          task: taskTitle(t),
+          x,
+          xNum: Number(x),
+          series: metric.name,
+          mean: v.mean,
+          std: v.std,
+          lo: Math.max(0, v.mean - v.std),
+          hi: Math.min(1, v.mean + v.std),
+        });
       }
     }
   }
@@ -61,8 +92,19 @@ function facetColumns(n: number): number {
 export function ablationLineSpec(m: SweepResults, plot: SweepPlot, subtitle: string): TopLevelSpec {
   const data = plotPoints(m, plot);
   const tasks = [...new Set(data.map((d) => d.task))];
-  const color = { field: "series", type: "nominal", title: "Metric", scale: { domain: METRICS.map((x) => x.name), range: [HEAD_PALETTE[0], HEAD_PALETTE[1]] } };
-  const x = { field: "xNum", type: "quantitative", title: plot.x, axis: { values: [...new Set(data.map((d) => d.xNum))], format: "d" }, scale: { zero: false, padding: 14 } };
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: "Metric",
+    scale: { domain: METRICS.map((x) => x.name), range: [HEAD_PALETTE[0], HEAD_PALETTE[1]] },
+  };
+  const x = {
+    field: "xNum",
+    type: "quantitative",
+    title: plot.x,
+    axis: { values: [...new Set(data.map((d) => d.xNum))], format: "d" },
+    scale: { zero: false, padding: 14 },
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: plot.title, subtitle: [subtitle] },
@@ -70,11 +112,18 @@ export function ablationLineSpec(m: SweepResults, plot: SweepPlot, subtitle: str
     facet: { field: "task", type: "nominal", sort: tasks, title: null },
     columns: facetColumns(tasks.length),
     spec: {
-      width: 250, height: 170,
+      width: 250,
+      height: 170,
       encoding: { x, color },
       layer: [
-        { mark: { type: "area", opacity: 0.18 }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
-        { mark: { type: "line", point: { filled: true, size: 45 }, strokeWidth: 2 }, encoding: { y: { field: "mean", type: "quantitative", title: "Score", scale: { zero: false } } } },
+        {
+          mark: { type: "area", opacity: 0.18 },
+          encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+        },
+        {
+          mark: { type: "line", point: { filled: true, size: 45 }, strokeWidth: 2 },
+          encoding: { y: { field: "mean", type: "quantitative", title: "Score", scale: { zero: false } } },
+        },
       ],
     },
     resolve: { axis: { x: "independent" } },
@@ -94,7 +143,8 @@ export function ablationBarSpec(m: SweepResults, plot: SweepPlot, subtitle: stri
     facet: { field: "task", type: "nominal", sort: tasks, title: null },
     columns: facetColumns(tasks.length),
     spec: {
-      width: 250, height: 170,
+      width: 250,
+      height: 170,
       encoding: {
         x: { field: "series", type: "nominal", title: null, axis: { labelAngle: 0 } },
         xOffset: { field: "x", type: "nominal", sort: labels },
@@ -104,10 +154,19 @@ export function ablationBarSpec(m: SweepResults, plot: SweepPlot, subtitle: stri
           mark: { type: "bar" },
           encoding: {
             y: { field: "mean", type: "quantitative", title: "Score", scale: { domain: [0, 1] } },
-            color: { field: "x", type: "nominal", title: plot.x, sort: labels, scale: { range: [...HEAD_PALETTE] } },
+            color: {
+              field: "x",
+              type: "nominal",
+              title: plot.x,
+              sort: labels,
+              scale: { range: [...HEAD_PALETTE] },
+            },
           },
         },
-        { mark: { type: "rule", color: "#1a1a1a", strokeWidth: 1.2 }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+        {
+          mark: { type: "rule", color: "#1a1a1a", strokeWidth: 1.2 },
+          encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+        },
       ],
     },
     resolve: { axis: { x: "independent" } },
@@ -120,21 +179,31 @@ export function groupParamsSpec(m: SweepResults): TopLevelSpec {
   const data = m.groups.map((g) => {
     const id = groupHead(g);
     const h = g.heads.find((x) => x.id === id);
-    const label = Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(", ") || "all";
+    const label =
+      Object.entries(g.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ") || "all";
     return { group: label, params: (h?.headParams ?? 0) + (h?.extras ?? 0), head: h?.label ?? id };
   });
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Trainable head parameters per cell group", subtitle: ["Head parameters plus extra scalars; the projection into the head is not counted."] },
+    title: {
+      text: "Trainable head parameters per cell group",
+      subtitle: ["Head parameters plus extra scalars; the projection into the head is not counted."],
+    },
     data: { values: data },
-    width: 520, height: { step: 30 },
+    width: 520,
+    height: { step: 30 },
     encoding: {
       y: { field: "group", type: "nominal", sort: data.map((d) => d.group), title: null },
       x: { field: "params", type: "quantitative", title: "Trainable head parameters" },
     },
     layer: [
       { mark: { type: "bar", color: HEAD_PALETTE[0], height: { band: 0.7 } } },
-      { mark: { type: "text", align: "left", dx: 4, fontSize: 12 }, encoding: { text: { field: "params", type: "quantitative", format: "," } } },
+      {
+        mark: { type: "text", align: "left", dx: 4, fontSize: 12 },
+        encoding: { text: { field: "params", type: "quantitative", format: "," } },
+      },
     ],
     config: { ...CONFIG, view: { stroke: null } },
   } as TopLevelSpec;
@@ -142,20 +211,34 @@ export function groupParamsSpec(m: SweepResults): TopLevelSpec {
 
 /** Theorem 1: head parameters against T; lines from the formula, points from instantiated models. */
 export function scalingSpec(p: ParamStudy): TopLevelSpec {
-  const heads = [["classical", "Classical"], ["qmtl", "QMTL"], ["hqnn4", "HQNN (4 qubits)"]] as const;
-  const rows = p.scaling.flatMap((s) => heads.flatMap(([k, name]) => [
-    { T: s.T, head: name, params: s[k].formula, source: "formula" },
-    { T: s.T, head: name, params: s[k].instantiated, source: "instantiated model" },
-  ]));
-  const color = { field: "head", type: "nominal", title: "Head", scale: { domain: heads.map((h) => h[1]), range: [HEAD_PALETTE[1], HEAD_PALETTE[0], HEAD_PALETTE[2]] } };
+  const heads = [
+    ["classical", "Classical"],
+    ["qmtl", "QMTL"],
+    ["hqnn4", "HQNN (4 qubits)"],
+  ] as const;
+  const rows = p.scaling.flatMap((s) =>
+    heads.flatMap(([k, name]) => [
+      { T: s.T, head: name, params: s[k].formula, source: "formula" },
+      { T: s.T, head: name, params: s[k].instantiated, source: "instantiated model" },
+    ]),
+  );
+  const color = {
+    field: "head",
+    type: "nominal",
+    title: "Head",
+    scale: { domain: heads.map((h) => h[1]), range: [HEAD_PALETTE[1], HEAD_PALETTE[0], HEAD_PALETTE[2]] },
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Head parameters against the number of tasks T (Theorem 1)",
-      subtitle: [`Q = S T, d = S T L with S = ${p.theorem.S}, L = ${p.theorem.L}, L_h = ${p.theorem.Lh}, r = ${p.theorem.r}, k_theta = ${p.theorem.kTheta}. Lines: formula; points: counted from instantiated models.`],
+      subtitle: [
+        `Q = S T, d = S T L with S = ${p.theorem.S}, L = ${p.theorem.L}, L_h = ${p.theorem.Lh}, r = ${p.theorem.r}, k_theta = ${p.theorem.kTheta}. Lines: formula; points: counted from instantiated models.`,
+      ],
     },
     data: { values: rows },
-    width: 560, height: 300,
+    width: 560,
+    height: 300,
     encoding: {
       x: { field: "T", type: "quantitative", title: "Tasks T", axis: { tickMinStep: 1 } },
       y: { field: "params", type: "quantitative", title: "Trainable head parameters" },
@@ -163,7 +246,10 @@ export function scalingSpec(p: ParamStudy): TopLevelSpec {
     },
     layer: [
       { transform: [{ filter: "datum.source === 'formula'" }], mark: { type: "line", strokeWidth: 2 } },
-      { transform: [{ filter: "datum.source !== 'formula'" }], mark: { type: "point", filled: true, size: 55 } },
+      {
+        transform: [{ filter: "datum.source !== 'formula'" }],
+        mark: { type: "point", filled: true, size: 55 },
+      },
     ],
     config: CONFIG,
   } as TopLevelSpec;

@@ -12,7 +12,11 @@ export function esc(s: string): string {
 }
 
 /** A table: header cells and rows of already-escaped HTML cells (use `esc` on text). */
-export function htmlTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, cls = ""): string {
+export function htmlTable(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  cls = "",
+): string {
   const th = header.map((h) => `<th>${h}</th>`).join("");
   const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("\n");
   return `<table${cls ? ` class="${cls}"` : ""}><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;
@@ -41,11 +45,20 @@ export interface Claim {
 
 export function claimsTable(claims: readonly Claim[]): string {
   if (claims.length === 0) return "<p>No paper claim applies to this run.</p>";
-  const badge = (v: Claim["verdict"]): string => `<span class="verdict ${v.replace(" ", "-")}">${esc(v)}</span>`;
-  return htmlTable(["Paper's claim", "Source", "This run", "Verdict"], claims.map((c) => [esc(c.claim), esc(c.source), esc(c.measured), badge(c.verdict)]), "claims");
+  const badge = (v: Claim["verdict"]): string =>
+    `<span class="verdict ${v.replace(" ", "-")}">${esc(v)}</span>`;
+  return htmlTable(
+    ["Paper's claim", "Source", "This run", "Verdict"],
+    claims.map((c) => [esc(c.claim), esc(c.source), esc(c.measured), badge(c.verdict)]),
+    "claims",
+  );
 }
 
-export interface Section { id: string; title: string; html: string }
+export interface Section {
+  id: string;
+  title: string;
+  html: string;
+}
 
 const CSS = `
 :root { color-scheme: light; }
@@ -79,7 +92,9 @@ footer { margin-top: 40px; font-size: 12px; color: #777; }
 /** The whole page. */
 export function htmlPage(title: string, subtitle: string, sections: readonly Section[]): string {
   const nav = sections.map((s) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join("");
-  const body = sections.map((s) => `<section id="${esc(s.id)}">\n<h2>${esc(s.title)}</h2>\n${s.html}\n</section>`).join("\n");
+  const body = sections
+    .map((s) => `<section id="${esc(s.id)}">\n<h2>${esc(s.title)}</h2>\n${s.html}\n</section>`)
+    .join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

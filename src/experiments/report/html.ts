@@ -17,7 +17,12 @@ import type { ParamStudy } from "../sweep/param-study.ts";
 
 export type ReportKind = "run" | "sweep" | "params";
 
-export interface WrittenReport { kind: ReportKind; html: string; files: string[]; charts: number }
+export interface WrittenReport {
+  kind: ReportKind;
+  html: string;
+  files: string[];
+  charts: number;
+}
 
 function write(dir: string, files: string[], name: string, data: string | Uint8Array): void {
   const p = join(dir, name);
@@ -40,14 +45,20 @@ function writeBundle(dir: string, b: PageBundle, mdName: string): string[] {
 export async function writeHtmlReport(dir: string): Promise<WrittenReport> {
   if (existsSync(join(dir, SWEEP_FILE))) {
     const merged = writeSweepResults(dir, readSweepRecord(dir));
-    if (merged.cells.length === 0) throw new ValidationError(dir, "a sweep with at least one finished cell", `none of ${merged.missing.length}`);
+    if (merged.cells.length === 0)
+      throw new ValidationError(
+        dir,
+        "a sweep with at least one finished cell",
+        `none of ${merged.missing.length}`,
+      );
     const b = await renderSweepHtml(merged);
     const files = writeBundle(dir, b, "report.md");
     return { kind: "sweep", html: files[0]!, files, charts: b.figures.length };
   }
   if (existsSync(join(dir, "param-study.json"))) {
     const p = JSON.parse(readFileSync(join(dir, "param-study.json"), "utf8")) as ParamStudy;
-    if (p.kind !== "qmtl-param-study") throw new ValidationError(join(dir, "param-study.json"), "a qmtl parameter study", p.kind);
+    if (p.kind !== "qmtl-param-study")
+      throw new ValidationError(join(dir, "param-study.json"), "a qmtl parameter study", p.kind);
     const b = await renderParamHtml(p);
     const files = writeBundle(dir, b, "report.md");
     return { kind: "params", html: files[0]!, files, charts: b.figures.length };
@@ -58,5 +69,8 @@ export async function writeHtmlReport(dir: string): Promise<WrittenReport> {
     const files = writeBundle(dir, { html, markdown: report.markdown, figures: report.figures }, "report.md");
     return { kind: "run", html: files[0]!, files, charts: report.figures.length };
   }
-  throw new ValidationError(dir, `a run folder (results.json), a sweep folder (${SWEEP_FILE}) or a parameter study (param-study.json)`);
+  throw new ValidationError(
+    dir,
+    `a run folder (results.json), a sweep folder (${SWEEP_FILE}) or a parameter study (param-study.json)`,
+  );
 }

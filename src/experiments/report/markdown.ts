@@ -7,7 +7,16 @@ import type { ExperimentResults, MeanStdValue } from "./results-types.ts";
 import { baselineVerdict, taskWinners, type MetricComparison } from "./analysis.ts";
 import { headTotal, referenceHead } from "./figures.ts";
 import {
-  BASELINE_LABEL, fmt, fmtDuration, fmtInt, fmtMeanStd, fmtPercent, fmtSigned, tableColumns, taskTitle, type MetricColumn,
+  BASELINE_LABEL,
+  fmt,
+  fmtDuration,
+  fmtInt,
+  fmtMeanStd,
+  fmtPercent,
+  fmtSigned,
+  tableColumns,
+  taskTitle,
+  type MetricColumn,
 } from "./style.ts";
 
 type Task = ExperimentResults["tasks"][number];
@@ -68,7 +77,12 @@ function isoMinute(iso: string): string {
 function setupSection(r: ExperimentResults): string {
   const s = r.setup;
   const nRuns = s.folds.length * s.seeds.length;
-  const tasks = joinAnd(r.tasks.map((t) => `\`${t.name}\` (${t.kind === "binary" ? "binary" : t.kind === "regression" ? "regression" : `${t.numClasses} classes`})`));
+  const tasks = joinAnd(
+    r.tasks.map(
+      (t) =>
+        `\`${t.name}\` (${t.kind === "binary" ? "binary" : t.kind === "regression" ? "regression" : `${t.numClasses} classes`})`,
+    ),
+  );
   const weights = groupWeights(r);
   const seeds = s.seeds.length === 1 ? `seed ${s.seeds[0]}` : `seeds ${s.seeds.join(", ")}`;
   return [
@@ -105,23 +119,37 @@ export function baselineStatement(r: ExperimentResults): string {
   const task = v.task;
   const metrics = joinAnd(v.metrics.map((m) => metricName(m, task)));
   const base = r.baselines.majority[task.name];
-  const baseText = v.metrics.map((m) => {
-    const b = base?.[m];
-    return b === undefined ? "" : `${metricName(m, task)} ${fmt(b.mean)}`;
-  }).filter((s) => s !== "").join(", ");
+  const baseText = v.metrics
+    .map((m) => {
+      const b = base?.[m];
+      return b === undefined ? "" : `${metricName(m, task)} ${fmt(b.mean)}`;
+    })
+    .filter((s) => s !== "")
+    .join(", ");
   const lines: string[] = [];
   if (v.everyHeadBeats) {
-    lines.push(`**Every head beats the majority-class baseline on ${task.name}** in both ${metrics}, averaged over ${runCount(r)} (baseline: ${baseText}).`);
+    lines.push(
+      `**Every head beats the majority-class baseline on ${task.name}** in both ${metrics}, averaged over ${runCount(r)} (baseline: ${baseText}).`,
+    );
   } else {
-    const losers = v.heads.filter((h) => !h.beatsAll).map((h) => {
-      const which = h.comparisons.filter((c) => !c.beats).map((c) => `${metricName(c.metric, task)} (${fmt(c.head.mean)} vs ${fmt(c.baseline.mean)})`);
-      const missing = v.metrics.filter((m) => !h.comparisons.some((c) => c.metric === m)).map((m) => `${metricName(m, task)} (not reported)`);
-      return `${h.head.label} does not beat it in ${joinAnd([...which, ...missing])}`;
-    });
-    lines.push(`**Not every head beats the majority-class baseline on ${task.name}** (${metrics}, averaged over ${runCount(r)}; baseline: ${baseText}): ${losers.join("; ")}.`);
+    const losers = v.heads
+      .filter((h) => !h.beatsAll)
+      .map((h) => {
+        const which = h.comparisons
+          .filter((c) => !c.beats)
+          .map((c) => `${metricName(c.metric, task)} (${fmt(c.head.mean)} vs ${fmt(c.baseline.mean)})`);
+        const missing = v.metrics
+          .filter((m) => !h.comparisons.some((c) => c.metric === m))
+          .map((m) => `${metricName(m, task)} (not reported)`);
+        return `${h.head.label} does not beat it in ${joinAnd([...which, ...missing])}`;
+      });
+    lines.push(
+      `**Not every head beats the majority-class baseline on ${task.name}** (${metrics}, averaged over ${runCount(r)}; baseline: ${baseText}): ${losers.join("; ")}.`,
+    );
   }
   lines.push("");
-  for (const h of v.heads) lines.push(`- ${h.head.label}: ${h.comparisons.map((c) => comparisonText(c, task)).join("; ")}.`);
+  for (const h of v.heads)
+    lines.push(`- ${h.head.label}: ${h.comparisons.map((c) => comparisonText(c, task)).join("; ")}.`);
   return lines.join("\n");
 }
 
@@ -136,18 +164,31 @@ function winnersSection(r: ExperimentResults): string {
       second === undefined ? "–" : `${second.head.label}: ${fmtMeanStd(second.value)}`,
       second === undefined ? "–" : fmt(w.margin),
       second === undefined ? "–" : w.clear ? "yes" : "no (within one std)",
-      w.bestByAccuracy === undefined ? "–" : w.bestByAccuracy.id === w.best.id ? "same" : w.bestByAccuracy.label,
+      w.bestByAccuracy === undefined
+        ? "–"
+        : w.bestByAccuracy.id === w.best.id
+          ? "same"
+          : w.bestByAccuracy.label,
     ];
   });
   const bestCounts = new Map<string, number>();
   for (const w of ws) bestCounts.set(w.best.label, (bestCounts.get(w.best.label) ?? 0) + 1);
-  const tally = [...bestCounts.entries()].sort((a, b) => b[1] - a[1]).map(([label, n]) => `${label} on ${n} of ${ws.length}`);
+  const tally = [...bestCounts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([label, n]) => `${label} on ${n} of ${ws.length}`);
   const clear = ws.filter((w) => w.clear).map((w) => `${w.task.name} (${w.best.label})`);
   return [
     `Best head per task, ranked by mean macro-F1 (the positive-class F1 is not used for ranking; ties broken by accuracy). ` +
       `A win counts as clear only when the margin over the runner-up exceeds both heads' standard deviations over folds.`,
     "",
-    table(["Task", "Best head (macro-F1)", "Runner-up", "Margin", "Clear?", "Best by accuracy"], rows, ["l", "l", "l", "r", "l", "l"]),
+    table(["Task", "Best head (macro-F1)", "Runner-up", "Margin", "Clear?", "Best by accuracy"], rows, [
+      "l",
+      "l",
+      "l",
+      "r",
+      "l",
+      "l",
+    ]),
     "",
     `Best by macro-F1: ${joinAnd(tally)} tasks. Clear wins: ${clear.length === 0 ? "none" : joinAnd(clear)}.`,
   ].join("\n");
@@ -156,12 +197,16 @@ function winnersSection(r: ExperimentResults): string {
 function paramsStatement(r: ExperimentResults): string {
   const ref = referenceHead(r);
   const refTotal = headTotal(ref);
-  const others = r.heads.filter((h) => h.id !== ref.id).map((h) => {
-    const t = headTotal(h);
-    if (refTotal === 0) return `${h.label} (${fmtInt(t)})`;
-    const ratio = t / refTotal;
-    return ratio >= 1 ? `${ratio.toFixed(1)}× fewer than ${h.label} (${fmtInt(t)})` : `${(1 / ratio).toFixed(1)}× more than ${h.label} (${fmtInt(t)})`;
-  });
+  const others = r.heads
+    .filter((h) => h.id !== ref.id)
+    .map((h) => {
+      const t = headTotal(h);
+      if (refTotal === 0) return `${h.label} (${fmtInt(t)})`;
+      const ratio = t / refTotal;
+      return ratio >= 1
+        ? `${ratio.toFixed(1)}× fewer than ${h.label} (${fmtInt(t)})`
+        : `${(1 / ratio).toFixed(1)}× more than ${h.label} (${fmtInt(t)})`;
+    });
   return `${ref.label} has ${fmtInt(refTotal)} trainable head parameters${others.length ? `: ${joinAnd(others)}` : ""}.`;
 }
 
@@ -180,7 +225,19 @@ function paramsSection(r: ExperimentResults): string {
   return [
     "## Head parameter counts (the paper's Fig. 4)",
     "",
-    table(["Head", "Qubits", "Head params", "Extras", "Total", `Ratio to ${ref.label}`, "Projection (not counted)"], rows, ["l", "r", "r", "r", "r", "r", "r"]),
+    table(
+      [
+        "Head",
+        "Qubits",
+        "Head params",
+        "Extras",
+        "Total",
+        `Ratio to ${ref.label}`,
+        "Projection (not counted)",
+      ],
+      rows,
+      ["l", "r", "r", "r", "r", "r", "r"],
+    ),
     "",
     "Head params: the task-specific head only, as in the paper's Fig. 4. Extras: additional trainable scalars of the head (e.g. HQNN's output scale). " +
       "Projection: the layers that map the features into the head's input; they are trained too but are not part of the head count.",
@@ -198,7 +255,10 @@ function taskTable(r: ExperimentResults, task: Task): string {
   const cols = tableColumns(task, [...headRows.map((x) => x.m), base]);
   const best = new Map<string, string>();
   for (const c of cols) {
-    const vals = headRows.map((x) => x.m?.[c.key]?.mean).filter((v): v is number => v !== undefined).map((v) => fmt(v));
+    const vals = headRows
+      .map((x) => x.m?.[c.key]?.mean)
+      .filter((v): v is number => v !== undefined)
+      .map((v) => fmt(v));
     if (vals.length < 2) continue;
     const nums = vals.map(Number);
     best.set(c.key, fmt(c.higherIsBetter ? Math.max(...nums) : Math.min(...nums)));
@@ -243,7 +303,11 @@ function timingSection(r: ExperimentResults): string {
     const runs = r.runs.filter((x) => x.head === h.id).length;
     if (p === undefined) return [h.label, String(runs), "–", "–", "–", "–", "–"];
     return [
-      h.label, String(runs), fmtInt(p.epochs), fmtDuration(p.seconds), fmtDuration(p.simSeconds),
+      h.label,
+      String(runs),
+      fmtInt(p.epochs),
+      fmtDuration(p.seconds),
+      fmtDuration(p.simSeconds),
       p.seconds > 0 ? fmtPercent(p.simSeconds / p.seconds) : "–",
       p.epochs > 0 ? `${(p.seconds / p.epochs).toFixed(2)} s` : "–",
     ];
@@ -253,7 +317,15 @@ function timingSection(r: ExperimentResults): string {
     "",
     `Total wall time ${fmtDuration(t.totalSeconds)} (${fmtInt(t.totalSeconds)} s), of which ${fmtDuration(t.simSeconds)} was spent in the quantum-circuit simulator${share}.`,
     "",
-    table(["Head", "Runs", "Epochs", "Wall time", "Simulator", "Simulator share", "Time per epoch"], rows, ["l", "r", "r", "r", "r", "r", "r"]),
+    table(["Head", "Runs", "Epochs", "Wall time", "Simulator", "Simulator share", "Time per epoch"], rows, [
+      "l",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+    ]),
   ].join("\n");
 }
 

@@ -9,7 +9,11 @@ import { ValidationError } from "../../core/errors.ts";
 import { readJsonFile } from "../../data/read-json-file.ts";
 
 /** Mean and sample standard deviation (ddof = 1) over `n` runs. */
-export interface MeanStdValue { mean: number; std: number; n: number }
+export interface MeanStdValue {
+  mean: number;
+  std: number;
+  n: number;
+}
 
 /** A run's `results.json`: setup, tasks, heads, every cell's test metrics, summaries, baselines, timing, differences. */
 export interface ExperimentResults {
@@ -39,10 +43,28 @@ export interface ExperimentResults {
     /** task-loss weight lambda_t, keyed by head id (the paper: 0.2 for QMTL, 1.0 for the others) */
     taskWeights: Record<string, number>;
   };
-  tasks: Array<{ name: string; kind: "binary" | "multiclass" | "regression"; numClasses: number; classNames: string[] }>;
-  heads: Array<{ id: string; label: string; headParams: number; extras: number; projectionParams: number; qubits: number | null }>;
+  tasks: Array<{
+    name: string;
+    kind: "binary" | "multiclass" | "regression";
+    numClasses: number;
+    classNames: string[];
+  }>;
+  heads: Array<{
+    id: string;
+    label: string;
+    headParams: number;
+    extras: number;
+    projectionParams: number;
+    qubits: number | null;
+  }>;
   runs: Array<{
-    head: string; fold: number; seed: number; bestEpoch: number; valScore: number; seconds: number; simSeconds: number;
+    head: string;
+    fold: number;
+    seed: number;
+    bestEpoch: number;
+    valScore: number;
+    seconds: number;
+    simSeconds: number;
     /** test[task][metric]; metrics: accuracy, precision, recall, f1, f1_macro, f1_weighted, mcc, n */
     test: Record<string, Record<string, number>>;
   }>;
@@ -50,7 +72,11 @@ export interface ExperimentResults {
   summary: Record<string, Record<string, Record<string, MeanStdValue>>>;
   /** majority-class predictor on the same folds: majority[task][metric] */
   baselines: { majority: Record<string, Record<string, MeanStdValue>> };
-  timing: { totalSeconds: number; simSeconds: number; perHead: Record<string, { seconds: number; simSeconds: number; epochs: number }> };
+  timing: {
+    totalSeconds: number;
+    simSeconds: number;
+    perHead: Record<string, { seconds: number; simSeconds: number; epochs: number }>;
+  };
   /** how this setup differs from the paper's, one sentence each */
   differences: string[];
   notes: string[];
@@ -88,30 +114,40 @@ const baseSchema = z.object({
     paperFigure: z.string().optional(),
     taskWeights: z.record(z.string(), finite),
   }),
-  tasks: z.array(z.object({
-    name: z.string().min(1),
-    kind: z.enum(["binary", "multiclass", "regression"]),
-    numClasses: count,
-    classNames: z.array(z.string()),
-  })).min(1),
-  heads: z.array(z.object({
-    id: z.string().min(1),
-    label: z.string().min(1),
-    headParams: count,
-    extras: count,
-    projectionParams: count,
-    qubits: count.nullable(),
-  })).min(1),
-  runs: z.array(z.object({
-    head: z.string(),
-    fold: count,
-    seed: count,
-    bestEpoch: count,
-    valScore: finite,
-    seconds: nonNegative,
-    simSeconds: nonNegative,
-    test: z.record(z.string(), z.record(z.string(), finite)),
-  })),
+  tasks: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        kind: z.enum(["binary", "multiclass", "regression"]),
+        numClasses: count,
+        classNames: z.array(z.string()),
+      }),
+    )
+    .min(1),
+  heads: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        label: z.string().min(1),
+        headParams: count,
+        extras: count,
+        projectionParams: count,
+        qubits: count.nullable(),
+      }),
+    )
+    .min(1),
+  runs: z.array(
+    z.object({
+      head: z.string(),
+      fold: count,
+      seed: count,
+      bestEpoch: count,
+      valScore: finite,
+      seconds: nonNegative,
+      simSeconds: nonNegative,
+      test: z.record(z.string(), z.record(z.string(), finite)),
+    }),
+  ),
   summary: z.record(z.string(), metricTable),
   baselines: z.object({ majority: metricTable }),
   timing: z.object({
@@ -131,19 +167,33 @@ const baseSchema = z.object({
 export const experimentResultsSchema = baseSchema.superRefine((r, ctx) => {
   const ids = new Set<string>();
   r.heads.forEach((h, i) => {
-    if (ids.has(h.id)) ctx.addIssue({ code: "custom", path: ["heads", i, "id"], message: `duplicate head id "${h.id}"` });
+    if (ids.has(h.id))
+      ctx.addIssue({ code: "custom", path: ["heads", i, "id"], message: `duplicate head id "${h.id}"` });
     ids.add(h.id);
   });
   const taskNames = new Set<string>();
   r.tasks.forEach((t, i) => {
-    if (taskNames.has(t.name)) ctx.addIssue({ code: "custom", path: ["tasks", i, "name"], message: `duplicate task name "${t.name}"` });
+    if (taskNames.has(t.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["tasks", i, "name"],
+        message: `duplicate task name "${t.name}"`,
+      });
     taskNames.add(t.name);
   });
   r.runs.forEach((run, i) => {
-    if (!ids.has(run.head)) ctx.addIssue({ code: "custom", path: ["runs", i, "head"], message: `a head id listed in heads (${[...ids].join(", ")}), got "${run.head}"` });
+    if (!ids.has(run.head))
+      ctx.addIssue({
+        code: "custom",
+        path: ["runs", i, "head"],
+        message: `a head id listed in heads (${[...ids].join(", ")}), got "${run.head}"`,
+      });
   });
   const classification = r.tasks.filter((t) => t.kind !== "regression");
-  const checkTable = (table: Record<string, Record<string, MeanStdValue>> | undefined, path: (string | number)[]): void => {
+  const checkTable = (
+    table: Record<string, Record<string, MeanStdValue>> | undefined,
+    path: (string | number)[],
+  ): void => {
     if (table === undefined) {
       ctx.addIssue({ code: "custom", path, message: "a per-task metric summary (the field is missing)" });
       return;
@@ -151,11 +201,20 @@ export const experimentResultsSchema = baseSchema.superRefine((r, ctx) => {
     for (const t of classification) {
       const m = table[t.name];
       if (m === undefined) {
-        ctx.addIssue({ code: "custom", path: [...path, t.name], message: `metrics of task "${t.name}" (the field is missing)` });
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, t.name],
+          message: `metrics of task "${t.name}" (the field is missing)`,
+        });
         continue;
       }
       for (const metric of REQUIRED_METRICS) {
-        if (m[metric] === undefined) ctx.addIssue({ code: "custom", path: [...path, t.name, metric], message: `mean/std/n of ${metric} (the field is missing)` });
+        if (m[metric] === undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, t.name, metric],
+            message: `mean/std/n of ${metric} (the field is missing)`,
+          });
       }
     }
   };
@@ -163,10 +222,12 @@ export const experimentResultsSchema = baseSchema.superRefine((r, ctx) => {
   checkTable(r.baselines.majority, ["baselines", "majority"]);
 });
 
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 /** Compile-time proof that the schema and the interface describe the same type. */
-export type SchemaMatchesInterface = Assert<Equals<z.infer<typeof experimentResultsSchema>, ExperimentResults>>;
+export type SchemaMatchesInterface = Assert<
+  Equals<z.infer<typeof experimentResultsSchema>, ExperimentResults>
+>;
 
 function describeInput(v: unknown): string {
   if (v === undefined) return "undefined";

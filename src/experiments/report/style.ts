@@ -8,7 +8,17 @@ type Task = ExperimentResults["tasks"][number];
 type Head = ExperimentResults["heads"][number];
 
 /** Colour-blind-friendly categorical palette (Tableau 10 order, without grey). */
-export const HEAD_PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2", "#EECA3B", "#9D755D", "#FF9DA6"] as const;
+export const HEAD_PALETTE = [
+  "#4C78A8",
+  "#F58518",
+  "#54A24B",
+  "#B279A2",
+  "#E45756",
+  "#72B7B2",
+  "#EECA3B",
+  "#9D755D",
+  "#FF9DA6",
+] as const;
 /** The majority-class baseline is drawn in grey in every figure. */
 export const BASELINE_COLOR = "#A0A0A0";
 export const BASELINE_LABEL = "Majority class (baseline)";
@@ -19,7 +29,12 @@ export function headColors(heads: readonly Head[]): Map<string, string> {
 }
 
 /** The metrics shown for a task, in column order, with their short names. */
-export interface MetricColumn { key: string; short: string; long: string; higherIsBetter: boolean }
+export interface MetricColumn {
+  key: string;
+  short: string;
+  long: string;
+  higherIsBetter: boolean;
+}
 
 const CLASSIFICATION_COLUMNS: MetricColumn[] = [
   { key: "accuracy", short: "Acc", long: "Accuracy", higherIsBetter: true },
@@ -42,7 +57,10 @@ export const FIGURE_METRICS: readonly MetricColumn[] = CLASSIFICATION_COLUMNS;
  * for a binary task (whose P, R and F1 are of the positive class) when every
  * row reports it; Pearson, Spearman, MSE for regression.
  */
-export function tableColumns(task: Task, rows: ReadonlyArray<Record<string, MeanStdValue> | undefined>): MetricColumn[] {
+export function tableColumns(
+  task: Task,
+  rows: ReadonlyArray<Record<string, MeanStdValue> | undefined>,
+): MetricColumn[] {
   const present = (c: MetricColumn): boolean => rows.every((r) => r?.[c.key] !== undefined);
   if (task.kind === "regression") return REGRESSION_COLUMNS.filter(present);
   const cols = [...CLASSIFICATION_COLUMNS];
@@ -54,7 +72,10 @@ export function tableColumns(task: Task, rows: ReadonlyArray<Record<string, Mean
  * The metric the report calls macro-F1 for a task: `f1_macro` when reported,
  * else `f1` (which is already the macro average for a multiclass task).
  */
-export function macroF1Key(task: Task, rows: ReadonlyArray<Record<string, MeanStdValue> | undefined>): string {
+export function macroF1Key(
+  task: Task,
+  rows: ReadonlyArray<Record<string, MeanStdValue> | undefined>,
+): string {
   return task.kind === "binary" && rows.every((r) => r?.["f1_macro"] !== undefined) ? "f1_macro" : "f1";
 }
 
@@ -66,7 +87,12 @@ export function prettyTaskName(name: string): string {
 
 /** "Sentiment implicit (3 classes)", "Sarcasm (binary)". */
 export function taskTitle(task: Task): string {
-  const kind = task.kind === "binary" ? "binary" : task.kind === "regression" ? "regression" : `${task.numClasses} classes`;
+  const kind =
+    task.kind === "binary"
+      ? "binary"
+      : task.kind === "regression"
+        ? "regression"
+        : `${task.numClasses} classes`;
   return `${prettyTaskName(task.name)} (${kind})`;
 }
 

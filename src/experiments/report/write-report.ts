@@ -27,7 +27,10 @@ export interface RenderedReport {
 export async function renderReport(results: ExperimentResults): Promise<RenderedReport> {
   const r = parseExperimentResults(results);
   const figures: RenderedFigure[] = [];
-  for (const [name, spec] of [["fig-metrics", metricsSpec(r)], ["fig-params", paramsSpec(r)]] as const) {
+  for (const [name, spec] of [
+    ["fig-metrics", metricsSpec(r)],
+    ["fig-params", paramsSpec(r)],
+  ] as const) {
     const svg = await renderSvg(spec);
     figures.push({ name, svg, png: svgToPng(svg) });
   }

@@ -8,7 +8,13 @@
 import type { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
 import {
-  gridsOf, isReplicate, setPath, valueLabel, type AxisSpec, type AxisValue, type LoadedSweep,
+  gridsOf,
+  isReplicate,
+  setPath,
+  valueLabel,
+  type AxisSpec,
+  type AxisValue,
+  type LoadedSweep,
 } from "./sweep-config.ts";
 
 /** What the sweep needs to know of a suite: its name and config schema (and optional whole-config checks). */
@@ -36,20 +42,32 @@ export interface SweepCell {
   readonly cost: number;
 }
 
-interface Issue { code: string; path: PropertyKey[]; message: string; keys?: string[] }
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
 
-function issuesOf(schema: z.ZodType, raw: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; issues: Issue[] } {
+function issuesOf(
+  schema: z.ZodType,
+  raw: unknown,
+): { ok: true; value: Record<string, unknown> } | { ok: false; issues: Issue[] } {
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data as Record<string, unknown> };
   return { ok: false, issues: r.error.issues as unknown as Issue[] };
 }
 
 function unknownKeys(issues: readonly Issue[]): string[] {
-  return issues.filter((i) => i.code === "unrecognized_keys").flatMap((i) => (i.keys ?? []).map((k) => [...i.path.map(String), k].join(".")));
+  return issues
+    .filter((i) => i.code === "unrecognized_keys")
+    .flatMap((i) => (i.keys ?? []).map((k) => [...i.path.map(String), k].join(".")));
 }
 
 function describeIssues(issues: readonly Issue[]): string {
-  return issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join(".") : "(config)"}: ${i.message}`).join("; ");
+  return issues
+    .map((i) => `${i.path.length > 0 ? i.path.map(String).join(".") : "(config)"}: ${i.message}`)
+    .join("; ");
 }
 
 /** Fields (axis field and linked fields) an axis sets for value i. */
@@ -68,7 +86,12 @@ function checkAxis(suite: SweepSuite, base: Record<string, unknown>, a: AxisSpec
   const dup = labels.find((l, i) => labels.indexOf(l) !== i);
   if (dup !== undefined) throw new ValidationError(`${where}.values`, "distinct values (labels)", dup);
   for (const [f, vs] of Object.entries(a.linked ?? {})) {
-    if (vs.length !== a.values.length) throw new ValidationError(`${where}.linked.${f}`, `${a.values.length} values, one per value of ${a.field}`, vs);
+    if (vs.length !== a.values.length)
+      throw new ValidationError(
+        `${where}.linked.${f}`,
+        `${a.values.length} values, one per value of ${a.field}`,
+        vs,
+      );
   }
   a.values.forEach((_, i) => {
     let cfg = base;
@@ -77,9 +100,15 @@ function checkAxis(suite: SweepSuite, base: Record<string, unknown>, a: AxisSpec
     if (r.ok) return;
     const unknown = unknownKeys(r.issues);
     if (unknown.length > 0) {
-      throw new ValidationError(`${where} (${a.name})`, `fields of the ${suite.name} config; unknown: ${unknown.join(", ")}`);
+      throw new ValidationError(
+        `${where} (${a.name})`,
+        `fields of the ${suite.name} config; unknown: ${unknown.join(", ")}`,
+      );
     }
-    throw new ValidationError(`${where} (${a.name}) value ${JSON.stringify(a.values[i])}`, `a valid ${a.field} for the ${suite.name} config (${describeIssues(r.issues)})`);
+    throw new ValidationError(
+      `${where} (${a.name}) value ${JSON.stringify(a.values[i])}`,
+      `a valid ${a.field} for the ${suite.name} config (${describeIssues(r.issues)})`,
+    );
   });
 }
 
@@ -93,9 +122,11 @@ function product<T>(lists: readonly (readonly T[])[]): T[][] {
  */
 export function expandCells(sweep: LoadedSweep, suite: SweepSuite): SweepCell[] {
   const { config, base } = sweep;
-  if (config.suite !== suite.name) throw new ValidationError("suite", `the suite "${suite.name}"`, config.suite);
+  if (config.suite !== suite.name)
+    throw new ValidationError("suite", `the suite "${suite.name}"`, config.suite);
   const baseParsed = issuesOf(suite.schema, base);
-  if (!baseParsed.ok) throw new ValidationError("base", `a valid ${suite.name} config (${describeIssues(baseParsed.issues)})`);
+  if (!baseParsed.ok)
+    throw new ValidationError("base", `a valid ${suite.name} config (${describeIssues(baseParsed.issues)})`);
   const grids = gridsOf(config);
   const byId = new Map<string, { cell: SweepCell; raw: string }>();
   grids.forEach((axes, g) => {
@@ -105,7 +136,8 @@ export function expandCells(sweep: LoadedSweep, suite: SweepSuite): SweepCell[] 
     if (dupName !== undefined) throw new ValidationError(`${where}`, "distinct axis names", dupName);
     const fields = axes.flatMap((a) => [a.field, ...Object.keys(a.linked ?? {})]);
     const dupField = fields.find((f, i) => fields.indexOf(f) !== i);
-    if (dupField !== undefined) throw new ValidationError(`${where}`, "each config field set by one axis only", dupField);
+    if (dupField !== undefined)
+      throw new ValidationError(`${where}`, "each config field set by one axis only", dupField);
     axes.forEach((a, k) => checkAxis(suite, base, a, `${where}[${k}]`));
     for (const pick of product(axes.map((a) => a.values.map((_, i) => i)))) {
       let raw = base;
@@ -120,20 +152,38 @@ export function expandCells(sweep: LoadedSweep, suite: SweepSuite): SweepCell[] 
       const id = axes.map((a) => `${a.name}-${labels[a.name]}`).join("_") || "all";
       raw = setPath(raw, "name", id);
       const r = issuesOf(suite.schema, raw);
-      if (!r.ok) throw new ValidationError(`cell ${id}`, `a valid ${suite.name} config (${describeIssues(r.issues)})`);
+      if (!r.ok)
+        throw new ValidationError(`cell ${id}`, `a valid ${suite.name} config (${describeIssues(r.issues)})`);
       try {
         suite.check?.(r.value);
       } catch (e) {
-        throw new ValidationError(`cell ${id}`, `a config the ${suite.name} suite accepts (${e instanceof Error ? e.message : String(e)})`);
+        throw new ValidationError(
+          `cell ${id}`,
+          `a config the ${suite.name} suite accepts (${e instanceof Error ? e.message : String(e)})`,
+        );
       }
       const key = JSON.stringify(r.value);
       const seen = byId.get(id);
       if (seen !== undefined) {
-        if (seen.raw !== key) throw new ValidationError(`cell ${id}`, "the same config in every grid that yields it (two grids give this id different configs)");
+        if (seen.raw !== key)
+          throw new ValidationError(
+            `cell ${id}`,
+            "the same config in every grid that yields it (two grids give this id different configs)",
+          );
         seen.cell.grids.push(g);
         continue;
       }
-      byId.set(id, { cell: { id, grids: [g], values, labels, config: r.value, cost: cellCost(r.value, suite.splitIndices?.(r.value).length) }, raw: key });
+      byId.set(id, {
+        cell: {
+          id,
+          grids: [g],
+          values,
+          labels,
+          config: r.value,
+          cost: cellCost(r.value, suite.splitIndices?.(r.value).length),
+        },
+        raw: key,
+      });
     }
   });
   if (byId.size === 0) throw new ValidationError("axes", "at least one cell");
@@ -143,16 +193,24 @@ export function expandCells(sweep: LoadedSweep, suite: SweepSuite): SweepCell[] 
 /** Non-replicate axes (what a summary row is keyed by), in first-seen order over the grids. */
 export function groupAxes(sweep: LoadedSweep): AxisSpec[] {
   const seen = new Map<string, AxisSpec>();
-  for (const axes of gridsOf(sweep.config)) for (const a of axes) if (!isReplicate(a) && !seen.has(a.name)) seen.set(a.name, a);
+  for (const axes of gridsOf(sweep.config))
+    for (const a of axes) if (!isReplicate(a) && !seen.has(a.name)) seen.set(a.name, a);
   return [...seen.values()];
 }
 
 /** Relative cost of one simulated epoch per head id (measured ratios, rounded; unknown heads 1). */
-const HEAD_COST: Record<string, number> = { qmtl: 3, "qmtl-noent": 2, "hqnn-13": 4, "hqnn-4": 0.5, classical: 0.3 };
+const HEAD_COST: Record<string, number> = {
+  qmtl: 3,
+  "qmtl-noent": 2,
+  "hqnn-13": 4,
+  "hqnn-4": 0.5,
+  classical: 0.3,
+};
 
 function numberAt(cfg: Record<string, unknown>, path: string, fallback: number): number {
   let v: unknown = cfg;
-  for (const k of path.split(".")) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+  for (const k of path.split("."))
+    v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
   return typeof v === "number" && Number.isFinite(v) ? v : fallback;
 }
 
@@ -165,6 +223,9 @@ function lengthAt(cfg: Record<string, unknown>, key: string): number {
 export function cellCost(cfg: Record<string, unknown>, splits?: number): number {
   const heads = Array.isArray(cfg["heads"]) ? (cfg["heads"] as unknown[]).map(String) : ["?"];
   const depth = numberAt(cfg, "qmtl.encodingLayers", 3) + numberAt(cfg, "qmtl.headLayers", 1);
-  const perEpoch = heads.reduce((a, h) => a + (HEAD_COST[h] ?? 1) * (h.startsWith("qmtl") ? depth / 4 : 1), 0);
+  const perEpoch = heads.reduce(
+    (a, h) => a + (HEAD_COST[h] ?? 1) * (h.startsWith("qmtl") ? depth / 4 : 1),
+    0,
+  );
   return numberAt(cfg, "epochs", 1) * (splits ?? lengthAt(cfg, "folds")) * lengthAt(cfg, "seeds") * perEpoch;
 }

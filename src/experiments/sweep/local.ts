@@ -15,7 +15,19 @@ import { cellConfigPath, cellLogPath, cellState } from "./sweep-dir.ts";
 
 /** The arguments (after the bin) that run one cell. */
 export function cellArgs(suite: string, sweepDir: string, id: string): string[] {
-  return ["run", suite, "--config", cellConfigPath(sweepDir, id), "--out", join(sweepDir, "cells"), "--name", id, "--resume", "--jobs", "1"];
+  return [
+    "run",
+    suite,
+    "--config",
+    cellConfigPath(sweepDir, id),
+    "--out",
+    join(sweepDir, "cells"),
+    "--name",
+    id,
+    "--resume",
+    "--jobs",
+    "1",
+  ];
 }
 
 export interface SweepProgress {
@@ -73,7 +85,11 @@ export function lockCell(sweepDir: string, id: string): boolean {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       let holder: { host?: string; pid?: number } = {};
-      try { holder = JSON.parse(readFileSync(path, "utf8")) as typeof holder; } catch { /* a torn lock: treat as stale below */ }
+      try {
+        holder = JSON.parse(readFileSync(path, "utf8")) as typeof holder;
+      } catch {
+        /* a torn lock: treat as stale below */
+      }
       const stale = holder.pid === undefined || (holder.host === hostname() && !alive(holder.pid));
       if (!stale) return false;
       rmSync(path, { force: true });
@@ -103,13 +119,17 @@ function lastLines(path: string, n: number): string {
  * Runs `cells` (already filtered to the unfinished ones) and resolves with
  * the ids that failed (and those another process holds). SIGINT/SIGTERM stop every child before this process exits.
  */
-export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOptions): Promise<{ failed: string[]; busy: string[] }> {
+export async function runLocal(
+  cells: readonly SweepCell[],
+  opts: LocalRunOptions,
+): Promise<{ failed: string[]; busy: string[] }> {
   const queue = scheduleOrder(cells);
   const total = queue.length;
   const totalCost = queue.reduce((a, c) => a + c.cost, 0);
   const running = new Map<string, ChildProcess>();
   const failed: string[] = [];
-  let done = 0, doneCost = 0;
+  let done = 0,
+    doneCost = 0;
   const t0 = Date.now();
   const progress = (): SweepProgress => {
     const elapsed = (Date.now() - t0) / 1000;
@@ -126,40 +146,59 @@ export async function runLocal(cells: readonly SweepCell[], opts: LocalRunOption
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const busy: string[] = [];
-  const runOne = (cell: SweepCell): Promise<void> => new Promise((resolve) => {
-    if (!lockCell(opts.sweepDir, cell.id)) {
-      busy.push(cell.id);
-      opts.onEvent?.({ type: "busy", id: cell.id, progress: progress() });
-      resolve();
-      return;
-    }
-    const log = cellLogPath(opts.sweepDir, cell.id);
-    mkdirSync(dirname(log), { recursive: true });
-    const fd = openSync(log, "a");
-    const started = Date.now();
-    const child = spawn(process.execPath, [...opts.command, ...cellArgs(opts.suite, opts.sweepDir, cell.id)], {
-      cwd: opts.baseDir, stdio: ["ignore", fd, fd], env: { ...process.env, QMTL_CHILD: "1" },
-    });
-    running.set(cell.id, child);
-    opts.onEvent?.({ type: "start", id: cell.id, progress: progress() });
-    const finish = (reason: string | null): void => {
-      closeSync(fd);
-      unlockCell(opts.sweepDir, cell.id);
-      running.delete(cell.id);
-      if (reason === null && cellState(opts.sweepDir, cell.id) === "done") {
-        done++;
-        doneCost += cell.cost;
-        opts.onEvent?.({ type: "done", id: cell.id, seconds: (Date.now() - started) / 1000, progress: progress() });
-      } else {
-        failed.push(cell.id);
-        const why = reason ?? "exited without results.json";
-        opts.onEvent?.({ type: "failed", id: cell.id, reason: `${why}; log ${log}: ${lastLines(log, 2)}`, progress: progress() });
+  const runOne = (cell: SweepCell): Promise<void> =>
+    new Promise((resolve) => {
+      if (!lockCell(opts.sweepDir, cell.id)) {
+        busy.push(cell.id);
+        opts.onEvent?.({ type: "busy", id: cell.id, progress: progress() });
+        resolve();
+        return;
       }
-      resolve();
-    };
-    child.on("error", (e) => finish(e.message));
-    child.on("exit", (code, signal) => finish(code === 0 ? null : signal ? `killed by ${signal}` : `exit code ${code}`));
-  });
+      const log = cellLogPath(opts.sweepDir, cell.id);
+      mkdirSync(dirname(log), { recursive: true });
+      const fd = openSync(log, "a");
+      const started = Date.now();
+      const child = spawn(
+        process.execPath,
+        [...opts.command, ...cellArgs(opts.suite, opts.sweepDir, cell.id)],
+        {
+          cwd: opts.baseDir,
+          stdio: ["ignore", fd, fd],
+          env: { ...process.env, QMTL_CHILD: "1" },
+        },
+      );
+      running.set(cell.id, child);
+      opts.onEvent?.({ type: "start", id: cell.id, progress: progress() });
+      const finish = (reason: string | null): void => {
+        closeSync(fd);
+        unlockCell(opts.sweepDir, cell.id);
+        running.delete(cell.id);
+        if (reason === null && cellState(opts.sweepDir, cell.id) === "done") {
+          done++;
+          doneCost += cell.cost;
+          opts.onEvent?.({
+            type: "done",
+            id: cell.id,
+            seconds: (Date.now() - started) / 1000,
+            progress: progress(),
+          });
+        } else {
+          failed.push(cell.id);
+          const why = reason ?? "exited without results.json";
+          opts.onEvent?.({
+            type: "failed",
+            id: cell.id,
+            reason: `${why}; log ${log}: ${lastLines(log, 2)}`,
+            progress: progress(),
+          });
+        }
+        resolve();
+      };
+      child.on("error", (e) => finish(e.message));
+      child.on("exit", (code, signal) =>
+        finish(code === 0 ? null : signal ? `killed by ${signal}` : `exit code ${code}`),
+      );
+    });
   const workers = Array.from({ length: Math.max(1, Math.min(opts.jobs, queue.length)) }, async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) await runOne(next);
   });

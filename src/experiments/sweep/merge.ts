@@ -60,7 +60,13 @@ function axesOf(rec: SweepRecord): SweepResults["axes"] {
     for (const a of axes) {
       const prev = out.get(a.name);
       const labels = rec.cells.filter((c) => c.labels[a.name] !== undefined).map((c) => c.labels[a.name]!);
-      if (prev === undefined) out.set(a.name, { name: a.name, field: a.field, labels: [...new Set(labels)], replicate: isReplicate(a) });
+      if (prev === undefined)
+        out.set(a.name, {
+          name: a.name,
+          field: a.field,
+          labels: [...new Set(labels)],
+          replicate: isReplicate(a),
+        });
     }
   }
   return [...out.values()];
@@ -84,12 +90,21 @@ export function mergeSweep(sweepDir: string, rec: SweepRecord): SweepResults {
   const missing: string[] = [];
   let first: ExperimentResults | undefined;
   for (const c of rec.cells) {
-    if (cellState(sweepDir, c.id) !== "done") { missing.push(c.id); continue; }
+    if (cellState(sweepDir, c.id) !== "done") {
+      missing.push(c.id);
+      continue;
+    }
     const r = readCellResults(sweepDir, c.id);
     first ??= r;
     cells.push({
-      id: c.id, dir: `cells/${c.id}`, values: { ...c.values }, labels: { ...c.labels }, heads: r.heads, runs: r.runs,
-      summary: r.summary, seconds: r.runs.reduce((a, x) => a + x.seconds, 0),
+      id: c.id,
+      dir: `cells/${c.id}`,
+      values: { ...c.values },
+      labels: { ...c.labels },
+      heads: r.heads,
+      runs: r.runs,
+      summary: r.summary,
+      seconds: r.runs.reduce((a, x) => a + x.seconds, 0),
     });
   }
   const groups = new Map<string, { labels: Record<string, string>; cells: SweepCellResult[] }>();
@@ -101,14 +116,27 @@ export function mergeSweep(sweepDir: string, rec: SweepRecord): SweepResults {
     groups.set(key, g);
   }
   return {
-    kind: "qmtl-sweep-results", name: rec.name, suite: rec.suite, dataset: first?.dataset ?? rec.suite,
-    createdAt: new Date().toISOString(), axes, study: rec.config.study ?? null,
-    tasks: first?.tasks ?? [], setup: first?.setup ?? null, cells,
+    kind: "qmtl-sweep-results",
+    name: rec.name,
+    suite: rec.suite,
+    dataset: first?.dataset ?? rec.suite,
+    createdAt: new Date().toISOString(),
+    axes,
+    study: rec.config.study ?? null,
+    tasks: first?.tasks ?? [],
+    setup: first?.setup ?? null,
+    cells,
     groups: [...groups.values()].map((g) => ({
-      labels: g.labels, cells: g.cells.map((c) => c.id), summary: pooled(g.cells), heads: g.cells[0]!.heads,
+      labels: g.labels,
+      cells: g.cells.map((c) => c.id),
+      summary: pooled(g.cells),
+      heads: g.cells[0]!.heads,
     })),
     missing,
-    timing: { cellSeconds: cells.reduce((a, c) => a + c.seconds, 0), simSeconds: cells.reduce((a, c) => a + c.runs.reduce((b, r) => b + r.simSeconds, 0), 0) },
+    timing: {
+      cellSeconds: cells.reduce((a, c) => a + c.seconds, 0),
+      simSeconds: cells.reduce((a, c) => a + c.runs.reduce((b, r) => b + r.simSeconds, 0), 0),
+    },
   };
 }
 

@@ -13,7 +13,10 @@ import { PRESETS, type PresetName } from "../../circuits/presets.ts";
 import { resolveQmtl } from "../../circuits/qmtl.ts";
 import { classicalCount, hqnnCount, qmtlCount, theorem1 } from "../../circuits/param-count.ts";
 
-export interface CountPair { formula: number; instantiated: number }
+export interface CountPair {
+  formula: number;
+  instantiated: number;
+}
 
 export interface ScalingPoint {
   T: number;
@@ -58,7 +61,9 @@ function headParams(spec: ModelSpec): { head: number; extras: number } {
  * the Rot gates of the task blocks) and for the paper's three datasets.
  */
 export function runParamStudy(name: string, maxT: number, L = 3, Lh = 1): ParamStudy {
-  const S = 1, r = 1, kTheta = 3;
+  const S = 1,
+    r = 1,
+    kTheta = 3;
   const scaling: ScalingPoint[] = [];
   for (let T = 1; T <= maxT; T++) {
     const tasks: TaskDef[] = Array.from({ length: T }, (_, t) => ({ name: `task${t}`, kind: "binary" }));
@@ -68,10 +73,18 @@ export function runParamStudy(name: string, maxT: number, L = 3, Lh = 1): ParamS
     const c = headParams({ ...base, head: "classical" });
     const h = headParams({ ...base, head: "hqnn", hqnn: { qubits: 4, repetitions: 3 } });
     scaling.push({
-      T, d: th.d,
+      T,
+      d: th.d,
       classical: { formula: th.classical, instantiated: c.head },
       qmtl: { formula: th.quantum, instantiated: q.head },
-      hqnn4: { formula: hqnnCount(th.d, 4, tasks.map(() => 1)).params, instantiated: h.head },
+      hqnn4: {
+        formula: hqnnCount(
+          th.d,
+          4,
+          tasks.map(() => 1),
+        ).params,
+        instantiated: h.head,
+      },
     });
   }
   const datasets: DatasetPoint[] = (Object.keys(PRESETS) as PresetName[]).map((ds) => {
@@ -80,15 +93,29 @@ export function runParamStudy(name: string, maxT: number, L = 3, Lh = 1): ParamS
     const d = layout.nInputs;
     const outputs = layout.tasks.map((t) => t.nOutputs);
     const base = { inputDim: 8, latentDim: d, tasks: preset.tasks, projection: PROJECTION };
-    const q = headParams({ ...base, head: "qmtl", qmtl: { encodingLayers: preset.encodingLayers, headLayers: preset.headLayers } });
+    const q = headParams({
+      ...base,
+      head: "qmtl",
+      qmtl: { encodingLayers: preset.encodingLayers, headLayers: preset.headLayers },
+    });
     const c = headParams({ ...base, head: "classical" });
     const heads = [
       { head: "QMTL", formula: qmtlCount(layout).params, instantiated: q.head, extras: q.extras },
-      { head: "Classical", formula: classicalCount(d, outputs).params, instantiated: c.head, extras: c.extras },
+      {
+        head: "Classical",
+        formula: classicalCount(d, outputs).params,
+        instantiated: c.head,
+        extras: c.extras,
+      },
     ];
     for (const n of [4, layout.Q]) {
       const h = headParams({ ...base, head: "hqnn", hqnn: { qubits: n, repetitions: 3 } });
-      heads.push({ head: `HQNN-${n}`, formula: hqnnCount(d, n, outputs).params, instantiated: h.head, extras: h.extras });
+      heads.push({
+        head: `HQNN-${n}`,
+        formula: hqnnCount(d, n, outputs).params,
+        instantiated: h.head,
+        extras: h.extras,
+      });
     }
     return { dataset: ds, Q: layout.Q, d, heads };
   });
@@ -97,7 +124,12 @@ export function runParamStudy(name: string, maxT: number, L = 3, Lh = 1): ParamS
     ...datasets.flatMap((d) => d.heads),
   ];
   return {
-    kind: "qmtl-param-study", name, createdAt: new Date().toISOString(), theorem: { S, L, Lh, r, kTheta }, scaling, datasets,
+    kind: "qmtl-param-study",
+    name,
+    createdAt: new Date().toISOString(),
+    theorem: { S, L, Lh, r, kTheta },
+    scaling,
+    datasets,
     agree: pairs.every((p) => p.formula === p.instantiated),
     notes: [
       "Head parameters only: the projection into the head is the same for every head and is not counted; extra scalars (HQNN output scale) are listed apart.",

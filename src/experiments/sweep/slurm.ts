@@ -46,7 +46,11 @@ export function readJobs(sweepDir: string): SlurmJob[] {
   try {
     return JSON.parse(readFileSync(p, "utf8")) as SlurmJob[];
   } catch (e) {
-    throw new ValidationError(p, "the sweep's Slurm job list (JSON)", e instanceof Error ? e.message : String(e));
+    throw new ValidationError(
+      p,
+      "the sweep's Slurm job list (JSON)",
+      e instanceof Error ? e.message : String(e),
+    );
   }
 }
 
@@ -71,7 +75,9 @@ export interface ScriptOptions {
 /** The job array script: task i runs line i+1 of the cells file as an ordinary `qmtl run`. */
 export function jobScript(o: ScriptOptions): string {
   const s = o.slurm;
-  const args = cellArgs(o.suite, o.sweepDir, "@CELL@").map((a) => (a.includes("@CELL@") ? `"${a.replace("@CELL@", "$CELL").replace(/"/g, '\\"')}"` : q(a)));
+  const args = cellArgs(o.suite, o.sweepDir, "@CELL@").map((a) =>
+    a.includes("@CELL@") ? `"${a.replace("@CELL@", "$CELL").replace(/"/g, '\\"')}"` : q(a),
+  );
   return [
     "#!/bin/bash",
     `#SBATCH --job-name=${`qmtl-${o.name}`.slice(0, 60)}`,
@@ -100,7 +106,8 @@ export function activeCells(sweepDir: string, exec: Exec = realExec): Map<string
   if (jobs.length === 0) return out;
   const r = exec("squeue", ["-h", "-r", "-j", jobs.map((j) => j.jobId).join(","), "-o", "%i %T"]);
   // squeue fails with "Invalid job id" once every listed job has left the queue
-  if (r.code !== 0 && !/invalid job id/i.test(r.stderr)) throw new QmtlError(`squeue failed: ${r.stderr.trim()}`);
+  if (r.code !== 0 && !/invalid job id/i.test(r.stderr))
+    throw new QmtlError(`squeue failed: ${r.stderr.trim()}`);
   for (const line of r.stdout.split("\n")) {
     const m = /^(\d+)_(\d+)\s+(\S+)/.exec(line.trim());
     if (!m) continue;
@@ -120,7 +127,9 @@ export interface SubmitResult {
 
 /** Writes and submits a job array for every cell not done and not queued/running. */
 export function submitSlurm(
-  sweepDir: string, rec: SweepRecord, o: { baseDir: string; command: readonly string[]; node?: string; exec?: Exec },
+  sweepDir: string,
+  rec: SweepRecord,
+  o: { baseDir: string; command: readonly string[]; node?: string; exec?: Exec },
 ): SubmitResult {
   const exec = o.exec ?? realExec;
   const active = activeCells(sweepDir, exec);
@@ -135,15 +144,29 @@ export function submitSlurm(
   const cellsFile = join(slurmDir, `submit-${k}.cells`);
   writeFileAtomic(cellsFile, cells.join("\n") + "\n");
   const script = join(slurmDir, `submit-${k}.sh`);
-  writeFileAtomic(script, jobScript({
-    name: rec.name, suite: rec.suite, sweepDir, baseDir: o.baseDir, node: o.node ?? process.execPath, command: o.command,
-    cellsFile, count: cells.length, slurm: rec.config.slurm,
-  }));
+  writeFileAtomic(
+    script,
+    jobScript({
+      name: rec.name,
+      suite: rec.suite,
+      sweepDir,
+      baseDir: o.baseDir,
+      node: o.node ?? process.execPath,
+      command: o.command,
+      cellsFile,
+      count: cells.length,
+      slurm: rec.config.slurm,
+    }),
+  );
   const r = exec("sbatch", ["--parsable", script]);
-  if (r.code !== 0) throw new QmtlError(`sbatch failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.code !== 0)
+    throw new QmtlError(`sbatch failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
   const jobId = r.stdout.trim().split(";")[0]!.trim();
   if (!/^\d+$/.test(jobId)) throw new QmtlError(`sbatch printed no job id: ${JSON.stringify(r.stdout)}`);
-  writeJsonAtomic(jobsPath(sweepDir), [...jobs, { submit: k, jobId, cells, submittedAt: new Date().toISOString() }]);
+  writeJsonAtomic(jobsPath(sweepDir), [
+    ...jobs,
+    { submit: k, jobId, cells, submittedAt: new Date().toISOString() },
+  ]);
   return { jobId, cells, skippedActive, script };
 }
 

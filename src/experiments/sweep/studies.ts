@@ -46,7 +46,11 @@ function qubitsOf(base: Record<string, unknown>): number {
   const q = base["qmtl"] as Record<string, unknown> | undefined;
   const L = q?.["encodingLayers"];
   if (typeof latent !== "number" || typeof L !== "number" || latent % L !== 0) {
-    throw new ValidationError("base.latentDim", "a multiple of qmtl.encodingLayers (d = Q*L) to derive Q for the depth study", latent);
+    throw new ValidationError(
+      "base.latentDim",
+      "a multiple of qmtl.encodingLayers (d = Q*L) to derive Q for the depth study",
+      latent,
+    );
   }
   return latent / L;
 }
@@ -58,9 +62,12 @@ function baseFor(o: StudyOptions, heads: string[]): Record<string, unknown> {
   return b;
 }
 
-const note = (o: StudyOptions): string[] => (o.quick
-  ? [`Shortened (--quick): ${QUICK.epochs} epochs instead of ${String(o.base["epochs"])}, and the first ${QUICK.folds} folds (or seeds) only.`]
-  : []);
+const note = (o: StudyOptions): string[] =>
+  o.quick
+    ? [
+        `Shortened (--quick): ${QUICK.epochs} epochs instead of ${String(o.base["epochs"])}, and the first ${QUICK.folds} folds (or seeds) only.`,
+      ]
+    : [];
 
 /** The sweep config of a named training study. */
 export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
@@ -69,44 +76,91 @@ export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
   switch (name) {
     case "depth": {
       const Q = qubitsOf(o.base);
-      const L = (vs: number[]): AxisInput => ({ name: "L", field: "qmtl.encodingLayers", values: vs, linked: { latentDim: vs.map((v) => Q * v) } });
+      const L = (vs: number[]): AxisInput => ({
+        name: "L",
+        field: "qmtl.encodingLayers",
+        values: vs,
+        linked: { latentDim: vs.map((v) => Q * v) },
+      });
       const Lh = (vs: number[]): AxisInput => ({ name: "Lh", field: "qmtl.headLayers", values: vs });
       return {
-        suite: o.suite, name: sweepName, base: baseFor(o, ["qmtl"]),
-        grids: [[L([2, 3, 4]), Lh([1]), rep], [L([3]), Lh([1, 2, 3]), rep]],
+        suite: o.suite,
+        name: sweepName,
+        base: baseFor(o, ["qmtl"]),
+        grids: [
+          [L([2, 3, 4]), Lh([1]), rep],
+          [L([3]), Lh([1, 2, 3]), rep],
+        ],
         study: {
-          name, title: "Depth ablation (paper Section 6.1, Fig. 8)",
+          name,
+          title: "Depth ablation (paper Section 6.1, Fig. 8)",
           plots: [
             { title: "Encoding depth L (L_h = 1)", x: "L", fixed: { Lh: "1" } },
             { title: "Task-block depth L_h (L = 3)", x: "Lh", fixed: { L: "3" } },
           ],
           claims: [
-            { id: "depth-L3-best", text: "L = 3 is the best encoding depth (with L_h = 1): L = 2 is worse, L = 4 adds little or nothing." },
-            { id: "depth-Lh-little", text: "Deeper task blocks (L_h = 2, 3 with L = 3) change performance little." },
+            {
+              id: "depth-L3-best",
+              text: "L = 3 is the best encoding depth (with L_h = 1): L = 2 is worse, L = 4 adds little or nothing.",
+            },
+            {
+              id: "depth-Lh-little",
+              text: "Deeper task blocks (L_h = 2, 3 with L = 3) change performance little.",
+            },
           ],
-          notes: [`d = Q*L with Q = ${Q}: the projection's output (latentDim) is ${[2, 3, 4].map((v) => Q * v).join(", ")} for L = 2, 3, 4.`, ...note(o)],
+          notes: [
+            `d = Q*L with Q = ${Q}: the projection's output (latentDim) is ${[2, 3, 4].map((v) => Q * v).join(", ")} for L = 2, 3, 4.`,
+            ...note(o),
+          ],
         },
       };
     }
     case "entanglement":
       return {
-        suite: o.suite, name: sweepName, base: baseFor(o, ["qmtl"]),
-        axes: [{ name: "encoder", field: "heads", values: [["qmtl"], ["qmtl-noent"]], labels: ["entangled", "product"] }, rep],
+        suite: o.suite,
+        name: sweepName,
+        base: baseFor(o, ["qmtl"]),
+        axes: [
+          {
+            name: "encoder",
+            field: "heads",
+            values: [["qmtl"], ["qmtl-noent"]],
+            labels: ["entangled", "product"],
+          },
+          rep,
+        ],
         study: {
-          name, title: "Entanglement ablation (paper Section 6.2, Fig. 9)",
+          name,
+          title: "Entanglement ablation (paper Section 6.2, Fig. 9)",
           plots: [{ title: "Encoder CNOTs on (entangled) vs off (product state)", x: "encoder", fixed: {} }],
-          claims: [{ id: "entanglement-helps", text: "The entangled encoder has the higher mean on every task (accuracy and F1)." }],
-          notes: ["Both variants have the same number of trainable parameters: the CNOTs are fixed gates.", ...note(o)],
+          claims: [
+            {
+              id: "entanglement-helps",
+              text: "The entangled encoder has the higher mean on every task (accuracy and F1).",
+            },
+          ],
+          notes: [
+            "Both variants have the same number of trainable parameters: the CNOTs are fixed gates.",
+            ...note(o),
+          ],
         },
       };
     case "encoder":
       return {
-        suite: o.suite, name: sweepName, base: baseFor(o, ["qmtl"]),
+        suite: o.suite,
+        name: sweepName,
+        base: baseFor(o, ["qmtl"]),
         axes: [{ name: "first", field: "qmtl.firstRotation", values: ["rx", "ry"] }, rep],
         study: {
-          name, title: "Encoder variant (beyond the paper): the first encoding block's rotation",
+          name,
+          title: "Encoder variant (beyond the paper): the first encoding block's rotation",
           plots: [{ title: "First encoding block: RX (paper) vs RY", x: "first", fixed: {} }],
-          claims: [{ id: "encoder-variant", text: "Loading the first block with RY (every feature reaches the state) changes the results beyond the std over folds." }],
+          claims: [
+            {
+              id: "encoder-variant",
+              text: "Loading the first block with RY (every feature reaches the state) changes the results beyond the std over folds.",
+            },
+          ],
           notes: [
             "On |+>^Q, RX(z) is a global phase: with the paper's encoder the first Q features have no effect. RY on |+> rotates off the X axis, so every feature reaches the state; the parameter count is the same.",
             ...note(o),
@@ -114,8 +168,15 @@ export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
         },
       };
     case "params":
-      throw new ValidationError("--study params", "the parameter study, which trains nothing (runParamStudy)");
+      throw new ValidationError(
+        "--study params",
+        "the parameter study, which trains nothing (runParamStudy)",
+      );
     case "noise":
-      throw new ValidationError("--study", "a study this build has (the noise sweep waits for the noise models to land)", name);
+      throw new ValidationError(
+        "--study",
+        "a study this build has (the noise sweep waits for the noise models to land)",
+        name,
+      );
   }
 }

@@ -25,7 +25,8 @@ import type { LoadedSweep } from "./sweep-config.ts";
 export const SWEEP_FILE = "sweep.json";
 export const RESULTS_FILE = "sweep-results.json";
 
-export const cellConfigPath = (sweepDir: string, id: string): string => join(sweepDir, "configs", `${id}.json`);
+export const cellConfigPath = (sweepDir: string, id: string): string =>
+  join(sweepDir, "configs", `${id}.json`);
 export const cellRunDir = (sweepDir: string, id: string): string => join(sweepDir, "cells", id);
 export const cellLogPath = (sweepDir: string, id: string): string => join(sweepDir, "logs", `${id}.log`);
 
@@ -65,19 +66,31 @@ export function readCellResults(sweepDir: string, id: string): ExperimentResults
  * whose run folder exists, is a conflict (the sweep was edited after the cell
  * ran): rejected, naming the cell, unless `fresh` (which deletes the folder).
  */
-export function prepareSweepDir(sweepDir: string, sweep: LoadedSweep, cells: readonly SweepCell[], opts: { fresh?: boolean } = {}): void {
+export function prepareSweepDir(
+  sweepDir: string,
+  sweep: LoadedSweep,
+  cells: readonly SweepCell[],
+  opts: { fresh?: boolean } = {},
+): void {
   // a sweep folder is qmtl's own (marker); --fresh deletes only such a folder, a user's folder is refused
   openOwnFolder(sweepDir, "sweep", { fresh: opts.fresh ?? false });
   for (const c of cells) {
     const path = cellConfigPath(sweepDir, c.id);
     const text = JSON.stringify(c.config, null, 2) + "\n";
     if (existsSync(path) && readFileSync(path, "utf8") !== text && existsSync(cellRunDir(sweepDir, c.id))) {
-      throw new ValidationError(`cell ${c.id}`, `the config it ran with (${path} differs from this sweep's; the sweep was changed: use another name or --fresh)`);
+      throw new ValidationError(
+        `cell ${c.id}`,
+        `the config it ran with (${path} differs from this sweep's; the sweep was changed: use another name or --fresh)`,
+      );
     }
   }
   for (const c of cells) writeJsonAtomic(cellConfigPath(sweepDir, c.id), c.config);
   const record: SweepRecord = {
-    kind: "qmtl-sweep", suite: sweep.config.suite, name: sweep.config.name, config: sweep.config, base: sweep.base,
+    kind: "qmtl-sweep",
+    suite: sweep.config.suite,
+    name: sweep.config.name,
+    config: sweep.config,
+    base: sweep.base,
     cells: cells.map(({ config: _config, ...rest }) => rest),
   };
   writeJsonAtomic(join(sweepDir, SWEEP_FILE), record);
@@ -86,13 +99,15 @@ export function prepareSweepDir(sweepDir: string, sweep: LoadedSweep, cells: rea
 /** Reads sweep.json of an existing sweep folder. */
 export function readSweepRecord(sweepDir: string): SweepRecord {
   const path = join(sweepDir, SWEEP_FILE);
-  if (!existsSync(path)) throw new ValidationError(sweepDir, `a sweep folder (holding ${SWEEP_FILE}; run the sweep first)`);
+  if (!existsSync(path))
+    throw new ValidationError(sweepDir, `a sweep folder (holding ${SWEEP_FILE}; run the sweep first)`);
   let rec: SweepRecord;
   try {
     rec = JSON.parse(readFileSync(path, "utf8")) as SweepRecord;
   } catch (e) {
     throw new ValidationError(path, "valid JSON", e instanceof Error ? e.message : String(e));
   }
-  if (rec.kind !== "qmtl-sweep" || !Array.isArray(rec.cells)) throw new ValidationError(path, "a qmtl sweep record", rec.kind);
+  if (rec.kind !== "qmtl-sweep" || !Array.isArray(rec.cells))
+    throw new ValidationError(path, "a qmtl sweep record", rec.kind);
   return rec;
 }

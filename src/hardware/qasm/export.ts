@@ -37,7 +37,10 @@ export interface QasmOptions {
 export function paramNames(nInputs: number, nWeights: number): string[] {
   const width = Math.max(4, String(Math.max(nInputs, nWeights)).length);
   const pad = (i: number): string => String(i).padStart(width, "0");
-  return [...Array.from({ length: nInputs }, (_, i) => `in_${pad(i)}`), ...Array.from({ length: nWeights }, (_, i) => `w_${pad(i)}`)];
+  return [
+    ...Array.from({ length: nInputs }, (_, i) => `in_${pad(i)}`),
+    ...Array.from({ length: nWeights }, (_, i) => `w_${pad(i)}`),
+  ];
 }
 
 /**
@@ -79,8 +82,9 @@ function fmtAngle(a: Angle, names: readonly string[], params: ArrayLike<number> 
  * Qiskit's ECR as a gate definition over standard gates, exact up to a global phase:
  * rzx(pi/4) a,b; x a; rzx(-pi/4) a,b, with rzx(t) a,b = h b; cx a,b; rz(t) b; cx a,b; h b.
  */
-export const ECR_DEFINITION = "gate ecr a, b { h b; cx a, b; rz(pi/4) b; cx a, b; h b; x a; "
-  + "h b; cx a, b; rz(-pi/4) b; cx a, b; h b; }";
+export const ECR_DEFINITION =
+  "gate ecr a, b { h b; cx a, b; rz(pi/4) b; cx a, b; h b; x a; " +
+  "h b; cx a, b; rz(-pi/4) b; cx a, b; h b; }";
 
 /** Exports a hardware-form circuit. */
 export function exportQasm(hc: HwCircuit, opts: QasmOptions): string {
@@ -88,11 +92,17 @@ export function exportQasm(hc: HwCircuit, opts: QasmOptions): string {
   const { version } = opts;
   if (version !== 2 && version !== 3) throw new ValidationError("version", "2 or 3", version);
   const nP = hc.nInputs + hc.nWeights;
-  if (opts.params && opts.params.length !== nP) throw new ValidationError("params", `length ${nP}`, opts.params.length);
-  if (opts.params) for (let i = 0; i < nP; i++) if (!Number.isFinite(opts.params[i]!)) throw new ValidationError(`params[${i}]`, "a finite number", opts.params[i]);
+  if (opts.params && opts.params.length !== nP)
+    throw new ValidationError("params", `length ${nP}`, opts.params.length);
+  if (opts.params)
+    for (let i = 0; i < nP; i++)
+      if (!Number.isFinite(opts.params[i]!))
+        throw new ValidationError(`params[${i}]`, "a finite number", opts.params[i]);
   const unbound = !opts.params && hc.ops.some((op) => op.angles.some((a) => a.terms.length > 0));
-  if (unbound && version === 2) throw new ValidationError("params", "values for every parameter (OpenQASM 2 has no inputs)");
-  if (opts.physical && version === 2) throw new ValidationError("physical", "false for OpenQASM 2 (no $n hardware qubits)");
+  if (unbound && version === 2)
+    throw new ValidationError("params", "values for every parameter (OpenQASM 2 has no inputs)");
+  if (opts.physical && version === 2)
+    throw new ValidationError("physical", "false for OpenQASM 2 (no $n hardware qubits)");
   const names = paramNames(hc.nInputs, hc.nWeights);
   const Q = (q: number): string => (opts.physical ? `$${q}` : `q[${q}]`);
   const lines: string[] = [];
@@ -107,7 +117,9 @@ export function exportQasm(hc: HwCircuit, opts: QasmOptions): string {
     for (const p of usedParams(hc)) lines.push(`input float[64] ${names[p]};`);
   }
   const meas = opts.measure ?? [];
-  for (const q of meas) if (!Number.isInteger(q) || q < 0 || q >= hc.nQubits) throw new ValidationError("measure", `qubits in [0, ${hc.nQubits - 1}]`, q);
+  for (const q of meas)
+    if (!Number.isInteger(q) || q < 0 || q >= hc.nQubits)
+      throw new ValidationError("measure", `qubits in [0, ${hc.nQubits - 1}]`, q);
   if (version === 3) {
     if (meas.length > 0) lines.push(`bit[${meas.length}] c;`);
     if (!opts.physical) lines.push(`qubit[${hc.nQubits}] q;`);
@@ -118,15 +130,22 @@ export function exportQasm(hc: HwCircuit, opts: QasmOptions): string {
   if (opts.physicalWidth !== undefined) {
     if (!opts.physical) throw new ValidationError("physicalWidth", "only with physical: true");
     if (!Number.isInteger(opts.physicalWidth) || opts.physicalWidth < hc.nQubits) {
-      throw new ValidationError("physicalWidth", `an integer >= the circuit's ${hc.nQubits} qubits`, opts.physicalWidth);
+      throw new ValidationError(
+        "physicalWidth",
+        `an integer >= the circuit's ${hc.nQubits} qubits`,
+        opts.physicalWidth,
+      );
     }
     lines.push(`barrier $${opts.physicalWidth - 1};`);
   }
   for (const op of hc.ops) {
-    const args = op.angles.length > 0 ? `(${op.angles.map((a) => fmtAngle(a, names, opts.params)).join(", ")})` : "";
+    const args =
+      op.angles.length > 0 ? `(${op.angles.map((a) => fmtAngle(a, names, opts.params)).join(", ")})` : "";
     lines.push(`${op.gate}${args} ${op.qubits.map(Q).join(", ")};`);
   }
-  meas.forEach((q, i) => lines.push(version === 3 ? `c[${i}] = measure ${Q(q)};` : `measure ${Q(q)} -> c[${i}];`));
+  meas.forEach((q, i) =>
+    lines.push(version === 3 ? `c[${i}] = measure ${Q(q)};` : `measure ${Q(q)} -> c[${i}];`),
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -135,12 +154,25 @@ export function exportQasm(hc: HwCircuit, opts: QasmOptions): string {
  * without them (OpenQASM 3 only) inputs and weights stay `input float[64]` parameters.
  */
 export function circuitToQasm(
-  c: Circuit, opts: { version: 2 | 3; inputs?: ArrayLike<number>; weights?: ArrayLike<number>; measure?: readonly number[] },
+  c: Circuit,
+  opts: {
+    version: 2 | 3;
+    inputs?: ArrayLike<number>;
+    weights?: ArrayLike<number>;
+    measure?: readonly number[];
+  },
 ): string {
   const hc = fromCircuit(c);
   if ((opts.inputs === undefined) !== (opts.weights === undefined)) {
-    throw new ValidationError("inputs/weights", "both given (bound export) or both omitted (parametric OpenQASM 3)");
+    throw new ValidationError(
+      "inputs/weights",
+      "both given (bound export) or both omitted (parametric OpenQASM 3)",
+    );
   }
   const params = opts.inputs && opts.weights ? flatParams(hc, opts.inputs, opts.weights) : undefined;
-  return exportQasm(hc, { version: opts.version, ...(params ? { params } : {}), ...(opts.measure ? { measure: opts.measure } : {}) });
+  return exportQasm(hc, {
+    version: opts.version,
+    ...(params ? { params } : {}),
+    ...(opts.measure ? { measure: opts.measure } : {}),
+  });
 }

@@ -11,13 +11,19 @@ type Tok = { kind: "num"; v: number } | { kind: "id"; v: string } | { kind: "op"
 
 function tokenize(src: string, where: string): Tok[] {
   const out: Tok[] = [];
-  const re = /\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_π][A-Za-z0-9_]*)|([-+*/()]))/y;
+  const re =
+    /\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_π][A-Za-z0-9_]*)|([-+*/()]))/y;
   let i = 0;
   while (i < src.length) {
     if (/^\s*$/.test(src.slice(i))) break;
     re.lastIndex = i;
     const m = re.exec(src);
-    if (!m) throw new ValidationError(where, "an angle expression of numbers, pi, parameter names, + - * / ( )", src);
+    if (!m)
+      throw new ValidationError(
+        where,
+        "an angle expression of numbers, pi, parameter names, + - * / ( )",
+        src,
+      );
     if (m[1] !== undefined) out.push({ kind: "num", v: Number(m[1]) });
     else if (m[2] !== undefined) out.push({ kind: "id", v: m[2] });
     else out.push({ kind: "op", v: m[3]! });
@@ -63,8 +69,14 @@ export function evalAngle(src: string, env: ReadonlyMap<string, Angle>, where: s
     return a;
   };
   const factor = (): Angle => {
-    if (isOp("-")) { pos++; return shiftAngle(factor(), 0, -1); }
-    if (isOp("+")) { pos++; return factor(); }
+    if (isOp("-")) {
+      pos++;
+      return shiftAngle(factor(), 0, -1);
+    }
+    if (isOp("+")) {
+      pos++;
+      return factor();
+    }
     const t = toks[pos++];
     if (t === undefined) return fail("a complete expression");
     if (t.kind === "num") return constAngle(t.v);

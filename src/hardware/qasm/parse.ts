@@ -43,7 +43,8 @@ function statements(src: string): string[] {
     if (i >= src.length) break;
     if (/^gate\s/.test(src.slice(i, i + 5))) {
       const close = src.indexOf("}", i);
-      if (close < 0) throw new ValidationError("qasm", "a closing '}' for the gate definition", src.slice(i, i + 40));
+      if (close < 0)
+        throw new ValidationError("qasm", "a closing '}' for the gate definition", src.slice(i, i + 40));
       out.push(src.slice(i, close + 1).trim());
       i = close + 1;
     } else {
@@ -59,12 +60,16 @@ function statements(src: string): string[] {
 /** Splits "a, f(b, c), d" at top-level commas. */
 function splitArgs(s: string): string[] {
   const out: string[] = [];
-  let depth = 0, start = 0;
+  let depth = 0,
+    start = 0;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (ch === "(") depth++;
     else if (ch === ")") depth--;
-    else if (ch === "," && depth === 0) { out.push(s.slice(start, i).trim()); start = i + 1; }
+    else if (ch === "," && depth === 0) {
+      out.push(s.slice(start, i).trim());
+      start = i + 1;
+    }
   }
   const last = s.slice(start).trim();
   if (last.length > 0 || out.length > 0) out.push(last);
@@ -75,7 +80,8 @@ function splitArgs(s: string): string[] {
 export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
   const stmts = statements(stripComments(src));
   const head = /^OPENQASM\s+(\d+)(?:\.(\d+))?$/.exec(stmts[0] ?? "");
-  if (!head) throw new ValidationError("qasm", "a first statement 'OPENQASM 2.0' or 'OPENQASM 3.0'", stmts[0] ?? "");
+  if (!head)
+    throw new ValidationError("qasm", "a first statement 'OPENQASM 2.0' or 'OPENQASM 3.0'", stmts[0] ?? "");
   const version = Number(head[1]);
   if (version !== 2 && version !== 3) throw new ValidationError("qasm.version", "2 or 3", version);
   const env = new Map<string, Angle>();
@@ -96,13 +102,19 @@ export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
       return q;
     }
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]$/.exec(arg);
-    if (!m || !reg || m[1] !== reg.name) throw new ValidationError(where, `a qubit ${reg ? `${reg.name}[i]` : "$n"}`, arg);
+    if (!m || !reg || m[1] !== reg.name)
+      throw new ValidationError(where, `a qubit ${reg ? `${reg.name}[i]` : "$n"}`, arg);
     const q = Number(m[2]);
     if (q >= reg.size) throw new ValidationError(where, `an index below ${reg.size}`, arg);
     return q;
   };
 
-  const call = (stmt: string, where: string, scope: ReadonlyMap<string, Angle>, local?: ReadonlyMap<string, number>): void => {
+  const call = (
+    stmt: string,
+    where: string,
+    scope: ReadonlyMap<string, Angle>,
+    local?: ReadonlyMap<string, number>,
+  ): void => {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^]*)\))?\s+([^]+)$/.exec(stmt);
     if (!m) throw new ValidationError(where, "a gate call 'name(args) qubits'", stmt);
     const name = m[1]!;
@@ -112,14 +124,23 @@ export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
     const def = defs.get(name);
     if (def && (!isHwGate(name) || opts.expandBuiltins)) {
       if (def.params.length !== angles.length || def.qargs.length !== qs.length) {
-        throw new ValidationError(where, `${def.params.length} argument(s) and ${def.qargs.length} qubit(s) for ${name}`, stmt);
+        throw new ValidationError(
+          where,
+          `${def.params.length} argument(s) and ${def.qargs.length} qubit(s) for ${name}`,
+          stmt,
+        );
       }
       const inner = new Map(def.params.map((p, i) => [p, angles[i]!] as [string, Angle]));
       const qmap = new Map(def.qargs.map((p, i) => [p, qs[i]!] as [string, number]));
       for (const s of statements(def.body)) call(s, `${where} (in gate ${name})`, inner, qmap);
       return;
     }
-    if (!isHwGate(name)) throw new ValidationError(where, "a standard gate (h x y z s sdg t tdg sx sxdg rx ry rz cx cz swap ecr) or a defined gate", name);
+    if (!isHwGate(name))
+      throw new ValidationError(
+        where,
+        "a standard gate (h x y z s sdg t tdg sx sxdg rx ry rz cx cz swap ecr) or a defined gate",
+        name,
+      );
     const ar = HW_GATE_ARITY[name];
     if (ar.angles !== angles.length || ar.qubits !== qs.length) {
       throw new ValidationError(where, `${ar.angles} angle(s) and ${ar.qubits} qubit(s) for ${name}`, stmt);
@@ -139,13 +160,19 @@ export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
       });
       return;
     }
-    if ((m = /^qreg\s+([A-Za-z_]\w*)\[(\d+)\]$/.exec(stmt)) || (m = /^qubit\[(\d+)\]\s+([A-Za-z_]\w*)$/.exec(stmt))) {
+    if (
+      (m = /^qreg\s+([A-Za-z_]\w*)\[(\d+)\]$/.exec(stmt)) ||
+      (m = /^qubit\[(\d+)\]\s+([A-Za-z_]\w*)$/.exec(stmt))
+    ) {
       if (reg) throw new ValidationError(where, "a single quantum register");
       const [name, size] = stmt.startsWith("qreg") ? [m[1]!, Number(m[2])] : [m[2]!, Number(m[1])];
       reg = { name, size };
       return;
     }
-    if ((m = /^creg\s+([A-Za-z_]\w*)\[(\d+)\]$/.exec(stmt)) || (m = /^bit\[(\d+)\]\s+([A-Za-z_]\w*)$/.exec(stmt))) {
+    if (
+      (m = /^creg\s+([A-Za-z_]\w*)\[(\d+)\]$/.exec(stmt)) ||
+      (m = /^bit\[(\d+)\]\s+([A-Za-z_]\w*)$/.exec(stmt))
+    ) {
       creg = stmt.startsWith("creg") ? m[1]! : m[2]!;
       return;
     }
@@ -161,10 +188,14 @@ export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
       for (const a of splitArgs(stmt.slice(7).trim())) if (/^\$\d+$/.test(a)) qubit(a, where);
       return;
     }
-    if ((m = /^([A-Za-z_]\w*)\[(\d+)\]\s*=\s*measure\s+(\S+)$/.exec(stmt)) || (m = /^measure\s+(\S+)\s*->\s*([A-Za-z_]\w*)\[(\d+)\]$/.exec(stmt))) {
+    if (
+      (m = /^([A-Za-z_]\w*)\[(\d+)\]\s*=\s*measure\s+(\S+)$/.exec(stmt)) ||
+      (m = /^measure\s+(\S+)\s*->\s*([A-Za-z_]\w*)\[(\d+)\]$/.exec(stmt))
+    ) {
       const isV3 = stmt.includes("=");
       const [c, bit, q] = isV3 ? [m[1]!, Number(m[2]), m[3]!] : [m[2]!, Number(m[3]), m[1]!];
-      if (c !== creg) throw new ValidationError(where, `the declared classical register ${creg ?? "(none)"}`, c);
+      if (c !== creg)
+        throw new ValidationError(where, `the declared classical register ${creg ?? "(none)"}`, c);
       measured.push([bit, qubit(q, where)]);
       return;
     }
@@ -179,9 +210,13 @@ export function parseQasm(src: string, opts: ParseOptions = {}): ParsedQasm {
   return {
     version: version as 2 | 3,
     circuit: {
-      nQubits, nInputs: split ? nInputs : paramNames.length, nWeights: split ? paramNames.length - nInputs : 0,
-      ops, observables: [],
+      nQubits,
+      nInputs: split ? nInputs : paramNames.length,
+      nWeights: split ? paramNames.length - nInputs : 0,
+      ops,
+      observables: [],
     },
-    paramNames, measured: measured.map((x) => x[1]),
+    paramNames,
+    measured: measured.map((x) => x[1]),
   };
 }

@@ -1,6 +1,12 @@
 import { ValidationError } from "../../core/errors.ts";
 import type { Credentials } from "./credentials.ts";
-import { RuntimeAuthError, RuntimeBackendError, RuntimeError, RuntimeJobError, RuntimeTimeoutError } from "./errors.ts";
+import {
+  RuntimeAuthError,
+  RuntimeBackendError,
+  RuntimeError,
+  RuntimeJobError,
+  RuntimeTimeoutError,
+} from "./errors.ts";
 import { Http, type HttpOptions } from "./http.ts";
 
 /**
@@ -73,24 +79,34 @@ export class RuntimeClient {
   /** Exchanges the API key for an IAM bearer token (cached until a minute before expiry). */
   private async token(): Promise<string> {
     if (this.#bearer && Date.now() < this.#bearer.expiresAt) return this.#bearer.token;
-    const body = new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: this.#creds.apiKey.reveal() });
+    const body = new URLSearchParams({
+      grant_type: "urn:ibm:params:oauth:grant-type:apikey",
+      apikey: this.#creds.apiKey.reveal(),
+    });
     const res = await this.guard(async () => {
       try {
         return await this.http.send({
-          method: "POST", url: `${this.iam}/identity/token`, what: "IAM token exchange",
-          headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" }, body: body.toString(),
+          method: "POST",
+          url: `${this.iam}/identity/token`,
+          what: "IAM token exchange",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+          body: body.toString(),
         });
       } catch (e) {
         // IAM answers 400 (BXNIM0415E) for an unknown key and 401 for a disabled one
         if (e instanceof RuntimeError && (e.status === 400 || e.status === 401)) {
-          throw new RuntimeAuthError(`IAM token exchange: the API key was rejected (HTTP ${e.status}). `
-            + "Check QISKIT_IBM_TOKEN or the config file; the key may be wrong, revoked or expired", e.status);
+          throw new RuntimeAuthError(
+            `IAM token exchange: the API key was rejected (HTTP ${e.status}). ` +
+              "Check QISKIT_IBM_TOKEN or the config file; the key may be wrong, revoked or expired",
+            e.status,
+          );
         }
         throw e;
       }
     });
     const j = (await res.json()) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof j.access_token !== "string" || j.access_token.length === 0) throw new RuntimeError("IAM token exchange: no access_token in the answer");
+    if (typeof j.access_token !== "string" || j.access_token.length === 0)
+      throw new RuntimeError("IAM token exchange: no access_token in the answer");
     const ttl = typeof j.expires_in === "number" && j.expires_in > 0 ? j.expires_in : 3600;
     this.#bearer = { token: j.access_token, expiresAt: Date.now() + Math.max(0, ttl - 60) * 1000 };
     return j.access_token;
@@ -122,18 +138,36 @@ export class RuntimeClient {
     }
   }
 
-  private async callOnce(method: "GET" | "POST", path: string, what: string, body?: unknown): Promise<Response> {
+  private async callOnce(
+    method: "GET" | "POST",
+    path: string,
+    what: string,
+    body?: unknown,
+  ): Promise<Response> {
     const headers: Record<string, string> = {
-      Authorization: `Bearer ${await this.token()}`, Accept: "application/json", "IBM-API-Version": this.apiVersion,
+      Authorization: `Bearer ${await this.token()}`,
+      Accept: "application/json",
+      "IBM-API-Version": this.apiVersion,
       ...(this.#creds.instance ? { "Service-CRN": this.#creds.instance } : {}),
       ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
     };
-    return this.guard(() => this.http.send({
-      method, url: `${this.base}${path}`, headers, what, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    }));
+    return this.guard(() =>
+      this.http.send({
+        method,
+        url: `${this.base}${path}`,
+        headers,
+        what,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      }),
+    );
   }
 
-  private async json(method: "GET" | "POST", path: string, what: string, body?: unknown): Promise<Record<string, unknown>> {
+  private async json(
+    method: "GET" | "POST",
+    path: string,
+    what: string,
+    body?: unknown,
+  ): Promise<Record<string, unknown>> {
     const res = await this.call(method, path, what, body);
     const text = await res.text();
     try {
@@ -152,21 +186,34 @@ export class RuntimeClient {
     const n = conf.n_qubits;
     if (typeof n !== "number") throw new RuntimeError(`backend configuration ${name}: no n_qubits`);
     return {
-      name, operational: st.state === true, status: typeof st.status === "string" ? st.status : "",
-      pendingJobs: typeof st.length_queue === "number" ? Math.max(0, st.length_queue) : 0, numQubits: n,
+      name,
+      operational: st.state === true,
+      status: typeof st.status === "string" ? st.status : "",
+      pendingJobs: typeof st.length_queue === "number" ? Math.max(0, st.length_queue) : 0,
+      numQubits: n,
     };
   }
 
   /** Throws RuntimeBackendError when the backend is not operational or too small. */
   async checkBackend(name: string, qubitsNeeded: number): Promise<BackendInfo> {
     const b = await this.backend(name);
-    if (!b.operational) throw new RuntimeBackendError(`backend ${name} is not accepting jobs (status "${b.status || "offline"}"); try later or another backend`);
-    if (b.numQubits < qubitsNeeded) throw new RuntimeBackendError(`backend ${name} has ${b.numQubits} qubits; the circuits need ${qubitsNeeded}`);
+    if (!b.operational)
+      throw new RuntimeBackendError(
+        `backend ${name} is not accepting jobs (status "${b.status || "offline"}"); try later or another backend`,
+      );
+    if (b.numQubits < qubitsNeeded)
+      throw new RuntimeBackendError(
+        `backend ${name} has ${b.numQubits} qubits; the circuits need ${qubitsNeeded}`,
+      );
     return b;
   }
 
   /** Submits a primitive job; returns its id. */
-  async submit(job: { program_id: "estimator" | "sampler"; backend: string; params: Record<string, unknown> }): Promise<string> {
+  async submit(job: {
+    program_id: "estimator" | "sampler";
+    backend: string;
+    params: Record<string, unknown>;
+  }): Promise<string> {
     const j = await this.json("POST", "/jobs", "job submission", job);
     if (typeof j.id !== "string") throw new RuntimeError("job submission: no job id in the answer");
     return j.id;
@@ -175,11 +222,21 @@ export class RuntimeClient {
   async status(id: string): Promise<{ status: JobStatus; reason?: string }> {
     const j = await this.json("GET", `/jobs/${encodeURIComponent(id)}`, `job ${id} status`);
     const state = (typeof j.state === "object" && j.state !== null ? j.state : {}) as Record<string, unknown>;
-    const raw = typeof state.status === "string" ? state.status : typeof j.status === "string" ? j.status : "";
+    const raw =
+      typeof state.status === "string" ? state.status : typeof j.status === "string" ? j.status : "";
     // "Cancelled - Ran too long" and lower-case variants map to the five states
     const s = raw.toLowerCase();
-    const status: JobStatus | null = s.startsWith("cancel") ? "Cancelled" : s.startsWith("complet") ? "Completed"
-      : s.startsWith("fail") || s.startsWith("error") ? "Failed" : s.startsWith("run") ? "Running" : s.startsWith("queue") ? "Queued" : null;
+    const status: JobStatus | null = s.startsWith("cancel")
+      ? "Cancelled"
+      : s.startsWith("complet")
+        ? "Completed"
+        : s.startsWith("fail") || s.startsWith("error")
+          ? "Failed"
+          : s.startsWith("run")
+            ? "Running"
+            : s.startsWith("queue")
+              ? "Queued"
+              : null;
     if (!status) throw new RuntimeError(`job ${id} status: unknown status "${raw}"`);
     const reason = typeof state.reason === "string" ? state.reason : undefined;
     return { status, ...(reason ? { reason } : {}) };
@@ -210,7 +267,9 @@ export class RuntimeClient {
       const left = timeout - (Date.now() - start);
       if (left <= 0) {
         if (o.cancelOnTimeout ?? true) await this.cancel(id).catch(() => undefined);
-        throw new RuntimeTimeoutError(`job ${id} still ${s.status} after ${timeout} ms${(o.cancelOnTimeout ?? true) ? "; cancel requested" : ""}`);
+        throw new RuntimeTimeoutError(
+          `job ${id} still ${s.status} after ${timeout} ms${(o.cancelOnTimeout ?? true) ? "; cancel requested" : ""}`,
+        );
       }
       await this.http.sleep(Math.min(interval, left));
       interval = Math.min(maxInterval, interval * 2);

@@ -12,13 +12,22 @@ import { ValidationError } from "../../core/errors.ts";
 export class Secret {
   readonly #value: string;
   constructor(value: string) {
-    if (typeof value !== "string" || value.trim().length === 0) throw new ValidationError("api key", "a non-empty string");
+    if (typeof value !== "string" || value.trim().length === 0)
+      throw new ValidationError("api key", "a non-empty string");
     this.#value = value.trim();
   }
-  reveal(): string { return this.#value; }
-  toString(): string { return "[redacted]"; }
-  toJSON(): string { return "[redacted]"; }
-  [inspect.custom](): string { return "Secret([redacted])"; }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return "[redacted]";
+  }
+  toJSON(): string {
+    return "[redacted]";
+  }
+  [inspect.custom](): string {
+    return "Secret([redacted])";
+  }
 }
 
 export interface Credentials {
@@ -59,7 +68,10 @@ export function resolveCredentials(src: CredentialSources = {}): Credentials {
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new ValidationError("credentials", `an API key in env QISKIT_IBM_TOKEN or in the config file ${path}`);
+    throw new ValidationError(
+      "credentials",
+      `an API key in env QISKIT_IBM_TOKEN or in the config file ${path}`,
+    );
   }
   let json: unknown;
   try {
@@ -82,5 +94,8 @@ export function resolveCredentials(src: CredentialSources = {}): Credentials {
       if (c) return c;
     }
   }
-  throw new ValidationError(path, `{"token": "...", "instance": "crn:..."} or Qiskit's saved-accounts format with a token`);
+  throw new ValidationError(
+    path,
+    `{"token": "...", "instance": "crn:..."} or Qiskit's saved-accounts format with a token`,
+  );
 }

@@ -1,5 +1,9 @@
 import {
-  RuntimeAuthError, RuntimeError, RuntimeForbiddenError, RuntimeNotFoundError, RuntimeTimeoutError,
+  RuntimeAuthError,
+  RuntimeError,
+  RuntimeForbiddenError,
+  RuntimeNotFoundError,
+  RuntimeTimeoutError,
 } from "./errors.ts";
 
 /**
@@ -45,9 +49,17 @@ async function serverMessage(res: Response): Promise<string> {
   const text = await res.text().catch(() => "");
   try {
     const j = JSON.parse(text) as { errors?: Array<{ message?: string }>; message?: string; error?: string };
-    const m = j.errors?.map((e) => e.message).filter(Boolean).join("; ") || j.message || j.error;
+    const m =
+      j.errors
+        ?.map((e) => e.message)
+        .filter(Boolean)
+        .join("; ") ||
+      j.message ||
+      j.error;
     if (m) return String(m).slice(0, 300);
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
   return text.slice(0, 300) || res.statusText;
 }
 
@@ -79,15 +91,26 @@ export class Http {
       this.attempts++;
       try {
         res = await this.f(req.url, {
-          method: req.method, headers: req.headers, signal: ctrl.signal, ...(req.body !== undefined ? { body: req.body } : {}),
+          method: req.method,
+          headers: req.headers,
+          signal: ctrl.signal,
+          ...(req.body !== undefined ? { body: req.body } : {}),
         });
       } catch (e) {
         clearTimeout(timer);
         const aborted = ctrl.signal.aborted;
-        if (attempt < this.maxRetries) { await this.sleep(this.backoff(attempt)); continue; }
-        if (aborted) throw new RuntimeTimeoutError(`${req.what}: no answer within ${this.timeoutMs} ms (${attempt + 1} attempts)`);
-        throw new RuntimeError(`${req.what}: network error after ${attempt + 1} attempts: ${(e as Error).message} `
-          + "(is the machine online and the URL right?)");
+        if (attempt < this.maxRetries) {
+          await this.sleep(this.backoff(attempt));
+          continue;
+        }
+        if (aborted)
+          throw new RuntimeTimeoutError(
+            `${req.what}: no answer within ${this.timeoutMs} ms (${attempt + 1} attempts)`,
+          );
+        throw new RuntimeError(
+          `${req.what}: network error after ${attempt + 1} attempts: ${(e as Error).message} ` +
+            "(is the machine online and the URL right?)",
+        );
       }
       clearTimeout(timer);
       if (res.ok) return res;
@@ -100,12 +123,23 @@ export class Http {
           continue;
         }
         const msg = await serverMessage(res);
-        throw new RuntimeError(`${req.what}: HTTP ${s} after ${attempt + 1} attempts`
-          + `${s === 429 ? " (rate limited; try later)" : " (server error)"}: ${msg}`, s);
+        throw new RuntimeError(
+          `${req.what}: HTTP ${s} after ${attempt + 1} attempts` +
+            `${s === 429 ? " (rate limited; try later)" : " (server error)"}: ${msg}`,
+          s,
+        );
       }
       const msg = await serverMessage(res);
-      if (s === 401) throw new RuntimeAuthError(`${req.what}: HTTP 401 unauthorized: ${msg}. Check the API key (QISKIT_IBM_TOKEN or the config file); it may be revoked or expired`, s);
-      if (s === 403) throw new RuntimeForbiddenError(`${req.what}: HTTP 403 forbidden: ${msg}. The instance (Service-CRN) may not have access to this backend or action`, s);
+      if (s === 401)
+        throw new RuntimeAuthError(
+          `${req.what}: HTTP 401 unauthorized: ${msg}. Check the API key (QISKIT_IBM_TOKEN or the config file); it may be revoked or expired`,
+          s,
+        );
+      if (s === 403)
+        throw new RuntimeForbiddenError(
+          `${req.what}: HTTP 403 forbidden: ${msg}. The instance (Service-CRN) may not have access to this backend or action`,
+          s,
+        );
       if (s === 404) throw new RuntimeNotFoundError(`${req.what}: HTTP 404 not found: ${msg}`, s);
       throw new RuntimeError(`${req.what}: HTTP ${s}: ${msg}`, s);
     }

@@ -2,7 +2,16 @@ import { ValidationError } from "../../core/errors.ts";
 import type { Circuit } from "../../circuits/ir.ts";
 import type { PauliWord } from "../../circuits/pauli.ts";
 import type { DeviceCalibration } from "../../devices/calibration.ts";
-import { bindAngle, constAngle, depth, fromCircuit, twoQubitCount, validateHw, type HwCircuit, type HwOp } from "../hw-circuit.ts";
+import {
+  bindAngle,
+  constAngle,
+  depth,
+  fromCircuit,
+  twoQubitCount,
+  validateHw,
+  type HwCircuit,
+  type HwOp,
+} from "../hw-circuit.ts";
 import { candidatePaths, estimateFidelity } from "./layout.ts";
 import { toNative, type NativeBasis } from "./lower2q.ts";
 import { optimizeNative } from "./optimize.ts";
@@ -52,15 +61,28 @@ export interface TranspileResult {
 }
 
 export function stats(hc: HwCircuit): CircuitStats {
-  return { ops: hc.ops.length, depth: depth(hc), twoQubit: twoQubitCount(hc), twoQubitDepth: depth(hc, { twoQubitOnly: true }) };
+  return {
+    ops: hc.ops.length,
+    depth: depth(hc),
+    twoQubit: twoQubitCount(hc),
+    twoQubitDepth: depth(hc, { twoQubitOnly: true }),
+  };
 }
 
 function bindAll(hc: HwCircuit, params: ArrayLike<number>): HwCircuit {
   if (params.length !== hc.nInputs + hc.nWeights) {
-    throw new ValidationError("params", `length nInputs + nWeights = ${hc.nInputs + hc.nWeights}`, params.length);
+    throw new ValidationError(
+      "params",
+      `length nInputs + nWeights = ${hc.nInputs + hc.nWeights}`,
+      params.length,
+    );
   }
-  for (let i = 0; i < params.length; i++) if (!Number.isFinite(params[i]!)) throw new ValidationError(`params[${i}]`, "a finite number", params[i]);
-  return { ...hc, ops: hc.ops.map((op) => ({ ...op, angles: op.angles.map((a) => constAngle(bindAngle(a, params))) })) };
+  for (let i = 0; i < params.length; i++)
+    if (!Number.isFinite(params[i]!)) throw new ValidationError(`params[${i}]`, "a finite number", params[i]);
+  return {
+    ...hc,
+    ops: hc.ops.map((op) => ({ ...op, angles: op.angles.map((a) => constAngle(bindAngle(a, params))) })),
+  };
 }
 
 function mapWord(w: PauliWord, layout: readonly number[]): PauliWord {
@@ -68,19 +90,29 @@ function mapWord(w: PauliWord, layout: readonly number[]): PauliWord {
 }
 
 /** Maps a circuit onto a device: layout on its best qubits, routing, native gates, and light optimisation. */
-export function transpile(input: Circuit | HwCircuit, dev: DeviceCalibration, opts: TranspileOptions = {}): TranspileResult {
+export function transpile(
+  input: Circuit | HwCircuit,
+  dev: DeviceCalibration,
+  opts: TranspileOptions = {},
+): TranspileResult {
   const basis = opts.basis ?? "cz";
   if (basis !== "cz" && basis !== "ecr") throw new ValidationError("basis", `"cz" or "ecr"`, basis);
   // a qmtl Circuit's ops name `wires`, a HwCircuit's `qubits` (an empty one is the same in both forms)
   let logical: HwCircuit = (input.ops as ReadonlyArray<object>).some((op) => "wires" in op)
-    ? fromCircuit(input as Circuit) : (input as HwCircuit);
+    ? fromCircuit(input as Circuit)
+    : (input as HwCircuit);
   validateHw(logical);
   if (opts.params) logical = bindAll(logical, opts.params);
   if (logical.nQubits > dev.numQubits) {
-    throw new ValidationError("device", `at least ${logical.nQubits} qubits (${dev.name} has ${dev.numQubits})`);
+    throw new ValidationError(
+      "device",
+      `at least ${logical.nQubits} qubits (${dev.name} has ${dev.numQubits})`,
+    );
   }
   const directed = directedCheck(dev);
-  const layouts = opts.initialLayout ? [[...opts.initialLayout]] : candidatePaths(dev, logical.nQubits, opts.layoutTrials ?? 8);
+  const layouts = opts.initialLayout
+    ? [[...opts.initialLayout]]
+    : candidatePaths(dev, logical.nQubits, opts.layoutTrials ?? 8);
   const measuredOf = (fl: readonly number[]): number[] => [...fl].sort((a, b) => a - b);
   let best: { ops: HwOp[]; init: number[]; final: number[]; swaps: number; fid: number } | null = null;
   for (const init of layouts) {
@@ -91,12 +123,23 @@ export function transpile(input: Circuit | HwCircuit, dev: DeviceCalibration, op
   }
   const b = best!;
   const circuit: HwCircuit = {
-    nQubits: dev.numQubits, nInputs: logical.nInputs, nWeights: logical.nWeights, ops: b.ops,
+    nQubits: dev.numQubits,
+    nInputs: logical.nInputs,
+    nWeights: logical.nWeights,
+    ops: b.ops,
     observables: logical.observables.map((w) => mapWord(w, b.final)),
   };
   return {
-    circuit, device: dev.name, basis, initialLayout: b.init, finalLayout: b.final, swaps: b.swaps,
-    measured: measuredOf(b.final), before: stats(logical), after: stats(circuit), estimatedFidelity: b.fid,
+    circuit,
+    device: dev.name,
+    basis,
+    initialLayout: b.init,
+    finalLayout: b.final,
+    swaps: b.swaps,
+    measured: measuredOf(b.final),
+    before: stats(logical),
+    after: stats(circuit),
+    estimatedFidelity: b.fid,
   };
 }
 
@@ -112,11 +155,18 @@ export function checkIsa(hc: HwCircuit, dev: DeviceCalibration, basis: NativeBas
   const usable = new Set(dev.usableCouplers.map((c) => `${c.a}_${c.b}`));
   const directed = directedCheck(dev);
   hc.ops.forEach((op, k) => {
-    if (!allowed.has(op.gate)) throw new ValidationError(`ops[${k}]`, `a native gate of ${dev.name} (${[...allowed].join(", ")})`, op.gate);
+    if (!allowed.has(op.gate))
+      throw new ValidationError(
+        `ops[${k}]`,
+        `a native gate of ${dev.name} (${[...allowed].join(", ")})`,
+        op.gate,
+      );
     if (op.qubits.length === 2) {
       const [a, b] = op.qubits as [number, number];
-      if (!usable.has(`${Math.min(a, b)}_${Math.max(a, b)}`)) throw new ValidationError(`ops[${k}]`, "a usable coupler", `${a}-${b}`);
-      if (basis === "ecr" && !directed(a, b)) throw new ValidationError(`ops[${k}]`, "a listed ecr direction", `${a}->${b}`);
+      if (!usable.has(`${Math.min(a, b)}_${Math.max(a, b)}`))
+        throw new ValidationError(`ops[${k}]`, "a usable coupler", `${a}-${b}`);
+      if (basis === "ecr" && !directed(a, b))
+        throw new ValidationError(`ops[${k}]`, "a listed ecr direction", `${a}->${b}`);
     }
   });
 }

@@ -32,7 +32,11 @@ export function largestComponent(dev: DeviceCalibration): number {
     while (stack.length) {
       const u = stack.pop()!;
       size++;
-      for (const v of usableNeighbours(dev, u)) if (!seen[v]) { seen[v] = 1; stack.push(v); }
+      for (const v of usableNeighbours(dev, u))
+        if (!seen[v]) {
+          seen[v] = 1;
+          stack.push(v);
+        }
     }
     best = Math.max(best, size);
   }
@@ -43,18 +47,25 @@ export function largestComponent(dev: DeviceCalibration): number {
 export function candidatePaths(dev: DeviceCalibration, n: number, count = 8, beam = 200): number[][] {
   if (!Number.isInteger(n) || n < 1) throw new ValidationError("nQubits", "an integer >= 1", n);
   if (n > largestComponent(dev)) {
-    throw new ValidationError("device", `a device with ${n} connected usable qubits (${dev.name} has ${largestComponent(dev)})`);
+    throw new ValidationError(
+      "device",
+      `a device with ${n} connected usable qubits (${dev.name} has ${largestComponent(dev)})`,
+    );
   }
   type P = { path: number[]; cost: number };
   let layer: P[] = [];
-  for (let q = 0; q < dev.numQubits; q++) if (dev.qubits[q]!.operational) layer.push({ path: [q], cost: qubitCost(dev, q) });
+  for (let q = 0; q < dev.numQubits; q++)
+    if (dev.qubits[q]!.operational) layer.push({ path: [q], cost: qubitCost(dev, q) });
   for (let len = 1; len < n; len++) {
     const next: P[] = [];
     for (const p of layer) {
       const end = p.path[p.path.length - 1]!;
       for (const v of usableNeighbours(dev, end)) {
         if (p.path.includes(v)) continue;
-        next.push({ path: [...p.path, v], cost: p.cost + nll(usableCoupler(dev, end, v)!.error) + qubitCost(dev, v) });
+        next.push({
+          path: [...p.path, v],
+          cost: p.cost + nll(usableCoupler(dev, end, v)!.error) + qubitCost(dev, v),
+        });
       }
     }
     next.sort((a, b) => a.cost - b.cost);
@@ -68,7 +79,8 @@ export function candidatePaths(dev: DeviceCalibration, n: number, count = 8, bea
       layer.push(p);
       if (layer.length >= beam) break;
     }
-    if (layer.length === 0) throw new ValidationError("device", `a simple path of ${n} usable qubits on ${dev.name}`);
+    if (layer.length === 0)
+      throw new ValidationError("device", `a simple path of ${n} usable qubits on ${dev.name}`);
   }
   const out: number[][] = [];
   const sets = new Set<string>();
@@ -87,13 +99,20 @@ export function candidatePaths(dev: DeviceCalibration, n: number, count = 8, bea
  * from the calibration (rz is virtual, error 0) and over measured qubits of (1 - readout error).
  * A ranking score for layouts, not a noise model.
  */
-export function estimateFidelity(ops: readonly HwOp[], dev: DeviceCalibration, measured: readonly number[]): number {
+export function estimateFidelity(
+  ops: readonly HwOp[],
+  dev: DeviceCalibration,
+  measured: readonly number[],
+): number {
   let logF = 0;
   for (const op of ops) {
     if (op.gate === "rz") continue;
-    const err = op.qubits.length === 2
-      ? (usableCoupler(dev, op.qubits[0]!, op.qubits[1]!)?.error ?? 1)
-      : (gateCalibration(dev, op.gate, op.qubits)?.error ?? gateCalibration(dev, "sx", op.qubits)?.error ?? 0);
+    const err =
+      op.qubits.length === 2
+        ? (usableCoupler(dev, op.qubits[0]!, op.qubits[1]!)?.error ?? 1)
+        : (gateCalibration(dev, op.gate, op.qubits)?.error ??
+          gateCalibration(dev, "sx", op.qubits)?.error ??
+          0);
     logF -= nll(err);
   }
   for (const q of measured) logF -= nll(dev.qubits[q]!.readoutError);

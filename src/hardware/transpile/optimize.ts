@@ -73,8 +73,15 @@ function cancelPairs(ops: readonly HwOp[]): HwOp[] {
       const j = last.get(q);
       const prev = j !== undefined ? out[j] : null;
       if (prev && !rzAfter.get(q) && prev.qubits.length === 1) {
-        if (prev.gate === "x" && op.gate === "x") { out[j!] = null; last.delete(q); continue; }
-        if (prev.gate === "sx" && op.gate === "sx") { out[j!] = { gate: "x", qubits: [q], angles: [] }; continue; }
+        if (prev.gate === "x" && op.gate === "x") {
+          out[j!] = null;
+          last.delete(q);
+          continue;
+        }
+        if (prev.gate === "sx" && op.gate === "sx") {
+          out[j!] = { gate: "x", qubits: [q], angles: [] };
+          continue;
+        }
       }
       last.set(q, out.length);
       rzAfter.set(q, false);
@@ -82,7 +89,8 @@ function cancelPairs(ops: readonly HwOp[]): HwOp[] {
       continue;
     }
     const [a, b] = op.qubits as [number, number];
-    const ja = last.get(a), jb = last.get(b);
+    const ja = last.get(a),
+      jb = last.get(b);
     if (op.gate === "cz" && ja !== undefined && ja === jb) {
       const prev = out[ja]!;
       if (prev.gate === "cz") {

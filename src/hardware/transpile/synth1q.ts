@@ -23,28 +23,90 @@ const addc = (x: C, y: C): C => [x[0] + y[0], x[1] + y[1]];
 /** A B (apply B first). */
 export function mm(A: M2, B: M2): M2 {
   return [
-    addc(mul(A[0], B[0]), mul(A[1], B[2])), addc(mul(A[0], B[1]), mul(A[1], B[3])),
-    addc(mul(A[2], B[0]), mul(A[3], B[2])), addc(mul(A[2], B[1]), mul(A[3], B[3])),
+    addc(mul(A[0], B[0]), mul(A[1], B[2])),
+    addc(mul(A[0], B[1]), mul(A[1], B[3])),
+    addc(mul(A[2], B[0]), mul(A[3], B[2])),
+    addc(mul(A[2], B[1]), mul(A[3], B[3])),
   ];
 }
 
 const H = Math.SQRT1_2;
 const e = (a: number): C => [Math.cos(a), Math.sin(a)];
 export const rzM = (a: number): M2 => [e(-a / 2), [0, 0], [0, 0], e(a / 2)];
-const ryM = (a: number): M2 => [[Math.cos(a / 2), 0], [-Math.sin(a / 2), 0], [Math.sin(a / 2), 0], [Math.cos(a / 2), 0]];
-const rxM = (a: number): M2 => [[Math.cos(a / 2), 0], [0, -Math.sin(a / 2)], [0, -Math.sin(a / 2)], [Math.cos(a / 2), 0]];
+const ryM = (a: number): M2 => [
+  [Math.cos(a / 2), 0],
+  [-Math.sin(a / 2), 0],
+  [Math.sin(a / 2), 0],
+  [Math.cos(a / 2), 0],
+];
+const rxM = (a: number): M2 => [
+  [Math.cos(a / 2), 0],
+  [0, -Math.sin(a / 2)],
+  [0, -Math.sin(a / 2)],
+  [Math.cos(a / 2), 0],
+];
 
 const FIXED: Partial<Record<HwGate, M2>> = {
-  h: [[H, 0], [H, 0], [H, 0], [-H, 0]],
-  x: [[0, 0], [1, 0], [1, 0], [0, 0]],
-  y: [[0, 0], [0, -1], [0, 1], [0, 0]],
-  z: [[1, 0], [0, 0], [0, 0], [-1, 0]],
-  s: [[1, 0], [0, 0], [0, 0], [0, 1]],
-  sdg: [[1, 0], [0, 0], [0, 0], [0, -1]],
-  t: [[1, 0], [0, 0], [0, 0], [H, H]],
-  tdg: [[1, 0], [0, 0], [0, 0], [H, -H]],
-  sx: [[0.5, 0.5], [0.5, -0.5], [0.5, -0.5], [0.5, 0.5]],
-  sxdg: [[0.5, -0.5], [0.5, 0.5], [0.5, 0.5], [0.5, -0.5]],
+  h: [
+    [H, 0],
+    [H, 0],
+    [H, 0],
+    [-H, 0],
+  ],
+  x: [
+    [0, 0],
+    [1, 0],
+    [1, 0],
+    [0, 0],
+  ],
+  y: [
+    [0, 0],
+    [0, -1],
+    [0, 1],
+    [0, 0],
+  ],
+  z: [
+    [1, 0],
+    [0, 0],
+    [0, 0],
+    [-1, 0],
+  ],
+  s: [
+    [1, 0],
+    [0, 0],
+    [0, 0],
+    [0, 1],
+  ],
+  sdg: [
+    [1, 0],
+    [0, 0],
+    [0, 0],
+    [0, -1],
+  ],
+  t: [
+    [1, 0],
+    [0, 0],
+    [0, 0],
+    [H, H],
+  ],
+  tdg: [
+    [1, 0],
+    [0, 0],
+    [0, 0],
+    [H, -H],
+  ],
+  sx: [
+    [0.5, 0.5],
+    [0.5, -0.5],
+    [0.5, -0.5],
+    [0.5, 0.5],
+  ],
+  sxdg: [
+    [0.5, -0.5],
+    [0.5, 0.5],
+    [0.5, 0.5],
+    [0.5, -0.5],
+  ],
 };
 
 /** The matrix of a constant one-qubit op. */
@@ -71,20 +133,29 @@ const EPS = 1e-12;
 
 /** Z-Y-Z angles of a 2x2 unitary: U = e^{i alpha} RZ(phi) RY(theta) RZ(lam). */
 export function zyz(U: M2): { theta: number; phi: number; lam: number } {
-  const det = [U[0][0] * U[3][0] - U[0][1] * U[3][1] - (U[1][0] * U[2][0] - U[1][1] * U[2][1]),
-    U[0][0] * U[3][1] + U[0][1] * U[3][0] - (U[1][0] * U[2][1] + U[1][1] * U[2][0])] as const;
+  const det = [
+    U[0][0] * U[3][0] - U[0][1] * U[3][1] - (U[1][0] * U[2][0] - U[1][1] * U[2][1]),
+    U[0][0] * U[3][1] + U[0][1] * U[3][0] - (U[1][0] * U[2][1] + U[1][1] * U[2][0]),
+  ] as const;
   const half = Math.atan2(det[1], det[0]) / 2;
   const ph: C = e(-half);
-  const a = mul(U[0], ph), c = mul(U[2], ph);
-  const ra = Math.hypot(a[0], a[1]), rc = Math.hypot(c[0], c[1]);
+  const a = mul(U[0], ph),
+    c = mul(U[2], ph);
+  const ra = Math.hypot(a[0], a[1]),
+    rc = Math.hypot(c[0], c[1]);
   const theta = 2 * Math.atan2(rc, ra);
   const argA = ra > EPS ? Math.atan2(a[1], a[0]) : 0;
   const argC = rc > EPS ? Math.atan2(c[1], c[0]) : 0;
-  const sum = -2 * argA, diff = 2 * argC;
+  const sum = -2 * argA,
+    diff = 2 * argC;
   return { theta, phi: (sum + diff) / 2, lam: (sum - diff) / 2 };
 }
 
-const op1 = (gate: HwGate, q: number, angle?: Angle): HwOp => ({ gate, qubits: [q], angles: angle ? [angle] : [] });
+const op1 = (gate: HwGate, q: number, angle?: Angle): HwOp => ({
+  gate,
+  qubits: [q],
+  angles: angle ? [angle] : [],
+});
 const rzc = (q: number, a: number): HwOp => op1("rz", q, constAngle(wrap(a)));
 
 /** Native ops for a constant 2x2 unitary on qubit q (application order). */
@@ -99,12 +170,23 @@ export function synthConst(U: M2, q: number): HwOp[] {
 
 /** Native ops for one parametric rotation. */
 export function synthParam(op: HwOp): HwOp[] {
-  const q = op.qubits[0]!, t = op.angles[0]!;
+  const q = op.qubits[0]!,
+    t = op.angles[0]!;
   switch (op.gate) {
-    case "rz": return [op];
-    case "ry": return [op1("sx", q), op1("rz", q, shiftAngle(t, Math.PI)), op1("sx", q), rzc(q, Math.PI)];
-    case "rx": return [rzc(q, Math.PI / 2), op1("sx", q), op1("rz", q, shiftAngle(t, Math.PI)), op1("sx", q), rzc(q, Math.PI / 2)];
-    default: throw new ValidationError("op", "a parametric rx, ry or rz", op.gate);
+    case "rz":
+      return [op];
+    case "ry":
+      return [op1("sx", q), op1("rz", q, shiftAngle(t, Math.PI)), op1("sx", q), rzc(q, Math.PI)];
+    case "rx":
+      return [
+        rzc(q, Math.PI / 2),
+        op1("sx", q),
+        op1("rz", q, shiftAngle(t, Math.PI)),
+        op1("sx", q),
+        rzc(q, Math.PI / 2),
+      ];
+    default:
+      throw new ValidationError("op", "a parametric rx, ry or rz", op.gate);
   }
 }
 

@@ -1,6 +1,12 @@
 import { ValidationError } from "../../core/errors.ts";
 import type { QmtlLayout } from "../../circuits/qmtl.ts";
-import { checkBatchArgs, checkCotangent, type DifferentiableExecutor, type Gradients, type Tape } from "../../sim/executor.ts";
+import {
+  checkBatchArgs,
+  checkCotangent,
+  type DifferentiableExecutor,
+  type Gradients,
+  type Tape,
+} from "../../sim/executor.ts";
 import type { NoiseModel } from "../noise-model.ts";
 import { foldRepeats } from "../density-matrix.ts";
 import { buildPlan, type NoisyPlan } from "./plan.ts";
@@ -38,7 +44,11 @@ export class NoisyQmtlExecutor implements DifferentiableExecutor {
   readonly plan: NoisyPlan;
   private readonly reps: number;
 
-  constructor(readonly layout: QmtlLayout, readonly noise: NoiseModel | null, opts: NoisyQmtlOptions = {}) {
+  constructor(
+    readonly layout: QmtlLayout,
+    readonly noise: NoiseModel | null,
+    opts: NoisyQmtlOptions = {},
+  ) {
     this.reps = foldRepeats(opts.fold);
     this.plan = buildPlan(layout, noise, opts.fold ?? 1);
     this.nInputs = layout.nInputs;
@@ -54,8 +64,13 @@ export class NoisyQmtlExecutor implements DifferentiableExecutor {
 
   private runSample(inputs: Float64Array, b: number, weights: Float64Array, keep: boolean): SampleRun {
     const off = b * this.nInputs;
-    const cols = Array.from({ length: this.layout.Q }, (_, i) => buildColumn(this.plan, i, inputs, off, weights, keep));
-    const chain = chainForward(this.plan, cols.map((c) => c.t));
+    const cols = Array.from({ length: this.layout.Q }, (_, i) =>
+      buildColumn(this.plan, i, inputs, off, weights, keep),
+    );
+    const chain = chainForward(
+      this.plan,
+      cols.map((c) => c.t),
+    );
     const runs = this.plan.tasks.map((t, k) => taskForward(t, chain.rdms[k]!, weights, this.reps));
     return { cols, runs, chain };
   }
@@ -77,18 +92,25 @@ export class NoisyQmtlExecutor implements DifferentiableExecutor {
   taskStates(inputs: Float64Array, weights: Float64Array, batch: number): Float64Array[][] {
     checkBatchArgs(this, inputs, weights, batch);
     const out: Float64Array[][] = [];
-    for (let b = 0; b < batch; b++) out.push(this.runSample(inputs, b, weights, false).runs.map((r) => r.xs[r.xs.length - 1]!));
+    for (let b = 0; b < batch; b++)
+      out.push(this.runSample(inputs, b, weights, false).runs.map((r) => r.xs[r.xs.length - 1]!));
     return out;
   }
 
   record(inputs: Float64Array, weights: Float64Array, batch: number): Tape {
     const outputs = this.forward(inputs, weights, batch);
-    const ins = inputs.slice(), ws = weights.slice();
+    const ins = inputs.slice(),
+      ws = weights.slice();
     return {
       outputs,
       backward: (cot: Float64Array): Gradients => {
         checkCotangent(this.nOutputs, batch, cot);
-        if (this.reps > 0) throw new ValidationError("fold", "1 for gradients (folded executors are for zero-noise extrapolation only)", 2 * this.reps + 1);
+        if (this.reps > 0)
+          throw new ValidationError(
+            "fold",
+            "1 for gradients (folded executors are for zero-noise extrapolation only)",
+            2 * this.reps + 1,
+          );
         const gradWeights = new Float64Array(this.nWeights);
         const gradInputs = new Float64Array(batch * this.nInputs);
         for (let b = 0; b < batch; b++) this.backwardSample(ins, b, ws, cot, gradInputs, gradWeights);
@@ -97,10 +119,24 @@ export class NoisyQmtlExecutor implements DifferentiableExecutor {
     };
   }
 
-  private backwardSample(inputs: Float64Array, b: number, weights: Float64Array, cot: Float64Array, gIn: Float64Array, gW: Float64Array): void {
+  private backwardSample(
+    inputs: Float64Array,
+    b: number,
+    weights: Float64Array,
+    cot: Float64Array,
+    gIn: Float64Array,
+    gW: Float64Array,
+  ): void {
     const r = this.runSample(inputs, b, weights, true);
-    const lambdas = this.plan.tasks.map((t, k) => taskBackward(t, r.runs[k]!, weights, cot, b * this.nOutputs + t.outputOffset, gW));
-    const dT = chainBackward(this.plan, r.cols.map((c) => c.t), r.chain.state, lambdas);
+    const lambdas = this.plan.tasks.map((t, k) =>
+      taskBackward(t, r.runs[k]!, weights, cot, b * this.nOutputs + t.outputOffset, gW),
+    );
+    const dT = chainBackward(
+      this.plan,
+      r.cols.map((c) => c.t),
+      r.chain.state,
+      lambdas,
+    );
     r.cols.forEach((c, i) => columnBackward(this.plan, i, c, dT[i]!, gIn, b * this.nInputs, gW));
   }
 }

@@ -22,7 +22,12 @@ import { krausPtm, ptmIdentity, ptmMul, transpose } from "../ptm.ts";
 export const MAX_BOND = 4096;
 
 export type TaskStep =
-  | { readonly kind: "rot"; readonly site: number; readonly w: readonly [number, number, number]; readonly noise: Float64Array }
+  | {
+      readonly kind: "rot";
+      readonly site: number;
+      readonly w: readonly [number, number, number];
+      readonly noise: Float64Array;
+    }
   | { readonly kind: "two"; readonly a: number; readonly b: number; readonly g: Float64Array };
 
 export interface TaskPlan {
@@ -70,7 +75,10 @@ export interface NoisyPlan {
 const ptmCache = new Map<string, Float64Array>();
 export function gatePtm(g: GateName): Float64Array {
   let p = ptmCache.get(g);
-  if (!p) { p = krausPtm([GATES[g].matrix([])]); ptmCache.set(g, p); }
+  if (!p) {
+    p = krausPtm([GATES[g].matrix([])]);
+    ptmCache.set(g, p);
+  }
   return p;
 }
 
@@ -97,9 +105,12 @@ export function foldedBlock(n: Float64Array, r: Float64Array, D: number, reps: n
 export function splitTwoSite(g: Float64Array): { rank: number; a: Float64Array[]; b: Float64Array[] } {
   // M[(p_a q_a)][(p_b q_b)] = G[(p_a p_b)][(q_a q_b)]
   const m: number[][] = Array.from({ length: 16 }, () => new Array<number>(16).fill(0));
-  for (let pa = 0; pa < 4; pa++) for (let pb = 0; pb < 4; pb++) for (let qa = 0; qa < 4; qa++) for (let qb = 0; qb < 4; qb++) {
-    m[pa * 4 + qa]![pb * 4 + qb] = g[(pa * 4 + pb) * 16 + qa * 4 + qb]!;
-  }
+  for (let pa = 0; pa < 4; pa++)
+    for (let pb = 0; pb < 4; pb++)
+      for (let qa = 0; qa < 4; qa++)
+        for (let qb = 0; qb < 4; qb++) {
+          m[pa * 4 + qa]![pb * 4 + qb] = g[(pa * 4 + pb) * 16 + qa * 4 + qb]!;
+        }
   // pivoted Gram-Schmidt on the columns of m: m = U V, U orthonormal (16 x r)
   const cols = Array.from({ length: 16 }, (_, j) => m.map((row) => row[j]!));
   const norm = (v: number[]): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
@@ -107,29 +118,44 @@ export function splitTwoSite(g: Float64Array): { rank: number; a: Float64Array[]
   const basis: number[][] = [];
   const work = cols.map((c) => [...c]);
   for (;;) {
-    let best = -1, bn = 0;
-    work.forEach((c, j) => { const nn = norm(c); if (nn > bn) { bn = nn; best = j; } });
+    let best = -1,
+      bn = 0;
+    work.forEach((c, j) => {
+      const nn = norm(c);
+      if (nn > bn) {
+        bn = nn;
+        best = j;
+      }
+    });
     if (best < 0 || bn <= 1e-13 * scale) break;
     const u = work[best]!.map((x) => x / bn);
     // re-orthogonalise against the basis for stability
-    for (const bv of basis) { const d = u.reduce((s, x, k) => s + x * bv[k]!, 0); for (let k = 0; k < 16; k++) u[k]! -= d * bv[k]!; }
+    for (const bv of basis) {
+      const d = u.reduce((s, x, k) => s + x * bv[k]!, 0);
+      for (let k = 0; k < 16; k++) u[k]! -= d * bv[k]!;
+    }
     const un = norm(u);
     for (let k = 0; k < 16; k++) u[k]! /= un;
     basis.push(u);
-    for (const c of work) { const d = c.reduce((s, x, k) => s + x * u[k]!, 0); for (let k = 0; k < 16; k++) c[k]! -= d * u[k]!; }
+    for (const c of work) {
+      const d = c.reduce((s, x, k) => s + x * u[k]!, 0);
+      for (let k = 0; k < 16; k++) c[k]! -= d * u[k]!;
+    }
   }
-  const a: Float64Array[] = [], b: Float64Array[] = [];
+  const a: Float64Array[] = [],
+    b: Float64Array[] = [];
   for (const u of basis) {
     a.push(Float64Array.from(u));
     b.push(Float64Array.from(cols.map((c) => c.reduce((s, x, k) => s + x * u[k]!, 0))));
   }
   // residual check: the split must reproduce G
   let err = 0;
-  for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) {
-    let s = 0;
-    for (let k = 0; k < a.length; k++) s += a[k]![i]! * b[k]![j]!;
-    err = Math.max(err, Math.abs(s - m[i]![j]!));
-  }
+  for (let i = 0; i < 16; i++)
+    for (let j = 0; j < 16; j++) {
+      let s = 0;
+      for (let k = 0; k < a.length; k++) s += a[k]![i]! * b[k]![j]!;
+      err = Math.max(err, Math.abs(s - m[i]![j]!));
+    }
   if (err > 1e-11) throw new Error(`splitTwoSite: residual ${err} (numerical failure)`);
   return { rank: a.length, a, b };
 }
@@ -162,7 +188,8 @@ export function buildPlan(layout: QmtlLayout, noise: NoiseModel | null, fold = 1
     const h = foldedBlock(noisePtm(noise, "H", [i]), gatePtm("H"), 4, reps);
     return Float64Array.from([0, 1, 2, 3], (p) => h[p * 4]! + h[p * 4 + 3]!); // |0><0| = (I + Z) / 2
   });
-  const per = (g: GateName): Float64Array[][] => Array.from({ length: L }, () => Array.from({ length: Q }, (_, i) => noisePtm(noise, g, [i])));
+  const per = (g: GateName): Float64Array[][] =>
+    Array.from({ length: L }, () => Array.from({ length: Q }, (_, i) => noisePtm(noise, g, [i])));
   const splits = Array.from({ length: Q - 1 }, (_, i) => {
     if (!layout.entangle) return { rank: 1, a: [I4.slice()], b: [I4.slice()] };
     return splitTwoSite(foldedBlock(noisePtm(noise, "CNOT", [i, i + 1]), gatePtm("CNOT"), 16, reps));
@@ -171,19 +198,34 @@ export function buildPlan(layout: QmtlLayout, noise: NoiseModel | null, fold = 1
     const left = i > 0 ? splits[i - 1]! : { rank: 1, a: [I4], b: [I4] };
     const right = i < Q - 1 ? splits[i]! : { rank: 1, a: [I4], b: [I4] };
     const mats = new Float64Array(left.rank * right.rank * 16);
-    for (let kl = 0; kl < left.rank; kl++) for (let kr = 0; kr < right.rank; kr++) {
-      mats.set(ptmMul(right.a[kr]!, left.b[kl]!, 4), (kl * right.rank + kr) * 16);
-    }
+    for (let kl = 0; kl < left.rank; kl++)
+      for (let kr = 0; kr < right.rank; kr++) {
+        mats.set(ptmMul(right.a[kr]!, left.b[kl]!, 4), (kl * right.rank + kr) * 16);
+      }
     const start = new Int32Array(left.rank * right.rank + 1);
-    const row: number[] = [], col: number[] = [], val: number[] = [];
+    const row: number[] = [],
+      col: number[] = [],
+      val: number[] = [];
     for (let c = 0; c < left.rank * right.rank; c++) {
       for (let e = 0; e < 16; e++) {
         const v = mats[c * 16 + e]!;
-        if (v !== 0) { row.push(e >> 2); col.push(e & 3); val.push(v); }
+        if (v !== 0) {
+          row.push(e >> 2);
+          col.push(e & 3);
+          val.push(v);
+        }
       }
       start[c + 1] = val.length;
     }
-    return { rl: left.rank, rr: right.rank, mats, start, row: Int32Array.from(row), col: Int32Array.from(col), val: Float64Array.from(val) };
+    return {
+      rl: left.rank,
+      rr: right.rank,
+      mats,
+      start,
+      row: Int32Array.from(row),
+      col: Int32Array.from(col),
+      val: Float64Array.from(val),
+    };
   };
   const ladderRow = Array.from({ length: Q }, (_, i) => siteLadder(i));
   const ladder = Array.from({ length: L }, () => ladderRow);
@@ -191,7 +233,11 @@ export function buildPlan(layout: QmtlLayout, noise: NoiseModel | null, fold = 1
   const bondL = Array.from({ length: Q }, (_, i) => (i > 0 ? bondR[i - 1]! : 1));
   const maxBond = Math.max(...bondR);
   if (maxBond > MAX_BOND) {
-    throw new ValidationError("noise model", `noisy CNOTs whose ladder bond (rank^L) stays <= ${MAX_BOND} for the structured path; use the density-matrix path`, maxBond);
+    throw new ValidationError(
+      "noise model",
+      `noisy CNOTs whose ladder bond (rank^L) stays <= ${MAX_BOND} for the structured path; use the density-matrix path`,
+      maxBond,
+    );
   }
   const tasks = layout.tasks.map((t): TaskPlan => {
     const steps: TaskStep[] = [];
@@ -199,18 +245,32 @@ export function buildPlan(layout: QmtlLayout, noise: NoiseModel | null, fold = 1
     for (let l = 0; l < layout.Lh; l++) {
       for (let k = 0; k < S; k++) {
         const base = t.weightOffset + (l * S + k) * 3;
-        steps.push({ kind: "rot", site: k, w: [base, base + 1, base + 2], noise: noisePtm(noise, "Rot", [t.offset + k]) });
+        steps.push({
+          kind: "rot",
+          site: k,
+          w: [base, base + 1, base + 2],
+          noise: noisePtm(noise, "Rot", [t.offset + k]),
+        });
       }
       if (S > 1) {
         const r = (l % (S - 1)) + 1;
         for (let k = 0; k < S; k++) {
-          const a = k, b = (k + r) % S;
-          steps.push({ kind: "two", a, b, g: foldedBlock(noisePtm(noise, "CNOT", [t.offset + a, t.offset + b]), gatePtm("CNOT"), 16, reps) });
+          const a = k,
+            b = (k + r) % S;
+          steps.push({
+            kind: "two",
+            a,
+            b,
+            g: foldedBlock(noisePtm(noise, "CNOT", [t.offset + a, t.offset + b]), gatePtm("CNOT"), 16, reps),
+          });
         }
       }
     }
     return {
-      offset: t.offset, size: S, outputOffset: t.outputOffset, steps,
+      offset: t.offset,
+      size: S,
+      outputOffset: t.outputOffset,
+      steps,
       words: t.local.map((w) => wordVector(w, t.offset, S, noise)),
     };
   });

@@ -17,15 +17,24 @@ import { swapBufs, type Buf, type Workspace } from "./workspace.ts";
  * far back as the earliest layer with gradients.
  */
 export function backwardSample(
-  sch: Schedule, ws: Workspace, off: number, gradWeights: Float64Array, gradInputs: Float64Array,
+  sch: Schedule,
+  ws: Workspace,
+  off: number,
+  gradWeights: Float64Array,
+  gradInputs: Float64Array,
   checkpoints: ReadonlyArray<Buf | null> | null,
 ): void {
-  const n = sch.n, items = sch.items, lam = ws.lam;
+  const n = sch.n,
+    items = sch.items,
+    lam = ws.lam;
   let lastPsi = items.length;
   if (checkpoints === null) {
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
-      if (it.kind === "layer" && it.blocks.some((b) => b.differentiable)) { lastPsi = i; break; }
+      if (it.kind === "layer" && it.blocks.some((b) => b.differentiable)) {
+        lastPsi = i;
+        break;
+      }
     }
   }
   for (let i = items.length - 1; i >= 0; i--) {
@@ -59,11 +68,17 @@ export function backwardSample(
 
 /** Gradients of a layer's blocks from psi and ws.lam, both just after the layer. */
 function layerGradients(
-  blocks: readonly Block[], psi: Buf, ws: Workspace, n: number, off: number,
-  gradWeights: Float64Array, gradInputs: Float64Array,
+  blocks: readonly Block[],
+  psi: Buf,
+  ws: Workspace,
+  n: number,
+  off: number,
+  gradWeights: Float64Array,
+  gradInputs: Float64Array,
 ): void {
   if (!blocks.some((b) => b.differentiable)) return;
-  const ks = ws.ks, k = ws.k;
+  const ks = ws.ks,
+    k = ws.k;
   layerCross(psi.re, psi.im, ws.lam.re, ws.lam.im, n, blocks, ks, ws.z.re, ws.z.im, ws.diag);
   for (let j = 0; j < blocks.length; j++) {
     const b = blocks[j]!;
@@ -77,7 +92,13 @@ function layerGradients(
  * The first layer: psi there is the product of the v_w, so K_w[s', s] = v_w[s'] conj(g_w[s])
  * with every g_w from one contraction of lambda (product-layer.ts), ws.v = v_w.
  */
-function firstLayerBackward(sch: Schedule, ws: Workspace, off: number, gradWeights: Float64Array, gradInputs: Float64Array): void {
+function firstLayerBackward(
+  sch: Schedule,
+  ws: Workspace,
+  off: number,
+  gradWeights: Float64Array,
+  gradInputs: Float64Array,
+): void {
   if (!sch.first.some((b) => b.differentiable)) return;
   productEnvironments(ws.lam.re, ws.lam.im, sch.n, ws.v, ws.g, ws.prod);
   const { v, g, k } = ws;
@@ -85,9 +106,11 @@ function firstLayerBackward(sch: Schedule, ws: Workspace, off: number, gradWeigh
     if (!b.differentiable) continue;
     const q = 4 * b.wire;
     for (let sp = 0; sp < 2; sp++) {
-      const ar = v[q + 2 * sp]!, ai = v[q + 2 * sp + 1]!;
+      const ar = v[q + 2 * sp]!,
+        ai = v[q + 2 * sp + 1]!;
       for (let s = 0; s < 2; s++) {
-        const br = g[q + 2 * s]!, bi = -g[q + 2 * s + 1]!;
+        const br = g[q + 2 * s]!,
+          bi = -g[q + 2 * s + 1]!;
         k[4 * sp + 2 * s] = ar * br - ai * bi;
         k[4 * sp + 2 * s + 1] = ar * bi + ai * br;
       }
@@ -95,4 +118,3 @@ function firstLayerBackward(sch: Schedule, ws: Workspace, off: number, gradWeigh
     blockGradients(b, k, off, ws.gateMats, gradWeights, gradInputs, ws.tmp);
   }
 }
-

@@ -21,20 +21,35 @@ import { conjugateBack2, imTracePauli2, mul2, setIdentity2, setRotation2, type M
  * which have no gradients).
  */
 export function blockMatrix(
-  b: Block, inputs: Float64Array, off: number, weights: Float64Array, out: Mat2, gateMats: readonly Mat2[],
+  b: Block,
+  inputs: Float64Array,
+  off: number,
+  weights: Float64Array,
+  out: Mat2,
+  gateMats: readonly Mat2[],
 ): void {
-  if (b.constant !== null) { out.set(b.constant); return; }
+  if (b.constant !== null) {
+    out.set(b.constant);
+    return;
+  }
   setIdentity2(out);
   const gates = b.gates;
   for (let j = 0; j < gates.length; j++) {
-    const gate = gates[j]!, g = gateMats[b.gate0 + j]!;
+    const gate = gates[j]!,
+      g = gateMats[b.gate0 + j]!;
     if (gate.kind === "fixed") g.set(gate.m);
     else setRotation2(g, gate.pauli, paramValue(gate.param, inputs, off, weights));
     mul2(out, g, out);
   }
 }
 
-function addGrad(p: ParamRef, g: number, off: number, gradWeights: Float64Array, gradInputs: Float64Array): void {
+function addGrad(
+  p: ParamRef,
+  g: number,
+  off: number,
+  gradWeights: Float64Array,
+  gradInputs: Float64Array,
+): void {
   if (p.kind === "weight") gradWeights[p.index]! += g;
   else if (p.kind === "input") gradInputs[off + p.index]! += g;
 }
@@ -45,8 +60,13 @@ function addGrad(p: ParamRef, g: number, off: number, gradWeights: Float64Array,
  * k is consumed: it is moved back through the gates.
  */
 export function blockGradients(
-  b: Block, k: Mat2, off: number, gateMats: readonly Mat2[],
-  gradWeights: Float64Array, gradInputs: Float64Array, tmp: Mat2,
+  b: Block,
+  k: Mat2,
+  off: number,
+  gateMats: readonly Mat2[],
+  gradWeights: Float64Array,
+  gradInputs: Float64Array,
+  tmp: Mat2,
 ): void {
   const gates = b.gates;
   // the earliest differentiable gate: nothing before it needs K
@@ -58,7 +78,8 @@ export function blockGradients(
   }
   for (let j = gates.length - 1; j >= firstDiff; j--) {
     const gate = gates[j]!;
-    if (gate.kind === "rot" && gate.param.kind !== "const") addGrad(gate.param, imTracePauli2(gate.pauli, k), off, gradWeights, gradInputs);
+    if (gate.kind === "rot" && gate.param.kind !== "const")
+      addGrad(gate.param, imTracePauli2(gate.pauli, k), off, gradWeights, gradInputs);
     if (j > firstDiff) conjugateBack2(k, gateMats[b.gate0 + j]!, tmp);
   }
 }

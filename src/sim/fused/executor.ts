@@ -61,24 +61,39 @@ export const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
  * product state (product-layer.ts). The passes run in WebAssembly SIMD
  * (wasm-runner.ts, the default where it loads) or TypeScript (ts-runner.ts).
  */
-export function fusedAdjointExecutor(circuit: Circuit, options: FusedAdjointOptions = {}): DifferentiableExecutor {
+export function fusedAdjointExecutor(
+  circuit: Circuit,
+  options: FusedAdjointOptions = {},
+): DifferentiableExecutor {
   // the workspace holds 5 statevectors and the readout's probabilities, before any tape or checkpoint
   checkExecutorCircuit(circuit, "the fused adjoint's workspace", 6);
   const budget = options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
   if (!(budget >= 0)) throw new ValidationError("checkpointBytes", "a number >= 0", budget);
   const precision = options.precision ?? "float64";
-  if (precision !== "float64" && precision !== "float32") throw new ValidationError("precision", '"float64" or "float32"', precision);
+  if (precision !== "float64" && precision !== "float32")
+    throw new ValidationError("precision", '"float64" or "float32"', precision);
   const kernels = resolveFusedKernels(options.kernels ?? "auto");
   const f32 = precision === "float32";
-  if (f32 && kernels !== "wasm") throw new ValidationError("precision", 'precision "float64" with kernels "ts" (float32 needs the WebAssembly passes; they were not chosen or are unavailable)', precision);
+  if (f32 && kernels !== "wasm")
+    throw new ValidationError(
+      "precision",
+      'precision "float64" with kernels "ts" (float32 needs the WebAssembly passes; they were not chosen or are unavailable)',
+      precision,
+    );
   const sch = compileSchedule(circuit);
   const ro = compileReadout(circuit.observables, circuit.nQubits);
-  const nOut = circuit.observables.length, nIn = circuit.nInputs;
+  const nOut = circuit.observables.length,
+    nIn = circuit.nInputs;
   const nLayers = sch.items.filter((it) => it.kind === "layer").length;
   const rerunKeeps = nLayers * (1 << sch.n) * (f32 ? 8 : 16) <= budget;
-  const run: FusedRunner = kernels === "wasm"
-    ? wasmOrTs(options.kernels === "wasm" || f32, () => wasmRunner(circuit, sch, ro, rerunKeeps, f32), () => tsRunner(circuit, sch, ro, rerunKeeps))
-    : tsRunner(circuit, sch, ro, rerunKeeps);
+  const run: FusedRunner =
+    kernels === "wasm"
+      ? wasmOrTs(
+          options.kernels === "wasm" || f32,
+          () => wasmRunner(circuit, sch, ro, rerunKeeps, f32),
+          () => tsRunner(circuit, sch, ro, rerunKeeps),
+        )
+      : tsRunner(circuit, sch, ro, rerunKeeps);
 
   const ex: DifferentiableExecutor = {
     name: "statevector-fused-adjoint",
@@ -92,7 +107,8 @@ export function fusedAdjointExecutor(circuit: Circuit, options: FusedAdjointOpti
     record(inputs, weights, batch): Tape {
       checkBatchArgs(ex, inputs, weights, batch);
       // the tape keeps its own copies: callers may reuse their buffers
-      const x = inputs.slice(), w = weights.slice();
+      const x = inputs.slice(),
+        w = weights.slice();
       const token = run.tapeBytes(batch) <= budget ? run.claimTape(batch) : null;
       const outputs = run.forward(x, w, batch, token !== null);
       return {
@@ -115,7 +131,11 @@ function wasmOrTs(strict: boolean, wasm: () => FusedRunner, ts: () => FusedRunne
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     if (strict) {
-      throw new ValidationError("kernels", 'kernels "auto" or "ts" for a circuit this wide (its fused WebAssembly workspace does not fit wasm32 memory, 4 GiB)', "wasm");
+      throw new ValidationError(
+        "kernels",
+        'kernels "auto" or "ts" for a circuit this wide (its fused WebAssembly workspace does not fit wasm32 memory, 4 GiB)',
+        "wasm",
+      );
     }
     return ts();
   }
@@ -123,5 +143,9 @@ function wasmOrTs(strict: boolean, wasm: () => FusedRunner, ts: () => FusedRunne
 
 /** How a worker thread builds `fusedAdjointExecutor(circuit, options)` (sim/parallel recipes). */
 export function fusedAdjointRecipe(circuit: Circuit, options: FusedAdjointOptions = {}): ExecutorRecipe {
-  return { module: siblingModule(import.meta.url, "./executor"), exportName: "fusedAdjointExecutor", args: [circuit, options] };
+  return {
+    module: siblingModule(import.meta.url, "./executor"),
+    exportName: "fusedAdjointExecutor",
+    args: [circuit, options],
+  };
 }

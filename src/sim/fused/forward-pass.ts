@@ -11,10 +11,17 @@ import { swapBufs, type Buf, type SampleMats, type Workspace } from "./workspace
  * This sample's 2x2s: every block's U in ws.blockMats, every gate's matrix in
  * ws.gateMats (together ws.mats), then ws.v (firstLayerVectors).
  */
-export function sampleMatrices(sch: Schedule, ws: SampleMats, x: Float64Array, off: number, w: Float64Array): void {
+export function sampleMatrices(
+  sch: Schedule,
+  ws: SampleMats,
+  x: Float64Array,
+  off: number,
+  w: Float64Array,
+): void {
   for (const b of sch.first) blockMatrix(b, x, off, w, ws.blockMats[b.id]!, ws.gateMats);
   for (const item of sch.items) {
-    if (item.kind === "layer") for (const b of item.blocks) blockMatrix(b, x, off, w, ws.blockMats[b.id]!, ws.gateMats);
+    if (item.kind === "layer")
+      for (const b of item.blocks) blockMatrix(b, x, off, w, ws.blockMats[b.id]!, ws.gateMats);
   }
   firstLayerVectors(sch, ws);
 }
@@ -26,7 +33,10 @@ export function firstLayerVectors(sch: Schedule, ws: SampleMats): void {
   for (let q = 0; q < sch.n; q++) v[4 * q] = 1;
   for (const b of sch.first) {
     const u = ws.blockMats[b.id]!;
-    v[4 * b.wire] = u[0]!; v[4 * b.wire + 1] = u[1]!; v[4 * b.wire + 2] = u[4]!; v[4 * b.wire + 3] = u[5]!;
+    v[4 * b.wire] = u[0]!;
+    v[4 * b.wire + 1] = u[1]!;
+    v[4 * b.wire + 2] = u[4]!;
+    v[4 * b.wire + 3] = u[5]!;
   }
 }
 
@@ -36,21 +46,30 @@ export function firstLayerVectors(sch: Schedule, ws: SampleMats): void {
  * every layer item i is copied into keep[i].
  */
 export function forwardSample(
-  sch: Schedule, ws: Workspace, x: Float64Array, off: number, w: Float64Array, keep: ReadonlyArray<Buf | null> | null,
+  sch: Schedule,
+  ws: Workspace,
+  x: Float64Array,
+  off: number,
+  w: Float64Array,
+  keep: ReadonlyArray<Buf | null> | null,
 ): void {
-  const n = sch.n, items = sch.items;
+  const n = sch.n,
+    items = sch.items;
   sampleMatrices(sch, ws, x, off, w);
   initProduct(ws.psi.re, ws.psi.im, n, ws.v);
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     if (item.kind === "layer") {
-      for (const b of item.blocks) applyMat2(ws.psi.re, ws.psi.im, wireStride(n, b.wire), ws.blockMats[b.id]!);
+      for (const b of item.blocks)
+        applyMat2(ws.psi.re, ws.psi.im, wireStride(n, b.wire), ws.blockMats[b.id]!);
       const cp = keep ? keep[i] : null;
-      if (cp) { cp.re.set(ws.psi.re); cp.im.set(ws.psi.im); }
+      if (cp) {
+        cp.re.set(ws.psi.re);
+        cp.im.set(ws.psi.im);
+      }
     } else if (item.kind === "perm") {
       gather(ws.psi.re, ws.psi.im, ws.t1.re, ws.t1.im, item.forward);
       swapBufs(ws.psi, ws.t1);
     } else applyMulti(ws.psi, n, item.step, false);
   }
 }
-

@@ -16,31 +16,59 @@ import { offDiagonalCross } from "./block-kernels.ts";
  * Measured on HQNN-13 this is about 2.5x cheaper than a full 2x2 cross pass per wire.
  */
 export function layerCross(
-  pr: Float64Array, pi: Float64Array, lr: Float64Array, li: Float64Array, n: number,
-  blocks: readonly Block[], ks: Float64Array, zr: Float64Array, zi: Float64Array, diag: Float64Array,
+  pr: Float64Array,
+  pi: Float64Array,
+  lr: Float64Array,
+  li: Float64Array,
+  n: number,
+  blocks: readonly Block[],
+  ks: Float64Array,
+  zr: Float64Array,
+  zi: Float64Array,
+  diag: Float64Array,
 ): void {
   const dim = pr.length;
   for (let x = 0; x < dim; x++) {
-    const a = pr[x]!, b = pi[x]!, c = lr[x]!, d = li[x]!;
+    const a = pr[x]!,
+      b = pi[x]!,
+      c = lr[x]!,
+      d = li[x]!;
     zr[x] = a * c + b * d;
     zi[x] = b * c - a * d;
   }
   for (let k = n; k >= 1; k--) {
     const half = 1 << (k - 1);
-    let er = 0, ei = 0, or = 0, oi = 0;
+    let er = 0,
+      ei = 0,
+      or = 0,
+      oi = 0;
     for (let y = 0; y < half; y++) {
-      const ar = zr[2 * y]!, ai = zi[2 * y]!, br = zr[2 * y + 1]!, bi = zi[2 * y + 1]!;
-      er += ar; ei += ai; or += br; oi += bi;
-      zr[y] = ar + br; zi[y] = ai + bi;
+      const ar = zr[2 * y]!,
+        ai = zi[2 * y]!,
+        br = zr[2 * y + 1]!,
+        bi = zi[2 * y + 1]!;
+      er += ar;
+      ei += ai;
+      or += br;
+      oi += bi;
+      zr[y] = ar + br;
+      zi[y] = ai + bi;
     }
     const q = 4 * (k - 1);
-    diag[q] = er; diag[q + 1] = ei; diag[q + 2] = or; diag[q + 3] = oi;
+    diag[q] = er;
+    diag[q + 1] = ei;
+    diag[q + 2] = or;
+    diag[q + 3] = oi;
   }
   for (let j = 0; j < blocks.length; j++) {
     const b = blocks[j]!;
     if (!b.differentiable) continue;
-    const q = 4 * b.wire, o = 8 * j;
-    ks[o] = diag[q]!; ks[o + 1] = diag[q + 1]!; ks[o + 6] = diag[q + 2]!; ks[o + 7] = diag[q + 3]!;
+    const q = 4 * b.wire,
+      o = 8 * j;
+    ks[o] = diag[q]!;
+    ks[o + 1] = diag[q + 1]!;
+    ks[o + 6] = diag[q + 2]!;
+    ks[o + 7] = diag[q + 3]!;
     offDiagonalCross(pr, pi, lr, li, wireStride(n, b.wire), ks, o);
   }
 }

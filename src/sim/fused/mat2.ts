@@ -19,21 +19,45 @@ export function setIdentity2(m: Mat2): void {
 
 /** m = exp(-i a P / 2) = cos(a/2) I - i sin(a/2) P. */
 export function setRotation2(m: Mat2, pauli: PauliName, a: number): void {
-  const c = Math.cos(a / 2), s = Math.sin(a / 2);
+  const c = Math.cos(a / 2),
+    s = Math.sin(a / 2);
   m.fill(0);
   m[0] = c;
   m[6] = c;
   switch (pauli) {
-    case "X": m[3] = -s; m[5] = -s; break; // -i s X
-    case "Y": m[2] = -s; m[4] = s; break; // -i s Y = [[0, -s], [s, 0]]
-    case "Z": m[1] = -s; m[7] = s; break; // -i s Z
+    case "X":
+      m[3] = -s;
+      m[5] = -s;
+      break; // -i s X
+    case "Y":
+      m[2] = -s;
+      m[4] = s;
+      break; // -i s Y = [[0, -s], [s, 0]]
+    case "Z":
+      m[1] = -s;
+      m[7] = s;
+      break; // -i s Z
   }
 }
 
 /** out = x y; out may alias x or y. */
 export function mul2(out: Mat2, x: Mat2, y: Mat2): void {
-  const xar = x[0]!, xai = x[1]!, xbr = x[2]!, xbi = x[3]!, xcr = x[4]!, xci = x[5]!, xdr = x[6]!, xdi = x[7]!;
-  const yar = y[0]!, yai = y[1]!, ybr = y[2]!, ybi = y[3]!, ycr = y[4]!, yci = y[5]!, ydr = y[6]!, ydi = y[7]!;
+  const xar = x[0]!,
+    xai = x[1]!,
+    xbr = x[2]!,
+    xbi = x[3]!,
+    xcr = x[4]!,
+    xci = x[5]!,
+    xdr = x[6]!,
+    xdi = x[7]!;
+  const yar = y[0]!,
+    yai = y[1]!,
+    ybr = y[2]!,
+    ybi = y[3]!,
+    ycr = y[4]!,
+    yci = y[5]!,
+    ydr = y[6]!,
+    ydi = y[7]!;
   out[0] = xar * yar - xai * yai + xbr * ycr - xbi * yci;
   out[1] = xar * yai + xai * yar + xbr * yci + xbi * ycr;
   out[2] = xar * ybr - xai * ybi + xbr * ydr - xbi * ydi;
@@ -46,11 +70,22 @@ export function mul2(out: Mat2, x: Mat2, y: Mat2): void {
 
 /** out = x^dagger; out may alias x. */
 export function dagger2(out: Mat2, x: Mat2): void {
-  const ar = x[0]!, ai = x[1]!, br = x[2]!, bi = x[3]!, cr = x[4]!, ci = x[5]!, dr = x[6]!, di = x[7]!;
-  out[0] = ar; out[1] = -ai;
-  out[2] = cr; out[3] = -ci;
-  out[4] = br; out[5] = -bi;
-  out[6] = dr; out[7] = -di;
+  const ar = x[0]!,
+    ai = x[1]!,
+    br = x[2]!,
+    bi = x[3]!,
+    cr = x[4]!,
+    ci = x[5]!,
+    dr = x[6]!,
+    di = x[7]!;
+  out[0] = ar;
+  out[1] = -ai;
+  out[2] = cr;
+  out[3] = -ci;
+  out[4] = br;
+  out[5] = -bi;
+  out[6] = dr;
+  out[7] = -di;
 }
 
 /** k = g^dagger k g: moves a cross matrix K from after a gate g to before it. */
@@ -63,8 +98,11 @@ export function conjugateBack2(k: Mat2, g: Mat2, tmp: Mat2): void {
 /** Im Tr(P K) for a Pauli P: Z -> Im(K00 - K11), X -> Im(K01 + K10), Y -> Re(K01 - K10) (Tr(Y K) = i (K01 - K10)). */
 export function imTracePauli2(pauli: PauliName, k: Mat2): number {
   switch (pauli) {
-    case "Z": return k[1]! - k[7]!;
-    case "X": return k[3]! + k[5]!;
-    case "Y": return k[2]! - k[4]!;
+    case "Z":
+      return k[1]! - k[7]!;
+    case "X":
+      return k[3]! + k[5]!;
+    case "Y":
+      return k[2]! - k[4]!;
   }
 }

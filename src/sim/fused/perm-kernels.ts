@@ -8,30 +8,63 @@ import type { Gather } from "./schedule.ts";
  */
 
 /** dst[y] = sign[y] * src[g.src[y]]. */
-export function gather(sr: Float64Array, si: Float64Array, dr: Float64Array, di: Float64Array, g: Gather): void {
-  const idx = g.src, sign = g.sign, dim = sr.length;
+export function gather(
+  sr: Float64Array,
+  si: Float64Array,
+  dr: Float64Array,
+  di: Float64Array,
+  g: Gather,
+): void {
+  const idx = g.src,
+    sign = g.sign,
+    dim = sr.length;
   if (sign === null) {
-    for (let y = 0; y < dim; y++) { const x = idx[y]!; dr[y] = sr[x]!; di[y] = si[x]!; }
+    for (let y = 0; y < dim; y++) {
+      const x = idx[y]!;
+      dr[y] = sr[x]!;
+      di[y] = si[x]!;
+    }
   } else {
-    for (let y = 0; y < dim; y++) { const x = idx[y]!, s = sign[y]!; dr[y] = s * sr[x]!; di[y] = s * si[x]!; }
+    for (let y = 0; y < dim; y++) {
+      const x = idx[y]!,
+        s = sign[y]!;
+      dr[y] = s * sr[x]!;
+      di[y] = s * si[x]!;
+    }
   }
 }
 
 /** The same gather applied to two states at once (psi and lambda in the backward pass). */
 export function gather2(
-  ar: Float64Array, ai: Float64Array, adr: Float64Array, adi: Float64Array,
-  br: Float64Array, bi: Float64Array, bdr: Float64Array, bdi: Float64Array, g: Gather,
+  ar: Float64Array,
+  ai: Float64Array,
+  adr: Float64Array,
+  adi: Float64Array,
+  br: Float64Array,
+  bi: Float64Array,
+  bdr: Float64Array,
+  bdi: Float64Array,
+  g: Gather,
 ): void {
-  const idx = g.src, sign = g.sign, dim = ar.length;
+  const idx = g.src,
+    sign = g.sign,
+    dim = ar.length;
   if (sign === null) {
     for (let y = 0; y < dim; y++) {
       const x = idx[y]!;
-      adr[y] = ar[x]!; adi[y] = ai[x]!; bdr[y] = br[x]!; bdi[y] = bi[x]!;
+      adr[y] = ar[x]!;
+      adi[y] = ai[x]!;
+      bdr[y] = br[x]!;
+      bdi[y] = bi[x]!;
     }
   } else {
     for (let y = 0; y < dim; y++) {
-      const x = idx[y]!, s = sign[y]!;
-      adr[y] = s * ar[x]!; adi[y] = s * ai[x]!; bdr[y] = s * br[x]!; bdi[y] = s * bi[x]!;
+      const x = idx[y]!,
+        s = sign[y]!;
+      adr[y] = s * ar[x]!;
+      adi[y] = s * ai[x]!;
+      bdr[y] = s * br[x]!;
+      bdi[y] = s * bi[x]!;
     }
   }
 }
@@ -47,37 +80,49 @@ function quarterBases(dim: number, sA: number, sB: number): { lo: number; hi: nu
 
 export function cnotInPlace(re: Float64Array, im: Float64Array, cs: number, ts: number): void {
   const { lo, hi, count } = quarterBases(re.length, cs, ts);
-  const mlo = lo - 1, mhi = hi - 1;
+  const mlo = lo - 1,
+    mhi = hi - 1;
   for (let c = 0; c < count; c++) {
     let b = ((c & ~mlo) << 1) | (c & mlo);
     b = ((b & ~mhi) << 1) | (b & mhi);
-    const i = b | cs, j = i | ts;
-    const tr = re[i]!, ti = im[i]!;
-    re[i] = re[j]!; im[i] = im[j]!;
-    re[j] = tr; im[j] = ti;
+    const i = b | cs,
+      j = i | ts;
+    const tr = re[i]!,
+      ti = im[i]!;
+    re[i] = re[j]!;
+    im[i] = im[j]!;
+    re[j] = tr;
+    im[j] = ti;
   }
 }
 
 export function czInPlace(re: Float64Array, im: Float64Array, sa: number, sb: number): void {
   const { lo, hi, count } = quarterBases(re.length, sa, sb);
-  const mlo = lo - 1, mhi = hi - 1;
+  const mlo = lo - 1,
+    mhi = hi - 1;
   for (let c = 0; c < count; c++) {
     let b = ((c & ~mlo) << 1) | (c & mlo);
     b = ((b & ~mhi) << 1) | (b & mhi);
     const i = b | sa | sb;
-    re[i] = -re[i]!; im[i] = -im[i]!;
+    re[i] = -re[i]!;
+    im[i] = -im[i]!;
   }
 }
 
 export function swapInPlace(re: Float64Array, im: Float64Array, sa: number, sb: number): void {
   const { lo, hi, count } = quarterBases(re.length, sa, sb);
-  const mlo = lo - 1, mhi = hi - 1;
+  const mlo = lo - 1,
+    mhi = hi - 1;
   for (let c = 0; c < count; c++) {
     let b = ((c & ~mlo) << 1) | (c & mlo);
     b = ((b & ~mhi) << 1) | (b & mhi);
-    const i = b | sa, j = b | sb;
-    const tr = re[i]!, ti = im[i]!;
-    re[i] = re[j]!; im[i] = im[j]!;
-    re[j] = tr; im[j] = ti;
+    const i = b | sa,
+      j = b | sb;
+    const tr = re[i]!,
+      ti = im[i]!;
+    re[i] = re[j]!;
+    im[i] = im[j]!;
+    re[j] = tr;
+    im[j] = ti;
   }
 }

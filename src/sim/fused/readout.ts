@@ -31,7 +31,11 @@ export interface Readout {
 }
 
 function parity(x: number): number {
-  x ^= x >>> 16; x ^= x >>> 8; x ^= x >>> 4; x ^= x >>> 2; x ^= x >>> 1;
+  x ^= x >>> 16;
+  x ^= x >>> 8;
+  x ^= x >>> 4;
+  x ^= x >>> 2;
+  x ^= x >>> 1;
   return x & 1;
 }
 
@@ -46,7 +50,8 @@ export function compileReadout(observables: readonly PauliWord[], n: number): Re
     const zWire = o.factors.length === 1 && o.factors[0]!.pauli === "Z" ? o.factors[0]!.wire : -1;
     const split = masks.zy !== 0 && zWire < 0;
     return {
-      masks, zWire,
+      masks,
+      zWire,
       sHi: split ? signs(masks.zy >>> h, 1 << (n - h)) : null,
       sLo: split ? signs(masks.zy & ((1 << h) - 1), 1 << h) : null,
     };
@@ -80,9 +85,12 @@ function signedSum(v: Float64Array, sHi: Float64Array, sLo: Float64Array, h: num
 /** <psi| P |psi> for a word that flips bits (flip != 0). */
 function flipExpval(wd: Word, re: Float64Array, im: Float64Array, h: number): number {
   const { flip, nY } = wd.masks;
-  const dim = re.length, sHi = wd.sHi, sLo = wd.sLo;
+  const dim = re.length,
+    sHi = wd.sHi,
+    sLo = wd.sLo;
   // acc = sum_x s(x) conj(psi[x ^ flip]) psi[x]
-  let ar = 0, ai = 0;
+  let ar = 0,
+    ai = 0;
   if (sHi === null || sLo === null) {
     for (let x = 0; x < dim; x++) {
       const y = x ^ flip;
@@ -93,30 +101,50 @@ function flipExpval(wd: Word, re: Float64Array, im: Float64Array, h: number): nu
     const nLo = sLo.length;
     for (let hi = 0; hi < sHi.length; hi++) {
       const x0 = hi << h;
-      let pr = 0, pi = 0;
+      let pr = 0,
+        pi = 0;
       for (let lo = 0; lo < nLo; lo++) {
-        const x = x0 + lo, y = x ^ flip, s = sLo[lo]!;
+        const x = x0 + lo,
+          y = x ^ flip,
+          s = sLo[lo]!;
         pr += s * (re[y]! * re[x]! + im[y]! * im[x]!);
         pi += s * (re[y]! * im[x]! - im[y]! * re[x]!);
       }
-      ar += sHi[hi]! * pr; ai += sHi[hi]! * pi;
+      ar += sHi[hi]! * pr;
+      ai += sHi[hi]! * pi;
     }
   }
   // times i^nY, real part
   switch (nY) {
-    case 0: return ar;
-    case 1: return -ai;
-    case 2: return -ar;
-    default: return ai;
+    case 0:
+      return ar;
+    case 1:
+      return -ai;
+    case 2:
+      return -ar;
+    default:
+      return ai;
   }
 }
 
-export function measure(ro: Readout, re: Float64Array, im: Float64Array, out: Float64Array, offset: number, sc: ReadoutScratch): void {
+export function measure(
+  ro: Readout,
+  re: Float64Array,
+  im: Float64Array,
+  out: Float64Array,
+  offset: number,
+  sc: ReadoutScratch,
+): void {
   const { n, words, h } = ro;
   if (ro.anyDiagonal) {
-    const p = sc.p, dim = p.length;
+    const p = sc.p,
+      dim = p.length;
     let total = 0;
-    for (let x = 0; x < dim; x++) { const v = re[x]! * re[x]! + im[x]! * im[x]!; p[x] = v; total += v; }
+    for (let x = 0; x < dim; x++) {
+      const v = re[x]! * re[x]! + im[x]! * im[x]!;
+      p[x] = v;
+      total += v;
+    }
     for (let o = 0; o < ro.nOut; o++) {
       const wd = words[o]!;
       if (wd.masks.flip !== 0 || wd.zWire >= 0) continue;
@@ -126,10 +154,19 @@ export function measure(ro: Readout, re: Float64Array, im: Float64Array, out: Fl
     for (let k = n; k >= 1; k--) {
       const half = 1 << (k - 1);
       let odd = 0;
-      for (let y = 0; y < half; y++) { const a = p[2 * y]!, b = p[2 * y + 1]!; odd += b; p[y] = a + b; }
+      for (let y = 0; y < half; y++) {
+        const a = p[2 * y]!,
+          b = p[2 * y + 1]!;
+        odd += b;
+        p[y] = a + b;
+      }
       sc.marg[k - 1] = odd;
     }
-    for (let o = 0; o < ro.nOut; o++) { const wz = words[o]!.zWire; if (wz >= 0) out[offset + o] = total - 2 * sc.marg[wz]!; }
+    for (let o = 0; o < ro.nOut; o++) {
+      const wz = words[o]!.zWire;
+      if (wz >= 0) out[offset + o] = total - 2 * sc.marg[wz]!;
+    }
   }
-  for (let o = 0; o < ro.nOut; o++) if (words[o]!.masks.flip !== 0) out[offset + o] = flipExpval(words[o]!, re, im, h);
+  for (let o = 0; o < ro.nOut; o++)
+    if (words[o]!.masks.flip !== 0) out[offset + o] = flipExpval(words[o]!, re, im, h);
 }

@@ -22,5 +22,10 @@ export interface FusedRunner {
 /** A pool of per-call workspaces: one is lent to one call at a time (a nested call gets another). */
 export function workspacePool<W>(make: () => W): { take(): W; give(ws: W): void } {
   const free: W[] = [];
-  return { take: () => free.pop() ?? make(), give: (ws) => { free.push(ws); } };
+  return {
+    take: () => free.pop() ?? make(),
+    give: (ws) => {
+      free.push(ws);
+    },
+  };
 }

@@ -52,7 +52,12 @@ export type MultiStep = Extract<Step, { kind: "cnot" | "cz" | "swap" | "fixed2" 
 
 export type Item =
   | { readonly kind: "layer"; readonly blocks: readonly Block[] }
-  | { readonly kind: "perm"; readonly forward: Gather; readonly inverse: Gather; readonly steps: readonly MultiStep[] }
+  | {
+      readonly kind: "perm";
+      readonly forward: Gather;
+      readonly inverse: Gather;
+      readonly steps: readonly MultiStep[];
+    }
   | { readonly kind: "step"; readonly step: MultiStep };
 
 export interface Schedule {
@@ -74,9 +79,15 @@ function isMulti(s: Step): s is MultiStep {
 
 function stepWires(s: Step): number[] {
   switch (s.kind) {
-    case "fixed1": case "rot": return [s.wire];
-    case "cnot": return [s.control, s.target];
-    case "cz": case "swap": case "fixed2": return [s.a, s.b];
+    case "fixed1":
+    case "rot":
+      return [s.wire];
+    case "cnot":
+      return [s.control, s.target];
+    case "cz":
+    case "swap":
+    case "fixed2":
+      return [s.a, s.b];
   }
 }
 
@@ -84,14 +95,17 @@ export function compileSchedule(circuit: Circuit): Schedule {
   const steps = lower(circuit);
   const n = circuit.nQubits;
   const queues: number[][] = Array.from({ length: n }, () => []);
-  steps.forEach((s, k) => { for (const w of stepWires(s)) queues[w]!.push(k); });
+  steps.forEach((s, k) => {
+    for (const w of stepWires(s)) queues[w]!.push(k);
+  });
   const head = new Array<number>(n).fill(0);
   const front = (w: number): number => (head[w]! < queues[w]!.length ? queues[w]![head[w]!]! : -1);
   const perms = new Map<string, { forward: Gather; inverse: Gather }>();
 
   let first: Block[] | null = null;
   const items: Item[] = [];
-  let nBlocks = 0, nGates = 0;
+  let nBlocks = 0,
+    nGates = 0;
   for (;;) {
     // a layer: each wire's leading one-qubit steps
     const blocks: Block[] = [];
@@ -142,14 +156,22 @@ function makeBlock(id: number, gate0: number, wire: number, gates: BlockGate[]):
     const g2 = mat2();
     for (const g of gates) {
       if (g.kind === "fixed") mul2(constant, g.m, constant);
-      else if (g.param.kind === "const") { setRotation2(g2, g.pauli, g.param.value); mul2(constant, g2, constant); }
+      else if (g.param.kind === "const") {
+        setRotation2(g2, g.pauli, g.param.value);
+        mul2(constant, g2, constant);
+      }
     }
   }
   return { id, gate0, wire, gates, differentiable, constant };
 }
 
 /** Appends a run of multi-qubit steps: maximal stretches of 2+ CNOT/CZ/SWAP become one permutation. */
-function pushRun(run: MultiStep[], n: number, items: Item[], perms: Map<string, { forward: Gather; inverse: Gather }>): void {
+function pushRun(
+  run: MultiStep[],
+  n: number,
+  items: Item[],
+  perms: Map<string, { forward: Gather; inverse: Gather }>,
+): void {
   let k = 0;
   while (k < run.length) {
     let e = k;
@@ -158,7 +180,10 @@ function pushRun(run: MultiStep[], n: number, items: Item[], perms: Map<string, 
       const seg = run.slice(k, e);
       const key = seg.map(stepKey).join(";");
       let p = perms.get(key);
-      if (!p) { p = permutationOf(seg, n); perms.set(key, p); }
+      if (!p) {
+        p = permutationOf(seg, n);
+        perms.set(key, p);
+      }
       items.push({ kind: "perm", forward: p.forward, inverse: p.inverse, steps: seg });
     } else {
       for (let j = k; j < e; j++) items.push({ kind: "step", step: run[j]! });
@@ -181,22 +206,36 @@ function stepKey(s: MultiStep): string {
  */
 function permutationOf(seg: readonly MultiStep[], n: number): { forward: Gather; inverse: Gather } {
   const dim = 1 << n;
-  const fsrc = new Int32Array(dim), isrc = new Int32Array(dim);
+  const fsrc = new Int32Array(dim),
+    isrc = new Int32Array(dim);
   const hasSign = seg.some((s) => s.kind === "cz");
-  const fsign = hasSign ? new Float64Array(dim) : null, isign = hasSign ? new Float64Array(dim) : null;
-  const ops = seg.map((s) => s.kind === "cnot"
-    ? { kind: 0, a: wireStride(n, s.control), b: wireStride(n, s.target) }
-    : { kind: s.kind === "cz" ? 1 : 2, a: wireStride(n, (s as { a: number }).a), b: wireStride(n, (s as { b: number }).b) });
+  const fsign = hasSign ? new Float64Array(dim) : null,
+    isign = hasSign ? new Float64Array(dim) : null;
+  const ops = seg.map((s) =>
+    s.kind === "cnot"
+      ? { kind: 0, a: wireStride(n, s.control), b: wireStride(n, s.target) }
+      : {
+          kind: s.kind === "cz" ? 1 : 2,
+          a: wireStride(n, (s as { a: number }).a),
+          b: wireStride(n, (s as { b: number }).b),
+        },
+  );
   for (let x = 0; x < dim; x++) {
-    let y = x, sg = 1;
+    let y = x,
+      sg = 1;
     for (const o of ops) {
-      if (o.kind === 0) { if ((y & o.a) !== 0) y ^= o.b; }
-      else if (o.kind === 1) { if ((y & o.a) !== 0 && (y & o.b) !== 0) sg = -sg; }
-      else if (((y & o.a) !== 0) !== ((y & o.b) !== 0)) y ^= o.a | o.b;
+      if (o.kind === 0) {
+        if ((y & o.a) !== 0) y ^= o.b;
+      } else if (o.kind === 1) {
+        if ((y & o.a) !== 0 && (y & o.b) !== 0) sg = -sg;
+      } else if (((y & o.a) !== 0) !== ((y & o.b) !== 0)) y ^= o.a | o.b;
     }
     fsrc[y] = x;
     isrc[x] = y;
-    if (fsign && isign) { fsign[y] = sg; isign[x] = sg; }
+    if (fsign && isign) {
+      fsign[y] = sg;
+      isign[x] = sg;
+    }
   }
   return { forward: { src: fsrc, sign: fsign }, inverse: { src: isrc, sign: isign } };
 }

@@ -22,7 +22,10 @@ export class TapeMemory {
   private readonly layerItems: number[];
   private readonly dim: number;
 
-  constructor(private readonly sch: Schedule, private readonly nMats: number) {
+  constructor(
+    private readonly sch: Schedule,
+    private readonly nMats: number,
+  ) {
     this.layerItems = sch.items.flatMap((it, i) => (it.kind === "layer" ? [i] : []));
     this.dim = 1 << sch.n;
   }
@@ -34,7 +37,8 @@ export class TapeMemory {
 
   /** Gives the memory, grown to `batch` samples, to a new tape; returns the tape's token. */
   claim(batch: number): object {
-    const per = this.layerItems.length + 1, need = batch * per * this.dim;
+    const per = this.layerItems.length + 1,
+      need = batch * per * this.dim;
     if (this.states === null || this.states.re.length < need) {
       this.states = Buf.of(need);
       this.mats = new Float64Array(batch * this.nMats);
@@ -51,7 +55,10 @@ export class TapeMemory {
 
   /** Views of sample b's slots (made once per allocation). */
   sample(b: number): SampleRecord {
-    const states = this.states!, mats = this.mats!, dim = this.dim, per = this.layerItems.length + 1;
+    const states = this.states!,
+      mats = this.mats!,
+      dim = this.dim,
+      per = this.layerItems.length + 1;
     while (this.records.length <= b) {
       const s = this.records.length;
       const at = (j: number): Buf => {
@@ -59,8 +66,14 @@ export class TapeMemory {
         return new Buf(states.re.subarray(o, o + dim), states.im.subarray(o, o + dim));
       };
       const keep: Array<Buf | null> = this.sch.items.map(() => null);
-      this.layerItems.forEach((i, j) => { keep[i] = at(j); });
-      this.records.push({ keep, final: at(per - 1), mats: mats.subarray(s * this.nMats, (s + 1) * this.nMats) });
+      this.layerItems.forEach((i, j) => {
+        keep[i] = at(j);
+      });
+      this.records.push({
+        keep,
+        final: at(per - 1),
+        mats: mats.subarray(s * this.nMats, (s + 1) * this.nMats),
+      });
     }
     return this.records[b]!;
   }

@@ -11,7 +11,8 @@ import { workspacePool, type FusedRunner } from "./runner.ts";
 
 /** The fused executor's loops on the plain TypeScript passes (the reference and the fallback). */
 export function tsRunner(circuit: Circuit, sch: Schedule, ro: Readout, rerunKeeps: boolean): FusedRunner {
-  const nOut = circuit.observables.length, nIn = circuit.nInputs;
+  const nOut = circuit.observables.length,
+    nIn = circuit.nInputs;
   const memory = new TapeMemory(sch, 8 * (sch.nBlocks + sch.nGates));
   const pool = workspacePool(() => new Workspace(sch, rerunKeeps));
   return {
@@ -26,7 +27,11 @@ export function tsRunner(circuit: Circuit, sch: Schedule, ro: Readout, rerunKeep
         const rec = tape ? memory.sample(b) : null;
         forwardSample(sch, ws, x, b * nIn, w, rec ? rec.keep : null);
         measure(ro, ws.psi.re, ws.psi.im, out, b * nOut, ws.readout);
-        if (rec) { rec.final.re.set(ws.psi.re); rec.final.im.set(ws.psi.im); rec.mats.set(ws.mats); }
+        if (rec) {
+          rec.final.re.set(ws.psi.re);
+          rec.final.im.set(ws.psi.im);
+          rec.mats.set(ws.mats);
+        }
       }
       pool.give(ws);
       return out;

@@ -28,9 +28,11 @@ export class WasmArena {
 
   /** Byte address of `bytes` fresh bytes (contents unspecified); throws a RangeError past wasm32's 4 GiB. */
   alloc(bytes: number): number {
-    const at = this.top, top = at + Math.ceil(bytes / 16) * 16;
+    const at = this.top,
+      top = at + Math.ceil(bytes / 16) * 16;
     const mem = this.ex.memory;
-    if (top > MAX_BYTES) throw new RangeError(`fused wasm: ${top} bytes of linear memory needed, at most ${MAX_BYTES}`);
+    if (top > MAX_BYTES)
+      throw new RangeError(`fused wasm: ${top} bytes of linear memory needed, at most ${MAX_BYTES}`);
     if (top > mem.buffer.byteLength) mem.grow(Math.ceil((top - mem.buffer.byteLength) / PAGE));
     this.top = top;
     return at;

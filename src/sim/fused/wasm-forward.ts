@@ -18,10 +18,19 @@ export function uploadSampleMats(sch: Schedule, ws: WasmWorkspace): void {
  * psi just after every layer item i is copied to the state at keep[i].
  */
 export function forwardSampleWasm(
-  sch: Schedule, plan: WasmPlan, ws: WasmWorkspace, x: Float64Array, off: number, w: Float64Array,
+  sch: Schedule,
+  plan: WasmPlan,
+  ws: WasmWorkspace,
+  x: Float64Array,
+  off: number,
+  w: Float64Array,
   keep: ReadonlyArray<number | null> | null,
 ): void {
-  const n = sch.n, dim = ws.dim, items = sch.items, ex = ws.arena.ex, toIm = ws.toIm;
+  const n = sch.n,
+    dim = ws.dim,
+    items = sch.items,
+    ex = ws.arena.ex,
+    toIm = ws.toIm;
   const prec = ws.prec;
   sampleMatrices(sch, ws, x, off, w);
   uploadSampleMats(sch, ws);

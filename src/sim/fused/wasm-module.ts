@@ -23,19 +23,105 @@ interface WasmApi {
 export interface FusedWasmExports {
   readonly memory: WasmMemory;
   /** the last argument of applyLayer, layerCross, gather, gather2: 1 for float32 states, 0 for float64 */
-  applyLayer(re: number, im: number, n: number, desc: number, count: number, mats: number, dagger: number, f32: number): void;
-  applyMat2(re: number, im: number, n: number, stride: number, ar: number, ai: number, br: number, bi: number, cr: number, ci: number, dr: number, di: number): void;
-  layerCross(pr: number, pi: number, lr: number, li: number, n: number, zr: number, zi: number, diag: number, desc: number, count: number, ks: number, f32: number): void;
-  gather(sr: number, si: number, dr: number, di: number, idx: number, sign: number, dim: number, f32: number): void;
-  gather2(ar: number, ai: number, adr: number, adi: number, br: number, bi: number, bdr: number, bdi: number, idx: number, sign: number, dim: number, f32: number): void;
+  applyLayer(
+    re: number,
+    im: number,
+    n: number,
+    desc: number,
+    count: number,
+    mats: number,
+    dagger: number,
+    f32: number,
+  ): void;
+  applyMat2(
+    re: number,
+    im: number,
+    n: number,
+    stride: number,
+    ar: number,
+    ai: number,
+    br: number,
+    bi: number,
+    cr: number,
+    ci: number,
+    dr: number,
+    di: number,
+  ): void;
+  layerCross(
+    pr: number,
+    pi: number,
+    lr: number,
+    li: number,
+    n: number,
+    zr: number,
+    zi: number,
+    diag: number,
+    desc: number,
+    count: number,
+    ks: number,
+    f32: number,
+  ): void;
+  gather(
+    sr: number,
+    si: number,
+    dr: number,
+    di: number,
+    idx: number,
+    sign: number,
+    dim: number,
+    f32: number,
+  ): void;
+  gather2(
+    ar: number,
+    ai: number,
+    adr: number,
+    adi: number,
+    br: number,
+    bi: number,
+    bdr: number,
+    bdi: number,
+    idx: number,
+    sign: number,
+    dim: number,
+    f32: number,
+  ): void;
   initProduct(re: number, im: number, n: number, v: number): void;
-  productEnvironments(lr: number, li: number, n: number, v: number, g: number, rRe: number, rIm: number, lRe: number, lIm: number): void;
+  productEnvironments(
+    lr: number,
+    li: number,
+    n: number,
+    v: number,
+    g: number,
+    rRe: number,
+    rIm: number,
+    lRe: number,
+    lIm: number,
+  ): void;
   copyF64(dst: number, src: number, count: number): void;
   cnot(re: number, im: number, n: number, cs: number, ts: number): void;
   swap(re: number, im: number, n: number, sa: number, sb: number): void;
   cz(re: number, im: number, n: number, sa: number, sb: number): void;
-  measure(n: number, re: number, im: number, words: number, nWords: number, p: number, marg: number, out: number): void;
-  buildLambda(n: number, pr: number, pi: number, lr: number, li: number, words: number, nWords: number, cot: number, d: number): void;
+  measure(
+    n: number,
+    re: number,
+    im: number,
+    words: number,
+    nWords: number,
+    p: number,
+    marg: number,
+    out: number,
+  ): void;
+  buildLambda(
+    n: number,
+    pr: number,
+    pi: number,
+    lr: number,
+    li: number,
+    words: number,
+    nWords: number,
+    cot: number,
+    d: number,
+  ): void;
   /** float32 <-> float64 conversion of `count` numbers */
   toF64(dst: number, src: number, count: number): void;
   toF32(dst: number, src: number, count: number): void;
@@ -85,7 +171,8 @@ export type FusedKernelChoice = "auto" | "ts" | "wasm";
  * environment variable is read).
  */
 export function resolveFusedKernels(choice: FusedKernelChoice = "auto"): "ts" | "wasm" {
-  if (choice !== "auto" && choice !== "ts" && choice !== "wasm") throw new ValidationError("kernels", "\"auto\", \"ts\" or \"wasm\"", choice);
+  if (choice !== "auto" && choice !== "ts" && choice !== "wasm")
+    throw new ValidationError("kernels", '"auto", "ts" or "wasm"', choice);
   if (choice === "ts") return "ts";
   if (fusedWasmAvailable()) return "wasm";
   if (choice === "wasm") throw new Error(`fused WebAssembly kernels unavailable: ${failure}`);

@@ -29,7 +29,8 @@ export class WasmPlan {
   readonly nWords: number;
 
   constructor(arena: WasmArena, sch: Schedule, ro: Readout) {
-    const n = sch.n, dim = 1 << n;
+    const n = sch.n,
+      dim = 1 << n;
     const ints = (values: ArrayLike<number>): number => {
       const at = arena.alloc(4 * values.length);
       arena.heap32().set(values, at >> 2);
@@ -50,10 +51,15 @@ export class WasmPlan {
       if (g.src.length !== dim) throw new Error("fused wasm: permutation table of the wrong size");
       this.gathers.set(g, { idx: ints(g.src), sign: g.sign === null ? 0 : doubles(g.sign) });
     };
-    for (const it of sch.items) if (it.kind === "perm") { table(it.forward); table(it.inverse); }
+    for (const it of sch.items)
+      if (it.kind === "perm") {
+        table(it.forward);
+        table(it.inverse);
+      }
     const rows = ro.words.map((wd) => {
       const kind = wd.zWire >= 0 ? 0 : wd.masks.flip === 0 ? 1 : 2;
-      const sHi = wd.sHi === null ? 0 : doubles(wd.sHi), sLo = wd.sLo === null ? 0 : doubles(wd.sLo);
+      const sHi = wd.sHi === null ? 0 : doubles(wd.sHi),
+        sLo = wd.sLo === null ? 0 : doubles(wd.sLo);
       return [kind, wd.zWire, wd.masks.flip, wd.masks.nY, sHi, sLo, 0, 0];
     });
     this.nWords = rows.length;

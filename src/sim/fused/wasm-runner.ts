@@ -18,10 +18,20 @@ import { workspacePool, type FusedRunner } from "./runner.ts";
  * algorithm and results as ts-runner.ts (to rounding: some sums run in two
  * lanes).
  */
-export function wasmRunner(circuit: Circuit, sch: Schedule, ro: Readout, rerunKeeps: boolean, f32 = false): FusedRunner {
-  const nOut = circuit.observables.length, nIn = circuit.nInputs;
+export function wasmRunner(
+  circuit: Circuit,
+  sch: Schedule,
+  ro: Readout,
+  rerunKeeps: boolean,
+  f32 = false,
+): FusedRunner {
+  const nOut = circuit.observables.length,
+    nIn = circuit.nInputs;
   const need = wasmWorkspaceBytes(sch, rerunKeeps);
-  if (need > MAX_BYTES / 2) throw new RangeError(`fused wasm: ${sch.n} qubits need ${need} bytes of workspace, more than half of wasm32's 4 GiB`);
+  if (need > MAX_BYTES / 2)
+    throw new RangeError(
+      `fused wasm: ${sch.n} qubits need ${need} bytes of workspace, more than half of wasm32's 4 GiB`,
+    );
   const arena = new WasmArena();
   const plan = new WasmPlan(arena, sch, ro);
   const pool = workspacePool(() => new WasmWorkspace(arena, sch, nOut, rerunKeeps, f32));
@@ -41,7 +51,10 @@ export function wasmRunner(circuit: Circuit, sch: Schedule, ro: Readout, rerunKe
         const rec = tape ? memory.sample(b) : null;
         forwardSampleWasm(sch, plan, ws, x, b * nIn, w, rec ? rec.keep : null);
         measureWasm(ro, plan, ws, ws.psi, out, b * nOut);
-        if (rec) { arena.ex.copyF64(rec.final, ws.psi, ws.stateBytes >> 3); rec.mats.set(ws.mats); }
+        if (rec) {
+          arena.ex.copyF64(rec.final, ws.psi, ws.stateBytes >> 3);
+          rec.mats.set(ws.mats);
+        }
       }
       pool.give(ws);
       return out;

@@ -11,14 +11,29 @@ import type { WasmWorkspace } from "./wasm-workspace.ts";
  * TypeScript kernel on views of the state, made here so no stale view exists.
  * A float32 state is converted to float64 scratch and back.
  */
-export function applyMultiWasm(ws: WasmWorkspace, at: number, n: number, s: MultiStep, inverse: boolean): void {
-  const arena = ws.arena, ex = arena.ex, dim = ws.dim;
-  const st = ws.f32 ? ws.a64 : at, im = st + 8 * dim;
+export function applyMultiWasm(
+  ws: WasmWorkspace,
+  at: number,
+  n: number,
+  s: MultiStep,
+  inverse: boolean,
+): void {
+  const arena = ws.arena,
+    ex = arena.ex,
+    dim = ws.dim;
+  const st = ws.f32 ? ws.a64 : at,
+    im = st + 8 * dim;
   if (ws.f32) ex.toF64(st, at, 2 * dim);
   switch (s.kind) {
-    case "cnot": ex.cnot(st, im, n, wireStride(n, s.control), wireStride(n, s.target)); break;
-    case "cz": ex.cz(st, im, n, wireStride(n, s.a), wireStride(n, s.b)); break;
-    case "swap": ex.swap(st, im, n, wireStride(n, s.a), wireStride(n, s.b)); break;
+    case "cnot":
+      ex.cnot(st, im, n, wireStride(n, s.control), wireStride(n, s.target));
+      break;
+    case "cz":
+      ex.cz(st, im, n, wireStride(n, s.a), wireStride(n, s.b));
+      break;
+    case "swap":
+      ex.swap(st, im, n, wireStride(n, s.a), wireStride(n, s.b));
+      break;
     case "fixed2": {
       const m = stepMatrix4(s, inverse);
       apply2q({ n, re: arena.view(st, dim), im: arena.view(im, dim) }, s.a, s.b, m.re, m.im);

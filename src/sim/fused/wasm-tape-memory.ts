@@ -24,7 +24,12 @@ export class WasmTapeMemory {
   private readonly stateBytes: number;
 
   /** stateBytes: 16 * 2^n (float64 states) or 8 * 2^n (float32) */
-  constructor(private readonly arena: WasmArena, private readonly sch: Schedule, private readonly nMats: number, stateBytes: number) {
+  constructor(
+    private readonly arena: WasmArena,
+    private readonly sch: Schedule,
+    private readonly nMats: number,
+    stateBytes: number,
+  ) {
     this.layerItems = sch.items.flatMap((it, i) => (it.kind === "layer" ? [i] : []));
     this.stateBytes = stateBytes;
   }
@@ -71,8 +76,14 @@ export class WasmTapeMemory {
       const s = this.records.length;
       const at = (j: number): number => this.at + (s * per + j) * this.stateBytes;
       const keep: Array<number | null> = this.sch.items.map(() => null);
-      this.layerItems.forEach((i, j) => { keep[i] = at(j); });
-      this.records.push({ keep, final: at(per - 1), mats: this.mats.subarray(s * this.nMats, (s + 1) * this.nMats) });
+      this.layerItems.forEach((i, j) => {
+        keep[i] = at(j);
+      });
+      this.records.push({
+        keep,
+        final: at(per - 1),
+        mats: this.mats.subarray(s * this.nMats, (s + 1) * this.nMats),
+      });
     }
     return this.records[b]!;
   }

@@ -51,8 +51,15 @@ export class WasmWorkspace {
   readonly k: Mat2 = mat2();
   readonly tmp: Mat2 = mat2();
 
-  constructor(readonly arena: WasmArena, sch: Schedule, nOut: number, checkpoints: boolean, f32 = false) {
-    const n = sch.n, dim = 1 << n;
+  constructor(
+    readonly arena: WasmArena,
+    sch: Schedule,
+    nOut: number,
+    checkpoints: boolean,
+    f32 = false,
+  ) {
+    const n = sch.n,
+      dim = 1 << n;
     this.dim = dim;
     this.f32 = f32;
     this.prec = f32 ? 1 : 0;
@@ -62,23 +69,46 @@ export class WasmWorkspace {
     this.a64 = f32 ? arena.alloc(16 * dim) : 0;
     this.b64 = f32 ? arena.alloc(16 * dim) : 0;
     const d = (count: number): number => arena.alloc(8 * Math.max(2, count));
-    this.psi = st(); this.lam = st(); this.t1 = st(); this.t2 = st();
-    this.z = d(2 * dim); this.p = d(dim); this.r = d(2 * dim);
+    this.psi = st();
+    this.lam = st();
+    this.t1 = st();
+    this.t2 = st();
+    this.z = d(2 * dim);
+    this.p = d(dim);
+    this.r = d(2 * dim);
     this.lHalf = Math.max(2, dim >> 1);
     this.l = d(2 * this.lHalf);
-    this.diag = d(4 * n); this.ksAt = d(8 * n); this.vAt = d(4 * n); this.gAt = d(4 * n); this.marg = d(n);
-    this.outAt = d(nOut); this.cotAt = d(nOut); this.matsAt = d(8 * sch.nBlocks);
+    this.diag = d(4 * n);
+    this.ksAt = d(8 * n);
+    this.vAt = d(4 * n);
+    this.gAt = d(4 * n);
+    this.marg = d(n);
+    this.outAt = d(nOut);
+    this.cotAt = d(nOut);
+    this.matsAt = d(8 * sch.nBlocks);
     this.checkpoints = checkpoints ? sch.items.map((it) => (it.kind === "layer" ? st() : null)) : null;
     this.mats = new Float64Array(8 * (sch.nBlocks + sch.nGates));
     this.blockMats = Array.from({ length: sch.nBlocks }, (_, i) => this.mats.subarray(8 * i, 8 * i + 8));
-    this.gateMats = Array.from({ length: sch.nGates }, (_, j) => this.mats.subarray(8 * (sch.nBlocks + j), 8 * (sch.nBlocks + j) + 8));
+    this.gateMats = Array.from({ length: sch.nGates }, (_, j) =>
+      this.mats.subarray(8 * (sch.nBlocks + j), 8 * (sch.nBlocks + j) + 8),
+    );
     this.v = new Float64Array(4 * n);
     this.g = new Float64Array(4 * n);
   }
 
-  swapPsi(): void { const t = this.psi; this.psi = this.t1; this.t1 = t; }
+  swapPsi(): void {
+    const t = this.psi;
+    this.psi = this.t1;
+    this.t1 = t;
+  }
   swapLam(into: "t1" | "t2"): void {
     const t = this.lam;
-    if (into === "t1") { this.lam = this.t1; this.t1 = t; } else { this.lam = this.t2; this.t2 = t; }
+    if (into === "t1") {
+      this.lam = this.t1;
+      this.t1 = t;
+    } else {
+      this.lam = this.t2;
+      this.t2 = t;
+    }
   }
 }

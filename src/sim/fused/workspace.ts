@@ -5,14 +5,22 @@ import { readoutScratch, type ReadoutScratch } from "./readout.ts";
 
 /** A state's split arrays; permutation passes swap them with a scratch pair. */
 export class Buf {
-  constructor(public re: Float64Array, public im: Float64Array) {}
-  static of(dim: number): Buf { return new Buf(new Float64Array(dim), new Float64Array(dim)); }
+  constructor(
+    public re: Float64Array,
+    public im: Float64Array,
+  ) {}
+  static of(dim: number): Buf {
+    return new Buf(new Float64Array(dim), new Float64Array(dim));
+  }
 }
 
 export function swapBufs(a: Buf, b: Buf): void {
-  const re = a.re, im = a.im;
-  a.re = b.re; a.im = b.im;
-  b.re = re; b.im = im;
+  const re = a.re,
+    im = a.im;
+  a.re = b.re;
+  a.im = b.im;
+  b.re = re;
+  b.im = im;
 }
 
 /** What sampleMatrices fills: every block's U, every gate's matrix, each wire's U|0>. */
@@ -54,8 +62,13 @@ export class Workspace implements SampleMats {
   readonly tmp: Mat2 = mat2();
 
   constructor(sch: Schedule, checkpoints: boolean) {
-    const n = sch.n, dim = 1 << n;
-    this.psi = Buf.of(dim); this.lam = Buf.of(dim); this.t1 = Buf.of(dim); this.t2 = Buf.of(dim); this.z = Buf.of(dim);
+    const n = sch.n,
+      dim = 1 << n;
+    this.psi = Buf.of(dim);
+    this.lam = Buf.of(dim);
+    this.t1 = Buf.of(dim);
+    this.t2 = Buf.of(dim);
+    this.z = Buf.of(dim);
     this.readout = readoutScratch(n);
     this.prod = productScratch(n);
     this.v = new Float64Array(4 * n);
@@ -65,8 +78,9 @@ export class Workspace implements SampleMats {
     this.ks = new Float64Array(8 * n);
     this.mats = new Float64Array(8 * (sch.nBlocks + sch.nGates));
     this.blockMats = Array.from({ length: sch.nBlocks }, (_, i) => this.mats.subarray(8 * i, 8 * i + 8));
-    this.gateMats = Array.from({ length: sch.nGates }, (_, j) => this.mats.subarray(8 * (sch.nBlocks + j), 8 * (sch.nBlocks + j) + 8));
+    this.gateMats = Array.from({ length: sch.nGates }, (_, j) =>
+      this.mats.subarray(8 * (sch.nBlocks + j), 8 * (sch.nBlocks + j) + 8),
+    );
     this.checkpoints = checkpoints ? sch.items.map((it) => (it.kind === "layer" ? Buf.of(dim) : null)) : null;
   }
 }
-

@@ -2,7 +2,17 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import { ValidationError, requireInt } from "../../core/errors.ts";
-import { buildFromRecipe, isPreparing, FLAG_IDLE, FLAG_DEAD, REQ, DONE, type ExecutorRecipe, type Reply, type Request } from "./recipe.ts";
+import {
+  buildFromRecipe,
+  isPreparing,
+  FLAG_IDLE,
+  FLAG_DEAD,
+  REQ,
+  DONE,
+  type ExecutorRecipe,
+  type Reply,
+  type Request,
+} from "./recipe.ts";
 import { splitBatch, type Slice } from "./split.ts";
 
 /**
@@ -49,7 +59,10 @@ function workerExecArgv(): string[] {
   const a = process.execArgv;
   for (let i = 0; i < a.length; i++) {
     const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) { i++; continue; }
+    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
+      i++;
+      continue;
+    }
     if (f.includes("tsx")) continue;
     out.push(f);
   }
@@ -87,7 +100,10 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-export async function createParallelExecutor(recipe: ExecutorRecipe, opts: ParallelOptions = {}): Promise<ParallelExecutor> {
+export async function createParallelExecutor(
+  recipe: ExecutorRecipe,
+  opts: ParallelOptions = {},
+): Promise<ParallelExecutor> {
   return startParallelExecutor(recipe, await buildFromRecipe(recipe), opts);
 }
 
@@ -96,7 +112,11 @@ export async function createParallelExecutor(recipe: ExecutorRecipe, opts: Paral
  * be what the recipe builds): starts the workers and blocks until each has
  * built its copy (a few hundred ms).
  */
-export function startParallelExecutor(recipe: ExecutorRecipe, local: DifferentiableExecutor, opts: ParallelOptions = {}): ParallelExecutor {
+export function startParallelExecutor(
+  recipe: ExecutorRecipe,
+  local: DifferentiableExecutor,
+  opts: ParallelOptions = {},
+): ParallelExecutor {
   const threads = opts.threads ?? 2;
   requireInt("threads", threads, 1, 256);
   const minSlice = opts.minSlice ?? 4;
@@ -105,7 +125,11 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
   for (let k = 1; k < threads; k++) {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(8));
-    const worker = new Worker(entry, { workerData: { recipe, port: port2, flag }, transferList: [port2], execArgv: workerExecArgv() });
+    const worker = new Worker(entry, {
+      workerData: { recipe, port: port2, flag },
+      transferList: [port2],
+      execArgv: workerExecArgv(),
+    });
     worker.unref();
     port1.unref();
     lanes.push({ worker, port: port1, flag, dead: false, shipped: null });
@@ -124,19 +148,27 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
     for (const l of lanes) if (!l.dead) l.port.postMessage({ op: "release", id } satisfies Request);
   });
 
-  const slicesFor = (batch: number): Slice[] => splitBatch(batch, Math.min(threads, Math.max(1, Math.floor(batch / minSlice))));
-  const sub = (a: Float64Array, s: Slice, width: number): Float64Array => a.slice(s.start * width, (s.start + s.size) * width);
-  const guard = (): void => { if (closed) throw new ValidationError("executor", "an open parallel executor (close() was called)"); };
+  const slicesFor = (batch: number): Slice[] =>
+    splitBatch(batch, Math.min(threads, Math.max(1, Math.floor(batch / minSlice))));
+  const sub = (a: Float64Array, s: Slice, width: number): Float64Array =>
+    a.slice(s.start * width, (s.start + s.size) * width);
+  const guard = (): void => {
+    if (closed) throw new ValidationError("executor", "an open parallel executor (close() was called)");
+  };
   /**
    * With a PreparingExecutor: the weight-dependent preparation is made once on
    * this thread (and kept by the local executor for its own slice) and sent
    * to each worker that has not had it for these weights.
    */
   const preparing = isPreparing(local) && opts.shipPrepared !== false ? local : null;
-  let prepW: Float64Array | null = null, prep: unknown = undefined;
+  let prepW: Float64Array | null = null,
+    prep: unknown = undefined;
   const shipFor = (lane: Lane, weights: Float64Array): unknown => {
     if (preparing === null) return undefined;
-    if (prepW === null || !sameValues(prepW, weights)) { prep = preparing.prepareWeights(weights); prepW = weights.slice(); }
+    if (prepW === null || !sameValues(prepW, weights)) {
+      prep = preparing.prepareWeights(weights);
+      prepW = weights.slice();
+    }
     if (lane.shipped !== null && sameValues(lane.shipped, weights)) return undefined;
     lane.shipped = prepW;
     return prep;
@@ -154,11 +186,18 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
       const slices = slicesFor(batch);
       for (let k = 1; k < slices.length; k++) {
         const lane = lanes[k - 1]!;
-        post(lane, { op: "forward", inputs: sub(inputs, slices[k]!, ex.nInputs), weights, batch: slices[k]!.size, prepared: shipFor(lane, weights) });
+        post(lane, {
+          op: "forward",
+          inputs: sub(inputs, slices[k]!, ex.nInputs),
+          weights,
+          batch: slices[k]!.size,
+          prepared: shipFor(lane, weights),
+        });
       }
       const out = new Float64Array(batch * ex.nOutputs);
       out.set(local.forward(sub(inputs, slices[0]!, ex.nInputs), weights, slices[0]!.size), 0);
-      for (let k = 1; k < slices.length; k++) out.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
+      for (let k = 1; k < slices.length; k++)
+        out.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
       return out;
     },
     record(inputs, weights, batch): Tape {
@@ -170,12 +209,20 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
       const w = weights.slice();
       for (let k = 1; k < slices.length; k++) {
         const lane = lanes[k - 1]!;
-        post(lane, { op: "record", id, inputs: ins[k]!, weights: w, batch: slices[k]!.size, prepared: shipFor(lane, w) });
+        post(lane, {
+          op: "record",
+          id,
+          inputs: ins[k]!,
+          weights: w,
+          batch: slices[k]!.size,
+          prepared: shipFor(lane, w),
+        });
       }
       const localTape = local.record(ins[0]!, w, slices[0]!.size);
       const outputs = new Float64Array(batch * ex.nOutputs);
       outputs.set(localTape.outputs, 0);
-      for (let k = 1; k < slices.length; k++) outputs.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
+      for (let k = 1; k < slices.length; k++)
+        outputs.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
       const tape: Tape = {
         outputs,
         backward(cot): Gradients {
@@ -183,7 +230,14 @@ export function startParallelExecutor(recipe: ExecutorRecipe, local: Differentia
           checkCotangent(ex.nOutputs, batch, cot);
           for (let k = 1; k < slices.length; k++) {
             const s = slices[k]!;
-            post(lanes[k - 1]!, { op: "backward", id, cot: sub(cot, s, ex.nOutputs), inputs: ins[k]!, weights: w, batch: s.size });
+            post(lanes[k - 1]!, {
+              op: "backward",
+              id,
+              cot: sub(cot, s, ex.nOutputs),
+              inputs: ins[k]!,
+              weights: w,
+              batch: s.size,
+            });
           }
           const g0 = localTape.backward(sub(cot, slices[0]!, ex.nOutputs));
           const gradWeights = g0.gradWeights.slice();

@@ -17,7 +17,8 @@ export interface ExecutorRecipe {
 export async function buildFromRecipe(r: ExecutorRecipe): Promise<DifferentiableExecutor> {
   const mod = (await import(r.module)) as Record<string, unknown>;
   const factory = mod[r.exportName];
-  if (typeof factory !== "function") throw new Error(`recipe: ${r.module} has no exported function ${r.exportName}`);
+  if (typeof factory !== "function")
+    throw new Error(`recipe: ${r.module} has no exported function ${r.exportName}`);
   const ex = (factory as (...a: unknown[]) => unknown)(...r.args) as DifferentiableExecutor;
   if (typeof ex?.record !== "function" || typeof ex.forward !== "function") {
     throw new Error(`recipe: ${r.exportName}(...) did not return a DifferentiableExecutor`);
@@ -46,20 +47,39 @@ export function isPreparing(ex: DifferentiableExecutor): ex is PreparingExecutor
 
 /** Requests from the calling thread to a worker; `prepared`: see PreparingExecutor (absent: the worker has it or prepares itself). */
 export type Request =
-  | { readonly op: "forward"; readonly inputs: Float64Array; readonly weights: Float64Array; readonly batch: number; readonly prepared?: unknown }
   | {
-    readonly op: "record"; readonly id: number; readonly inputs: Float64Array; readonly weights: Float64Array; readonly batch: number;
-    readonly prepared?: unknown;
-  }
+      readonly op: "forward";
+      readonly inputs: Float64Array;
+      readonly weights: Float64Array;
+      readonly batch: number;
+      readonly prepared?: unknown;
+    }
   | {
-    readonly op: "backward"; readonly id: number; readonly cot: Float64Array;
-    /** sent again so that a worker that dropped the tape can record it anew */
-    readonly inputs: Float64Array; readonly weights: Float64Array; readonly batch: number;
-  }
+      readonly op: "record";
+      readonly id: number;
+      readonly inputs: Float64Array;
+      readonly weights: Float64Array;
+      readonly batch: number;
+      readonly prepared?: unknown;
+    }
+  | {
+      readonly op: "backward";
+      readonly id: number;
+      readonly cot: Float64Array;
+      /** sent again so that a worker that dropped the tape can record it anew */
+      readonly inputs: Float64Array;
+      readonly weights: Float64Array;
+      readonly batch: number;
+    }
   | { readonly op: "release"; readonly id: number };
 
 export type Reply =
-  | { readonly ok: true; readonly outputs?: Float64Array; readonly gradWeights?: Float64Array; readonly gradInputs?: Float64Array }
+  | {
+      readonly ok: true;
+      readonly outputs?: Float64Array;
+      readonly gradWeights?: Float64Array;
+      readonly gradInputs?: Float64Array;
+    }
   | { readonly ok: false; readonly error: string };
 
 /**
@@ -68,5 +88,8 @@ export type Reply =
  * caller sleeps on it): FLAG_IDLE while working, FLAG_DONE after a reply,
  * FLAG_DEAD once the worker has exited.
  */
-export const REQ = 0, DONE = 1;
-export const FLAG_IDLE = 0, FLAG_DONE = 1, FLAG_DEAD = 2;
+export const REQ = 0,
+  DONE = 1;
+export const FLAG_IDLE = 0,
+  FLAG_DONE = 1,
+  FLAG_DEAD = 2;

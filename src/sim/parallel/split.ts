@@ -7,7 +7,8 @@ export interface Slice {
 /** Splits `batch` samples into `parts` contiguous slices whose sizes differ by at most one. */
 export function splitBatch(batch: number, parts: number): Slice[] {
   const n = Math.max(1, Math.min(parts, batch));
-  const base = Math.floor(batch / n), extra = batch % n;
+  const base = Math.floor(batch / n),
+    extra = batch % n;
   const out: Slice[] = [];
   let start = 0;
   for (let k = 0; k < n; k++) {

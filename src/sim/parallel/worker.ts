@@ -1,6 +1,16 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import type { Tape } from "../executor.ts";
-import { buildFromRecipe, isPreparing, FLAG_DONE, FLAG_DEAD, REQ, DONE, type ExecutorRecipe, type Reply, type Request } from "./recipe.ts";
+import {
+  buildFromRecipe,
+  isPreparing,
+  FLAG_DONE,
+  FLAG_DEAD,
+  REQ,
+  DONE,
+  type ExecutorRecipe,
+  type Reply,
+  type Request,
+} from "./recipe.ts";
 import type { DifferentiableExecutor } from "../executor.ts";
 
 /**
@@ -30,10 +40,14 @@ function signal(v: number): void {
 }
 
 function handle(ex: DifferentiableExecutor, req: Request): void {
-  if (req.op === "release") { tapes.delete(req.id); return; }
+  if (req.op === "release") {
+    tapes.delete(req.id);
+    return;
+  }
   let reply: Reply;
   try {
-    if (req.op !== "backward" && req.prepared !== undefined && isPreparing(ex)) ex.adoptPrepared(req.weights, req.prepared);
+    if (req.op !== "backward" && req.prepared !== undefined && isPreparing(ex))
+      ex.adoptPrepared(req.weights, req.prepared);
     if (req.op === "forward") {
       reply = { ok: true, outputs: ex.forward(req.inputs, req.weights, req.batch) };
     } else if (req.op === "record") {
@@ -69,6 +83,7 @@ if (ex !== null) {
     // the timeout only bounds how long a queued tape release waits
     Atomics.wait(flag, REQ, seen, 250);
     seen = Atomics.load(flag, REQ);
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) handle(ex, m.message as Request);
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port))
+      handle(ex, m.message as Request);
   }
 }

@@ -1,5 +1,31 @@
-import { mulNN, mulNH, mulHN, mulNNAcc, mulNHAcc, mulHNAcc, dsandAcc, dsandTo, dsandGrad, cdot, caxpy, cdot4, cdot4Back, daggerTo, daggerAcc, hermTo } from "./flat-cmat.ts";
-import { type Plan, type BlockPlan, wOffset, dOffset, dcOffset, elOffset, flOffset, rOffset } from "./plan.ts";
+import {
+  mulNN,
+  mulNH,
+  mulHN,
+  mulNNAcc,
+  mulNHAcc,
+  mulHNAcc,
+  dsandAcc,
+  dsandTo,
+  dsandGrad,
+  cdot,
+  caxpy,
+  cdot4,
+  cdot4Back,
+  daggerTo,
+  daggerAcc,
+  hermTo,
+} from "./flat-cmat.ts";
+import {
+  type Plan,
+  type BlockPlan,
+  wOffset,
+  dOffset,
+  dcOffset,
+  elOffset,
+  flOffset,
+  rOffset,
+} from "./plan.ts";
 
 /**
  * Reduced density matrix of one task's sub-register (sites o..o+S-1) and its
@@ -32,38 +58,69 @@ const sharesDiag = (p: Plan, bp: BlockPlan): boolean => bp.o < p.oLast;
 export function blockForward(p: Plan, bp: BlockPlan, fr: Float64Array): void {
   const { m, bs } = p;
   const { o, S } = bp;
-  const z1 = bp.z[1]!, mm = m * m;
+  const z1 = bp.z[1]!,
+    mm = m * m;
   for (let s = 0; s < 2; s++)
     for (let sb = s; sb < 2; sb++) {
       const zb = z1 + (s * 2 + sb) * bs;
-      if (s === sb && sharesDiag(p, bp)) { fr.copyWithin(zb, elOffset(p, o + 1, s), elOffset(p, o + 1, s) + bs); continue; }
+      if (s === sb && sharesDiag(p, bp)) {
+        fr.copyWithin(zb, elOffset(p, o + 1, s), elOffset(p, o + 1, s) + bs);
+        continue;
+      }
       dsandTo(m, fr, zb, fr, flOffset(p, o, 0), fr, dOffset(p, o, s), fr, dOffset(p, o, sb));
-      if (o > 0) dsandAcc(m, fr, zb, fr, flOffset(p, o, 1), fr, dOffset(p, o, s ^ 1), fr, dOffset(p, o, sb ^ 1));
+      if (o > 0)
+        dsandAcc(m, fr, zb, fr, flOffset(p, o, 1), fr, dOffset(p, o, s ^ 1), fr, dOffset(p, o, sb ^ 1));
     }
   if (S === 1) {
     for (let s = 0; s < 2; s++)
-      for (let sb = s; sb < 2; sb++) cdot(mm, fr, z1 + (s * 2 + sb) * bs, fr, rOffset(p, o + 1, s, sb), fr, bp.rho + 2 * (s * 2 + sb));
+      for (let sb = s; sb < 2; sb++)
+        cdot(mm, fr, z1 + (s * 2 + sb) * bs, fr, rOffset(p, o + 1, s, sb), fr, bp.rho + 2 * (s * 2 + sb));
     return;
   }
   for (let k = 1; k <= S - 2; k++) {
-    const j = o + k, d = 1 << k, dn = 2 * d, zn = bp.z[k + 1]!;
+    const j = o + k,
+      d = 1 << k,
+      dn = 2 * d,
+      zn = bp.z[k + 1]!;
     sandwichUpper(m, bs, d, fr, bp.z[k]!, bp.t[k]!, bp.f[k]!, wOffset(p, j));
     for (let a = 0; a < d; a++)
       for (let b = a; b < d; b++)
         for (let s = 0; s < 2; s++)
           for (let sb = 0; sb < 2; sb++) {
-            const P = 2 * a + s, Pb = 2 * b + sb;
+            const P = 2 * a + s,
+              Pb = 2 * b + sb;
             if (P > Pb) continue;
             const zb = zn + (P * dn + Pb) * bs;
-            dsandTo(m, fr, zb, fr, bp.f[k]! + (a * d + b) * bs, fr, dOffset(p, j, s ^ (a & 1)), fr, dOffset(p, j, sb ^ (b & 1)));
+            dsandTo(
+              m,
+              fr,
+              zb,
+              fr,
+              bp.f[k]! + (a * d + b) * bs,
+              fr,
+              dOffset(p, j, s ^ (a & 1)),
+              fr,
+              dOffset(p, j, sb ^ (b & 1)),
+            );
           }
   }
   // close at site j = o + S - 1 against R[o + S]
-  const j = o + S - 1, w = wOffset(p, j), end = o + S;
+  const j = o + S - 1,
+    w = wOffset(p, j),
+    end = o + S;
   for (let al = 0; al < 4; al++)
     for (let be = al; be < 4; be++)
-      dsandTo(m, fr, bp.g2 + yIndex(al, be) * bs, fr, rOffset(p, end, al & 1, be & 1),
-        fr, dcOffset(p, j, (al & 1) ^ (al >> 1)), fr, dcOffset(p, j, (be & 1) ^ (be >> 1)));
+      dsandTo(
+        m,
+        fr,
+        bp.g2 + yIndex(al, be) * bs,
+        fr,
+        rOffset(p, end, al & 1, be & 1),
+        fr,
+        dcOffset(p, j, (al & 1) ^ (al >> 1)),
+        fr,
+        dcOffset(p, j, (be & 1) ^ (be >> 1)),
+      );
   let yOff = bp.g2;
   if (bp.useN) {
     for (let al = 0; al < 4; al++)
@@ -79,14 +136,30 @@ export function blockForward(p: Plan, bp: BlockPlan, fr: Float64Array): void {
     // a 2 x 2 grid (S = 2) only reads upper Y blocks
     if (S > 2) mirrorLower(m, bs, fr, bp.g2);
   }
-  const x = bp.useN ? bp.z[S - 1]! : bp.f[S - 1]!, d = 1 << (S - 1), dim = bp.dim;
+  const x = bp.useN ? bp.z[S - 1]! : bp.f[S - 1]!,
+    d = 1 << (S - 1),
+    dim = bp.dim;
   // per X block, its (s, s') entries in one pass: (0,0), (0,1), (1,1) and, above the diagonal, (1,0)
   for (let a = 0; a < d; a++)
     for (let b = a; b < d; b++) {
-      const ya = 2 * (a & 1), yb = 2 * (b & 1), ro = bp.rho + 2 * (2 * a * dim + 2 * b);
-      cdot4(mm, fr, x + (a * d + b) * bs, fr,
-        yOff + yIndex(ya, yb) * bs, yOff + yIndex(ya, yb + 1) * bs, yOff + yIndex(ya + 1, yb + 1) * bs, a < b ? yOff + yIndex(ya + 1, yb) * bs : -1,
-        fr, ro, ro + 2, ro + 2 * dim + 2, ro + 2 * dim);
+      const ya = 2 * (a & 1),
+        yb = 2 * (b & 1),
+        ro = bp.rho + 2 * (2 * a * dim + 2 * b);
+      cdot4(
+        mm,
+        fr,
+        x + (a * d + b) * bs,
+        fr,
+        yOff + yIndex(ya, yb) * bs,
+        yOff + yIndex(ya, yb + 1) * bs,
+        yOff + yIndex(ya + 1, yb + 1) * bs,
+        a < b ? yOff + yIndex(ya + 1, yb) * bs : -1,
+        fr,
+        ro,
+        ro + 2,
+        ro + 2 * dim + 2,
+        ro + 2 * dim,
+      );
     }
 }
 
@@ -103,7 +176,16 @@ function foldLower(m: number, bs: number, cf: Float64Array, g: number): void {
 }
 
 /** T = W Z, F = T W^dag on the upper blocks of a d x d grid. */
-function sandwichUpper(m: number, bs: number, d: number, fr: Float64Array, z: number, t: number, f: number, w: number): void {
+function sandwichUpper(
+  m: number,
+  bs: number,
+  d: number,
+  fr: Float64Array,
+  z: number,
+  t: number,
+  f: number,
+  w: number,
+): void {
   for (let a = 0; a < d; a++)
     for (let b = a; b < d; b++) {
       const k = (a * d + b) * bs;
@@ -113,7 +195,18 @@ function sandwichUpper(m: number, bs: number, d: number, fr: Float64Array, z: nu
 }
 
 /** Adjoint of sandwichUpper: Zbar += W^dag Fbar W; Wbar += Fbar (W Z^dag) + Fbar^dag T (W Z^dag = T on the diagonal). */
-function sandwichUpperBack(m: number, bs: number, d: number, fr: Float64Array, cf: Float64Array, z: number, t: number, f: number, w: number, tmp: Float64Array): void {
+function sandwichUpperBack(
+  m: number,
+  bs: number,
+  d: number,
+  fr: Float64Array,
+  cf: Float64Array,
+  z: number,
+  t: number,
+  f: number,
+  w: number,
+  tmp: Float64Array,
+): void {
   for (let a = 0; a < d; a++)
     for (let b = a; b < d; b++) {
       const k = (a * d + b) * bs;
@@ -131,15 +224,24 @@ function sandwichUpperBack(m: number, bs: number, d: number, fr: Float64Array, c
 }
 
 /** Adjoint of blockForward, from the effective rhobar (upper entries) in the cotangent frame's rho slot. */
-export function blockBackward(p: Plan, bp: BlockPlan, fr: Float64Array, cf: Float64Array, tmp: Float64Array): void {
+export function blockBackward(
+  p: Plan,
+  bp: BlockPlan,
+  fr: Float64Array,
+  cf: Float64Array,
+  tmp: Float64Array,
+): void {
   const { m, bs } = p;
   const { o, S } = bp;
-  const mm = m * m, z1 = bp.z[1]!;
+  const mm = m * m,
+    z1 = bp.z[1]!;
   if (S === 1) {
     // rho[s, s'] = <Z_1[s,s'], R(s,s')>: Z1bar += rhobar R, Rbar += conj(rhobar) Z_1
     for (let s = 0; s < 2; s++)
       for (let sb = s; sb < 2; sb++) {
-        const ri = bp.rho + 2 * (s * 2 + sb), zb = z1 + (s * 2 + sb) * bs, rk = rOffset(p, o + 1, s, sb);
+        const ri = bp.rho + 2 * (s * 2 + sb),
+          zb = z1 + (s * 2 + sb) * bs,
+          rk = rOffset(p, o + 1, s, sb);
         caxpy(mm, cf, zb, cf[ri]!, cf[ri + 1]!, fr, rk);
         caxpy(mm, cf, rk, cf[ri]!, -cf[ri + 1]!, fr, zb);
       }
@@ -153,9 +255,25 @@ export function blockBackward(p: Plan, bp: BlockPlan, fr: Float64Array, cf: Floa
         continue;
       }
       for (let y = 0; y < yCount(o); y++) {
-        const fy = flOffset(p, o, y), c1 = s ^ y, c2 = sb ^ y;
+        const fy = flOffset(p, o, y),
+          c1 = s ^ y,
+          c2 = sb ^ y;
         dsandAcc(m, cf, fy, cf, zb, fr, dcOffset(p, o, c1), fr, dcOffset(p, o, c2));
-        dsandGrad(m, cf, zb, fr, fy, fr, dOffset(p, o, c1), fr, dOffset(p, o, c2), cf, dOffset(p, o, c1), cf, dOffset(p, o, c2));
+        dsandGrad(
+          m,
+          cf,
+          zb,
+          fr,
+          fy,
+          fr,
+          dOffset(p, o, c1),
+          fr,
+          dOffset(p, o, c2),
+          cf,
+          dOffset(p, o, c1),
+          cf,
+          dOffset(p, o, c2),
+        );
       }
     }
 }
@@ -164,16 +282,35 @@ export function blockBackward(p: Plan, bp: BlockPlan, fr: Float64Array, cf: Floa
 function closeBackward(p: Plan, bp: BlockPlan, fr: Float64Array, cf: Float64Array, tmp: Float64Array): void {
   const { m, bs } = p;
   const { o, S } = bp;
-  const j = o + S - 1, w = wOffset(p, j), end = o + S, dim = bp.dim, mm = m * m;
+  const j = o + S - 1,
+    w = wOffset(p, j),
+    end = o + S,
+    dim = bp.dim,
+    mm = m * m;
   const yOff = bp.useN ? bp.n : bp.g2;
-  const x = bp.useN ? bp.z[S - 1]! : bp.f[S - 1]!, d = 1 << (S - 1);
+  const x = bp.useN ? bp.z[S - 1]! : bp.f[S - 1]!,
+    d = 1 << (S - 1);
   // rho = <X, Y>: Xbar += rhobar Y, Ybar += conj(rhobar) X
   for (let a = 0; a < d; a++)
     for (let b = a; b < d; b++) {
-      const ya = 2 * (a & 1), yb = 2 * (b & 1), ro = bp.rho + 2 * (2 * a * dim + 2 * b);
-      cdot4Back(mm, fr, cf, x + (a * d + b) * bs,
-        yOff + yIndex(ya, yb) * bs, yOff + yIndex(ya, yb + 1) * bs, yOff + yIndex(ya + 1, yb + 1) * bs, a < b ? yOff + yIndex(ya + 1, yb) * bs : -1,
-        cf, ro, ro + 2, ro + 2 * dim + 2, ro + 2 * dim);
+      const ya = 2 * (a & 1),
+        yb = 2 * (b & 1),
+        ro = bp.rho + 2 * (2 * a * dim + 2 * b);
+      cdot4Back(
+        mm,
+        fr,
+        cf,
+        x + (a * d + b) * bs,
+        yOff + yIndex(ya, yb) * bs,
+        yOff + yIndex(ya, yb + 1) * bs,
+        yOff + yIndex(ya + 1, yb + 1) * bs,
+        a < b ? yOff + yIndex(ya + 1, yb) * bs : -1,
+        cf,
+        ro,
+        ro + 2,
+        ro + 2 * dim + 2,
+        ro + 2 * dim,
+      );
     }
   if (bp.useN) {
     foldLower(m, bs, cf, bp.n);
@@ -198,24 +335,47 @@ function closeBackward(p: Plan, bp: BlockPlan, fr: Float64Array, cf: Float64Arra
   }
   for (let al = 0; al < 4; al++)
     for (let be = al; be < 4; be++) {
-      const gk = bp.g2 + yIndex(al, be) * bs, rk = rOffset(p, end, al & 1, be & 1);
-      const c1 = (al & 1) ^ (al >> 1), c2 = (be & 1) ^ (be >> 1);
-      const d1 = dcOffset(p, j, c1), d2 = dcOffset(p, j, c2);
+      const gk = bp.g2 + yIndex(al, be) * bs,
+        rk = rOffset(p, end, al & 1, be & 1);
+      const c1 = (al & 1) ^ (al >> 1),
+        c2 = (be & 1) ^ (be >> 1);
+      const d1 = dcOffset(p, j, c1),
+        d2 = dcOffset(p, j, c2);
       dsandAcc(m, cf, rk, cf, gk, fr, dOffset(p, j, c1), fr, dOffset(p, j, c2));
       dsandGrad(m, cf, gk, fr, rk, fr, d1, fr, d2, cf, d1, cf, d2);
     }
   for (let k = S - 2; k >= 1; k--) {
-    const jj = o + k, dd = 1 << k, dn = 2 * dd, zn = bp.z[k + 1]!;
+    const jj = o + k,
+      dd = 1 << k,
+      dn = 2 * dd,
+      zn = bp.z[k + 1]!;
     for (let a = 0; a < dd; a++)
       for (let b = a; b < dd; b++)
         for (let s = 0; s < 2; s++)
           for (let sb = 0; sb < 2; sb++) {
-            const P = 2 * a + s, Pb = 2 * b + sb;
+            const P = 2 * a + s,
+              Pb = 2 * b + sb;
             if (P > Pb) continue;
-            const zb = zn + (P * dn + Pb) * bs, fk = bp.f[k]! + (a * dd + b) * bs;
-            const c1 = s ^ (a & 1), c2 = sb ^ (b & 1);
+            const zb = zn + (P * dn + Pb) * bs,
+              fk = bp.f[k]! + (a * dd + b) * bs;
+            const c1 = s ^ (a & 1),
+              c2 = sb ^ (b & 1);
             dsandAcc(m, cf, fk, cf, zb, fr, dcOffset(p, jj, c1), fr, dcOffset(p, jj, c2));
-            dsandGrad(m, cf, zb, fr, fk, fr, dOffset(p, jj, c1), fr, dOffset(p, jj, c2), cf, dOffset(p, jj, c1), cf, dOffset(p, jj, c2));
+            dsandGrad(
+              m,
+              cf,
+              zb,
+              fr,
+              fk,
+              fr,
+              dOffset(p, jj, c1),
+              fr,
+              dOffset(p, jj, c2),
+              cf,
+              dOffset(p, jj, c1),
+              cf,
+              dOffset(p, jj, c2),
+            );
           }
     sandwichUpperBack(m, bs, dd, fr, cf, bp.z[k]!, bp.t[k]!, bp.f[k]!, wOffset(p, jj), tmp);
   }

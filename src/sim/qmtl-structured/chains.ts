@@ -1,6 +1,17 @@
 import { mulNN, mulNH, mulHN, mulNNAcc, mulNHAcc, daggerTo, daggerAcc, hermTo } from "./flat-cmat.ts";
 import { leftStepFused, leftStepFusedBack, rightStepFused, rightStepFusedBack } from "./chain-kernels.ts";
-import { type Plan, wOffset, dOffset, dcOffset, elOffset, tlOffset, flOffset, rOffset, gOffset, vOffset } from "./plan.ts";
+import {
+  type Plan,
+  wOffset,
+  dOffset,
+  dcOffset,
+  elOffset,
+  tlOffset,
+  flOffset,
+  rOffset,
+  gOffset,
+  vOffset,
+} from "./plan.ts";
 
 /**
  * The left and right environment chains of the parity-bond MPS and their
@@ -25,7 +36,10 @@ export function chainBoundaries(p: Plan, fr: Float64Array): void {
   fr.fill(0, elOffset(p, 0, 0), elOffset(p, 0, 0) + 2 * bs);
   fr[elOffset(p, 0, 0)] = 1;
   const r = rOffset(p, p.Q, 0, 0);
-  for (let k = 0; k < 4 * m * m; k++) { fr[r + 2 * k] = 1; fr[r + 2 * k + 1] = 0; }
+  for (let k = 0; k < 4 * m * m; k++) {
+    fr[r + 2 * k] = 1;
+    fr[r + 2 * k + 1] = 0;
+  }
 }
 
 /** F_i(y') = W EL[i](y') W^dag (T = W EL kept for the backward pass). */
@@ -40,20 +54,48 @@ export function leftSandwich(p: Plan, fr: Float64Array, i: number): void {
 
 /** EL[i+1](s) = sum_y' D(s^y') F_i(y') D(s^y')^dag. */
 export function leftStep(p: Plan, fr: Float64Array, i: number): void {
-  leftStepFused(p.m, fr, elOffset(p, i + 1, 0), elOffset(p, i + 1, 1), flOffset(p, i, 0), flOffset(p, i, 1), dOffset(p, i, 0), dOffset(p, i, 1), i === 0);
+  leftStepFused(
+    p.m,
+    fr,
+    elOffset(p, i + 1, 0),
+    elOffset(p, i + 1, 1),
+    flOffset(p, i, 0),
+    flOffset(p, i, 1),
+    dOffset(p, i, 0),
+    dOffset(p, i, 1),
+    i === 0,
+  );
 }
 
 /** Adjoint of leftStep: ELbar[i+1] -> Fbar_i, Dbar_i. */
 export function leftStepBack(p: Plan, fr: Float64Array, cf: Float64Array, i: number): void {
-  leftStepFusedBack(p.m, fr, cf, elOffset(p, i + 1, 0), elOffset(p, i + 1, 1), flOffset(p, i, 0), flOffset(p, i, 1), dOffset(p, i, 0), dOffset(p, i, 1), i === 0);
+  leftStepFusedBack(
+    p.m,
+    fr,
+    cf,
+    elOffset(p, i + 1, 0),
+    elOffset(p, i + 1, 1),
+    flOffset(p, i, 0),
+    flOffset(p, i, 1),
+    dOffset(p, i, 0),
+    dOffset(p, i, 1),
+    i === 0,
+  );
 }
 
 /** Adjoint of leftSandwich: Fbar_i -> ELbar[i], Wbar_i += (Fbar + Fbar^dag) T (EL Hermitian). */
-export function leftSandwichBack(p: Plan, fr: Float64Array, cf: Float64Array, i: number, tmp: Float64Array): void {
+export function leftSandwichBack(
+  p: Plan,
+  fr: Float64Array,
+  cf: Float64Array,
+  i: number,
+  tmp: Float64Array,
+): void {
   const { m } = p;
   const w = wOffset(p, i);
   for (let y = 0; y < (i === 0 ? 1 : 2); y++) {
-    const fb = flOffset(p, i, y), t = tlOffset(p, i, y);
+    const fb = flOffset(p, i, y),
+      t = tlOffset(p, i, y);
     if (i > 0) {
       mulHN(m, tmp, 0, fr, w, cf, fb);
       mulNNAcc(m, 1, cf, elOffset(p, i, y), tmp, 0, fr, w);
@@ -68,7 +110,18 @@ export function rightStep(p: Plan, fr: Float64Array, i: number): void {
   const { m } = p;
   const w = wOffset(p, i);
   const off = p.needOff[i]!;
-  rightStepFused(m, fr, gOffset(p, i, 0, 0), gOffset(p, i, 1, 1), gOffset(p, i, 0, 1), rOffset(p, i + 1, 0, 0), rOffset(p, i + 1, 1, 1), dOffset(p, i, 0), dOffset(p, i, 1), off);
+  rightStepFused(
+    m,
+    fr,
+    gOffset(p, i, 0, 0),
+    gOffset(p, i, 1, 1),
+    gOffset(p, i, 0, 1),
+    rOffset(p, i + 1, 0, 0),
+    rOffset(p, i + 1, 1, 1),
+    dOffset(p, i, 0),
+    dOffset(p, i, 1),
+    off,
+  );
   for (let y = 0; y < 2; y++)
     for (let yb = y; yb < 2; yb++) {
       if (yb !== y && !off) continue;
@@ -79,7 +132,13 @@ export function rightStep(p: Plan, fr: Float64Array, i: number): void {
 }
 
 /** Adjoint of rightStep: Rbar[i] -> Rbar[i+1](s, s), Wbar_i, conj(D)bar_i. */
-export function rightStepBack(p: Plan, fr: Float64Array, cf: Float64Array, i: number, tmp: Float64Array): void {
+export function rightStepBack(
+  p: Plan,
+  fr: Float64Array,
+  cf: Float64Array,
+  i: number,
+  tmp: Float64Array,
+): void {
   const { m, bs } = p;
   const w = wOffset(p, i);
   const off = p.needOff[i]!;
@@ -87,7 +146,9 @@ export function rightStepBack(p: Plan, fr: Float64Array, cf: Float64Array, i: nu
   for (let y = 0; y < 2; y++)
     for (let yb = y; yb < 2; yb++) {
       if (yb !== y && !off) continue;
-      const rb = rOffset(p, i, y, yb), gb = gOffset(p, i, y, yb), v = vOffset(p, i, y, yb);
+      const rb = rOffset(p, i, y, yb),
+        gb = gOffset(p, i, y, yb),
+        v = vOffset(p, i, y, yb);
       // Gbar = W Rbar W^dag
       mulNN(m, tmp, 0, fr, w, cf, rb);
       mulNH(m, cf, gb, tmp, 0, fr, w);
@@ -101,6 +162,19 @@ export function rightStepBack(p: Plan, fr: Float64Array, cf: Float64Array, i: nu
         mulNNAcc(m, 1, cf, w, tmp, bs, cf, rb);
       }
     }
-  rightStepFusedBack(m, fr, cf, gOffset(p, i, 0, 0), gOffset(p, i, 1, 1), gOffset(p, i, 0, 1), rOffset(p, i + 1, 0, 0), rOffset(p, i + 1, 1, 1),
-    dOffset(p, i, 0), dOffset(p, i, 1), dcOffset(p, i, 0), dcOffset(p, i, 1), off);
+  rightStepFusedBack(
+    m,
+    fr,
+    cf,
+    gOffset(p, i, 0, 0),
+    gOffset(p, i, 1, 1),
+    gOffset(p, i, 0, 1),
+    rOffset(p, i + 1, 0, 0),
+    rOffset(p, i + 1, 1, 1),
+    dOffset(p, i, 0),
+    dOffset(p, i, 1),
+    dcOffset(p, i, 0),
+    dcOffset(p, i, 1),
+    off,
+  );
 }

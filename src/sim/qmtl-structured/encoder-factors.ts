@@ -37,21 +37,27 @@ export function prepareFactors(layout: QmtlLayout, w: Float64Array): SharedFacto
     if (m0 !== null) {
       const g = encoderGate(0, w[i]!, layout.encoderOrder);
       for (let k = 0; k < 4; k++) {
-        m0[i * 16 + 2 * k] = g.u.re[k]!; m0[i * 16 + 2 * k + 1] = g.u.im[k]!;
-        m0[i * 16 + 8 + 2 * k] = g.dTheta.re[k]!; m0[i * 16 + 8 + 2 * k + 1] = g.dTheta.im[k]!;
+        m0[i * 16 + 2 * k] = g.u.re[k]!;
+        m0[i * 16 + 2 * k + 1] = g.u.im[k]!;
+        m0[i * 16 + 8 + 2 * k] = g.dTheta.re[k]!;
+        m0[i * 16 + 8 + 2 * k + 1] = g.dTheta.im[k]!;
       }
     }
     const v = firstBlockVector(w[i]!, layout.encoderOrder);
     for (let c = 0; c < 2; c++) {
-      b[i * 8 + 2 * c] = v.b.re[c * 2]!; b[i * 8 + 2 * c + 1] = v.b.im[c * 2]!;
-      b[i * 8 + 4 + 2 * c] = v.db.re[c * 2]!; b[i * 8 + 4 + 2 * c + 1] = v.db.im[c * 2]!;
+      b[i * 8 + 2 * c] = v.b.re[c * 2]!;
+      b[i * 8 + 2 * c + 1] = v.b.im[c * 2]!;
+      b[i * 8 + 4 + 2 * c] = v.db.re[c * 2]!;
+      b[i * 8 + 4 + 2 * c + 1] = v.db.im[c * 2]!;
     }
     for (let l = 1; l < L; l++) {
       const g = encoderGate(0, w[Q * l + i]!, layout.encoderOrder);
       const o = (i * (L - 1) + (l - 1)) * 16;
       for (let k = 0; k < 4; k++) {
-        mm[o + 2 * k] = g.u.re[k]!; mm[o + 2 * k + 1] = g.u.im[k]!;
-        mm[o + 8 + 2 * k] = g.dTheta.re[k]!; mm[o + 8 + 2 * k + 1] = g.dTheta.im[k]!;
+        mm[o + 2 * k] = g.u.re[k]!;
+        mm[o + 2 * k + 1] = g.u.im[k]!;
+        mm[o + 8 + 2 * k] = g.dTheta.re[k]!;
+        mm[o + 8 + 2 * k + 1] = g.dTheta.im[k]!;
       }
     }
   }
@@ -60,13 +66,24 @@ export function prepareFactors(layout: QmtlLayout, w: Float64Array): SharedFacto
 
 /** RY(z)|+> = (c - s, c + s)/sqrt 2 (real; c, s of z/2) into v[0..1], its z-derivative into v[2..3]. */
 function ryPlus(z: number, v: Float64Array): void {
-  const c = Math.cos(z / 2) * Math.SQRT1_2, s = Math.sin(z / 2) * Math.SQRT1_2;
-  v[0] = c - s; v[1] = c + s; v[2] = -0.5 * (s + c); v[3] = 0.5 * (c - s);
+  const c = Math.cos(z / 2) * Math.SQRT1_2,
+    s = Math.sin(z / 2) * Math.SQRT1_2;
+  v[0] = c - s;
+  v[1] = c + s;
+  v[2] = -0.5 * (s + c);
+  v[3] = 0.5 * (c - s);
 }
 const vry = new Float64Array(4);
 
 /** b_i of this sample into the frame: the shared b ("rx") or M_0 RY(z_i)|+> ("ry"). */
-function writeFirstVector(p: Plan, sh: SharedFactors, z: Float64Array, zo: number, i: number, fr: Float64Array): void {
+function writeFirstVector(
+  p: Plan,
+  sh: SharedFactors,
+  z: Float64Array,
+  zo: number,
+  i: number,
+  fr: Float64Array,
+): void {
   const bo = p.b + 4 * i;
   const m0 = sh.m0;
   if (m0 === null) {
@@ -86,21 +103,37 @@ function writeFirstVector(p: Plan, sh: SharedFactors, z: Float64Array, zo: numbe
  * (for "rx" that input has exactly zero gradient and is left untouched).
  */
 function firstVectorGradients(
-  sh: SharedFactors, z: Float64Array, zo: number, i: number, bb: Float64Array, gradWeights: Float64Array, gradInputs: Float64Array,
+  sh: SharedFactors,
+  z: Float64Array,
+  zo: number,
+  i: number,
+  bb: Float64Array,
+  gradWeights: Float64Array,
+  gradInputs: Float64Array,
 ): void {
   const m0 = sh.m0;
   if (m0 === null) {
-    const db = sh.b, bo = i * 8;
-    gradWeights[i]! += bb[0]! * db[bo + 4]! + bb[1]! * db[bo + 5]! + bb[2]! * db[bo + 6]! + bb[3]! * db[bo + 7]!;
+    const db = sh.b,
+      bo = i * 8;
+    gradWeights[i]! +=
+      bb[0]! * db[bo + 4]! + bb[1]! * db[bo + 5]! + bb[2]! * db[bo + 6]! + bb[3]! * db[bo + 7]!;
     return;
   }
   ryPlus(z[zo + i]!, vry);
   const o = i * 16;
-  let gw = 0, gz = 0;
+  let gw = 0,
+    gz = 0;
   for (let r = 0; r < 2; r++) {
-    const ar = m0[o + 4 * r]!, ai = m0[o + 4 * r + 1]!, br = m0[o + 4 * r + 2]!, bi = m0[o + 4 * r + 3]!;
-    const er = m0[o + 8 + 4 * r]!, ei = m0[o + 8 + 4 * r + 1]!, fr2 = m0[o + 8 + 4 * r + 2]!, fi = m0[o + 8 + 4 * r + 3]!;
-    const xr = bb[2 * r]!, xi = bb[2 * r + 1]!;
+    const ar = m0[o + 4 * r]!,
+      ai = m0[o + 4 * r + 1]!,
+      br = m0[o + 4 * r + 2]!,
+      bi = m0[o + 4 * r + 3]!;
+    const er = m0[o + 8 + 4 * r]!,
+      ei = m0[o + 8 + 4 * r + 1]!,
+      fr2 = m0[o + 8 + 4 * r + 2]!,
+      fi = m0[o + 8 + 4 * r + 3]!;
+    const xr = bb[2 * r]!,
+      xi = bb[2 * r + 1]!;
     gw += xr * (er * vry[0]! + fr2 * vry[1]!) + xi * (ei * vry[0]! + fi * vry[1]!);
     gz += xr * (ar * vry[2]! + br * vry[3]!) + xi * (ai * vry[2]! + bi * vry[3]!);
   }
@@ -110,16 +143,27 @@ function firstVectorGradients(
 const bbar = new Float64Array(4);
 
 /** Writes the gates u = M RX(z), W and D, conj(D) of every site of sample `bIdx` into the frame. */
-export function buildFactors(p: Plan, sh: SharedFactors, z: Float64Array, zo: number, fr: Float64Array): void {
+export function buildFactors(
+  p: Plan,
+  sh: SharedFactors,
+  z: Float64Array,
+  zo: number,
+  fr: Float64Array,
+): void {
   const { Q, L, m } = p;
   for (let i = 0; i < Q; i++) {
     for (let l = 1; l < L; l++) {
       const ang = z[zo + Q * l + i]!;
-      const c = Math.cos(ang / 2), s = Math.sin(ang / 2);
-      const mo = (i * (L - 1) + (l - 1)) * 16, go = gateOffset(p, i, l);
+      const c = Math.cos(ang / 2),
+        s = Math.sin(ang / 2);
+      const mo = (i * (L - 1) + (l - 1)) * 16,
+        go = gateOffset(p, i, l);
       const M = sh.mm;
       for (let r = 0; r < 2; r++) {
-        const ar = M[mo + 4 * r]!, ai = M[mo + 4 * r + 1]!, br = M[mo + 4 * r + 2]!, bi = M[mo + 4 * r + 3]!;
+        const ar = M[mo + 4 * r]!,
+          ai = M[mo + 4 * r + 1]!,
+          br = M[mo + 4 * r + 2]!,
+          bi = M[mo + 4 * r + 3]!;
         // [a b] [[c, -is], [-is, c]]
         fr[go + 4 * r] = ar * c + bi * s;
         fr[go + 4 * r + 1] = ai * c - br * s;
@@ -128,24 +172,30 @@ export function buildFactors(p: Plan, sh: SharedFactors, z: Float64Array, zo: nu
       }
     }
     writeFirstVector(p, sh, z, zo, i, fr);
-    const wo = wOffset(p, i), bo = p.b + 4 * i;
+    const wo = wOffset(p, i),
+      bo = p.b + 4 * i;
     const bv = fr;
     if (L === 1) {
-      fr[wo] = 1; fr[wo + 1] = 0;
+      fr[wo] = 1;
+      fr[wo + 1] = 0;
       for (let c = 0; c < 2; c++)
         for (let x = 0; x < 2; x++) {
-          fr[dOffset(p, i, c) + 2 * x] = bv[bo + 2 * c]!; fr[dOffset(p, i, c) + 2 * x + 1] = bv[bo + 2 * c + 1]!;
-          fr[dcOffset(p, i, c) + 2 * x] = bv[bo + 2 * c]!; fr[dcOffset(p, i, c) + 2 * x + 1] = -bv[bo + 2 * c + 1]!;
+          fr[dOffset(p, i, c) + 2 * x] = bv[bo + 2 * c]!;
+          fr[dOffset(p, i, c) + 2 * x + 1] = bv[bo + 2 * c + 1]!;
+          fr[dcOffset(p, i, c) + 2 * x] = bv[bo + 2 * c]!;
+          fr[dcOffset(p, i, c) + 2 * x + 1] = -bv[bo + 2 * c + 1]!;
         }
       continue;
     }
     for (let l = 0; l < m; l++) {
       for (let lp = 0; lp < m; lp++) {
         const x = l ^ lp;
-        let pr = bv[bo + 2 * (x & 1)]!, pi = bv[bo + 2 * (x & 1) + 1]!;
+        let pr = bv[bo + 2 * (x & 1)]!,
+          pi = bv[bo + 2 * (x & 1) + 1]!;
         for (let j = 1; j <= L - 2; j++) {
           const go = gateOffset(p, i, j) + 2 * (((x >> j) & 1) * 2 + ((l >> (j - 1)) & 1));
-          const ur = fr[go]!, ui = fr[go + 1]!;
+          const ur = fr[go]!,
+            ui = fr[go + 1]!;
           const t = pr * ur - pi * ui;
           pi = pr * ui + pi * ur;
           pr = t;
@@ -156,11 +206,14 @@ export function buildFactors(p: Plan, sh: SharedFactors, z: Float64Array, zo: nu
     }
     const top = gateOffset(p, i, L - 1);
     for (let c = 0; c < 2; c++) {
-      const d = dOffset(p, i, c), dc = dcOffset(p, i, c);
+      const d = dOffset(p, i, c),
+        dc = dcOffset(p, i, c);
       for (let x = 0; x < 2; x++) {
         const go = top + 2 * (c * 2 + x);
-        fr[d + 2 * x] = fr[go]!; fr[d + 2 * x + 1] = fr[go + 1]!;
-        fr[dc + 2 * x] = fr[go]!; fr[dc + 2 * x + 1] = -fr[go + 1]!;
+        fr[d + 2 * x] = fr[go]!;
+        fr[d + 2 * x + 1] = fr[go + 1]!;
+        fr[dc + 2 * x] = fr[go]!;
+        fr[dc + 2 * x + 1] = -fr[go + 1]!;
       }
     }
   }
@@ -173,42 +226,66 @@ const scratch = { re: new Float64Array(64), im: new Float64Array(64) };
  * cotangent frame to d/dz and d/dtheta. Uses the convention df = Re sum conj(xbar) dx.
  */
 export function factorGradients(
-  p: Plan, sh: SharedFactors, z: Float64Array, zo: number, fr: Float64Array, cf: Float64Array,
-  gradWeights: Float64Array, gradInputs: Float64Array,
+  p: Plan,
+  sh: SharedFactors,
+  z: Float64Array,
+  zo: number,
+  fr: Float64Array,
+  cf: Float64Array,
+  gradWeights: Float64Array,
+  gradInputs: Float64Array,
 ): void {
   const { Q, L, m } = p;
   for (let i = 0; i < Q; i++) {
     // fold conj(D) cotangents: Dbar += conj(Dcbar)
     for (let c = 0; c < 2; c++) {
-      const d = dOffset(p, i, c), dc = dcOffset(p, i, c);
-      for (let x = 0; x < 2; x++) { cf[d + 2 * x]! += cf[dc + 2 * x]!; cf[d + 2 * x + 1]! -= cf[dc + 2 * x + 1]!; }
+      const d = dOffset(p, i, c),
+        dc = dcOffset(p, i, c);
+      for (let x = 0; x < 2; x++) {
+        cf[d + 2 * x]! += cf[dc + 2 * x]!;
+        cf[d + 2 * x + 1]! -= cf[dc + 2 * x + 1]!;
+      }
     }
     const bo = p.b + 4 * i;
-    let bbr0 = 0, bbi0 = 0, bbr1 = 0, bbi1 = 0;
+    let bbr0 = 0,
+      bbi0 = 0,
+      bbr1 = 0,
+      bbi1 = 0;
     if (L === 1) {
-      bbr0 = cf[dOffset(p, i, 0)]!; bbi0 = cf[dOffset(p, i, 0) + 1]!;
-      bbr1 = cf[dOffset(p, i, 1)]!; bbi1 = cf[dOffset(p, i, 1) + 1]!;
+      bbr0 = cf[dOffset(p, i, 0)]!;
+      bbi0 = cf[dOffset(p, i, 0) + 1]!;
+      bbr1 = cf[dOffset(p, i, 1)]!;
+      bbi1 = cf[dOffset(p, i, 1) + 1]!;
     } else {
       const top = gateOffset(p, i, L - 1);
       for (let c = 0; c < 2; c++) {
         const d = dOffset(p, i, c);
-        for (let x = 0; x < 2; x++) { cf[top + 2 * (c * 2 + x)]! += cf[d + 2 * x]!; cf[top + 2 * (c * 2 + x) + 1]! += cf[d + 2 * x + 1]!; }
+        for (let x = 0; x < 2; x++) {
+          cf[top + 2 * (c * 2 + x)]! += cf[d + 2 * x]!;
+          cf[top + 2 * (c * 2 + x) + 1]! += cf[d + 2 * x + 1]!;
+        }
       }
-      const wo = wOffset(p, i), bv = fr;
+      const wo = wOffset(p, i),
+        bv = fr;
       const nf = L - 1;
-      const fre = scratch.re, fim = scratch.im;
+      const fre = scratch.re,
+        fim = scratch.im;
       for (let l = 0; l < m; l++) {
         for (let lp = 0; lp < m; lp++) {
           const x = l ^ lp;
-          const wbr = cf[wo + 2 * (l * m + lp)]!, wbi = cf[wo + 2 * (l * m + lp) + 1]!;
+          const wbr = cf[wo + 2 * (l * m + lp)]!,
+            wbi = cf[wo + 2 * (l * m + lp) + 1]!;
           if (wbr === 0 && wbi === 0) continue;
-          fre[0] = bv[bo + 2 * (x & 1)]!; fim[0] = bv[bo + 2 * (x & 1) + 1]!;
+          fre[0] = bv[bo + 2 * (x & 1)]!;
+          fim[0] = bv[bo + 2 * (x & 1) + 1]!;
           for (let j = 1; j <= L - 2; j++) {
             const go = gateOffset(p, i, j) + 2 * (((x >> j) & 1) * 2 + ((l >> (j - 1)) & 1));
-            fre[j] = fr[go]!; fim[j] = fr[go + 1]!;
+            fre[j] = fr[go]!;
+            fim[j] = fr[go + 1]!;
           }
           for (let k = 0; k < nf; k++) {
-            let pr = 1, pi = 0;
+            let pr = 1,
+              pi = 0;
             for (let j = 0; j < nf; j++) {
               if (j === k) continue;
               const t = pr * fre[j]! - pi * fim[j]!;
@@ -216,38 +293,66 @@ export function factorGradients(
               pr = t;
             }
             // cot += Wbar * conj(prod of others)
-            const cr = wbr * pr + wbi * pi, ci = wbi * pr - wbr * pi;
+            const cr = wbr * pr + wbi * pi,
+              ci = wbi * pr - wbr * pi;
             if (k === 0) {
-              if ((x & 1) === 0) { bbr0 += cr; bbi0 += ci; } else { bbr1 += cr; bbi1 += ci; }
+              if ((x & 1) === 0) {
+                bbr0 += cr;
+                bbi0 += ci;
+              } else {
+                bbr1 += cr;
+                bbi1 += ci;
+              }
             } else {
               const go = gateOffset(p, i, k) + 2 * (((x >> k) & 1) * 2 + ((l >> (k - 1)) & 1));
-              cf[go]! += cr; cf[go + 1]! += ci;
+              cf[go]! += cr;
+              cf[go + 1]! += ci;
             }
           }
         }
       }
     }
     // block 0: b = R2 R1 |+> (or R2 R1 RY(z) |+>)
-    bbar[0] = bbr0; bbar[1] = bbi0; bbar[2] = bbr1; bbar[3] = bbi1;
+    bbar[0] = bbr0;
+    bbar[1] = bbi0;
+    bbar[2] = bbr1;
+    bbar[3] = bbi1;
     firstVectorGradients(sh, z, zo, i, bbar, gradWeights, gradInputs);
     // blocks l >= 1: u = M RX(z)
     for (let l = 1; l < L; l++) {
       const ang = z[zo + Q * l + i]!;
-      const c = Math.cos(ang / 2), s = Math.sin(ang / 2);
-      const mo = (i * (L - 1) + (l - 1)) * 16, go = gateOffset(p, i, l);
-      let gz = 0, gt = 0;
+      const c = Math.cos(ang / 2),
+        s = Math.sin(ang / 2);
+      const mo = (i * (L - 1) + (l - 1)) * 16,
+        go = gateOffset(p, i, l);
+      let gz = 0,
+        gt = 0;
       for (let r = 0; r < 2; r++) {
-        const ub0r = cf[go + 4 * r]!, ub0i = cf[go + 4 * r + 1]!, ub1r = cf[go + 4 * r + 2]!, ub1i = cf[go + 4 * r + 3]!;
+        const ub0r = cf[go + 4 * r]!,
+          ub0i = cf[go + 4 * r + 1]!,
+          ub1r = cf[go + 4 * r + 2]!,
+          ub1i = cf[go + 4 * r + 3]!;
         // M dRX/dz with dRX = [[-s/2, -ic/2], [-ic/2, -s/2]]
-        const ar = sh.mm[mo + 4 * r]!, ai = sh.mm[mo + 4 * r + 1]!, br = sh.mm[mo + 4 * r + 2]!, bi = sh.mm[mo + 4 * r + 3]!;
-        const h = 0.5 * s, k = 0.5 * c;
-        const dz0r = -ar * h + bi * k, dz0i = -ai * h - br * k;
-        const dz1r = ai * k - br * h, dz1i = -ar * k - bi * h;
+        const ar = sh.mm[mo + 4 * r]!,
+          ai = sh.mm[mo + 4 * r + 1]!,
+          br = sh.mm[mo + 4 * r + 2]!,
+          bi = sh.mm[mo + 4 * r + 3]!;
+        const h = 0.5 * s,
+          k = 0.5 * c;
+        const dz0r = -ar * h + bi * k,
+          dz0i = -ai * h - br * k;
+        const dz1r = ai * k - br * h,
+          dz1i = -ar * k - bi * h;
         gz += ub0r * dz0r + ub0i * dz0i + ub1r * dz1r + ub1i * dz1i;
         // dM RX
-        const er = sh.mm[mo + 8 + 4 * r]!, ei = sh.mm[mo + 8 + 4 * r + 1]!, fr2 = sh.mm[mo + 8 + 4 * r + 2]!, fi = sh.mm[mo + 8 + 4 * r + 3]!;
-        const dt0r = er * c + fi * s, dt0i = ei * c - fr2 * s;
-        const dt1r = ei * s + fr2 * c, dt1i = -er * s + fi * c;
+        const er = sh.mm[mo + 8 + 4 * r]!,
+          ei = sh.mm[mo + 8 + 4 * r + 1]!,
+          fr2 = sh.mm[mo + 8 + 4 * r + 2]!,
+          fi = sh.mm[mo + 8 + 4 * r + 3]!;
+        const dt0r = er * c + fi * s,
+          dt0i = ei * c - fr2 * s;
+        const dt1r = ei * s + fr2 * c,
+          dt1i = -er * s + fi * c;
         gt += ub0r * dt0r + ub0i * dt0i + ub1r * dt1r + ub1i * dt1i;
       }
       gradInputs[zo + Q * l + i]! += gz;

@@ -36,13 +36,20 @@ export interface Head {
 }
 
 /** upper and coef of a Head from its observables (see Head) */
-function readoutTables(dim: number, nOut: number, obs: Float64Array): { upper: Int32Array; coef: Float64Array } {
-  const U = (dim * (dim + 1)) / 2, n2 = 2 * dim * dim;
-  const upper = new Int32Array(U), coef = new Float64Array(2 * U * nOut);
+function readoutTables(
+  dim: number,
+  nOut: number,
+  obs: Float64Array,
+): { upper: Int32Array; coef: Float64Array } {
+  const U = (dim * (dim + 1)) / 2,
+    n2 = 2 * dim * dim;
+  const upper = new Int32Array(U),
+    coef = new Float64Array(2 * U * nOut);
   let e = 0;
   for (let a = 0; a < dim; a++)
     for (let b = a; b < dim; b++, e++) {
-      const off = 2 * (a * dim + b), w = a === b ? 1 : 2;
+      const off = 2 * (a * dim + b),
+        w = a === b ? 1 : 2;
       upper[e] = off;
       for (let k = 0; k < nOut; k++) {
         coef[2 * (e * nOut + k)] = w * obs[k * n2 + off]!;
@@ -55,7 +62,9 @@ function readoutTables(dim: number, nOut: number, obs: Float64Array): { upper: I
 /** (O U) for a Pauli word O on S wires: row x of the result is phase(x) * row (x ^ flip) of U. */
 function pauliTimes(word: PauliWord, S: number, u: Float64Array, out: Float64Array): void {
   const dim = 1 << S;
-  let flip = 0, zy = 0, nY = 0;
+  let flip = 0,
+    zy = 0,
+    nY = 0;
   for (const f of word.factors) {
     const bit = 1 << (S - 1 - f.wire);
     if (f.pauli !== "Z") flip |= bit;
@@ -65,13 +74,24 @@ function pauliTimes(word: PauliWord, S: number, u: Float64Array, out: Float64Arr
   for (let x = 0; x < dim; x++) {
     const y = x ^ flip;
     // O|y> = i^nY (-1)^popcount(y & zy) |y ^ flip>
-    let par = y & zy, sgn = 1;
-    while (par !== 0) { sgn = -sgn; par &= par - 1; }
-    let pr = sgn, pi = 0;
-    for (let k = 0; k < nY % 4; k++) { const t = pr; pr = -pi; pi = t; }
-    const a = 2 * x * dim, b = 2 * y * dim;
+    let par = y & zy,
+      sgn = 1;
+    while (par !== 0) {
+      sgn = -sgn;
+      par &= par - 1;
+    }
+    let pr = sgn,
+      pi = 0;
+    for (let k = 0; k < nY % 4; k++) {
+      const t = pr;
+      pr = -pi;
+      pi = t;
+    }
+    const a = 2 * x * dim,
+      b = 2 * y * dim;
     for (let e = 0; e < 2 * dim; e += 2) {
-      const ur = u[b + e]!, ui = u[b + e + 1]!;
+      const ur = u[b + e]!,
+        ui = u[b + e + 1]!;
       out[a + e] = pr * ur - pi * ui;
       out[a + e + 1] = pr * ui + pi * ur;
     }
@@ -91,12 +111,23 @@ export const KRON_MIN_S = 3;
 
 export function prepareHeads(layout: QmtlLayout, w: Float64Array, kronMinS = KRON_MIN_S): Head[] {
   return layout.tasks.map((t) => {
-    const S = t.size, dim = 1 << S, n2 = 2 * dim * dim;
+    const S = t.size,
+      dim = 1 << S,
+      n2 = 2 * dim * dim;
     const factors = headFactors(S, layout.Lh, w, t.weightOffset);
     const obs = new Float64Array(t.nOutputs * n2);
     if (layout.Lh === 1 && S >= kronMinS && isOneLayer(S, factors)) {
       const kron = kronHead(S, t.local, factors, obs);
-      return { S, dim, nOut: t.nOutputs, u: new Float64Array(0), udo: new Float64Array(0), factors, kron, ...readoutTables(dim, t.nOutputs, obs) };
+      return {
+        S,
+        dim,
+        nOut: t.nOutputs,
+        u: new Float64Array(0),
+        udo: new Float64Array(0),
+        factors,
+        kron,
+        ...readoutTables(dim, t.nOutputs, obs),
+      };
     }
     const u = new Float64Array(n2);
     for (let i = 0; i < dim; i++) u[2 * (i * dim + i)] = 1;
@@ -122,7 +153,10 @@ export function readout(h: Head, rho: Float64Array, ro: number, out: Float64Arra
   for (let k = 0; k < nOut; k++) out[oo + k] = 0;
   const U = upper.length;
   for (let e = 0; e < U; e++) {
-    const i = ro + upper[e]!, xr = rho[i]!, xi = rho[i + 1]!, c = 2 * e * nOut;
+    const i = ro + upper[e]!,
+      xr = rho[i]!,
+      xi = rho[i + 1]!,
+      c = 2 * e * nOut;
     for (let k = 0; k < nOut; k++) out[oo + k]! += xr * coef[c + 2 * k]! + xi * coef[c + 2 * k + 1]!;
   }
 }
@@ -134,20 +168,34 @@ export function readout(h: Head, rho: Float64Array, ro: number, out: Float64Arra
  * get += c_k rho.
  */
 export function readoutBack(
-  h: Head, cot: Float64Array, co: number, rho: Float64Array, ro: number, rb: Float64Array, rbo: number, rc: Float64Array,
+  h: Head,
+  cot: Float64Array,
+  co: number,
+  rho: Float64Array,
+  ro: number,
+  rb: Float64Array,
+  rbo: number,
+  rc: Float64Array,
 ): void {
   const { dim, nOut, upper, coef } = h;
-  const n2 = 2 * dim * dim, U = upper.length;
+  const n2 = 2 * dim * dim,
+    U = upper.length;
   for (let e = 0; e < U; e++) {
-    const off = upper[e]!, xr = rho[ro + off]!, xi = rho[ro + off + 1]!, c = 2 * e * nOut;
-    let sr = 0, si = 0;
+    const off = upper[e]!,
+      xr = rho[ro + off]!,
+      xi = rho[ro + off + 1]!,
+      c = 2 * e * nOut;
+    let sr = 0,
+      si = 0;
     for (let k = 0; k < nOut; k++) {
       const ck = cot[co + k]!;
-      sr += ck * coef[c + 2 * k]!; si += ck * coef[c + 2 * k + 1]!;
+      sr += ck * coef[c + 2 * k]!;
+      si += ck * coef[c + 2 * k + 1]!;
       rc[k * n2 + off]! += ck * xr;
       rc[k * n2 + off + 1]! += ck * xi;
     }
-    rb[rbo + off] = sr; rb[rbo + off + 1] = si;
+    rb[rbo + off] = sr;
+    rb[rbo + off + 1] = si;
   }
 }
 
@@ -162,8 +210,12 @@ export function headGradients(h: Head, rc: Float64Array, gradWeights: Float64Arr
         rc[base + 2 * (a * dim + b)] = rc[base + 2 * (b * dim + a)]!;
         rc[base + 2 * (a * dim + b) + 1] = -rc[base + 2 * (b * dim + a) + 1]!;
       }
-  const hm = new Float64Array(n2), x = new Float64Array(n2);
-  if (h.kron !== null) { kronGradients(h.kron, S, rc, gradWeights, x); return; }
+  const hm = new Float64Array(n2),
+    x = new Float64Array(n2);
+  if (h.kron !== null) {
+    kronGradients(h.kron, S, rc, gradWeights, x);
+    return;
+  }
   for (let k = 0; k < nOut; k++) mulNNAcc(dim, 1, hm, 0, rc, k * n2, h.udo, k * n2);
   // X_1 = H U F_1^dag; X_{j+1} = F_j X_j F_{j+1}^dag; dU_j term: Tr(dF_j X_j)
   mulNN(dim, x, 0, hm, 0, h.u, 0);

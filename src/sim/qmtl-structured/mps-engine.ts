@@ -3,8 +3,18 @@ import { matmul, dagger, cmat, type CMatrix } from "../../gates/matrix.ts";
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import {
-  t3, cmIdentity1, applyPhys, mergeSites, envLeft, envRight, closeLeft, closeRight, closeBoth, addInto,
-  type T3, type CM,
+  t3,
+  cmIdentity1,
+  applyPhys,
+  mergeSites,
+  envLeft,
+  envRight,
+  closeLeft,
+  closeRight,
+  closeBoth,
+  addInto,
+  type T3,
+  type CM,
 } from "./tensor3.ts";
 import { splitBlockGradient } from "./mps-split.ts";
 import { encoderGate, firstBlockVector, headUnitary, pauliMatrix, type EncoderGate } from "./local-ops.ts";
@@ -87,10 +97,14 @@ function leftDim(i: number, layers: number, entangle: boolean): number {
 function firstBlockSite(i: number, Q: number, v: CMatrix, entangle: boolean): T3 {
   if (!entangle) {
     const t = t3(1, 2, 1);
-    for (let s = 0; s < 2; s++) { t.re[s] = v.re[s * 2]!; t.im[s] = v.im[s * 2]!; }
+    for (let s = 0; s < 2; s++) {
+      t.re[s] = v.re[s * 2]!;
+      t.im[s] = v.im[s * 2]!;
+    }
     return t;
   }
-  const dl = i > 0 ? 2 : 1, dr = i < Q - 1 ? 2 : 1;
+  const dl = i > 0 ? 2 : 1,
+    dr = i < Q - 1 ? 2 : 1;
   const t = t3(dl, 2, dr);
   for (let p = 0; p < dl; p++)
     for (let s = 0; s < 2; s++) {
@@ -104,8 +118,10 @@ function firstBlockSite(i: number, Q: number, v: CMatrix, entangle: boolean): T3
 
 /** T[(a,p), s, (b,q)] = P[a, s^p, b] delta(q = s): one CNOT ladder on a site (edges keep bond 1 sides). */
 function ladderSite(pt: T3, i: number, Q: number): T3 {
-  const hasP = i > 0, hasQ = i < Q - 1;
-  const dl = hasP ? pt.dl * 2 : pt.dl, dr = hasQ ? pt.dr * 2 : pt.dr;
+  const hasP = i > 0,
+    hasQ = i < Q - 1;
+  const dl = hasP ? pt.dl * 2 : pt.dl,
+    dr = hasQ ? pt.dr * 2 : pt.dr;
   const t = t3(dl, 2, dr);
   for (let a = 0; a < pt.dl; a++)
     for (let p = 0; p < (hasP ? 2 : 1); p++)
@@ -114,7 +130,8 @@ function ladderSite(pt: T3, i: number, Q: number): T3 {
         const al = hasP ? a * 2 + p : a;
         for (let b = 0; b < pt.dr; b++) {
           const br = hasQ ? b * 2 + s : b;
-          const src = (a * 2 + x) * pt.dr + b, dst = (al * 2 + s) * dr + br;
+          const src = (a * 2 + x) * pt.dr + b,
+            dst = (al * 2 + s) * dr + br;
           t.re[dst] = pt.re[src]!;
           t.im[dst] = pt.im[src]!;
         }
@@ -124,7 +141,8 @@ function ladderSite(pt: T3, i: number, Q: number): T3 {
 
 /** Adjoint of ladderSite: G_P[a, x, b] = sum_p G_T[(a,p), x^p, (b, x^p)]. */
 function ladderSiteAdjoint(gt: T3, i: number, Q: number, dlP: number, drP: number): T3 {
-  const hasP = i > 0, hasQ = i < Q - 1;
+  const hasP = i > 0,
+    hasQ = i < Q - 1;
   const g = t3(dlP, 2, drP);
   for (let a = 0; a < dlP; a++)
     for (let p = 0; p < (hasP ? 2 : 1); p++)
@@ -133,7 +151,8 @@ function ladderSiteAdjoint(gt: T3, i: number, Q: number, dlP: number, drP: numbe
         const al = hasP ? a * 2 + p : a;
         for (let b = 0; b < drP; b++) {
           const br = hasQ ? b * 2 + s : b;
-          const src = (al * 2 + s) * gt.dr + br, dst = (a * 2 + x) * drP + b;
+          const src = (al * 2 + s) * gt.dr + br,
+            dst = (a * 2 + x) * drP + b;
           g.re[dst]! += gt.re[src]!;
           g.im[dst]! += gt.im[src]!;
         }
@@ -152,12 +171,21 @@ function prepareShared(layout: QmtlLayout, w: Float64Array): Shared {
   return { t0, b0, heads };
 }
 
-function forwardSample(layout: QmtlLayout, sh: Shared, z: Float64Array, b: number, w: Float64Array, out: Float64Array): SampleTape {
+function forwardSample(
+  layout: QmtlLayout,
+  sh: Shared,
+  z: Float64Array,
+  b: number,
+  w: Float64Array,
+  out: Float64Array,
+): SampleTape {
   const { Q, L } = layout;
   const off = b * layout.nInputs;
   // firstRotation "ry": block 1 depends on the sample (its vectors kept for the backward pass)
-  const first = layout.firstRotation === "ry"
-    ? Array.from({ length: Q }, (_, i) => firstBlockVector(w[i]!, layout.encoderOrder, "ry", z[off + i]!)) : null;
+  const first =
+    layout.firstRotation === "ry"
+      ? Array.from({ length: Q }, (_, i) => firstBlockVector(w[i]!, layout.encoderOrder, "ry", z[off + i]!))
+      : null;
   let cur = first === null ? sh.t0 : first.map((v, i) => firstBlockSite(i, Q, v.b, layout.entangle));
   const pre: T3[][] = [[]];
   const gates: EncoderGate[][] = [[]];
@@ -194,7 +222,8 @@ function forwardSample(layout: QmtlLayout, sh: Shared, z: Float64Array, b: numbe
     // rho' = U rho U^dag ; output_k = Tr(rho' O_k)
     const h = sh.heads[t]!;
     const rp = matmul(matmul(h.u, asCMatrix(r)), h.ud);
-    for (let k = 0; k < task.nOutputs; k++) out[b * layout.nOutputs + task.outputOffset + k] = traceProductRe(rp, h.obs[k]!);
+    for (let k = 0; k < task.nOutputs; k++)
+      out[b * layout.nOutputs + task.outputOffset + k] = traceProductRe(rp, h.obs[k]!);
   });
   return { pre, gates, blocks, el, er, rho, sites: cur, first };
 }
@@ -208,7 +237,8 @@ function traceProductRe(a: CMatrix, b: CMatrix): number {
   const n = a.dim;
   let acc = 0;
   for (let i = 0; i < n; i++)
-    for (let k = 0; k < n; k++) acc += a.re[i * n + k]! * b.re[k * n + i]! - a.im[i * n + k]! * b.im[k * n + i]!;
+    for (let k = 0; k < n; k++)
+      acc += a.re[i * n + k]! * b.re[k * n + i]! - a.im[i * n + k]! * b.im[k * n + i]!;
   return acc;
 }
 
@@ -217,7 +247,14 @@ function twoReTrace(d: CMatrix, r: CMatrix): number {
   return 2 * traceProductRe(d, r);
 }
 
-function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: Float64Array, cot: Float64Array, batch: number): Gradients {
+function backwardBatch(
+  layout: QmtlLayout,
+  sh: Shared,
+  tapes: SampleTape[],
+  w: Float64Array,
+  cot: Float64Array,
+  batch: number,
+): Gradients {
   const { Q, L } = layout;
   const nOut = layout.nOutputs;
   const gradWeights = new Float64Array(layout.nWeights);
@@ -236,7 +273,10 @@ function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: F
         const c = cot[b * nOut + task.outputOffset + k]!;
         if (c === 0) continue;
         const o = h.obs[k]!;
-        for (let e = 0; e < dim * dim; e++) { m.re[e]! += c * o.re[e]!; m.im[e]! += c * o.im[e]!; }
+        for (let e = 0; e < dim * dim; e++) {
+          m.re[e]! += c * o.re[e]!;
+          m.im[e]! += c * o.im[e]!;
+        }
       }
       const udm = matmul(h.ud, m);
       const acc = matmul(asCMatrix(tp.rho[t]!), udm);
@@ -270,7 +310,9 @@ function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: F
       addInto(gB, envRight(envLeft(hl[t]!, blk), tp.er[t + 1]!));
       addInto(gB, envRight(envLeft(tp.el[t]!, blk), hr[t + 1]!));
       const sites = tp.sites.slice(task.offset, task.offset + task.size);
-      splitBlockGradient(gB, sites).forEach((g, k) => { gSites[task.offset + k] = g; });
+      splitBlockGradient(gB, sites).forEach((g, k) => {
+        gSites[task.offset + k] = g;
+      });
     });
     // site-local backward through blocks L-1 .. 1
     const off = b * layout.nInputs;
@@ -296,7 +338,8 @@ function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: F
     for (let i = 0; i < Q; i++) {
       const gb = firstBlockAdjoint(g[i]!, i, Q, layout.entangle);
       const { db, dbz } = tp.first[i]!;
-      let aw = 0, az = 0;
+      let aw = 0,
+        az = 0;
       for (let x = 0; x < 2; x++) {
         aw += gb.re[x]! * db.re[x * 2]! + gb.im[x]! * db.im[x * 2]!;
         az += gb.re[x]! * dbz.re[x * 2]! + gb.im[x]! * dbz.im[x * 2]!;
@@ -316,7 +359,8 @@ function backwardBatch(layout: QmtlLayout, sh: Shared, tapes: SampleTape[], w: F
   // head weights: 2 Re Tr(dU R) with R = sum_b rho U^dag M
   layout.tasks.forEach((task, t) => {
     const du = sh.heads[t]!.du;
-    for (let k = 0; k < du.length; k++) gradWeights[task.weightOffset + k]! += twoReTrace(du[k]!, headAcc[t]!);
+    for (let k = 0; k < du.length; k++)
+      gradWeights[task.weightOffset + k]! += twoReTrace(du[k]!, headAcc[t]!);
   });
   return { gradWeights, gradInputs };
 }
@@ -332,10 +376,15 @@ function crossMatrix(p: T3, g: T3): CMatrix {
   for (let a = 0; a < dl; a++)
     for (let sp = 0; sp < 2; sp++)
       for (let s = 0; s < 2; s++) {
-        let sr = 0, si = 0;
-        const po = (a * 2 + sp) * dr, go = (a * 2 + s) * dr;
+        let sr = 0,
+          si = 0;
+        const po = (a * 2 + sp) * dr,
+          go = (a * 2 + s) * dr;
         for (let b = 0; b < dr; b++) {
-          const pr = p.re[po + b]!, pi = p.im[po + b]!, gr = g.re[go + b]!, gi = g.im[go + b]!;
+          const pr = p.re[po + b]!,
+            pi = p.im[po + b]!,
+            gr = g.re[go + b]!,
+            gi = g.im[go + b]!;
           sr += pr * gr + pi * gi;
           si += pi * gr - pr * gi;
         }
@@ -346,13 +395,22 @@ function crossMatrix(p: T3, g: T3): CMatrix {
 }
 
 /** Adjoint of firstBlockSite: d f / d conj(b)[x]. */
-function firstBlockAdjoint(g: T3, i: number, Q: number, entangle: boolean): { re: Float64Array; im: Float64Array } {
+function firstBlockAdjoint(
+  g: T3,
+  i: number,
+  Q: number,
+  entangle: boolean,
+): { re: Float64Array; im: Float64Array } {
   const out = { re: new Float64Array(2), im: new Float64Array(2) };
   if (!entangle) {
-    for (let s = 0; s < 2; s++) { out.re[s] = g.re[s]!; out.im[s] = g.im[s]!; }
+    for (let s = 0; s < 2; s++) {
+      out.re[s] = g.re[s]!;
+      out.im[s] = g.im[s]!;
+    }
     return out;
   }
-  const dl = i > 0 ? 2 : 1, dr = i < Q - 1 ? 2 : 1;
+  const dl = i > 0 ? 2 : 1,
+    dr = i < Q - 1 ? 2 : 1;
   for (let p = 0; p < dl; p++)
     for (let s = 0; s < 2; s++) {
       const q = dr === 2 ? s : 0;

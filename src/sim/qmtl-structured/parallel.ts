@@ -1,7 +1,11 @@
 import { siblingModule } from "../../core/module-url.ts";
 import type { QmtlLayout } from "../../circuits/qmtl.ts";
 import type { ExecutorRecipe } from "../parallel/recipe.ts";
-import { createParallelExecutor, type ParallelExecutor, type ParallelOptions } from "../parallel/pool-executor.ts";
+import {
+  createParallelExecutor,
+  type ParallelExecutor,
+  type ParallelOptions,
+} from "../parallel/pool-executor.ts";
 
 /** How a worker thread builds `qmtlEngine(layout)`. */
 export function qmtlEngineRecipe(layout: QmtlLayout): ExecutorRecipe {
@@ -9,6 +13,9 @@ export function qmtlEngineRecipe(layout: QmtlLayout): ExecutorRecipe {
 }
 
 /** The structured QMTL engine split over threads (see sim/parallel/pool-executor.ts); close() it when done. */
-export function parallelQmtlEngine(layout: QmtlLayout, opts: ParallelOptions = {}): Promise<ParallelExecutor> {
+export function parallelQmtlEngine(
+  layout: QmtlLayout,
+  opts: ParallelOptions = {},
+): Promise<ParallelExecutor> {
   return createParallelExecutor(qmtlEngineRecipe(layout), opts);
 }

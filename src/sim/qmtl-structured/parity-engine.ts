@@ -4,7 +4,15 @@ import type { PreparingExecutor } from "../parallel/recipe.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import { makePlan, type Plan } from "./plan.ts";
 import { prepareFactors, buildFactors, factorGradients, type SharedFactors } from "./encoder-factors.ts";
-import { chainBoundaries, leftSandwich, leftStep, leftStepBack, leftSandwichBack, rightStep, rightStepBack } from "./chains.ts";
+import {
+  chainBoundaries,
+  leftSandwich,
+  leftStep,
+  leftStepBack,
+  leftSandwichBack,
+  rightStep,
+  rightStepBack,
+} from "./chains.ts";
 import { blockForward, blockBackward } from "./blocks.ts";
 import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./heads.ts";
 
@@ -25,7 +33,8 @@ import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./
 export function parityEngine(layout: QmtlLayout): PreparingExecutor {
   if (!layout.entangle) throw new Error("parityEngine needs the entangling encoder");
   const plan = makePlan(layout);
-  const nOut = layout.nOutputs, nIn = layout.nInputs;
+  const nOut = layout.nOutputs,
+    nIn = layout.nInputs;
   const work: Work = { tmp: new Float64Array(2 * plan.bs), cf: new Float64Array(plan.size), rc: null };
   let scratch: Float64Array | null = null;
   let arena: Float64Array | null = null;
@@ -35,13 +44,34 @@ export function parityEngine(layout: QmtlLayout): PreparingExecutor {
   /** per-batch pieces that depend only on the weights; reused while the weights are unchanged (read-only afterwards) */
   function prepare(weights: Float64Array): { sh: SharedFactors; heads: Head[] } {
     if (prepared !== null && sameValues(prepared.w, weights)) return prepared;
-    prepared = { w: weights.slice(), sh: prepareFactors(layout, weights), heads: prepareHeads(layout, weights) };
+    prepared = {
+      w: weights.slice(),
+      sh: prepareFactors(layout, weights),
+      heads: prepareHeads(layout, weights),
+    };
     return prepared;
   }
 
-  function forwardBatch(sh: SharedFactors, heads: Head[], inputs: Float64Array, batch: number, frames: Float64Array, out: Float64Array): void {
+  function forwardBatch(
+    sh: SharedFactors,
+    heads: Head[],
+    inputs: Float64Array,
+    batch: number,
+    frames: Float64Array,
+    out: Float64Array,
+  ): void {
     for (let b = 0; b < batch; b++) {
-      runForward(plan, layout, sh, heads, inputs, b * nIn, frames.subarray(b * plan.size, (b + 1) * plan.size), out, b * nOut);
+      runForward(
+        plan,
+        layout,
+        sh,
+        heads,
+        inputs,
+        b * nIn,
+        frames.subarray(b * plan.size, (b + 1) * plan.size),
+        out,
+        b * nOut,
+      );
     }
   }
 
@@ -57,7 +87,11 @@ export function parityEngine(layout: QmtlLayout): PreparingExecutor {
     },
     adoptPrepared(weights, data) {
       const d = data as Partial<Prepared> | null;
-      if (d?.sh?.b?.length !== layout.Q * 8 || d.heads?.length !== layout.tasks.length || weights.length !== layout.nWeights) {
+      if (
+        d?.sh?.b?.length !== layout.Q * 8 ||
+        d.heads?.length !== layout.tasks.length ||
+        weights.length !== layout.nWeights
+      ) {
         throw new Error("qmtl engine: adoptPrepared needs what prepareWeights returned for this layout");
       }
       prepared = { w: weights.slice(), sh: d.sh, heads: d.heads };
@@ -67,7 +101,8 @@ export function parityEngine(layout: QmtlLayout): PreparingExecutor {
       const { sh, heads } = prepare(weights);
       const out = new Float64Array(batch * nOut);
       scratch ??= new Float64Array(plan.size);
-      for (let b = 0; b < batch; b++) runForward(plan, layout, sh, heads, inputs, b * nIn, scratch, out, b * nOut);
+      for (let b = 0; b < batch; b++)
+        runForward(plan, layout, sh, heads, inputs, b * nIn, scratch, out, b * nOut);
       return out;
     },
     record(inputs, weights, batch): Tape {
@@ -115,8 +150,15 @@ interface Work {
 }
 
 function runForward(
-  plan: Plan, layout: QmtlLayout, sh: SharedFactors, heads: Head[], z: Float64Array, zo: number,
-  fr: Float64Array, out: Float64Array, oo: number,
+  plan: Plan,
+  layout: QmtlLayout,
+  sh: SharedFactors,
+  heads: Head[],
+  z: Float64Array,
+  zo: number,
+  fr: Float64Array,
+  out: Float64Array,
+  oo: number,
 ): void {
   buildFactors(plan, sh, z, zo, fr);
   chainBoundaries(plan, fr);
@@ -132,10 +174,18 @@ function runForward(
 }
 
 function runBackward(
-  plan: Plan, layout: QmtlLayout, sh: SharedFactors, heads: Head[], z: Float64Array,
-  frames: Float64Array, cot: Float64Array, batch: number, work: Work,
+  plan: Plan,
+  layout: QmtlLayout,
+  sh: SharedFactors,
+  heads: Head[],
+  z: Float64Array,
+  frames: Float64Array,
+  cot: Float64Array,
+  batch: number,
+  work: Work,
 ): Gradients {
-  const nIn = layout.nInputs, nOut = layout.nOutputs;
+  const nIn = layout.nInputs,
+    nOut = layout.nOutputs;
   const gradWeights = new Float64Array(layout.nWeights);
   const gradInputs = new Float64Array(batch * nIn);
   const { cf, tmp } = work;

@@ -76,9 +76,12 @@ export const elOffset = (p: Plan, i: number, y: number): number => p.el + (2 * i
 export const tlOffset = (p: Plan, i: number, y: number): number => p.tl + (2 * i + y) * p.bs;
 export const flOffset = (p: Plan, i: number, y: number): number => p.fl + (2 * i + y) * p.bs;
 /** block (y, y') of R[i] */
-export const rOffset = (p: Plan, i: number, y: number, yb: number): number => p.r + ((i - p.e0) * 4 + y * 2 + yb) * p.bs;
-export const gOffset = (p: Plan, i: number, y: number, yb: number): number => p.g + ((i - p.e0) * 4 + y * 2 + yb) * p.bs;
-export const vOffset = (p: Plan, i: number, y: number, yb: number): number => p.v + ((i - p.e0) * 4 + y * 2 + yb) * p.bs;
+export const rOffset = (p: Plan, i: number, y: number, yb: number): number =>
+  p.r + ((i - p.e0) * 4 + y * 2 + yb) * p.bs;
+export const gOffset = (p: Plan, i: number, y: number, yb: number): number =>
+  p.g + ((i - p.e0) * 4 + y * 2 + yb) * p.bs;
+export const vOffset = (p: Plan, i: number, y: number, yb: number): number =>
+  p.v + ((i - p.e0) * 4 + y * 2 + yb) * p.bs;
 
 export function makePlan(layout: QmtlLayout): Plan {
   const { Q, L } = layout;
@@ -88,7 +91,11 @@ export function makePlan(layout: QmtlLayout): Plan {
   const oLast = tasks[tasks.length - 1]!.offset;
   const e0 = tasks[0]!.offset + tasks[0]!.size;
   let at = 0;
-  const take = (n: number): number => { const o = at; at += n; return o; };
+  const take = (n: number): number => {
+    const o = at;
+    at += n;
+    return o;
+  };
   const gates = take(Q * Math.max(0, L - 1) * 8);
   const w = take(Q * bs);
   const d = take(Q * 8);
@@ -100,7 +107,8 @@ export function makePlan(layout: QmtlLayout): Plan {
   const pre = tasks.map((t) => {
     const S = t.size;
     const useN = S >= 4;
-    const z: number[] = [0], ff: number[] = [0];
+    const z: number[] = [0],
+      ff: number[] = [0];
     for (let j = 1; j <= Math.max(1, S - 1); j++) z.push(take(4 ** j * bs));
     const lastF = useN ? S - 2 : S - 1;
     for (let j = 1; j <= lastF; j++) ff.push(take(4 ** j * bs));
@@ -118,9 +126,44 @@ export function makePlan(layout: QmtlLayout): Plan {
     const tt: number[] = [0];
     for (let j = 1; j <= b.lastF; j++) tt.push(take(4 ** j * bs));
     const v2 = b.useN ? take(16 * bs) : -1;
-    return { task: k, o: t.offset, S: b.S, dim: 1 << b.S, useN: b.useN, z: b.z, t: tt, f: b.ff, g2: b.g2, v2, n: b.n, rho: b.rho };
+    return {
+      task: k,
+      o: t.offset,
+      S: b.S,
+      dim: 1 << b.S,
+      useN: b.useN,
+      z: b.z,
+      t: tt,
+      f: b.ff,
+      g2: b.g2,
+      v2,
+      n: b.n,
+      rho: b.rho,
+    };
   });
   const needOff: boolean[] = new Array<boolean>(Q + 1).fill(false);
   for (const t of tasks) needOff[t.offset + t.size] = true;
-  return { Q, L, m, bs, oLast, e0, gates, b, w, d, dc, el, tl, fl, r, g, v, needOff, blocks, size: at, cotSize };
+  return {
+    Q,
+    L,
+    m,
+    bs,
+    oLast,
+    e0,
+    gates,
+    b,
+    w,
+    d,
+    dc,
+    el,
+    tl,
+    fl,
+    r,
+    g,
+    v,
+    needOff,
+    blocks,
+    size: at,
+    cotSize,
+  };
 }

@@ -41,11 +41,13 @@ export function applyPhys(x: T3, mre: ArrayLike<number>, mim: ArrayLike<number>)
     for (let s = 0; s < d; s++) {
       const yo = (a * d + s) * dr;
       for (let t = 0; t < d; t++) {
-        const mr = mre[s * d + t]!, mi = mim[s * d + t]!;
+        const mr = mre[s * d + t]!,
+          mi = mim[s * d + t]!;
         if (mr === 0 && mi === 0) continue;
         const xo = (a * d + t) * dr;
         for (let b = 0; b < dr; b++) {
-          const xr = x.re[xo + b]!, xi = x.im[xo + b]!;
+          const xr = x.re[xo + b]!,
+            xi = x.im[xo + b]!;
           y.re[yo + b]! += mr * xr - mi * xi;
           y.im[yo + b]! += mr * xi + mi * xr;
         }
@@ -61,13 +63,15 @@ export function mergeSites(x: T3, y: T3): T3 {
   for (let a = 0; a < x.dl; a++)
     for (let s = 0; s < x.d; s++)
       for (let b = 0; b < x.dr; b++) {
-        const xr = x.re[(a * x.d + s) * x.dr + b]!, xi = x.im[(a * x.d + s) * x.dr + b]!;
+        const xr = x.re[(a * x.d + s) * x.dr + b]!,
+          xi = x.im[(a * x.d + s) * x.dr + b]!;
         if (xr === 0 && xi === 0) continue;
         for (let t = 0; t < y.d; t++) {
           const yo = (b * y.d + t) * y.dr;
           const zo = (a * z.d + s * y.d + t) * z.dr;
           for (let c = 0; c < y.dr; c++) {
-            const yr = y.re[yo + c]!, yi = y.im[yo + c]!;
+            const yr = y.re[yo + c]!,
+              yi = y.im[yo + c]!;
             z.re[zo + c]! += xr * yr - xi * yi;
             z.im[zo + c]! += xr * yi + xi * yr;
           }
@@ -83,11 +87,14 @@ export function envLeft(e: CM, x: T3): T3 {
   const row = d * dr;
   for (let a = 0; a < dl; a++)
     for (let ap = 0; ap < dl; ap++) {
-      const er = e.re[a * dl + ap]!, ei = e.im[a * dl + ap]!;
+      const er = e.re[a * dl + ap]!,
+        ei = e.im[a * dl + ap]!;
       if (er === 0 && ei === 0) continue;
-      const xo = a * row, yo = ap * row;
+      const xo = a * row,
+        yo = ap * row;
       for (let k = 0; k < row; k++) {
-        const xr = x.re[xo + k]!, xi = x.im[xo + k]!;
+        const xr = x.re[xo + k]!,
+          xi = x.im[xo + k]!;
         y.re[yo + k]! += er * xr - ei * xi;
         y.im[yo + k]! += er * xi + ei * xr;
       }
@@ -102,10 +109,12 @@ export function envRight(x: T3, e: CM): T3 {
   for (let r = 0; r < dl * d; r++) {
     const o = r * dr;
     for (let b = 0; b < dr; b++) {
-      const xr = x.re[o + b]!, xi = x.im[o + b]!;
+      const xr = x.re[o + b]!,
+        xi = x.im[o + b]!;
       if (xr === 0 && xi === 0) continue;
       for (let bp = 0; bp < dr; bp++) {
-        const er = e.re[b * dr + bp]!, ei = e.im[b * dr + bp]!;
+        const er = e.re[b * dr + bp]!,
+          ei = e.im[b * dr + bp]!;
         y.re[o + bp]! += xr * er - xi * ei;
         y.im[o + bp]! += xr * ei + xi * er;
       }
@@ -121,9 +130,11 @@ export function closeLeft(x: T3, y: T3): CM {
   for (let r = 0; r < dl * d; r++) {
     const o = r * dr;
     for (let b = 0; b < dr; b++) {
-      const xr = x.re[o + b]!, xi = x.im[o + b]!;
+      const xr = x.re[o + b]!,
+        xi = x.im[o + b]!;
       for (let bp = 0; bp < dr; bp++) {
-        const yr = y.re[o + bp]!, yi = y.im[o + bp]!;
+        const yr = y.re[o + bp]!,
+          yi = y.im[o + bp]!;
         e.re[b * dr + bp]! += xr * yr + xi * yi;
         e.im[b * dr + bp]! += xi * yr - xr * yi;
       }
@@ -139,10 +150,15 @@ export function closeRight(x: T3, y: T3): CM {
   const row = d * dr;
   for (let a = 0; a < dl; a++)
     for (let ap = 0; ap < dl; ap++) {
-      let sr = 0, si = 0;
-      const xo = a * row, yo = ap * row;
+      let sr = 0,
+        si = 0;
+      const xo = a * row,
+        yo = ap * row;
       for (let k = 0; k < row; k++) {
-        const xr = x.re[xo + k]!, xi = x.im[xo + k]!, yr = y.re[yo + k]!, yi = y.im[yo + k]!;
+        const xr = x.re[xo + k]!,
+          xi = x.im[xo + k]!,
+          yr = y.re[yo + k]!,
+          yi = y.im[yo + k]!;
         sr += xr * yr + xi * yi;
         si += xi * yr - xr * yi;
       }
@@ -161,9 +177,13 @@ export function closeBoth(x: T3, y: T3): CM {
       const xo = (a * d + s) * dr;
       for (let sp = 0; sp < d; sp++) {
         const yo = (a * d + sp) * dr;
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         for (let b = 0; b < dr; b++) {
-          const xr = x.re[xo + b]!, xi = x.im[xo + b]!, yr = y.re[yo + b]!, yi = y.im[yo + b]!;
+          const xr = x.re[xo + b]!,
+            xi = x.im[xo + b]!,
+            yr = y.re[yo + b]!,
+            yi = y.im[yo + b]!;
           sr += xr * yr + xi * yi;
           si += xi * yr - xr * yi;
         }
@@ -174,7 +194,10 @@ export function closeBoth(x: T3, y: T3): CM {
   return rho;
 }
 
-export function addInto(dst: { re: Float64Array; im: Float64Array }, src: { re: Float64Array; im: Float64Array }): void {
+export function addInto(
+  dst: { re: Float64Array; im: Float64Array },
+  src: { re: Float64Array; im: Float64Array },
+): void {
   for (let k = 0; k < dst.re.length; k++) {
     dst.re[k]! += src.re[k]!;
     dst.im[k]! += src.im[k]!;

@@ -34,7 +34,8 @@ export function wasmUnavailableReason(): string {
  * choice is an explicit option only (no environment variable is read).
  */
 export function selectKernelBackend(choice: KernelChoice = "auto"): KernelBackend {
-  if (choice !== "auto" && choice !== "ts" && choice !== "wasm") throw new ValidationError("kernels", '"auto", "ts" or "wasm"', choice);
+  if (choice !== "auto" && choice !== "ts" && choice !== "wasm")
+    throw new ValidationError("kernels", '"auto", "ts" or "wasm"', choice);
   if (choice === "ts") return tsBackend;
   const k = wasmKernels();
   if (k !== null) return k;

@@ -33,7 +33,20 @@ const WA = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssem
 
 interface Exports {
   readonly memory: WasmMemory;
-  apply1q(re: number, im: number, n: number, wire: number, ar: number, ai: number, br: number, bi: number, cr: number, ci: number, dr: number, di: number): void;
+  apply1q(
+    re: number,
+    im: number,
+    n: number,
+    wire: number,
+    ar: number,
+    ai: number,
+    br: number,
+    bi: number,
+    cr: number,
+    ci: number,
+    dr: number,
+    di: number,
+  ): void;
   applyRX(re: number, im: number, n: number, wire: number, c: number, s: number): void;
   applyRY(re: number, im: number, n: number, wire: number, c: number, s: number): void;
   applyRZ(re: number, im: number, n: number, wire: number, c: number, s: number): void;
@@ -41,7 +54,15 @@ interface Exports {
   applyCZ(re: number, im: number, n: number, a: number, b: number): void;
   applySWAP(re: number, im: number, n: number, a: number, b: number): void;
   apply2q(re: number, im: number, n: number, a: number, b: number, m: number): void;
-  imInnerPauli(lre: number, lim: number, pre: number, pim: number, n: number, wire: number, pauli: number): number;
+  imInnerPauli(
+    lre: number,
+    lim: number,
+    pre: number,
+    pim: number,
+    n: number,
+    wire: number,
+    pauli: number,
+  ): number;
   copyF64(dst: number, src: number, count: number): void;
 }
 
@@ -67,7 +88,11 @@ export class WasmState implements StateVector {
   private vre: Float64Array = new Float64Array(0);
   private vim: Float64Array = new Float64Array(0);
 
-  constructor(private readonly heap: Heap, n: number, at: number) {
+  constructor(
+    private readonly heap: Heap,
+    n: number,
+    at: number,
+  ) {
     this.n = n;
     this.reAt = at;
     this.imAt = at + 8 * (1 << n);
@@ -81,8 +106,14 @@ export class WasmState implements StateVector {
     this.vim = new Float64Array(buf, this.imAt, 1 << this.n);
   }
 
-  get re(): Float64Array { this.refresh(); return this.vre; }
-  get im(): Float64Array { this.refresh(); return this.vim; }
+  get re(): Float64Array {
+    this.refresh();
+    return this.vre;
+  }
+  get im(): Float64Array {
+    this.refresh();
+    return this.vim;
+  }
 }
 
 export interface WasmKernels extends KernelBackend {
@@ -98,7 +129,8 @@ export function loadWasmKernels(): WasmKernels {
   const ex = new WA.Instance(module, {}).exports as unknown as Exports;
   const mem = ex.memory;
   const heap: Heap = { mem, grows: 0 };
-  let matrix = new Float64Array(mem.buffer, MATRIX_AT, 32), matrixSeen = 0;
+  let matrix = new Float64Array(mem.buffer, MATRIX_AT, 32),
+    matrixSeen = 0;
   let top = HEAP_START;
   const free = new Map<number, number[]>();
 
@@ -164,14 +196,24 @@ export function loadWasmKernels(): WasmKernels {
       else applySWAP(s, a, b);
     },
     imInnerPauli(lam, psi, wire, pauli) {
-      if (own(lam) && own(psi) && lam.n === psi.n) return ex.imInnerPauli(lam.reAt, lam.imAt, psi.reAt, psi.imAt, psi.n, wire, PAULI_CODE[pauli]);
+      if (own(lam) && own(psi) && lam.n === psi.n)
+        return ex.imInnerPauli(lam.reAt, lam.imAt, psi.reAt, psi.imAt, psi.n, wire, PAULI_CODE[pauli]);
       return imInnerPauli1(lam, psi, wire, pauli);
     },
     apply2q(s, a, b, mre, mim) {
-      if (!own(s)) { apply2q(s, a, b, mre, mim); return; }
-      if (matrixSeen !== heap.grows) { matrix = new Float64Array(mem.buffer, MATRIX_AT, 32); matrixSeen = heap.grows; }
+      if (!own(s)) {
+        apply2q(s, a, b, mre, mim);
+        return;
+      }
+      if (matrixSeen !== heap.grows) {
+        matrix = new Float64Array(mem.buffer, MATRIX_AT, 32);
+        matrixSeen = heap.grows;
+      }
       const m = matrix;
-      for (let e = 0; e < 16; e++) { m[e] = mre[e]!; m[16 + e] = mim[e]!; }
+      for (let e = 0; e < 16; e++) {
+        m[e] = mre[e]!;
+        m[16 + e] = mim[e]!;
+      }
       ex.apply2q(s.reAt, s.imAt, s.n, a, b, MATRIX_AT);
     },
   };

@@ -17,7 +17,11 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
-export function bceWithLogits(logits: Float64Array, targets: ArrayLike<number>, options: BceOptions = {}): LossResult {
+export function bceWithLogits(
+  logits: Float64Array,
+  targets: ArrayLike<number>,
+  options: BceOptions = {},
+): LossResult {
   const ignore = options.ignoreIndex ?? IGNORE_INDEX;
   requireLength("bceWithLogits.targets", targets, logits.length);
   const grad = new Float64Array(logits.length);
@@ -26,7 +30,12 @@ export function bceWithLogits(logits: Float64Array, targets: ArrayLike<number>, 
   for (let i = 0; i < logits.length; i++) {
     const y = targets[i] as number;
     if (y === ignore) continue;
-    if (!(y >= 0 && y <= 1)) throw new ValidationError(`bceWithLogits.targets[${i}]`, `a target in [0, 1] or ${ignore} (missing)`, y);
+    if (!(y >= 0 && y <= 1))
+      throw new ValidationError(
+        `bceWithLogits.targets[${i}]`,
+        `a target in [0, 1] or ${ignore} (missing)`,
+        y,
+      );
     const x = logits[i];
     sum += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
     grad[i] = sigmoid(x) - y;

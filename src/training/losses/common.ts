@@ -26,17 +26,30 @@ export interface LossResult {
 /** Throws unless logits hold `numClasses` scores for each of `labels.length` samples. */
 export function requireRows(field: string, logits: Float64Array, rows: number, numClasses: number): void {
   if (logits.length !== rows * numClasses) {
-    throw new ValidationError(field, `length ${rows}*${numClasses} = ${rows * numClasses} (samples*classes)`, `length ${logits.length}`);
+    throw new ValidationError(
+      field,
+      `length ${rows}*${numClasses} = ${rows * numClasses} (samples*classes)`,
+      `length ${logits.length}`,
+    );
   }
 }
 
 /** Throws unless every label is an integer class in [0, K) or the ignore index. */
-export function requireClassLabels(field: string, labels: ArrayLike<number>, numClasses: number, ignoreIndex: number): void {
+export function requireClassLabels(
+  field: string,
+  labels: ArrayLike<number>,
+  numClasses: number,
+  ignoreIndex: number,
+): void {
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i] as number;
     if (y === ignoreIndex) continue;
     if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
-      throw new ValidationError(`${field}[${i}]`, `a class index in [0, ${numClasses - 1}] or ${ignoreIndex} (missing)`, y);
+      throw new ValidationError(
+        `${field}[${i}]`,
+        `a class index in [0, ${numClasses - 1}] or ${ignoreIndex} (missing)`,
+        y,
+      );
     }
   }
 }
@@ -68,9 +81,11 @@ export function softmaxRows(logits: Float64Array, rows: number, numClasses: numb
 
 /** Throws unless `weights` has one finite, non-negative entry per class. */
 export function requireClassWeights(field: string, weights: ArrayLike<number>, numClasses: number): void {
-  if (weights.length !== numClasses) throw new ValidationError(field, `length ${numClasses} (one per class)`, `length ${weights.length}`);
+  if (weights.length !== numClasses)
+    throw new ValidationError(field, `length ${numClasses} (one per class)`, `length ${weights.length}`);
   for (let c = 0; c < numClasses; c++) {
     const w = weights[c] as number;
-    if (!Number.isFinite(w) || w < 0) throw new ValidationError(`${field}[${c}]`, "a finite non-negative weight", w);
+    if (!Number.isFinite(w) || w < 0)
+      throw new ValidationError(`${field}[${c}]`, "a finite non-negative weight", w);
   }
 }

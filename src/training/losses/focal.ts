@@ -58,7 +58,8 @@ export function focalLoss(
   const normalization = options.normalization ?? "valid";
   const ignore = options.ignoreIndex ?? IGNORE_INDEX;
   requireFinite("focalLoss.alpha", alpha);
-  if (!(gamma >= 0) || !Number.isFinite(gamma)) throw new ValidationError("focalLoss.gamma", "a finite number >= 0", gamma);
+  if (!(gamma >= 0) || !Number.isFinite(gamma))
+    throw new ValidationError("focalLoss.gamma", "a finite number >= 0", gamma);
   if (normalization !== "valid" && normalization !== "weights") {
     throw new ValidationError("focalLoss.normalization", '"valid" or "weights"', normalization);
   }
@@ -84,7 +85,8 @@ export function focalLoss(
     wsum += w;
     count++;
     // A = gamma q^(gamma-1) p log p - q^gamma; its limit as q -> 0 is 0 for gamma > 0.
-    const a = q === 0 ? (gamma === 0 ? -1 : 0) : (gamma === 0 ? 0 : gamma * Math.pow(q, gamma - 1) * p * lp) - qg;
+    const a =
+      q === 0 ? (gamma === 0 ? -1 : 0) : (gamma === 0 ? 0 : gamma * Math.pow(q, gamma - 1) * p * lp) - qg;
     const scale = alpha * w * a;
     for (let c = 0; c < numClasses; c++) {
       grad[o + c] = scale * ((c === y ? 1 : 0) - Math.exp(logp[o + c]));

@@ -15,9 +15,16 @@ export interface WeightedTaskLoss {
   parts: number[];
 }
 
-export function weightedTaskSum(results: readonly LossResult[], lambdas: readonly number[]): WeightedTaskLoss {
+export function weightedTaskSum(
+  results: readonly LossResult[],
+  lambdas: readonly number[],
+): WeightedTaskLoss {
   if (lambdas.length !== results.length) {
-    throw new ValidationError("weightedTaskSum.lambdas", `length ${results.length} (one per task)`, `length ${lambdas.length}`);
+    throw new ValidationError(
+      "weightedTaskSum.lambdas",
+      `length ${results.length} (one per task)`,
+      `length ${lambdas.length}`,
+    );
   }
   let loss = 0;
   const grads: Float64Array[] = [];

@@ -6,7 +6,8 @@ export function macroAverage(values: readonly number[] | Readonly<Record<string,
   const entries: Array<[string, number]> = Array.isArray(values)
     ? (values as readonly number[]).map((v, i) => [String(i), v])
     : Object.entries(values as Readonly<Record<string, number>>);
-  if (entries.length === 0) throw new ValidationError("macroAverage.values", "at least one task's value", "none");
+  if (entries.length === 0)
+    throw new ValidationError("macroAverage.values", "at least one task's value", "none");
   let sum = 0;
   for (const [k, v] of entries) {
     requireFinite(`macroAverage.values[${k}]`, v);

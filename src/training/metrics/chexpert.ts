@@ -16,7 +16,12 @@ export const CHEXPERT_NEGATIVE = 1;
 export const CHEXPERT_POSITIVE = 2;
 
 function requireThreeColumns(field: string, v: Float64Array): number {
-  if (v.length % 3 !== 0) throw new ValidationError(field, "3 values per sample (uncertain, negative, positive)", `length ${v.length}`);
+  if (v.length % 3 !== 0)
+    throw new ValidationError(
+      field,
+      "3 values per sample (uncertain, negative, positive)",
+      `length ${v.length}`,
+    );
   return v.length / 3;
 }
 
@@ -36,7 +41,8 @@ export function chexpertPositiveFromProbs(probs: Float64Array): Float64Array {
 export function chexpertPositiveFromLogits(logits: Float64Array): Float64Array {
   const rows = requireThreeColumns("chexpertPositiveFromLogits.logits", logits);
   const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = sigmoid(logits[3 * r + CHEXPERT_POSITIVE] - logits[3 * r + CHEXPERT_NEGATIVE]);
+  for (let r = 0; r < rows; r++)
+    out[r] = sigmoid(logits[3 * r + CHEXPERT_POSITIVE] - logits[3 * r + CHEXPERT_NEGATIVE]);
   return out;
 }
 
@@ -50,7 +56,11 @@ export interface ChexpertBinary {
 }
 
 /** The binary problem: samples labelled negative/positive, with their predictions. */
-export function chexpertBinary(pPos: ArrayLike<number>, labels: ArrayLike<number>, threshold = 0.5): ChexpertBinary {
+export function chexpertBinary(
+  pPos: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  threshold = 0.5,
+): ChexpertBinary {
   requireLength("chexpertBinary.labels", labels, pPos.length);
   const out: ChexpertBinary = { yTrue: [], yPred: [], pPos: [], kept: [] };
   for (let i = 0; i < labels.length; i++) {
@@ -75,7 +85,11 @@ export interface ChexpertScores {
 }
 
 /** Accuracy and positive-class P/R/F1 of one task from its 3-class logits and labels. */
-export function chexpertTaskScores(logits: Float64Array, labels: ArrayLike<number>, threshold = 0.5): ChexpertScores {
+export function chexpertTaskScores(
+  logits: Float64Array,
+  labels: ArrayLike<number>,
+  threshold = 0.5,
+): ChexpertScores {
   const b = chexpertBinary(chexpertPositiveFromLogits(logits), labels, threshold);
   const prf = precisionRecallF1(b.yTrue, b.yPred, { average: "binary", posLabel: 1 });
   return { accuracy: accuracy(b.yTrue, b.yPred), ...prf, n: b.yTrue.length };

@@ -21,7 +21,11 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
  * Confusion matrix C[i][j] = number of samples with true labels[i] predicted
  * labels[j] (sklearn's layout). `labels` defaults to the sorted union.
  */
-export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, labels?: readonly number[]): number[][] {
+export function confusionMatrix(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  labels?: readonly number[],
+): number[][] {
   requireLabelPairs("confusionMatrix", yTrue, yPred);
   const ls = labels ?? uniqueLabels(yTrue, yPred);
   const index = new Map<number, number>(ls.map((l, i) => [l, i]));
@@ -59,7 +63,10 @@ interface Counts {
 }
 
 function countsFor(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, label: number): Counts {
-  let tp = 0, fp = 0, fn = 0, support = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    support = 0;
   for (let i = 0; i < yTrue.length; i++) {
     const t = yTrue[i] === label;
     const p = yPred[i] === label;
@@ -80,25 +87,43 @@ function scores(c: Counts): PrfScores {
 }
 
 /** sklearn.metrics.precision_recall_fscore_support (beta 1, zero_division 0) for one averaging mode. */
-export function precisionRecallF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: PrfOptions = {}): PrfScores {
+export function precisionRecallF1(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: PrfOptions = {},
+): PrfScores {
   requireLabelPairs("precisionRecallF1", yTrue, yPred);
   const average = options.average ?? "binary";
   if (average === "binary") return scores(countsFor(yTrue, yPred, options.posLabel ?? 1));
   const labels = options.labels ?? uniqueLabels(yTrue, yPred);
   const per = labels.map((l) => countsFor(yTrue, yPred, l));
   if (average === "micro") {
-    const sum = per.reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn, support: a.support + c.support }), {
-      tp: 0, fp: 0, fn: 0, support: 0,
-    });
+    const sum = per.reduce(
+      (a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn, support: a.support + c.support }),
+      {
+        tp: 0,
+        fp: 0,
+        fn: 0,
+        support: 0,
+      },
+    );
     return scores(sum);
   }
   if (average !== "macro" && average !== "weighted") {
-    throw new ValidationError("precisionRecallF1.average", '"binary", "macro", "weighted" or "micro"', average);
+    throw new ValidationError(
+      "precisionRecallF1.average",
+      '"binary", "macro", "weighted" or "micro"',
+      average,
+    );
   }
   const s = per.map(scores);
   const w = average === "macro" ? per.map(() => 1) : per.map((c) => c.support);
   const total = w.reduce((a, b) => a + b, 0);
-  const avg = (key: keyof PrfScores): number => safeDiv(s.reduce((a, x, i) => a + x[key] * (w[i] as number), 0), total);
+  const avg = (key: keyof PrfScores): number =>
+    safeDiv(
+      s.reduce((a, x, i) => a + x[key] * (w[i] as number), 0),
+      total,
+    );
   return { precision: avg("precision"), recall: avg("recall"), f1: avg("f1") };
 }
 
@@ -113,11 +138,16 @@ export function matthewsCorrcoef(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
   requireLabelPairs("matthewsCorrcoef", yTrue, yPred);
   const cm = confusionMatrix(yTrue, yPred);
   const k = cm.length;
-  let c = 0, s = 0, pt = 0, pp = 0, tt = 0;
+  let c = 0,
+    s = 0,
+    pt = 0,
+    pp = 0,
+    tt = 0;
   for (let i = 0; i < k; i++) {
     const row = cm[i] as number[];
     c += row[i] as number;
-    let ti = 0, pi = 0;
+    let ti = 0,
+      pi = 0;
     for (let j = 0; j < k; j++) {
       ti += row[j] as number;
       pi += (cm[j] as number[])[i] as number;

@@ -4,9 +4,13 @@ import { ValidationError, requireLength } from "../../core/errors.ts";
 /** Throws unless both label vectors have the same length and hold integers. */
 export function requireLabelPairs(field: string, yTrue: ArrayLike<number>, yPred: ArrayLike<number>): void {
   requireLength(`${field}.yPred`, yPred, yTrue.length);
-  for (const [name, ys] of [["yTrue", yTrue], ["yPred", yPred]] as const) {
+  for (const [name, ys] of [
+    ["yTrue", yTrue],
+    ["yPred", yPred],
+  ] as const) {
     for (let i = 0; i < ys.length; i++) {
-      if (!Number.isInteger(ys[i])) throw new ValidationError(`${field}.${name}[${i}]`, "an integer class label", ys[i]);
+      if (!Number.isInteger(ys[i]))
+        throw new ValidationError(`${field}.${name}[${i}]`, "an integer class label", ys[i]);
     }
   }
 }

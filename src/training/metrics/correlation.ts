@@ -13,11 +13,17 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   requireAllFinite("pearson.y", y);
   const n = x.length;
   if (n < 2) return 0;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i] as number; my += y[i] as number; }
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i] as number;
+    my += y[i] as number;
+  }
   mx /= n;
   my /= n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
     const dx = (x[i] as number) - mx;
     const dy = (y[i] as number) - my;
@@ -49,7 +55,10 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
 /** Spearman's rho: Pearson correlation of the average ranks. */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   requireLength("spearman.y", y, x.length);
-  for (const [name, v] of [["x", x], ["y", y]] as const) {
+  for (const [name, v] of [
+    ["x", x],
+    ["y", y],
+  ] as const) {
     for (let i = 0; i < v.length; i++) {
       if (Number.isNaN(v[i])) throw new ValidationError(`spearman.${name}[${i}]`, "a number", v[i]);
     }

@@ -65,7 +65,11 @@ export class Adam implements Optimizer {
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? defaultWeightDecay;
     checkHyper(this.constructor.name, this.lr, this.betas, this.eps, this.weightDecay);
-    this.slots = this.params.map((p) => ({ step: 0, m: new Float64Array(p.value.length), v: new Float64Array(p.value.length) }));
+    this.slots = this.params.map((p) => ({
+      step: 0,
+      m: new Float64Array(p.value.length),
+      v: new Float64Array(p.value.length),
+    }));
   }
 
   protected decoupled(): boolean {
@@ -119,18 +123,25 @@ export class Adam implements Optimizer {
   /** Restores `state()` output; validates everything before changing anything. */
   loadState(state: AdamState): void {
     const name = this.constructor.name;
-    if (state.kind !== this.kind) throw new ValidationError(`${name}.state.kind`, JSON.stringify(this.kind), state.kind);
+    if (state.kind !== this.kind)
+      throw new ValidationError(`${name}.state.kind`, JSON.stringify(this.kind), state.kind);
     checkHyper(`${name}.state`, state.lr, state.betas, state.eps, state.weightDecay);
     if (!Array.isArray(state.params) || state.params.length !== this.params.length) {
-      throw new ValidationError(`${name}.state.params`, `${this.params.length} entries (one per parameter)`, state.params);
+      throw new ValidationError(
+        `${name}.state.params`,
+        `${this.params.length} entries (one per parameter)`,
+        state.params,
+      );
     }
     state.params.forEach((ps, k) => {
       const n = (this.params[k] as Param).value.length;
       const field = `${name}.state.params[${k}]`;
-      if (!Number.isInteger(ps.step) || ps.step < 0) throw new ValidationError(`${field}.step`, "an integer >= 0", ps.step);
+      if (!Number.isInteger(ps.step) || ps.step < 0)
+        throw new ValidationError(`${field}.step`, "an integer >= 0", ps.step);
       for (const key of ["expAvg", "expAvgSq"] as const) {
         const arr = ps[key];
-        if (!Array.isArray(arr) || arr.length !== n) throw new ValidationError(`${field}.${key}`, `${n} numbers`, arr);
+        if (!Array.isArray(arr) || arr.length !== n)
+          throw new ValidationError(`${field}.${key}`, `${n} numbers`, arr);
         arr.forEach((x, i) => requireFinite(`${field}.${key}[${i}]`, x));
       }
     });
@@ -166,11 +177,15 @@ function lerp(start: number, end: number, w: number): number {
 }
 
 function checkHyper(field: string, lr: number, betas: readonly number[], eps: number, wd: number): void {
-  if (!(lr >= 0) || !Number.isFinite(lr)) throw new ValidationError(`${field}.lr`, "a finite number >= 0", lr);
-  if (!Array.isArray(betas) || betas.length !== 2) throw new ValidationError(`${field}.betas`, "two numbers", betas);
+  if (!(lr >= 0) || !Number.isFinite(lr))
+    throw new ValidationError(`${field}.lr`, "a finite number >= 0", lr);
+  if (!Array.isArray(betas) || betas.length !== 2)
+    throw new ValidationError(`${field}.betas`, "two numbers", betas);
   betas.forEach((b, i) => {
     if (!(b >= 0 && b < 1)) throw new ValidationError(`${field}.betas[${i}]`, "a number in [0, 1)", b);
   });
-  if (!(eps >= 0) || !Number.isFinite(eps)) throw new ValidationError(`${field}.eps`, "a finite number >= 0", eps);
-  if (!(wd >= 0) || !Number.isFinite(wd)) throw new ValidationError(`${field}.weightDecay`, "a finite number >= 0", wd);
+  if (!(eps >= 0) || !Number.isFinite(eps))
+    throw new ValidationError(`${field}.eps`, "a finite number >= 0", eps);
+  if (!(wd >= 0) || !Number.isFinite(wd))
+    throw new ValidationError(`${field}.weightDecay`, "a finite number >= 0", wd);
 }

@@ -9,7 +9,8 @@ import { ValidationError } from "../../core/errors.ts";
 import type { Param } from "../../nn/module.ts";
 
 export function clipGradNorm(params: readonly Param[], maxNorm: number): number {
-  if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) throw new ValidationError("clipGradNorm.maxNorm", "a finite number > 0", maxNorm);
+  if (!(maxNorm > 0) || !Number.isFinite(maxNorm))
+    throw new ValidationError("clipGradNorm.maxNorm", "a finite number > 0", maxNorm);
   const withGrad = params.filter((p) => p.hasGrad);
   if (withGrad.length === 0) return 0;
   let sq = 0;

@@ -58,11 +58,13 @@ export class ReduceLROnPlateau {
     this.cooldown = options.cooldown ?? 0;
     this.minLr = options.minLr ?? 0;
     this.eps = options.eps ?? 1e-8;
-    if (this.mode !== "min" && this.mode !== "max") throw new ValidationError("ReduceLROnPlateau.mode", '"min" or "max"', this.mode);
+    if (this.mode !== "min" && this.mode !== "max")
+      throw new ValidationError("ReduceLROnPlateau.mode", '"min" or "max"', this.mode);
     if (this.thresholdMode !== "rel" && this.thresholdMode !== "abs") {
       throw new ValidationError("ReduceLROnPlateau.thresholdMode", '"rel" or "abs"', this.thresholdMode);
     }
-    if (!(this.factor >= 0 && this.factor < 1)) throw new ValidationError("ReduceLROnPlateau.factor", "a number in [0, 1)", this.factor);
+    if (!(this.factor >= 0 && this.factor < 1))
+      throw new ValidationError("ReduceLROnPlateau.factor", "a number in [0, 1)", this.factor);
     requireInt("ReduceLROnPlateau.patience", this.patience, 0);
     requireInt("ReduceLROnPlateau.cooldown", this.cooldown, 0);
     requireFinite("ReduceLROnPlateau.threshold", this.threshold);

@@ -7,12 +7,14 @@ import { CHEXPERT_TASKS } from "../../../src/datasets/chexpert/labels.ts";
 
 /** brute force: fraction of (positive, negative) pairs ordered correctly, ties 1/2 */
 function pairAuc(s: number[], y: number[]): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < s.length; i++) for (let j = 0; j < s.length; j++) {
-    if (y[i] !== 1 || y[j] !== 0) continue;
-    den++;
-    num += s[i]! > s[j]! ? 1 : s[i] === s[j] ? 0.5 : 0;
-  }
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < s.length; i++)
+    for (let j = 0; j < s.length; j++) {
+      if (y[i] !== 1 || y[j] !== 0) continue;
+      den++;
+      num += s[i]! > s[j]! ? 1 : s[i] === s[j] ? 0.5 : 0;
+    }
   return num / den;
 }
 

@@ -17,7 +17,10 @@ import { findSuite } from "../../../src/datasets/index.ts";
 import { parseSuiteConfig } from "../../../src/experiments/config.ts";
 import { cellData } from "../../../src/experiments/cells.ts";
 import { runExperimentIn, type ExperimentEvent } from "../../../src/experiments/engine.ts";
-import { parseExperimentResults, type ExperimentResults } from "../../../src/experiments/report/results-types.ts";
+import {
+  parseExperimentResults,
+  type ExperimentResults,
+} from "../../../src/experiments/report/results-types.ts";
 import { writeReport } from "../../../src/experiments/report/write-report.ts";
 import { loadModel, readModelFile } from "../../../src/models/saved-model.ts";
 import { layoutTasks } from "../../../src/models/task-info.ts";
@@ -40,16 +43,32 @@ afterAll(() => {
 });
 
 describe("CheXpert pipeline on the fixture tree", () => {
-  const cfg = parseSuiteConfig(chexpertSuite, {
-    name: "cx", data: FIX, csv: "valid", perSex: 40, foldCount: 4, folds: [0], epochs: 2, valFraction: 0.2, hqnnBatchSize: 32,
-  }, "test");
+  const cfg = parseSuiteConfig(
+    chexpertSuite,
+    {
+      name: "cx",
+      data: FIX,
+      csv: "valid",
+      perSex: 40,
+      foldCount: 4,
+      folds: [0],
+      epochs: 2,
+      valFraction: 0.2,
+      hqnnBatchSize: 32,
+    },
+    "test",
+  );
   let runDir: string;
   let results: ExperimentResults;
   const events: ExperimentEvent[] = [];
 
   beforeAll(async () => {
     runDir = join(tmp, "runs", "cx");
-    results = await runExperimentIn(chexpertSuite, cfg, runDir, { mode: "new", jobs: 2, onEvent: (e) => events.push(e) });
+    results = await runExperimentIn(chexpertSuite, cfg, runDir, {
+      mode: "new",
+      jobs: 2,
+      onEvent: (e) => events.push(e),
+    });
   });
 
   it("is in the table of suites", () => {
@@ -57,7 +76,10 @@ describe("CheXpert pipeline on the fixture tree", () => {
   });
 
   it("trains every head and reports the paper's metrics per task, with AUROC", () => {
-    const parsed = parseExperimentResults(JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")), "results.json");
+    const parsed = parseExperimentResults(
+      JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")),
+      "results.json",
+    );
     expect(parsed.suite).toBe("chexpert");
     expect(parsed.runs.map((r) => r.head).sort()).toEqual([...HEADS].sort());
     for (const r of parsed.runs) {
@@ -95,12 +117,17 @@ describe("CheXpert pipeline on the fixture tree", () => {
   it("a reloaded QMTL checkpoint gives the same test metrics on the same fold", async () => {
     const inputs = await chexpertSuite.load(cfg, { jobs: 1 });
     const split = inputs.splits[0]!;
-    const parts = cellData({ data: inputs.data, valFraction: cfg.valFraction, stratifyTask: 0, standardize: cfg.standardize }, split, 0);
+    const parts = cellData(
+      { data: inputs.data, valFraction: cfg.valFraction, stratifyTask: 0, standardize: cfg.standardize },
+      split,
+      0,
+    );
     const model = loadModel(readModelFile(join(runDir, "runs", "qmtl", "fold-0-seed-0", "best-model.json")));
     const tasks = layoutTasks(inputs.tasks);
     const m = chexpertMetrics(tasks, predictLogits(model, parts.test), model.nOutputs, parts.test);
     const run = results.runs.find((r) => r.head === "qmtl")!;
-    for (const t of TASKS) for (const k of ["accuracy", "f1", "auroc"]) expect(m[t]![k]).toBeCloseTo(run.test[t]![k]!, 12);
+    for (const t of TASKS)
+      for (const k of ["accuracy", "f1", "auroc"]) expect(m[t]![k]).toBeCloseTo(run.test[t]![k]!, 12);
     await model.close();
   });
 
@@ -108,7 +135,8 @@ describe("CheXpert pipeline on the fixture tree", () => {
     const { files } = await writeReport(runDir, results);
     expect(existsSync(join(runDir, "report.md"))).toBe(true);
     const md = readFileSync(join(runDir, "report.md"), "utf8");
-    for (const label of ["QMTL (10 qubits)", "Classical", "HQNN (4 qubits)", "HQNN (10 qubits)"]) expect(md).toContain(label);
+    for (const label of ["QMTL (10 qubits)", "Classical", "HQNN (4 qubits)", "HQNN (10 qubits)"])
+      expect(md).toContain(label);
     expect(md).toContain("Pleural Effusion");
     expect(files.some((f) => f.endsWith(".svg") || f.endsWith(".png"))).toBe(true);
   });

@@ -18,7 +18,15 @@ function syntheticRows(patients: number, seed: number): ChexpertRow[] {
     const sex = rng.uniform() < 0.5 ? "Male" : rng.uniform() < 0.9 ? "Female" : "Unknown";
     for (let k = 0; k < n; k++) {
       const patient = `patient${String(p).padStart(5, "0")}`;
-      out.push({ path: `CheXpert-v1.0-small/train/${patient}/study${k + 1}/view1_frontal.jpg`, patient, sex, age: 50, view: k % 3 === 2 ? "Lateral" : "Frontal", raw: [1, 0, -1, null, 1], line: out.length + 2 });
+      out.push({
+        path: `CheXpert-v1.0-small/train/${patient}/study${k + 1}/view1_frontal.jpg`,
+        patient,
+        sex,
+        age: 50,
+        view: k % 3 === 2 ? "Lateral" : "Frontal",
+        raw: [1, 0, -1, null, 1],
+        line: out.length + 2,
+      });
     }
   }
   return out;
@@ -40,12 +48,17 @@ describe("sex-balanced sample", () => {
     const syn = syntheticRows(300, 1);
     const s = sexBalancedSubset(syn, { perSex: 100, seed: 0, views: "all" });
     expect(s.every((i) => syn[i]!.sex !== "Unknown")).toBe(true);
-    expect(() => sexBalancedSubset(rows, { perSex: 107, seed: 0, views: "all" })).toThrow(/perSex: expected at most 106 \(the female images/);
+    expect(() => sexBalancedSubset(rows, { perSex: 107, seed: 0, views: "all" })).toThrow(
+      /perSex: expected at most 106 \(the female images/,
+    );
   });
 });
 
 describe("patient-level folds", () => {
-  for (const [name, data] of [["real validation rows", rows], ["synthetic, up to 6 images per patient", syntheticRows(400, 7)]] as const) {
+  for (const [name, data] of [
+    ["real validation rows", rows],
+    ["synthetic, up to 6 images per patient", syntheticRows(400, 7)],
+  ] as const) {
     it(`no patient is in two folds, and folds are balanced (${name})`, () => {
       const sel = sexBalancedSubset(data, { perSex: 100, seed: 1, views: "all" });
       const fold = patientFolds(data, sel, 5, 9);
@@ -73,6 +86,13 @@ describe("patient-level folds", () => {
 
   it("refuses more folds than patients", () => {
     const one = rows.filter((r) => r.patient === rows[0]!.patient);
-    expect(() => patientFolds(one, one.map((_, i) => i), 2, 0)).toThrow(/folds: expected at most 1/);
+    expect(() =>
+      patientFolds(
+        one,
+        one.map((_, i) => i),
+        2,
+        0,
+      ),
+    ).toThrow(/folds: expected at most 1/);
   });
 });

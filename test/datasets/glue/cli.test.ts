@@ -9,7 +9,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExperimentResults } from "../../../src/experiments/report/results-types.ts";
-import { corruptJsonFiles, describeResult, readJson, runCli, sleep, startCli, type CliResult } from "../../cli/run-cli.ts";
+import {
+  corruptJsonFiles,
+  describeResult,
+  readJson,
+  runCli,
+  sleep,
+  startCli,
+  type CliResult,
+} from "../../cli/run-cli.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "glue", "glue_data");
 let tmp: string;
@@ -26,12 +34,30 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const expectOk = (r: CliResult): void => { expect(r.code, describeResult(r)).toBe(0); };
+const expectOk = (r: CliResult): void => {
+  expect(r.code, describeResult(r)).toBe(0);
+};
 
 describe("qmtl run glue (shortened) through the CLI", () => {
   const base = (name: string, heads = "classical,qmtl,hqnn-4"): string[] => [
-    "run", "glue", "--data", FIXTURES, "--epochs", "2", "--seeds", "0", "--heads", heads,
-    "--validate-every", "3", "--jobs", "1", "--name", name, "--out", join(tmp, "runs"),
+    "run",
+    "glue",
+    "--data",
+    FIXTURES,
+    "--epochs",
+    "2",
+    "--seeds",
+    "0",
+    "--heads",
+    heads,
+    "--validate-every",
+    "3",
+    "--jobs",
+    "1",
+    "--name",
+    name,
+    "--out",
+    join(tmp, "runs"),
   ];
 
   it("embeds, trains the heads on all nine fixture tasks, and writes results and report", async () => {
@@ -41,8 +67,22 @@ describe("qmtl run glue (shortened) through the CLI", () => {
     const dir = join(tmp, "runs", "e2e");
     const res = readJson<ExperimentResults>(join(dir, "results.json"));
     expect(res.suite).toBe("glue");
-    expect(res.tasks.map((t) => t.name)).toEqual(["CoLA", "SST-2", "MRPC", "QQP", "STS-B", "QNLI", "RTE", "WNLI", "MNLI"]);
-    expect(res.heads.map((h) => [h.id, h.qubits])).toEqual([["classical", null], ["qmtl", 10], ["hqnn-4", 4]]);
+    expect(res.tasks.map((t) => t.name)).toEqual([
+      "CoLA",
+      "SST-2",
+      "MRPC",
+      "QQP",
+      "STS-B",
+      "QNLI",
+      "RTE",
+      "WNLI",
+      "MNLI",
+    ]);
+    expect(res.heads.map((h) => [h.id, h.qubits])).toEqual([
+      ["classical", null],
+      ["qmtl", 10],
+      ["hqnn-4", 4],
+    ]);
     expect(res.setup.featureDim).toBe(2048);
     expect(res.setup.selection).toContain("CoLA mcc");
     expect(res.runs).toHaveLength(3);
@@ -68,14 +108,36 @@ describe("killing a GLUE run and resuming it", () => {
   const EPOCHS = 12;
   const cfgPath = (): string => join(tmp, "resume.json");
   const args = (out: string, ...extra: string[]): string[] => [
-    "run", "glue", "--config", cfgPath(), "--data", FIXTURES, "--name", "resume", "--out", out, "--jobs", "1", ...extra,
+    "run",
+    "glue",
+    "--config",
+    cfgPath(),
+    "--data",
+    FIXTURES,
+    "--name",
+    "resume",
+    "--out",
+    out,
+    "--jobs",
+    "1",
+    ...extra,
   ];
   const VICTIM = join("runs", "qmtl", "fold-0-seed-0");
 
   it("SIGKILL mid-cell, then --resume, equals an uninterrupted run", async () => {
     // no early stop, so the cell runs every epoch and can be caught in the middle
-    writeFileSync(cfgPath(), JSON.stringify({ epochs: EPOCHS, seeds: [0], heads: ["classical", "qmtl"], validateEvery: 3, earlyStoppingPatience: 1000 }));
-    const outA = join(tmp, "ra"), outB = join(tmp, "rb");
+    writeFileSync(
+      cfgPath(),
+      JSON.stringify({
+        epochs: EPOCHS,
+        seeds: [0],
+        heads: ["classical", "qmtl"],
+        validateEvery: 3,
+        earlyStoppingPatience: 1000,
+      }),
+    );
+    const outA = join(tmp, "ra"),
+      outB = join(tmp, "rb");
     // the reference first, alone: it also fills the cache for both
     const ref = await runCli(args(outB), 300_000);
     expectOk(ref);
@@ -87,7 +149,11 @@ describe("killing a GLUE run and resuming it", () => {
       while (Date.now() < deadline && a.child.exitCode === null) {
         if (existsSync(ckpt)) {
           const e = readJson<{ epoch: number }>(ckpt).epoch;
-          if (e >= 2 && e < EPOCHS) { a.killGroup(); killedAt = e; break; }
+          if (e >= 2 && e < EPOCHS) {
+            a.killGroup();
+            killedAt = e;
+            break;
+          }
         }
         await sleep(10);
       }
@@ -101,10 +167,13 @@ describe("killing a GLUE run and resuming it", () => {
       expect(resumed.stderr).toMatch(/qmtl fold 0 seed 0 \(resumed\)/);
       const A = readJson<ExperimentResults>(join(outA, "resume", "results.json"));
       const B = readJson<ExperimentResults>(join(outB, "resume", "results.json"));
-      const strip = (r: ExperimentResults) => r.runs.map((x) => ({ head: x.head, bestEpoch: x.bestEpoch, valScore: x.valScore, test: x.test }));
+      const strip = (r: ExperimentResults) =>
+        r.runs.map((x) => ({ head: x.head, bestEpoch: x.bestEpoch, valScore: x.valScore, test: x.test }));
       expect(strip(A)).toEqual(strip(B));
       expect(A.summary).toEqual(B.summary);
-      expect(readJson(join(outA, "resume", VICTIM, "best-model.json"))).toEqual(readJson(join(outB, "resume", VICTIM, "best-model.json")));
+      expect(readJson(join(outA, "resume", VICTIM, "best-model.json"))).toEqual(
+        readJson(join(outB, "resume", VICTIM, "best-model.json")),
+      );
     } finally {
       a.killGroup();
     }

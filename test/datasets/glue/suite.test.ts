@@ -20,7 +20,15 @@ const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "glue", "glue
 describe("the GLUE config", () => {
   it("defaults to the paper's Appendix C.1 settings", () => {
     const c = glueConfigSchema.parse({});
-    expect([c.epochs, c.batchSize, c.lr, c.weightDecay, c.clipNorm, c.batchCap, c.earlyStoppingPatience]).toEqual([15, 128, 5e-4, 0.01, 1, 300, 5]);
+    expect([
+      c.epochs,
+      c.batchSize,
+      c.lr,
+      c.weightDecay,
+      c.clipNorm,
+      c.batchCap,
+      c.earlyStoppingPatience,
+    ]).toEqual([15, 128, 5e-4, 0.01, 1, 300, 5]);
     expect(c.plateau).toEqual({ factor: 0.2, minLr: 1e-7, patience: 2 });
     expect(c.seeds).toEqual([0, 1, 2, 3, 4]);
     expect(c.heads).toEqual(["classical", "qmtl", "hqnn-4", "hqnn-10"]);
@@ -30,7 +38,9 @@ describe("the GLUE config", () => {
   it("rejects unknown keys and tasks, and bert-onnx without a folder", () => {
     expect(() => glueConfigSchema.parse({ nope: 1 })).toThrow();
     expect(() => glueConfigSchema.parse({ tasks: ["CoLA", "XNLI"] })).toThrow();
-    expect(() => glueSuite.check!(glueConfigSchema.parse({ backbone: "bert-onnx" }))).toThrow(ValidationError);
+    expect(() => glueSuite.check!(glueConfigSchema.parse({ backbone: "bert-onnx" }))).toThrow(
+      ValidationError,
+    );
     expect(() => glueSuite.check!(glueConfigSchema.parse({ bertDir: "/x" }))).toThrow(ValidationError);
   });
   it("scales the validation interval with the updates per epoch (the paper: 2,000 at 1,366)", () => {
@@ -54,13 +64,22 @@ describe("the paper's features (Eq. 22)", () => {
     const cola0 = tasks[0]!.train.examples[0]!;
     expect(row(0)).toEqual([...vec(cola0.a), 0, 0, 0, 0, 0, 0, 0, 0, 0].map(Number));
     const sts0 = tasks[1]!.train.examples[0]!;
-    const a = Array.from(vec(sts0.a)), b = Array.from(vec(sts0.b!));
-    expect(row(5)).toEqual([...a, ...b, ...a.map((x, j) => Math.abs(x - b[j]!)), ...a.map((x, j) => x * b[j]!)]);
+    const a = Array.from(vec(sts0.a)),
+      b = Array.from(vec(sts0.b!));
+    expect(row(5)).toEqual([
+      ...a,
+      ...b,
+      ...a.map((x, j) => Math.abs(x - b[j]!)),
+      ...a.map((x, j) => x * b[j]!),
+    ]);
     expect(r.data.labels[0]![0]).toBe(1);
     expect(Number.isNaN(r.data.labels[1]![0]!)).toBe(true);
     expect(r.data.labels[0]![5]).toBe(MISSING);
     expect(r.data.labels[1]![5]).toBe(1);
-    expect(r.tasks).toEqual([{ name: "CoLA", kind: "binary" }, { name: "STS-B", kind: "regression" }]);
+    expect(r.tasks).toEqual([
+      { name: "CoLA", kind: "binary" },
+      { name: "STS-B", kind: "regression" },
+    ]);
   });
 });
 
@@ -69,7 +88,12 @@ describe("the GLUE suite over the nine-task fixtures with a tiny ONNX encoder", 
   const cacheDir = mkdtempSync(join(tmpdir(), "qmtl-glue-cache-"));
   const saved = process.env["QMTL_CACHE_DIR"];
   let inputs: SuiteInputs;
-  const cfg = glueConfigSchema.parse({ data: FIXTURES, backbone: "bert-onnx", bertDir: modelDir, seeds: [0] });
+  const cfg = glueConfigSchema.parse({
+    data: FIXTURES,
+    backbone: "bert-onnx",
+    bertDir: modelDir,
+    seeds: [0],
+  });
   const progress: [string, number, number][] = [];
   const logs: string[] = [];
 
@@ -78,7 +102,11 @@ describe("the GLUE suite over the nine-task fixtures with a tiny ONNX encoder", 
     writeTinyBertOnnx(join(modelDir, "model.onnx"), tinyBertWeights(11, 30522, 8));
     copyFileSync(defaultBertVocabPath(), join(modelDir, "vocab.txt"));
     glueSuite.check!(cfg);
-    inputs = await glueSuite.load(cfg, { jobs: 2, onProgress: (s, d, t) => progress.push([s, d, t]), log: (l) => logs.push(l) });
+    inputs = await glueSuite.load(cfg, {
+      jobs: 2,
+      onProgress: (s, d, t) => progress.push([s, d, t]),
+      log: (l) => logs.push(l),
+    });
   }, 60_000);
   afterAll(() => {
     if (saved === undefined) delete process.env["QMTL_CACHE_DIR"];
@@ -86,7 +114,17 @@ describe("the GLUE suite over the nine-task fixtures with a tiny ONNX encoder", 
   });
 
   it("loads all nine tasks with train rows for training and dev rows for selection and report", () => {
-    expect(inputs.tasks.map((t) => t.name)).toEqual(["CoLA", "SST-2", "MRPC", "QQP", "STS-B", "QNLI", "RTE", "WNLI", "MNLI"]);
+    expect(inputs.tasks.map((t) => t.name)).toEqual([
+      "CoLA",
+      "SST-2",
+      "MRPC",
+      "QQP",
+      "STS-B",
+      "QNLI",
+      "RTE",
+      "WNLI",
+      "MNLI",
+    ]);
     expect(inputs.data.dim).toBe(32);
     const s = inputs.splits[0]!;
     expect(s.val).toEqual(s.test);
@@ -107,8 +145,30 @@ describe("the GLUE suite over the nine-task fixtures with a tiny ONNX encoder", 
       expect(h.model.projection).toEqual({ hidden: [30], activation: "tanh", dropout: 0, batchNorm: false });
       expect(h.train.protocol).toEqual({ kind: "task-sampled", batchCap: 300 });
       expect(h.train.optimizer).toEqual({ kind: "adamw", lr: 5e-4, weightDecay: 0.01 });
-      expect(h.train.losses.map((l) => l.kind)).toEqual(["bce", "bce", "bce", "bce", "mse", "bce", "bce", "bce", "ce"]);
-      expect(h.train.selection).toEqual({ macro: { CoLA: "mcc", "SST-2": "accuracy", MRPC: "f1", QQP: "f1", "STS-B": "spearman", QNLI: "accuracy", RTE: "accuracy", WNLI: "accuracy", MNLI: "accuracy" } });
+      expect(h.train.losses.map((l) => l.kind)).toEqual([
+        "bce",
+        "bce",
+        "bce",
+        "bce",
+        "mse",
+        "bce",
+        "bce",
+        "bce",
+        "ce",
+      ]);
+      expect(h.train.selection).toEqual({
+        macro: {
+          CoLA: "mcc",
+          "SST-2": "accuracy",
+          MRPC: "f1",
+          QQP: "f1",
+          "STS-B": "spearman",
+          QNLI: "accuracy",
+          RTE: "accuracy",
+          WNLI: "accuracy",
+          MNLI: "accuracy",
+        },
+      });
       // fixtures: 1 batch per task per epoch -> 9 updates; 2000 * 9 / 1366 = 13
       expect(h.train.validateEvery).toBe(13);
     }
@@ -119,7 +179,9 @@ describe("the GLUE suite over the nine-task fixtures with a tiny ONNX encoder", 
     expect(m.qmtlLayout!.Q).toBe(10);
     const hq = heads[3]!.model;
     expect(hq.head === "hqnn" ? hq.hqnn.qubits : null).toBe(10);
-    expect(() => glueSuite.heads(cfg, { tasks: inputs.tasks, data: { ...inputs.data } })).toThrow(ValidationError);
+    expect(() => glueSuite.heads(cfg, { tasks: inputs.tasks, data: { ...inputs.data } })).toThrow(
+      ValidationError,
+    );
   });
 
   it("reuses every sentence vector on a second load (per-sentence cache)", async () => {
