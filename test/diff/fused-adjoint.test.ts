@@ -41,12 +41,12 @@ function compare(c: Circuit, seed: number, B: number, mode: Mode, tol = 1e-12): 
     ref = adjointExecutor(c);
   const tf = fused.record(x, w, B),
     ta = ref.record(x, w, B);
-  expect(maxAbs(tf.outputs, ta.outputs)).toBeLessThan(tol);
+  expect(tf.outputs).toBeAllclose(ta.outputs, { rtol: 0, atol: tol });
   expect(maxAbs(fused.forward(x, w, B), ta.outputs)).toBeLessThan(tol);
   const gf = tf.backward(cot),
     ga = ta.backward(cot);
-  expect(maxAbs(gf.gradWeights, ga.gradWeights)).toBeLessThan(tol);
-  expect(maxAbs(gf.gradInputs, ga.gradInputs)).toBeLessThan(tol);
+  expect(gf.gradWeights).toBeAllclose(ga.gradWeights, { rtol: 0, atol: tol });
+  expect(gf.gradInputs).toBeAllclose(ga.gradInputs, { rtol: 0, atol: tol });
 }
 
 // both sets of passes against the generic adjoint (the default, "auto", is wasm where it loads)
@@ -201,8 +201,8 @@ describe("fused adjoint == central finite differences", () => {
       const ex = fusedAdjointExecutor(c);
       const g = ex.record(x, w, B).backward(cot),
         gf = finiteDiffVjp(ex, x, w, B, cot);
-      expect(maxAbs(g.gradWeights, gf.gradWeights)).toBeLessThan(1e-7);
-      expect(maxAbs(g.gradInputs, gf.gradInputs)).toBeLessThan(1e-7);
+      expect(g.gradWeights).toBeAllclose(gf.gradWeights, { rtol: 0, atol: 1e-7 });
+      expect(g.gradInputs).toBeAllclose(gf.gradInputs, { rtol: 0, atol: 1e-7 });
     });
   }
 });
@@ -221,7 +221,7 @@ describe("fused adjoint tape", () => {
       const first = tape.backward(cot),
         again = tape.backward(cot);
       expect(Array.from(again.gradWeights)).toEqual(Array.from(first.gradWeights));
-      expect(maxAbs(first.gradWeights, expected.gradWeights)).toBeLessThan(1e-12);
+      expect(first.gradWeights).toBeAllclose(expected.gradWeights, { rtol: 0, atol: 1e-12 });
     }
     const xs = x.slice(),
       ws = w.slice();
@@ -229,8 +229,8 @@ describe("fused adjoint tape", () => {
     xs.fill(0);
     ws.fill(0);
     const g = tape.backward(cot);
-    expect(maxAbs(g.gradWeights, expected.gradWeights)).toBeLessThan(1e-12);
-    expect(maxAbs(g.gradInputs, expected.gradInputs)).toBeLessThan(1e-12);
+    expect(g.gradWeights).toBeAllclose(expected.gradWeights, { rtol: 0, atol: 1e-12 });
+    expect(g.gradInputs).toBeAllclose(expected.gradInputs, { rtol: 0, atol: 1e-12 });
   });
 
   it("an older tape still differentiates after a later record took the tape memory", () => {
@@ -253,10 +253,10 @@ describe("fused adjoint tape", () => {
       g2 = t2.backward(cot),
       r1 = ref.record(x1, w, B).backward(cot),
       r2 = ref.record(x2, w, B).backward(cot);
-    expect(maxAbs(g1.gradWeights, r1.gradWeights)).toBeLessThan(1e-12);
-    expect(maxAbs(g1.gradInputs, r1.gradInputs)).toBeLessThan(1e-12);
-    expect(maxAbs(g2.gradWeights, r2.gradWeights)).toBeLessThan(1e-12);
-    expect(maxAbs(g2.gradInputs, r2.gradInputs)).toBeLessThan(1e-12);
+    expect(g1.gradWeights).toBeAllclose(r1.gradWeights, { rtol: 0, atol: 1e-12 });
+    expect(g1.gradInputs).toBeAllclose(r1.gradInputs, { rtol: 0, atol: 1e-12 });
+    expect(g2.gradWeights).toBeAllclose(r2.gradWeights, { rtol: 0, atol: 1e-12 });
+    expect(g2.gradInputs).toBeAllclose(r2.gradInputs, { rtol: 0, atol: 1e-12 });
     const cot3 = new Float64Array(2 * B * c.observables.length);
     cot3.set(cot);
     expect(maxAbs(t3.backward(cot3).gradWeights, r1.gradWeights)).toBeLessThan(1e-12);

@@ -38,12 +38,12 @@ function compare(c: Circuit, seed: number, B: number, mode: Mode): void {
   const f64 = fusedAdjointExecutor(c, { ...mode(c), kernels: "wasm" });
   const t32 = f32.record(x, w, B),
     t64 = f64.record(x, w, B);
-  expect(maxAbs(t32.outputs, t64.outputs)).toBeLessThan(TOL);
+  expect(t32.outputs).toBeAllclose(t64.outputs, { rtol: 0, atol: TOL });
   expect(maxAbs(f32.forward(x, w, B), t64.outputs)).toBeLessThan(TOL);
   const g32 = t32.backward(cot),
     g64 = t64.backward(cot);
-  expect(maxAbs(g32.gradWeights, g64.gradWeights)).toBeLessThan(TOL);
-  expect(maxAbs(g32.gradInputs, g64.gradInputs)).toBeLessThan(TOL);
+  expect(g32.gradWeights).toBeAllclose(g64.gradWeights, { rtol: 0, atol: TOL });
+  expect(g32.gradInputs).toBeAllclose(g64.gradInputs, { rtol: 0, atol: TOL });
   // and not float64 by accident: float32 rounding is visible
   expect(maxAbs(t32.outputs, t64.outputs)).toBeGreaterThan(0);
 }
@@ -88,11 +88,11 @@ describe("fused adjoint, precision option", () => {
     const big = f32.record(x, w, 30);
     const r = f64.record(x, w, 30).backward(cot);
     const g = big.backward(cot);
-    expect(maxAbs(g.gradWeights, r.gradWeights)).toBeLessThan(TOL);
+    expect(g.gradWeights).toBeAllclose(r.gradWeights, { rtol: 0, atol: TOL });
     const gs = small.backward(cot.subarray(0, 2 * c.observables.length)); // an older tape: re-runs forward
     const rs = f64
       .record(x.subarray(0, 2 * c.nInputs), w, 2)
       .backward(cot.subarray(0, 2 * c.observables.length));
-    expect(maxAbs(gs.gradInputs, rs.gradInputs)).toBeLessThan(TOL);
+    expect(gs.gradInputs).toBeAllclose(rs.gradInputs, { rtol: 0, atol: TOL });
   });
 });

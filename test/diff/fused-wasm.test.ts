@@ -43,12 +43,12 @@ function compare(c: Circuit, seed: number, B: number, mode: Mode, tol = 1e-12): 
     ts = fusedAdjointExecutor(c, { ...mode(c), kernels: "ts" });
   const tw = wasm.record(x, w, B),
     tt = ts.record(x, w, B);
-  expect(maxAbs(tw.outputs, tt.outputs)).toBeLessThan(tol);
+  expect(tw.outputs).toBeAllclose(tt.outputs, { rtol: 0, atol: tol });
   expect(maxAbs(wasm.forward(x, w, B), tt.outputs)).toBeLessThan(tol);
   const gw = tw.backward(cot),
     gt = tt.backward(cot);
-  expect(maxAbs(gw.gradWeights, gt.gradWeights)).toBeLessThan(tol);
-  expect(maxAbs(gw.gradInputs, gt.gradInputs)).toBeLessThan(tol);
+  expect(gw.gradWeights).toBeAllclose(gt.gradWeights, { rtol: 0, atol: tol });
+  expect(gw.gradInputs).toBeAllclose(gt.gradInputs, { rtol: 0, atol: tol });
 }
 
 /** Multi-qubit steps outside permutation runs (single CNOT / CZ / SWAP, dense two-qubit unitaries) and every Pauli word kind. */
@@ -159,8 +159,8 @@ describe.runIf(available)("fused adjoint on wasm: memory", () => {
       [t3, cot1, r1],
     ] as const) {
       const g = t.backward(cot);
-      expect(maxAbs(g.gradWeights, r.gradWeights)).toBeLessThan(1e-12);
-      expect(maxAbs(g.gradInputs, r.gradInputs)).toBeLessThan(1e-12);
+      expect(g.gradWeights).toBeAllclose(r.gradWeights, { rtol: 0, atol: 1e-12 });
+      expect(g.gradInputs).toBeAllclose(r.gradInputs, { rtol: 0, atol: 1e-12 });
     }
     expect(maxAbs(t2.outputs, ts.forward(x2, w, big))).toBeLessThan(1e-12);
   });
@@ -184,8 +184,8 @@ describe.runIf(available)("fused adjoint on wasm: memory", () => {
       ga = ta.backward(ca);
     const ra = fusedAdjointExecutor(a, { kernels: "ts" }).record(xa, wa, B).backward(ca);
     const rb = fusedAdjointExecutor(b, { kernels: "ts" }).record(xb, wb, B).backward(cb);
-    expect(maxAbs(ga.gradWeights, ra.gradWeights)).toBeLessThan(1e-12);
-    expect(maxAbs(gb.gradWeights, rb.gradWeights)).toBeLessThan(1e-12);
+    expect(ga.gradWeights).toBeAllclose(ra.gradWeights, { rtol: 0, atol: 1e-12 });
+    expect(gb.gradWeights).toBeAllclose(rb.gradWeights, { rtol: 0, atol: 1e-12 });
   });
 });
 

@@ -24,14 +24,14 @@ describe("adjoint == parameter shift == finite differences on random circuits", 
         ps = parameterShiftExecutor(c);
       const ta = ad.record(x, w, B),
         tp = ps.record(x, w, B);
-      expect(maxAbs(ta.outputs, tp.outputs)).toBeLessThan(1e-13);
+      expect(ta.outputs).toBeAllclose(tp.outputs, { rtol: 0, atol: 1e-13 });
       const ga = ta.backward(cot),
         gp = tp.backward(cot),
         gf = finiteDiffVjp(ad, x, w, B, cot);
-      expect(maxAbs(ga.gradWeights, gp.gradWeights)).toBeLessThan(1e-12);
-      expect(maxAbs(ga.gradInputs, gp.gradInputs)).toBeLessThan(1e-12);
-      expect(maxAbs(ga.gradWeights, gf.gradWeights)).toBeLessThan(1e-7);
-      expect(maxAbs(ga.gradInputs, gf.gradInputs)).toBeLessThan(1e-7);
+      expect(ga.gradWeights).toBeAllclose(gp.gradWeights, { rtol: 0, atol: 1e-12 });
+      expect(ga.gradInputs).toBeAllclose(gp.gradInputs, { rtol: 0, atol: 1e-12 });
+      expect(ga.gradWeights).toBeAllclose(gf.gradWeights, { rtol: 0, atol: 1e-7 });
+      expect(ga.gradInputs).toBeAllclose(gf.gradInputs, { rtol: 0, atol: 1e-7 });
       // the statevector stays normalised
       const s = simulateSample(compile(c), x, 0, w);
       expect(Math.abs(norm2(s) - 1)).toBeLessThan(1e-12);
@@ -105,14 +105,14 @@ describe("structured QMTL engine == generic adjoint == finite differences on oth
         cot = randomArray(rng, B * layout.nOutputs, -1, 1);
       const te = eng.record(x, w, B),
         ta = ad.record(x, w, B);
-      expect(maxAbs(te.outputs, ta.outputs)).toBeLessThan(1e-12);
+      expect(te.outputs).toBeAllclose(ta.outputs, { rtol: 0, atol: 1e-12 });
       const ge = te.backward(cot),
         ga = ta.backward(cot);
-      expect(maxAbs(ge.gradWeights, ga.gradWeights)).toBeLessThan(1e-11);
-      expect(maxAbs(ge.gradInputs, ga.gradInputs)).toBeLessThan(1e-11);
+      expect(ge.gradWeights).toBeAllclose(ga.gradWeights, { rtol: 0, atol: 1e-11 });
+      expect(ge.gradInputs).toBeAllclose(ga.gradInputs, { rtol: 0, atol: 1e-11 });
       const gf = finiteDiffVjp(eng, x, w, B, cot);
-      expect(maxAbs(ge.gradWeights, gf.gradWeights)).toBeLessThan(1e-7);
-      expect(maxAbs(ge.gradInputs, gf.gradInputs)).toBeLessThan(1e-7);
+      expect(ge.gradWeights).toBeAllclose(gf.gradWeights, { rtol: 0, atol: 1e-7 });
+      expect(ge.gradInputs).toBeAllclose(gf.gradInputs, { rtol: 0, atol: 1e-7 });
     });
   });
 
@@ -134,7 +134,7 @@ describe("structured QMTL engine == generic adjoint == finite differences on oth
       cot = randomArray(rng, layout.nOutputs, -1, 1);
     const g = eng.record(x, w, 1).backward(cot);
     const gf = finiteDiffVjp(eng, x, w, 1, cot);
-    expect(maxAbs(g.gradWeights, gf.gradWeights)).toBeLessThan(1e-7);
-    expect(maxAbs(g.gradInputs, gf.gradInputs)).toBeLessThan(1e-7);
+    expect(g.gradWeights).toBeAllclose(gf.gradWeights, { rtol: 0, atol: 1e-7 });
+    expect(g.gradInputs).toBeAllclose(gf.gradInputs, { rtol: 0, atol: 1e-7 });
   });
 });

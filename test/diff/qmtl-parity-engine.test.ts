@@ -62,16 +62,16 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
       const te = eng.record(x, w, B),
         tm = mps.record(x, w, B),
         ta = ad.record(x, w, B);
-      expect(maxAbs(te.outputs, ta.outputs)).toBeLessThan(1e-12);
-      expect(maxAbs(te.outputs, tm.outputs)).toBeLessThan(1e-12);
+      expect(te.outputs).toBeAllclose(ta.outputs, { rtol: 0, atol: 1e-12 });
+      expect(te.outputs).toBeAllclose(tm.outputs, { rtol: 0, atol: 1e-12 });
       expect(maxAbs(eng.forward(x, w, B), te.outputs)).toBe(0);
       const ge = te.backward(cot),
         gm = tm.backward(cot),
         ga = ta.backward(cot);
-      expect(maxAbs(ge.gradWeights, ga.gradWeights)).toBeLessThan(1e-11);
-      expect(maxAbs(ge.gradInputs, ga.gradInputs)).toBeLessThan(1e-11);
-      expect(maxAbs(ge.gradWeights, gm.gradWeights)).toBeLessThan(1e-11);
-      expect(maxAbs(ge.gradInputs, gm.gradInputs)).toBeLessThan(1e-11);
+      expect(ge.gradWeights).toBeAllclose(ga.gradWeights, { rtol: 0, atol: 1e-11 });
+      expect(ge.gradInputs).toBeAllclose(ga.gradInputs, { rtol: 0, atol: 1e-11 });
+      expect(ge.gradWeights).toBeAllclose(gm.gradWeights, { rtol: 0, atol: 1e-11 });
+      expect(ge.gradInputs).toBeAllclose(gm.gradInputs, { rtol: 0, atol: 1e-11 });
     });
   });
 
@@ -86,13 +86,13 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
         w = randomArray(rng, layout.nWeights);
       const te = eng.record(x, w, B),
         tr = ref.record(x, w, B);
-      expect(maxAbs(te.outputs, tr.outputs)).toBeLessThan(1e-12);
+      expect(te.outputs).toBeAllclose(tr.outputs, { rtol: 0, atol: 1e-12 });
       for (let rep = 0; rep < 2; rep++) {
         const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
         const ge = te.backward(cot),
           gr = tr.backward(cot);
-        expect(maxAbs(ge.gradWeights, gr.gradWeights)).toBeLessThan(1e-11);
-        expect(maxAbs(ge.gradInputs, gr.gradInputs)).toBeLessThan(1e-11);
+        expect(ge.gradWeights).toBeAllclose(gr.gradWeights, { rtol: 0, atol: 1e-11 });
+        expect(ge.gradInputs).toBeAllclose(gr.gradInputs, { rtol: 0, atol: 1e-11 });
       }
     });
   }
@@ -116,8 +116,8 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
     ] as const) {
       const g = t.backward(c),
         gr = ref.record(x, w, B).backward(c);
-      expect(maxAbs(g.gradWeights, gr.gradWeights)).toBeLessThan(1e-11);
-      expect(maxAbs(g.gradInputs, gr.gradInputs)).toBeLessThan(1e-11);
+      expect(g.gradWeights).toBeAllclose(gr.gradWeights, { rtol: 0, atol: 1e-11 });
+      expect(g.gradInputs).toBeAllclose(gr.gradInputs, { rtol: 0, atol: 1e-11 });
     }
     expect(maxAbs(t1.outputs, ref.forward(x1, w, 4))).toBeLessThan(1e-12);
   });
@@ -134,7 +134,7 @@ describe("parity-bond QMTL engine == dense MPS engine == statevector adjoint", (
       const cot = randomArray(rng, 2 * layout.nOutputs, -1, 1);
       const g = eng.record(x, w, 2).backward(cot),
         gr = ref.record(x, w, 2).backward(cot);
-      expect(maxAbs(g.gradWeights, gr.gradWeights)).toBeLessThan(1e-11);
+      expect(g.gradWeights).toBeAllclose(gr.gradWeights, { rtol: 0, atol: 1e-11 });
       w[step * 7 + layout.Q * layout.L]! += 0.25;
       w[step]! -= 0.5;
     }

@@ -52,7 +52,7 @@ describe("hardware study", () => {
   it("dry run writes the exact request body, ISA circuit and cost; values equal the logical head", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qmtl-hw-"));
     const r = await runHardwareStudy(head, { mode: "dry-run", backend: "ibm_boston", outDir: dir });
-    expect(maxAbs(r.outputs, ideal)).toBeLessThan(1e-10);
+    expect(r.outputs).toBeAllclose(ideal, { rtol: 0, atol: 1e-10 });
     const body = JSON.parse(readFileSync(join(dir, "estimator-job.json"), "utf8")) as {
       program_id: string;
       backend: string;
@@ -109,7 +109,7 @@ describe("hardware study", () => {
       client,
       wait: { pollMs: 1 },
     });
-    expect(maxAbs(r.outputs, ideal)).toBeLessThan(1e-10);
+    expect(r.outputs).toBeAllclose(ideal, { rtol: 0, atol: 1e-10 });
     writeFileSync(
       join(dir, "result.json"),
       JSON.stringify({ ...r, outputs: [...r.outputs], client, credentials }),
@@ -193,7 +193,7 @@ describe("hardware study", () => {
     const x = randomArray(new Rng(2), 2 * h.layout.nInputs);
     const r = await runHardwareStudy({ ...h, inputs: x, batch: 2 }, { mode: "dry-run", backend: "ibm_fez" });
     const net = model.circuits[0]!.executor.forward(x, h.weights, 2);
-    expect(maxAbs(r.outputs, net)).toBeLessThan(1e-10);
+    expect(r.outputs).toBeAllclose(net, { rtol: 0, atol: 1e-10 });
     await expect(
       runHardwareStudy({ ...h, inputs: x, batch: 3 }, { mode: "dry-run", backend: "ibm_fez" }),
     ).rejects.toBeInstanceOf(ValidationError);

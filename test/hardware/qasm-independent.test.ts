@@ -62,7 +62,7 @@ describe("OpenQASM 2 through quantum-circuit", () => {
       const { inputs, weights } = randomValues(c, 11);
       const ref = logicalExpvals(c, inputs, weights);
       const got = quantumCircuitExpvals(circuitToQasm(c, { version: 2, inputs, weights }), c);
-      expect(maxAbs(got, ref)).toBeLessThan(1e-10);
+      expect(got).toBeAllclose(ref, { rtol: 0, atol: 1e-10 });
     });
   }
 });
@@ -89,7 +89,7 @@ describe("transpiled ISA circuits through quantum-circuit", () => {
         ops: [],
         observables: circuit.observables,
       });
-      expect(maxAbs(got, ref)).toBeLessThan(1e-10);
+      expect(got).toBeAllclose(ref, { rtol: 0, atol: 1e-10 });
     });
   }
 });

@@ -54,14 +54,14 @@ describe("thread-pool executor == single thread", () => {
           w = randomArray(rng, layout.nWeights);
         const ts = single.record(x, w, B),
           tp = par.record(x, w, B);
-        expect(maxAbs(tp.outputs, ts.outputs)).toBeLessThan(1e-12);
+        expect(tp.outputs).toBeAllclose(ts.outputs, { rtol: 0, atol: 1e-12 });
         expect(maxAbs(par.forward(x, w, B), ts.outputs)).toBeLessThan(1e-12);
         for (let rep = 0; rep < 2; rep++) {
           const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
           const gs = ts.backward(cot),
             gp = tp.backward(cot);
-          expect(maxAbs(gp.gradWeights, gs.gradWeights)).toBeLessThan(1e-12);
-          expect(maxAbs(gp.gradInputs, gs.gradInputs)).toBeLessThan(1e-12);
+          expect(gp.gradWeights).toBeAllclose(gs.gradWeights, { rtol: 0, atol: 1e-12 });
+          expect(gp.gradInputs).toBeAllclose(gs.gradInputs, { rtol: 0, atol: 1e-12 });
         }
       }
       // an older tape stays valid after newer records
@@ -74,8 +74,8 @@ describe("thread-pool executor == single thread", () => {
       const cot = randomArray(rng, B * layout.nOutputs, -1, 1);
       const go = old.backward(cot),
         gs = single.record(x1, w, B).backward(cot);
-      expect(maxAbs(go.gradWeights, gs.gradWeights)).toBeLessThan(1e-12);
-      expect(maxAbs(go.gradInputs, gs.gradInputs)).toBeLessThan(1e-12);
+      expect(go.gradWeights).toBeAllclose(gs.gradWeights, { rtol: 0, atol: 1e-12 });
+      expect(go.gradInputs).toBeAllclose(gs.gradInputs, { rtol: 0, atol: 1e-12 });
     });
   }
 
@@ -99,8 +99,8 @@ describe("thread-pool executor == single thread", () => {
       cot = randomArray(rng, B * lay.nOutputs, -1, 1);
     const gs = ad.record(x, w, B).backward(cot),
       gp = par.record(x, w, B).backward(cot);
-    expect(maxAbs(gp.gradWeights, gs.gradWeights)).toBeLessThan(1e-12);
-    expect(maxAbs(gp.gradInputs, gs.gradInputs)).toBeLessThan(1e-12);
+    expect(gp.gradWeights).toBeAllclose(gs.gradWeights, { rtol: 0, atol: 1e-12 });
+    expect(gp.gradInputs).toBeAllclose(gs.gradInputs, { rtol: 0, atol: 1e-12 });
   });
 
   it("a preparing executor: the preparation is made once on the calling thread and shipped, once per new weights", async () => {
@@ -138,11 +138,11 @@ describe("thread-pool executor == single thread", () => {
         c = randomArray(rng, B * lay.nOutputs, -1, 1);
       const tp = par.record(x, w, B),
         t1 = one.record(x, w, B);
-      expect(maxAbs(tp.outputs, t1.outputs)).toBeLessThan(1e-12);
+      expect(tp.outputs).toBeAllclose(t1.outputs, { rtol: 0, atol: 1e-12 });
       const gp = tp.backward(c),
         g1 = t1.backward(c);
-      expect(maxAbs(gp.gradWeights, g1.gradWeights)).toBeLessThan(1e-12);
-      expect(maxAbs(gp.gradInputs, g1.gradInputs)).toBeLessThan(1e-12);
+      expect(gp.gradWeights).toBeAllclose(g1.gradWeights, { rtol: 0, atol: 1e-12 });
+      expect(gp.gradInputs).toBeAllclose(g1.gradInputs, { rtol: 0, atol: 1e-12 });
     }
   });
 

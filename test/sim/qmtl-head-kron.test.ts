@@ -54,13 +54,13 @@ describe("one-layer heads in Kronecker form", () => {
       expect(h.kron).not.toBeNull();
       expect(dense[t]!.kron).toBeNull();
       // the readout tables hold w O'_k on every upper entry: the two paths' O'_k agree there
-      expect(maxAbs(h.coef, dense[t]!.coef)).toBeLessThan(1e-13);
+      expect(h.coef).toBeAllclose(dense[t]!.coef, { rtol: 0, atol: 1e-13 });
       // random Hermitian accumulators (upper triangles are what the engine fills)
       const rc = randomArray(rng, h.nOut * 2 * h.dim * h.dim, -1, 1);
       headGradients(h, rc.slice(), gk);
       headGradients(dense[t]!, rc.slice(), gd);
     });
-    expect(maxAbs(gk, gd)).toBeLessThan(1e-12);
+    expect(gk).toBeAllclose(gd, { rtol: 0, atol: 1e-12 });
     expect(gk.some((v) => v !== 0)).toBe(true);
     expect(prepareHeads(layout, w).map((h) => h.kron !== null)).toEqual(
       layout.tasks.map((t) => t.size >= KRON_MIN_S),
@@ -102,11 +102,11 @@ describe("one-layer heads in Kronecker form", () => {
         cot = randomArray(rng, B * layout.nOutputs, -1, 1);
       const te = eng.record(x, w, B),
         ta = ad.record(x, w, B);
-      expect(maxAbs(te.outputs, ta.outputs)).toBeLessThan(1e-12);
+      expect(te.outputs).toBeAllclose(ta.outputs, { rtol: 0, atol: 1e-12 });
       const ge = te.backward(cot),
         ga = ta.backward(cot);
-      expect(maxAbs(ge.gradWeights, ga.gradWeights)).toBeLessThan(1e-12);
-      expect(maxAbs(ge.gradInputs, ga.gradInputs)).toBeLessThan(1e-12);
+      expect(ge.gradWeights).toBeAllclose(ga.gradWeights, { rtol: 0, atol: 1e-12 });
+      expect(ge.gradInputs).toBeAllclose(ga.gradInputs, { rtol: 0, atol: 1e-12 });
     });
   }
 });

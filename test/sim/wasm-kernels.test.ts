@@ -67,8 +67,8 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
         w.apply1q(a, wire, ...m);
         tsBackend.apply1q(b, wire, ...m);
         expect(a).toBeInstanceOf(WasmState);
-        expect(maxAbs(a.re, b.re)).toBeLessThan(1e-13);
-        expect(maxAbs(a.im, b.im)).toBeLessThan(1e-13);
+        expect(a.re).toBeAllclose(b.re, { rtol: 0, atol: 1e-13 });
+        expect(a.im).toBeAllclose(b.im, { rtol: 0, atol: 1e-13 });
         w.freeState(a);
       }
       // rotation kernels (TS and wasm) against the dense TS kernel with the rotation's matrix
@@ -95,8 +95,8 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
           rot(tsBackend, t1);
           tsBackend.apply1q(ref, wire, ...m);
           for (const got of [a1, t1]) {
-            expect(maxAbs(got.re, ref.re)).toBeLessThan(1e-13);
-            expect(maxAbs(got.im, ref.im)).toBeLessThan(1e-13);
+            expect(got.re).toBeAllclose(ref.re, { rtol: 0, atol: 1e-13 });
+            expect(got.im).toBeAllclose(ref.im, { rtol: 0, atol: 1e-13 });
           }
           w.freeState(a1);
         }
@@ -138,8 +138,8 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
           const [a, b] = pair(n, rng, w);
           op(w, a);
           op(tsBackend, b);
-          expect(maxAbs(a.re, b.re)).toBeLessThan(1e-13);
-          expect(maxAbs(a.im, b.im)).toBeLessThan(1e-13);
+          expect(a.re).toBeAllclose(b.re, { rtol: 0, atol: 1e-13 });
+          expect(a.im).toBeAllclose(b.im, { rtol: 0, atol: 1e-13 });
           w.freeState(a);
         }
       }
@@ -178,15 +178,15 @@ describe("WebAssembly SIMD kernels == TypeScript kernels", () => {
         applyStepOn(w, a, st, ang);
         applyStepOn(tsBackend, b, st, ang);
       }
-      expect(maxAbs(a.re, b.re)).toBeLessThan(1e-12);
+      expect(a.re).toBeAllclose(b.re, { rtol: 0, atol: 1e-12 });
       for (let i = steps.length - 1; i >= 0; i--) {
         const st = steps[i]!;
         const ang = st.kind === "rot" ? paramValue(st.param, x, 0, wt) : 0;
         applyStepInverseOn(w, a, st, ang);
         applyStepInverseOn(tsBackend, b, st, ang);
       }
-      expect(maxAbs(a.re, b.re)).toBeLessThan(1e-12);
-      expect(maxAbs(a.im, b.im)).toBeLessThan(1e-12);
+      expect(a.re).toBeAllclose(b.re, { rtol: 0, atol: 1e-12 });
+      expect(a.im).toBeAllclose(b.im, { rtol: 0, atol: 1e-12 });
       w.freeState(a);
     }
   });
