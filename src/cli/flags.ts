@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { ValidationError } from "../core/errors.ts";
-import type { SuiteFlag } from "../experiments/suite.ts";
+import { runName, type SuiteFlag } from "../experiments/suite.ts";
 
 function nonEmpty(flag: string, v: string | boolean): string {
   if (typeof v !== "string") throw new ValidationError(flag, "a value");
@@ -57,4 +57,16 @@ export function flagValue(flag: string, kind: SuiteFlag["parse"], v: string | bo
     case "list":
       return listItems(flag, v);
   }
+}
+
+/** An output folder name: one plain path segment, by the same rule as a run name. */
+export function folderNameFlag(flag: string, v: string): string {
+  const r = runName.safeParse(v);
+  if (!r.success)
+    throw new ValidationError(
+      flag,
+      "one path segment of letters, digits, '.', '_' or '-', not starting with '.'",
+      v,
+    );
+  return r.data;
 }

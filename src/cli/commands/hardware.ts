@@ -11,7 +11,7 @@ import { loadTrainedCell } from "../../experiments/trained-cell.ts";
 import { RuntimeClient } from "../../hardware/runtime/client.ts";
 import { resolveCredentials } from "../../hardware/runtime/credentials.ts";
 import { subset } from "../../training/dataset.ts";
-import { flagValue, intFlag } from "../flags.ts";
+import { flagValue, folderNameFlag, intFlag } from "../flags.ts";
 import { suiteOfRun } from "./noise.ts";
 
 interface HwOpts {
@@ -81,8 +81,7 @@ export function registerHardware(program: Command): void {
         o.name !== undefined
           ? (flagValue("--name", "string", o.name) as string)
           : `hardware-${mode}-${backend}`;
-      if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name))
-        throw new ValidationError("--name", "one path segment", name);
+      folderNameFlag("--name", name);
       const credentials = mode === "submit" ? resolveCredentials() : null; // before any work: a missing key is a usage error
       const runDir = resolve(run);
       const suite = suiteOfRun(runDir);

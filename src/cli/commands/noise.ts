@@ -13,7 +13,7 @@ import { applyRunFolder, planRunFolder } from "../../experiments/run-folder.ts";
 import { loadTrainedCell, runSuiteName } from "../../experiments/trained-cell.ts";
 import { renderSvg } from "../../experiments/report/figures.ts";
 import { svgToPng } from "../../experiments/report/fonts.ts";
-import { flagValue, intFlag } from "../flags.ts";
+import { flagValue, folderNameFlag, intFlag } from "../flags.ts";
 
 interface NoiseOpts {
   cell?: string;
@@ -80,8 +80,7 @@ export function registerNoise(program: Command): void {
       const shots = o.shots !== undefined ? intFlag("--shots", o.shots, 2, 1e7) : undefined;
       const seed = intFlag("--seed", o.seed, 0);
       const name = flagValue("--name", "string", o.name) as string;
-      if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name))
-        throw new ValidationError("--name", "one path segment", name);
+      folderNameFlag("--name", name);
       const suite = suiteOfRun(runDir);
       const outDir = join(runDir, name);
       const options = {
