@@ -19,6 +19,7 @@ import { layoutTasks, type TaskInfo } from "../models/task-info.ts";
 import { subset, type MultiTaskData } from "../training/dataset.ts";
 import { predictLogits, type TaskMetrics } from "../training/evaluate.ts";
 import { train, type TrainEvent } from "../training/trainer.ts";
+import type { TrainPhases } from "../training/checkpoint.ts";
 import { readSealed, seal } from "./run-folder.ts";
 import { applyStandardization, fitStandardization } from "./standardize.ts";
 import type { HeadPlan, SuiteMetrics, SuiteSplit } from "./suite.ts";
@@ -64,6 +65,18 @@ export interface RunResult {
   readonly simSeconds: number;
   readonly epochs: number;
   readonly test: TaskMetrics;
+  /** where the cell's time went (absent in results sealed before it existed) */
+  readonly phases?: CellPhases;
+}
+
+/**
+ * Seconds of one cell by phase: training's four (src/training/checkpoint.ts, TrainPhases), the final
+ * test-set evaluation, and I/O (training checkpoints, the saved best model and the history; the
+ * sealed result itself is not timed).
+ */
+export interface CellPhases extends TrainPhases {
+  readonly test: number;
+  readonly io: number;
 }
 
 export type CellEvent =
@@ -168,18 +181,10 @@ export function runCells(plan: CellPlan, onEvent?: (e: CellEvent) => void): RunR
             metrics: plan.metrics,
             onEvent: (event) => onEvent?.({ type: "train", head: head.id, fold: split.index, seed, event }),
           });
+          const tt = performance.now();
           const test = plan.metrics(taskList, predictLogits(model, parts.test), model.nOutputs, parts.test);
-          const result: RunResult = {
-            head: head.id,
-            fold: split.index,
-            seed,
-            bestEpoch: res.bestEpoch,
-            valScore: res.bestScore,
-            seconds: res.history.reduce((a, h) => a + h.seconds, 0),
-            simSeconds: res.simSeconds,
-            epochs: res.history.length,
-            test,
-          };
+          const testSeconds = (performance.now() - tt) / 1000;
+          const tw = performance.now();
           const write = (file: string, doWrite: () => void): void => {
             onEvent?.({ type: "write", file: join(dir, file) });
             doWrite();
@@ -196,6 +201,19 @@ export function runCells(plan: CellPlan, onEvent?: (e: CellEvent) => void): RunR
             ),
           );
           write("history.json", () => writeJsonAtomic(join(dir, "history.json"), res.history));
+          const writeSeconds = (performance.now() - tw) / 1000;
+          const result: RunResult = {
+            head: head.id,
+            fold: split.index,
+            seed,
+            bestEpoch: res.bestEpoch,
+            valScore: res.bestScore,
+            seconds: res.history.reduce((a, h) => a + h.seconds, 0),
+            simSeconds: res.simSeconds,
+            epochs: res.history.length,
+            test,
+            phases: { ...res.phases, test: testSeconds, io: res.checkpointSeconds + writeSeconds },
+          };
           write("result.json", () => writeJsonAtomic(resultPath, seal(result, plan.runId, key)));
           results.push(result);
           onEvent?.({ type: "run-done", result, index, total, cached: false });

@@ -15,7 +15,7 @@ import { layoutTasks } from "../models/task-info.ts";
 import { validateData } from "../training/dataset.ts";
 import { taskMetrics, type TaskMetrics } from "../training/evaluate.ts";
 import { meanStd } from "../training/summary.ts";
-import { cellKey, runCells, type CellEvent, type RunResult } from "./cells.ts";
+import { cellKey, runCells, type CellEvent, type CellPhases, type RunResult } from "./cells.ts";
 import { majorityBaseline } from "./majority-baseline.ts";
 import type { ExperimentResults, MeanStdValue } from "./report/results-types.ts";
 import {
@@ -43,7 +43,7 @@ export interface RunExperimentOptions {
   /** processes the suite may use for feature extraction */
   readonly jobs?: number;
   /** inputs already loaded and checked by loadExperiment (else they are loaded here) */
-  readonly loaded?: { readonly inputs: SuiteInputs; readonly heads: HeadPlan[] };
+  readonly loaded?: LoadedExperiment;
 }
 
 /** Every (head, split, seed) cell of a config, as cellKey names them. */
@@ -69,17 +69,25 @@ export function checkHeads(heads: readonly HeadPlan[]): void {
   }
 }
 
+/** A suite's inputs and heads, checked, and the seconds loading took (data, backbone, caches). */
+export interface LoadedExperiment {
+  readonly inputs: SuiteInputs;
+  readonly heads: HeadPlan[];
+  readonly loadSeconds?: number;
+}
+
 /** Loads a suite's inputs and checks them (data shape and labels, the heads, the recorded input hashes). */
 export async function loadExperiment<C extends BaseConfig>(
   suite: Suite<C>,
   cfg: C,
   ctx: LoadContext,
-): Promise<{ inputs: SuiteInputs; heads: HeadPlan[] }> {
+): Promise<LoadedExperiment & { readonly loadSeconds: number }> {
+  const t0 = performance.now();
   const inputs = await suite.load(cfg, ctx);
   validateData(inputs.data, layoutTasks(inputs.tasks), `${suite.name} data`);
   const heads = suite.heads(cfg, inputs);
   checkHeads(heads);
-  return { inputs, heads };
+  return { inputs, heads, loadSeconds: (performance.now() - t0) / 1000 };
 }
 
 /**
@@ -98,7 +106,7 @@ export async function runExperiment<C extends BaseConfig>(
   if (marker === null)
     throw new ValidationError(runDir, "a prepared qmtl run folder (prepareRunFolder first)");
   if (!opts.loaded) onEvent?.({ type: "stage", message: "loading data and features" });
-  const { inputs, heads } =
+  const { inputs, heads, loadSeconds } =
     opts.loaded ??
     (await loadExperiment(suite, cfg, {
       jobs: opts.jobs ?? 1,
@@ -133,7 +141,7 @@ export async function runExperiment<C extends BaseConfig>(
     onEvent,
   );
   if (opts.cells) return null;
-  const results = assembleResults(suite, cfg, inputs, heads, runs, t0);
+  const results = assembleResults(suite, cfg, inputs, heads, runs, t0, loadSeconds);
   writeJsonAtomic(join(runDir, "results.json"), results);
   return results;
 }
@@ -145,6 +153,7 @@ function assembleResults<C extends BaseConfig>(
   heads: readonly HeadPlan[],
   runs: readonly RunResult[],
   t0: number,
+  loadSeconds: number | undefined,
 ): ExperimentResults {
   const tasks = layoutTasks(inputs.tasks);
   const majority = inputs.splits.map((s) => majorityBaseline(tasks, inputs.data, s));
@@ -210,13 +219,20 @@ function assembleResults<C extends BaseConfig>(
     baselines: { majority: summarize(majority) },
     timing: {
       totalSeconds: (Date.now() - t0) / 1000,
+      ...(loadSeconds !== undefined ? { loadSeconds } : {}),
       simSeconds: runs.reduce((a, r) => a + r.simSeconds, 0),
+      phases: sumCellPhases(runs),
       perHead: Object.fromEntries(
         heads.map((h) => {
           const rs = runs.filter((r) => r.head === h.id);
           return [
             h.id,
-            { seconds: sum(rs, "seconds"), simSeconds: sum(rs, "simSeconds"), epochs: sum(rs, "epochs") },
+            {
+              seconds: sum(rs, "seconds"),
+              simSeconds: sum(rs, "simSeconds"),
+              epochs: sum(rs, "epochs"),
+              phases: sumCellPhases(rs),
+            },
           ];
         }),
       ),
@@ -228,6 +244,16 @@ function assembleResults<C extends BaseConfig>(
 
 function sum(rs: readonly RunResult[], key: "seconds" | "simSeconds" | "epochs"): number {
   return rs.reduce((a, r) => a + r[key], 0);
+}
+
+/** cell phases summed over runs; runs sealed without phases count their seconds as `classical` */
+function sumCellPhases(rs: readonly RunResult[]): CellPhases {
+  const out = { simulator: 0, classical: 0, optimizer: 0, evaluation: 0, test: 0, io: 0 };
+  for (const r of rs) {
+    const p = r.phases ?? { simulator: 0, classical: r.seconds, optimizer: 0, evaluation: 0, test: 0, io: 0 };
+    for (const k of Object.keys(out) as (keyof CellPhases)[]) out[k] += p[k];
+  }
+  return out;
 }
 
 /** mean and sample std over splits x seeds, per task and metric */

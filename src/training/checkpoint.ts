@@ -35,18 +35,33 @@ export interface EpochRecord {
   readonly lr: number;
   readonly seconds: number;
   readonly simSeconds: number;
+  /** where the epoch's wall time went (absent in checkpoints written before it existed) */
+  readonly phases?: TrainPhases;
   readonly val: Record<string, Record<string, number>>;
 }
 
 /**
+ * Wall-clock seconds of training by phase; the four add up to the epoch's `seconds`. `simulator` is the
+ * quantum circuits' forward and backward passes on training batches, `evaluation` every validation pass
+ * (its own circuit simulation included), `optimizer` gradient clipping and the optimizer step, and
+ * `classical` the rest: batch gathering, the classical layers forward and backward, and the losses.
+ */
+export interface TrainPhases {
+  readonly simulator: number;
+  readonly classical: number;
+  readonly optimizer: number;
+  readonly evaluation: number;
+}
+
+/**
  * sha256 of the checkpoint's JSON without its own checksum field and without
- * the wall-clock timings of its epoch records (seconds, simSeconds), so two
+ * the wall-clock timings of its epoch records (seconds, simSeconds, phases), so two
  * runs that trained the same way carry the same checksum.
  */
 function checksum(c: object): string {
   const { sha256: _omit, ...rest } = c as Record<string, unknown>;
   const timeless = (k: string, v: unknown): unknown =>
-    k === "seconds" || k === "simSeconds" ? undefined : v;
+    k === "seconds" || k === "simSeconds" || k === "phases" ? undefined : v;
   return createHash("sha256").update(JSON.stringify(rest, timeless)).digest("hex");
 }
 

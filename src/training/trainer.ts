@@ -11,7 +11,13 @@ import { clipGradNorm } from "./optim/clip.ts";
 import { ReduceLROnPlateau, type PlateauOptions } from "./optim/plateau.ts";
 import { EarlyStopping } from "./early-stopping.ts";
 import { predictLogits, taskMetrics, type TaskMetrics } from "./evaluate.ts";
-import { loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainCheckpoint } from "./checkpoint.ts";
+import {
+  loadCheckpoint,
+  saveCheckpoint,
+  type EpochRecord,
+  type TrainCheckpoint,
+  type TrainPhases,
+} from "./checkpoint.ts";
 
 /** How to train: protocol, optimiser, schedule, stopping, and which validation score selects the checkpoint. */
 export interface TrainConfig {
@@ -50,6 +56,10 @@ export interface TrainResult {
   readonly history: readonly EpochRecord[];
   readonly simSeconds: number;
   readonly seconds: number;
+  /** the epochs' phases summed (epochs recorded before phases existed count as `classical`) */
+  readonly phases: TrainPhases;
+  /** seconds this call spent writing checkpoints (I/O; not part of the epochs' seconds) */
+  readonly checkpointSeconds: number;
 }
 
 /** Options of `train`: the seed, a resumable checkpoint file, an event callback. */
@@ -201,8 +211,22 @@ export function train(
   const t0 = performance.now();
   const simMs = (): number => model.circuits.reduce((a, c) => a + c.simMs, 0);
   const every = cfg.validateEvery ?? 0;
+  let evalMs = 0,
+    evalSimMs = 0,
+    optMs = 0,
+    ckptMs = 0;
   /** one validation check: scheduler, early stopping, restore-best bookkeeping */
   const validate = (atEpoch: number): { score: number; improved: boolean; val: TaskMetrics } => {
+    const tv = performance.now(),
+      sv = simMs();
+    try {
+      return validateNow(atEpoch);
+    } finally {
+      evalMs += performance.now() - tv;
+      evalSimMs += simMs() - sv;
+    }
+  };
+  const validateNow = (atEpoch: number): { score: number; improved: boolean; val: TaskMetrics } => {
     const logits = predictLogits(model, valData);
     const badAt = logits.findIndex((x) => !Number.isFinite(x));
     if (badAt >= 0) {
@@ -227,6 +251,7 @@ export function train(
   while (!stopped && epoch < cfg.epochs) {
     const te = performance.now();
     const sim0 = simMs();
+    const [eval0, evalSim0, opt0] = [evalMs, evalSimMs, optMs];
     const schedule = epochSchedule(cfg.protocol, trainData, model.tasks, cfg.batchSize, rng);
     let lossSum = 0,
       count = 0;
@@ -254,8 +279,10 @@ export function train(
         );
       }
       model.net.backward(obj.grad, false); // features are frozen: no input gradient
+      const to = performance.now();
       if (cfg.clipNorm) clipGradNorm(params, cfg.clipNorm);
       opt.step();
+      optMs += performance.now() - to;
       updates++;
       lossSum += obj.loss * batch.size;
       count += batch.size;
@@ -275,14 +302,24 @@ export function train(
     epoch++;
     if (every === 0 || last === null) last = validate(epoch);
     const { score, val } = last;
+    const seconds = (performance.now() - te) / 1000;
+    const simulator = (simMs() - sim0 - (evalSimMs - evalSim0)) / 1000;
+    const evaluation = (evalMs - eval0) / 1000;
+    const optimizer = (optMs - opt0) / 1000;
     const rec: EpochRecord = {
       epoch,
       trainLoss: count ? lossSum / count : 0,
       taskLosses: Object.fromEntries(model.tasks.map((t, k) => [t.name, count ? taskLoss[k]! / count : 0])),
       valScore: score,
       lr: opt.lr,
-      seconds: (performance.now() - te) / 1000,
+      seconds,
       simSeconds: (simMs() - sim0) / 1000,
+      phases: {
+        simulator,
+        classical: Math.max(0, seconds - simulator - evaluation - optimizer),
+        optimizer,
+        evaluation,
+      },
       val,
     };
     history.push(rec);
@@ -296,6 +333,7 @@ export function train(
       best: last.improved,
     });
     if (opts.checkpointPath) {
+      const tc = performance.now();
       saveCheckpoint(opts.checkpointPath, {
         version: 1,
         epoch,
@@ -309,6 +347,7 @@ export function train(
         history,
         stopped,
       });
+      ckptMs += performance.now() - tc;
     }
   }
   if (best.model) loadStateDict(model.net, best.model);
@@ -318,5 +357,19 @@ export function train(
     history,
     simSeconds: history.reduce((a, h) => a + h.simSeconds, 0),
     seconds: (performance.now() - t0) / 1000,
+    phases: sumPhases(history),
+    checkpointSeconds: ckptMs / 1000,
   };
+}
+
+function sumPhases(history: readonly EpochRecord[]): TrainPhases {
+  const out = { simulator: 0, classical: 0, optimizer: 0, evaluation: 0 };
+  for (const h of history) {
+    const p = h.phases ?? { simulator: 0, classical: h.seconds, optimizer: 0, evaluation: 0 };
+    out.simulator += p.simulator;
+    out.classical += p.classical;
+    out.optimizer += p.optimizer;
+    out.evaluation += p.evaluation;
+  }
+  return out;
 }

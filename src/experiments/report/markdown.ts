@@ -3,7 +3,7 @@
  * Every claim in it is computed from the numbers (analysis.ts); nothing about
  * who wins is written in advance.
  */
-import type { ExperimentResults, MeanStdValue } from "./results-types.ts";
+import type { ExperimentResults, MeanStdValue, TimingPhases } from "./results-types.ts";
 import { baselineVerdict, taskWinners, type MetricComparison } from "./analysis.ts";
 import { headTotal, referenceHead } from "./figures.ts";
 import {
@@ -326,7 +326,37 @@ function timingSection(r: ExperimentResults): string {
       "r",
       "r",
     ]),
+    ...phaseSection(r),
   ].join("\n");
+}
+
+/** The split of the time: loading (backbone) and the cells' seconds by phase, when the run recorded them. */
+function phaseSection(r: ExperimentResults): string[] {
+  const t = r.timing;
+  const out: string[] = [];
+  if (t.loadSeconds !== undefined)
+    out.push(
+      "",
+      `Loading data and features (backbone or its cache): ${fmtDuration(t.loadSeconds)} of the wall time.`,
+    );
+  const heads = r.heads.filter((h) => t.perHead[h.id]?.phases !== undefined);
+  if (t.phases === undefined || heads.length === 0) return out;
+  const cols = ["simulator", "classical", "optimizer", "evaluation", "test", "io"] as const;
+  const row = (label: string, p: TimingPhases): string[] => {
+    const total = cols.reduce((a, c) => a + p[c], 0);
+    return [label, ...cols.map((c) => `${fmtDuration(p[c])} (${fmtPercent(total > 0 ? p[c] / total : 0)})`)];
+  };
+  out.push(
+    "",
+    "Where the cells' time went (seconds summed over cells; with several jobs they overlap in wall time):",
+    "",
+    table(
+      ["Head", "Simulator", "Classical layers + losses", "Optimizer", "Validation", "Test", "I/O"],
+      [...heads.map((h) => row(h.label, t.perHead[h.id]!.phases!)), row("All", t.phases)],
+      ["l", "r", "r", "r", "r", "r", "r"],
+    ),
+  );
+  return out;
 }
 
 /** The whole report.md. */

@@ -74,12 +74,26 @@ export interface ExperimentResults {
   baselines: { majority: Record<string, Record<string, MeanStdValue>> };
   timing: {
     totalSeconds: number;
+    /** loading data and features (the backbone, or its cache) before training */
+    loadSeconds?: number;
     simSeconds: number;
-    perHead: Record<string, { seconds: number; simSeconds: number; epochs: number }>;
+    /** the cells' seconds by phase, summed over cells (src/experiments/cells.ts, CellPhases) */
+    phases?: TimingPhases;
+    perHead: Record<string, { seconds: number; simSeconds: number; epochs: number; phases?: TimingPhases }>;
   };
   /** how this setup differs from the paper's, one sentence each */
   differences: string[];
   notes: string[];
+}
+
+/** Cell seconds by phase: simulator, classical layers and losses, optimizer, validation, test, I/O. */
+export interface TimingPhases {
+  simulator: number;
+  classical: number;
+  optimizer: number;
+  evaluation: number;
+  test: number;
+  io: number;
 }
 
 /** Metrics every classification task must report, per head and for the baseline. */
@@ -88,6 +102,14 @@ export const REQUIRED_METRICS = ["accuracy", "precision", "recall", "f1"] as con
 const finite = z.number();
 const nonNegative = z.number().min(0);
 const count = z.number().int().min(0);
+const phasesSchema = z.object({
+  simulator: nonNegative,
+  classical: nonNegative,
+  optimizer: nonNegative,
+  evaluation: nonNegative,
+  test: nonNegative,
+  io: nonNegative,
+});
 
 const meanStdSchema = z.object({ mean: finite, std: nonNegative, n: z.number().int().min(1) });
 const metricTable = z.record(z.string(), z.record(z.string(), meanStdSchema));
@@ -152,8 +174,18 @@ const baseSchema = z.object({
   baselines: z.object({ majority: metricTable }),
   timing: z.object({
     totalSeconds: nonNegative,
+    loadSeconds: nonNegative.optional(),
     simSeconds: nonNegative,
-    perHead: z.record(z.string(), z.object({ seconds: nonNegative, simSeconds: nonNegative, epochs: count })),
+    phases: phasesSchema.optional(),
+    perHead: z.record(
+      z.string(),
+      z.object({
+        seconds: nonNegative,
+        simSeconds: nonNegative,
+        epochs: count,
+        phases: phasesSchema.optional(),
+      }),
+    ),
   }),
   differences: z.array(z.string()),
   notes: z.array(z.string()),
