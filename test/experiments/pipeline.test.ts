@@ -143,6 +143,26 @@ describe("MUStARD pipeline through runMustard", () => {
     }
   });
 
+  it("splits each head's time into phases that add up to its epochs' seconds plus test and I/O", () => {
+    const t = results.timing;
+    expect(t.loadSeconds).toBeGreaterThan(0);
+    for (const h of HEADS) {
+      const p = t.perHead[h]!.phases!;
+      for (const [k, v] of Object.entries(p)) expect(v, `${h} ${k}`).toBeGreaterThanOrEqual(0);
+      // the four training phases are the epochs' wall time, split
+      expect(p.simulator + p.classical + p.optimizer + p.evaluation, h).toBeCloseTo(t.perHead[h]!.seconds, 6);
+      expect(p.io, h).toBeGreaterThan(0); // checkpoints and the saved model were written
+      if (h === "classical") expect(p.simulator).toBe(0);
+      else expect(p.simulator, h).toBeGreaterThan(0);
+    }
+    const all = t.phases!;
+    for (const k of ["simulator", "classical", "optimizer", "evaluation", "test", "io"] as const)
+      expect(all[k], k).toBeCloseTo(
+        HEADS.reduce((a, h) => a + t.perHead[h]!.phases![k], 0),
+        9,
+      );
+  });
+
   it("summarises every head and the majority baseline with means in range", () => {
     const tables = { ...results.summary, majority: results.baselines.majority };
     expect(Object.keys(tables).sort()).toEqual([...HEADS, "majority"].sort());
