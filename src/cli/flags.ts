@@ -56,7 +56,19 @@ export function flagValue(flag: string, kind: SuiteFlag["parse"], v: string | bo
       return listItems(flag, v).map((x) => intFlag(flag, x));
     case "list":
       return listItems(flag, v);
+    case "interval":
+      return intervalFlag(flag, v);
   }
+}
+
+/** "epochs:N" -> { epochs: N }, "updates:N" -> { updates: N }, "auto" stays "auto" (the suite's schema decides). */
+function intervalFlag(flag: string, v: string | boolean): unknown {
+  const s = nonEmpty(flag, v);
+  if (s === "auto") return s;
+  const m = /^(epochs|updates):(.*)$/.exec(s);
+  if (!m)
+    throw new ValidationError(flag, "epochs:N or updates:N (N >= 1), or auto where the suite has it", s);
+  return { [m[1]!]: intFlag(flag, m[2]!, 1) };
 }
 
 /** An output folder name: one plain path segment, by the same rule as a run name. */

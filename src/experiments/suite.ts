@@ -13,7 +13,7 @@ import type { TaskDef } from "../models/task-info.ts";
 import type { ModelSpec } from "../models/model-spec.ts";
 import type { MultiTaskData } from "../training/dataset.ts";
 import type { TaskMetrics } from "../training/evaluate.ts";
-import type { TrainConfig } from "../training/trainer.ts";
+import type { TrainConfig, ValidationInterval } from "../training/trainer.ts";
 import type { TaskInfo } from "../models/task-info.ts";
 
 /** One head of a comparison: how to build it and how to train it. */
@@ -83,7 +83,7 @@ export interface SuiteFlag {
   /** the config field it sets (dotted path allowed) */
   readonly field: string;
   /** how the flag's text becomes the field's value */
-  readonly parse: "string" | "path" | "int" | "number" | "int-list" | "list" | "boolean";
+  readonly parse: "string" | "path" | "int" | "number" | "int-list" | "list" | "boolean" | "interval";
 }
 
 /** Per-task metrics of a suite (default: `taskMetrics` from training/evaluate). */
@@ -154,11 +154,31 @@ const seedList = z
   );
 
 /**
+ * How often validation (checkpoint selection, early stopping) runs: every n
+ * updates or every n epochs, exactly one of the two, n a whole number >= 1.
+ */
+export const validationIntervalSchema = z.union(
+  [
+    z.object({ updates: z.number().int().min(1) }).strict(),
+    z.object({ epochs: z.number().int().min(1) }).strict(),
+  ],
+  { error: "{ updates: n } or { epochs: n } with a whole n >= 1" },
+);
+
+/**
  * Fields every suite's config has, with the suite's defaults: spread them into
  * the suite's `z.object({...}).strict()`.
  */
 export function baseConfigFields<const H extends readonly [string, ...string[]]>(
-  defaults: { name: string; epochs: number; batchSize: number; lr: number; heads: readonly H[number][] },
+  defaults: {
+    name: string;
+    epochs: number;
+    batchSize: number;
+    lr: number;
+    heads: readonly H[number][];
+    /** default: every epoch */
+    validateEvery?: ValidationInterval;
+  },
   headIds: H,
 ) {
   return {
@@ -177,6 +197,8 @@ export function baseConfigFields<const H extends readonly [string, ...string[]]>
       .max(1 << 16)
       .default(defaults.batchSize),
     lr: z.number().positive().max(1).default(defaults.lr),
+    /** how often validation runs: { epochs: n } or { updates: n } (early stopping's patience counts validations) */
+    validateEvery: validationIntervalSchema.default(defaults.validateEvery ?? { epochs: 1 }),
     /** fraction of each split's training part held out for checkpoint selection, when the split has no `val` */
     valFraction: z.number().gt(0).lt(0.5).default(0.1),
     /** standardise features with the training part's mean and std */

@@ -31,13 +31,15 @@ export interface EpochRecord {
   readonly epoch: number;
   readonly trainLoss: number;
   readonly taskLosses: Record<string, number>;
-  readonly valScore: number;
+  /** the epoch's validation score; null when the epoch ended without a validation (validateEvery) */
+  readonly valScore: number | null;
   readonly lr: number;
   readonly seconds: number;
   readonly simSeconds: number;
   /** where the epoch's wall time went (absent in checkpoints written before it existed) */
   readonly phases?: TrainPhases;
-  readonly val: Record<string, Record<string, number>>;
+  /** the epoch's validation metrics; null when it had no validation */
+  readonly val: Record<string, Record<string, number>> | null;
 }
 
 /**

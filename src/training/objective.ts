@@ -5,15 +5,20 @@ import { crossEntropy } from "./losses/ce.ts";
 import { focalLoss } from "./losses/focal.ts";
 import { mse } from "./losses/mse.ts";
 import type { LossResult } from "./losses/common.ts";
-import { MISSING } from "./dataset.ts";
+import { MISSING, type MultiTaskData } from "./dataset.ts";
+import { inverseFrequencyWeights } from "./losses/class-weights.ts";
 
 export type LossKind = "bce" | "ce" | "mse" | "focal";
 
-/** How one task is scored: its loss, its weight lambda_t, optional class weights and focal settings. */
+/**
+ * How one task is scored: its loss, its weight lambda_t, optional class weights and focal settings.
+ * `classWeights: "inverse-frequency"` asks `train` for Eq. 23's w_c = N / (K n_c) from the labels
+ * of the rows it trains on (see resolveClassWeights).
+ */
 export interface TaskLoss {
   readonly kind: LossKind;
   readonly weight: number;
-  readonly classWeights?: Float64Array;
+  readonly classWeights?: Float64Array | "inverse-frequency";
   readonly gamma?: number;
   readonly alpha?: number;
 }
@@ -46,7 +51,16 @@ export function checkLossFits(t: TaskInfo, l: TaskLoss, field: string): void {
     throw new ValidationError(`${field}.gamma`, "a finite number >= 0", l.gamma);
   if (l.alpha !== undefined && !(Number.isFinite(l.alpha) && l.alpha >= 0))
     throw new ValidationError(`${field}.alpha`, "a finite number >= 0", l.alpha);
-  if (l.classWeights !== undefined) {
+  if (l.classWeights === "inverse-frequency") {
+    if (t.kind !== "multiclass")
+      throw new ValidationError(`${field}.classWeights`, "class weights only for a multiclass task", t.kind);
+  } else if (l.classWeights !== undefined) {
+    if (!ArrayBuffer.isView(l.classWeights))
+      throw new ValidationError(
+        `${field}.classWeights`,
+        'a Float64Array of class weights or "inverse-frequency"',
+        l.classWeights,
+      );
     if (l.classWeights.length !== t.numClasses)
       throw new ValidationError(
         `${field}.classWeights`,
@@ -71,6 +85,25 @@ export function checkLossFits(t: TaskInfo, l: TaskLoss, field: string): void {
 }
 
 /**
+ * The losses with every `classWeights: "inverse-frequency"` replaced by Eq. 23's
+ * weights w_c = N / (K n_c) computed from `trainData`: N = the rows of
+ * `trainData` (labelled or not, as Eq. 23 reads), n_c = rows labelled c
+ * (missing labels never count), K = the task's classes. A class with no row in
+ * `trainData` gets weight 0 (never a target there, so the loss stays finite).
+ */
+export function resolveClassWeights(
+  tasks: readonly TaskInfo[],
+  losses: readonly TaskLoss[],
+  trainData: Pick<MultiTaskData, "labels">,
+): TaskLoss[] {
+  return losses.map((l, k) =>
+    l.classWeights === "inverse-frequency"
+      ? { ...l, classWeights: inverseFrequencyWeights(trainData.labels[k]!, tasks[k]!.numClasses) }
+      : l,
+  );
+}
+
+/**
  * The multi-task objective (paper Eq. 1): sum_t lambda_t L_t(logits_t, y_t)
  * over the tasks this batch trains (all, or one under task sampling). Missing
  * labels (-100, or NaN for regression) add nothing to the loss or gradient.
@@ -90,6 +123,9 @@ export function multiTaskObjective(
   tasks.forEach((t, k) => {
     if (onlyTask !== null && k !== onlyTask) return;
     const spec = losses[k]!;
+    const cw = spec.classWeights;
+    if (typeof cw === "string")
+      throw new ValidationError(`losses[${t.name}].classWeights`, "weights (resolveClassWeights first)", cw);
     const z = new Float64Array(batch * t.nOutputs);
     for (let b = 0; b < batch; b++)
       z.set(
@@ -103,13 +139,13 @@ export function multiTaskObjective(
         r = bceWithLogits(z, y);
         break;
       case "ce":
-        r = crossEntropy(z, y, t.numClasses, spec.classWeights ? { weights: spec.classWeights } : {});
+        r = crossEntropy(z, y, t.numClasses, cw ? { weights: cw } : {});
         break;
       case "focal":
         r = focalLoss(z, y, t.numClasses, {
           gamma: spec.gamma ?? 2,
           alpha: spec.alpha ?? 1,
-          ...(spec.classWeights ? { weights: spec.classWeights } : {}),
+          ...(cw ? { weights: cw } : {}),
         });
         break;
       case "mse":

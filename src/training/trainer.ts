@@ -1,14 +1,14 @@
-import { QmtlError, ValidationError, requireInt } from "../core/errors.ts";
+import { QmtlError, ValidationError } from "../core/errors.ts";
 import { Rng } from "../core/rng.ts";
 import type { MultiTaskModel } from "../models/build-model.ts";
 import { stateDict, loadStateDict } from "../nn/state-dict.ts";
 import { zeroGrads } from "../nn/param.ts";
 import { gatherBatch, validateData, type MultiTaskData } from "./dataset.ts";
-import { epochSchedule, type Protocol } from "./protocols.ts";
-import { checkLossFits, multiTaskObjective, nonFiniteTask, type TaskLoss } from "./objective.ts";
+import { epochSchedule } from "./protocols.ts";
+import { checkLossFits, multiTaskObjective, nonFiniteTask, resolveClassWeights } from "./objective.ts";
 import { Adam, AdamW } from "./optim/adam.ts";
 import { clipGradNorm } from "./optim/clip.ts";
-import { ReduceLROnPlateau, type PlateauOptions } from "./optim/plateau.ts";
+import { ReduceLROnPlateau } from "./optim/plateau.ts";
 import { EarlyStopping } from "./early-stopping.ts";
 import { predictLogits, taskMetrics, type TaskMetrics } from "./evaluate.ts";
 import {
@@ -18,23 +18,21 @@ import {
   type TrainCheckpoint,
   type TrainPhases,
 } from "./checkpoint.ts";
+import {
+  selectionScore,
+  validateTrainConfig,
+  validatesAtEpochEnd,
+  validatesAtUpdate,
+  type TrainConfig,
+} from "./train-config.ts";
 
-/** How to train: protocol, optimiser, schedule, stopping, and which validation score selects the checkpoint. */
-export interface TrainConfig {
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly protocol: Protocol;
-  readonly losses: readonly TaskLoss[];
-  readonly optimizer: { readonly kind: "adam" | "adamw"; readonly lr: number; readonly weightDecay?: number };
-  readonly clipNorm?: number | null;
-  readonly scheduler?: (PlateauOptions & { readonly mode?: "min" | "max" }) | null;
-  readonly earlyStopping?: { readonly patience: number } | null;
-  /** validation score: one task's metric, or the macro average of each task's metric */
-  readonly selection:
-    { readonly task: string; readonly metric: string } | { readonly macro: Readonly<Record<string, string>> };
-  /** validate every N updates instead of every epoch (task-sampled protocol); 0 = per epoch */
-  readonly validateEvery?: number;
-}
+export {
+  checkValidationInterval,
+  selectionScore,
+  validateTrainConfig,
+  type TrainConfig,
+  type ValidationInterval,
+} from "./train-config.ts";
 
 /** Progress of `train`, per epoch (through `onEvent`). */
 export type TrainEvent =
@@ -43,7 +41,8 @@ export type TrainEvent =
       epoch: number;
       epochs: number;
       trainLoss: number;
-      valScore: number;
+      /** null: this epoch ended without a validation (validateEvery: { epochs: n > 1 }) */
+      valScore: number | null;
       lr: number;
       best: boolean;
     }
@@ -83,80 +82,6 @@ export class NonFiniteTrainingError extends QmtlError {
     super(message);
     this.name = "NonFiniteTrainingError";
   }
-}
-
-const PROTOCOLS = new Set(["parallel", "masked", "task-sampled"]);
-
-/** Every setting of a TrainConfig that train() reads, checked before anything is built or trained. */
-export function validateTrainConfig(cfg: TrainConfig, taskNames: readonly string[]): void {
-  requireInt("train.epochs", cfg.epochs, 1);
-  requireInt("train.batchSize", cfg.batchSize, 1);
-  if (!cfg.protocol || !PROTOCOLS.has(cfg.protocol.kind))
-    throw new ValidationError(
-      "train.protocol.kind",
-      '"parallel", "masked" or "task-sampled"',
-      cfg.protocol?.kind,
-    );
-  const o = cfg.optimizer;
-  if (!o || (o.kind !== "adam" && o.kind !== "adamw"))
-    throw new ValidationError("train.optimizer.kind", '"adam" or "adamw"', o?.kind);
-  if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0)
-    throw new ValidationError("train.optimizer.lr", "a finite learning rate > 0", o.lr);
-  if (o.weightDecay !== undefined && !(Number.isFinite(o.weightDecay) && o.weightDecay >= 0)) {
-    throw new ValidationError("train.optimizer.weightDecay", "a finite number >= 0", o.weightDecay);
-  }
-  if (
-    cfg.clipNorm !== undefined &&
-    cfg.clipNorm !== null &&
-    !(Number.isFinite(cfg.clipNorm) && cfg.clipNorm > 0)
-  ) {
-    throw new ValidationError("train.clipNorm", "a finite number > 0, or null for no clipping", cfg.clipNorm);
-  }
-  if (cfg.earlyStopping) requireInt("train.earlyStopping.patience", cfg.earlyStopping.patience, 1);
-  requireInt("train.validateEvery", cfg.validateEvery ?? 0, 0);
-  const sel = cfg.selection;
-  const known = new Set(taskNames);
-  if (!sel || typeof sel !== "object")
-    throw new ValidationError("train.selection", "{ task, metric } or { macro }", sel);
-  if ("task" in sel) {
-    if (!known.has(sel.task))
-      throw new ValidationError("train.selection", `a task of the model (${taskNames.join(", ")})`, sel.task);
-  } else {
-    const tasks = Object.keys(sel.macro ?? {});
-    if (tasks.length === 0)
-      throw new ValidationError("train.selection.macro", "at least one task: metric pair", "none");
-    const unknown = tasks.find((t) => !known.has(t));
-    if (unknown !== undefined)
-      throw new ValidationError(
-        "train.selection.macro",
-        `tasks of the model (${taskNames.join(", ")})`,
-        unknown,
-      );
-  }
-}
-
-export function selectionScore(sel: TrainConfig["selection"], m: TaskMetrics): number {
-  if ("task" in sel) {
-    const v = m[sel.task]?.[sel.metric];
-    if (v === undefined)
-      throw new ValidationError(
-        "train.selection",
-        `a task and metric that validation reports (${Object.keys(m).join(", ")})`,
-        `${sel.task}.${sel.metric}`,
-      );
-    return v;
-  }
-  const vals = Object.entries(sel.macro).map(([task, metric]) => {
-    const v = m[task]?.[metric];
-    if (v === undefined)
-      throw new ValidationError(
-        "train.selection.macro",
-        "tasks and metrics that validation reports",
-        `${task}.${metric}`,
-      );
-    return v;
-  });
-  return vals.reduce((a, b) => a + b, 0) / vals.length;
 }
 
 /**
@@ -210,7 +135,9 @@ export function train(
   }
   const t0 = performance.now();
   const simMs = (): number => model.circuits.reduce((a, c) => a + c.simMs, 0);
-  const every = cfg.validateEvery ?? 0;
+  const every = cfg.validateEvery;
+  // Eq. 23's class weights, where asked for, from the labels of the rows this run trains on
+  const losses = resolveClassWeights(model.tasks, cfg.losses, trainData);
   let evalMs = 0,
     evalSimMs = 0,
     optMs = 0,
@@ -264,7 +191,7 @@ export function train(
       const logits = model.net.forward(batch.features, batch.size, { training: true, rng });
       const obj = multiTaskObjective(
         model.tasks,
-        cfg.losses,
+        losses,
         logits,
         batch.size,
         model.nOutputs,
@@ -297,11 +224,12 @@ export function train(
         loss: obj.loss,
       });
       // periodic validation every N updates (the paper's GLUE protocol), credited to the epoch in progress
-      if (every > 0 && updates % every === 0) last = validate(epoch + 1);
+      if (validatesAtUpdate(every, updates)) last = validate(epoch + 1);
     }
     epoch++;
-    if (every === 0 || last === null) last = validate(epoch);
-    const { score, val } = last;
+    if (validatesAtEpochEnd(every, epoch, cfg.epochs, last !== null)) last = validate(epoch);
+    const score = last?.score ?? null;
+    const val = last?.val ?? null;
     const seconds = (performance.now() - te) / 1000;
     const simulator = (simMs() - sim0 - (evalSimMs - evalSim0)) / 1000;
     const evaluation = (evalMs - eval0) / 1000;
@@ -330,7 +258,7 @@ export function train(
       trainLoss: rec.trainLoss,
       valScore: score,
       lr: opt.lr,
-      best: last.improved,
+      best: last?.improved ?? false,
     });
     if (opts.checkpointPath) {
       const tc = performance.now();

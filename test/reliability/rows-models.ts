@@ -203,7 +203,7 @@ add(
   trainWith({ selection: { task: "nope", metric: "accuracy" } }),
   "train.selection",
 );
-add("training", "validateEvery -1", trainWith({ validateEvery: -1 }), "validateEvery");
+add("training", "validateEvery -1", trainWith({ validateEvery: { updates: -1 } }), "validateEvery");
 add("training", "early stopping patience -1", trainWith({ earlyStopping: { patience: -1 } }), "patience");
 add("training", "unknown protocol", trainWith({ protocol: { kind: "round-robin" as "masked" } }), "protocol");
 add(

@@ -69,7 +69,7 @@ describe("training protocols (paper Appendix C)", () => {
         scheduler: { factor: 0.2, patience: 2, minLr: 1e-7 },
         earlyStopping: { patience: 5 },
         selection: { macro: { bin: "accuracy", tri: "accuracy", reg: "spearman" } },
-        validateEvery: 7,
+        validateEvery: { updates: 7 },
       },
       { seed: 1 },
     );

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
+import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
 import { SUITES } from "../../datasets/index.ts";
 import { cellDone } from "../../experiments/cells.ts";
@@ -24,33 +25,38 @@ type Opts = Record<string, string | boolean | undefined>;
 const GENERIC_FLAGS: readonly SuiteFlag[] = [
   {
     flag: "--name <name>",
-    description: "run name: the output goes to <out>/<name> (one path segment; default from the config)",
+    description: "run name: the output goes to <out>/<name> (one path segment)",
     field: "name",
     parse: "string",
   },
   {
     flag: "--epochs <n>",
-    description: "training epochs (default: the paper's)",
+    description: "training epochs",
     field: "epochs",
     parse: "int",
   },
   {
     flag: "--lr <x>",
-    description: "learning rate (default: the suite's; small tables often want 0.01-0.05)",
+    description: "learning rate (small tables often want 0.01-0.05)",
     field: "lr",
     parse: "number",
   },
   {
     flag: "--seeds <list>",
-    description: "comma-separated seeds (default: 0)",
+    description: "comma-separated seeds",
     field: "seeds",
     parse: "int-list",
   },
   { flag: "--heads <list>", description: "comma-separated head variants", field: "heads", parse: "list" },
   {
+    flag: "--validate-every <interval>",
+    description: "how often validation runs: epochs:N or updates:N (early stopping counts validations)",
+    field: "validateEvery",
+    parse: "interval",
+  },
+  {
     flag: "--threads <n>",
-    description:
-      "threads splitting each simulator batch, per process (default 1; for runs of fewer cells than cores)",
+    description: "threads splitting each simulator batch, per process (for runs of fewer cells than cores)",
     field: "threads",
     parse: "int",
   },
@@ -100,6 +106,27 @@ export function registerRun(program: Command): void {
   for (const suite of SUITES) registerSuite(run, suite);
 }
 
+/** The defaults of a suite's top-level config fields, as its zod object schema declares them. */
+export function configDefaults(suite: Suite<BaseConfig>): Record<string, unknown> {
+  const shape = (suite.schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, f]) => [k, f instanceof z.ZodDefault ? f.def.defaultValue : undefined]),
+  );
+}
+
+/** A generic flag's help with the suite's own default appended ("(default: 0,1,2,3,4)"). */
+function withDefault(description: string, value: unknown): string {
+  if (value === undefined) return description;
+  const text = Array.isArray(value)
+    ? value.join(",")
+    : value !== null && typeof value === "object"
+      ? Object.entries(value)
+          .map(([k, v]) => `${k}:${String(v)}`)
+          .join(",")
+      : String(value);
+  return `${description} (default: ${text})`;
+}
+
 function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
   const cmd = run
     .command(suite.name)
@@ -110,7 +137,9 @@ function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
     .option("--fresh", "delete an existing qmtl run folder of the same name first")
     .option("--jobs <n>", "processes running cells in parallel (default: one per core)")
     .option("--json", "print the run folder, report files and timing as JSON (stdout)");
-  for (const f of [...GENERIC_FLAGS, ...suite.flags]) cmd.option(f.flag, f.description);
+  const defaults = configDefaults(suite);
+  for (const f of GENERIC_FLAGS) cmd.option(f.flag, withDefault(f.description, defaults[f.field]));
+  for (const f of suite.flags) cmd.option(f.flag, f.description);
   cmd.addOption(new Option("--cells <list>", "internal: run only these head:split:seed cells").hideHelp());
   cmd.addOption(
     new Option(
@@ -278,7 +307,7 @@ function progressEvents(
         if (e.event.type === "epoch")
           progress.update(
             e.event.epoch,
-            `loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`,
+            `loss ${e.event.trainLoss.toFixed(4)} val ${fmt(e.event.valScore ?? undefined)}`,
           );
         break;
       case "run-done": {
@@ -320,7 +349,7 @@ function plainChildLog(e: ExperimentEvent): void {
     (e.event.epoch % 10 === 0 || e.event.epoch === e.event.epochs)
   ) {
     console.log(
-      `${e.head} fold ${e.fold} seed ${e.seed} epoch ${e.event.epoch}/${e.event.epochs} loss ${e.event.trainLoss.toFixed(4)} val ${e.event.valScore.toFixed(3)}`,
+      `${e.head} fold ${e.fold} seed ${e.seed} epoch ${e.event.epoch}/${e.event.epochs} loss ${e.event.trainLoss.toFixed(4)} val ${fmt(e.event.valScore ?? undefined)}`,
     );
   } else if (e.type === "run-done") {
     console.log(`${cellLine(e.result, undefined)}${e.cached ? " (done earlier)" : ""}`);

@@ -45,7 +45,15 @@ const projection = z
 export const chexpertConfigSchema = z
   .object({
     ...baseConfigFields(
-      { name: "chexpert", epochs: 30, batchSize: 32, lr: 1e-4, heads: CHEXPERT_HEADS },
+      {
+        name: "chexpert",
+        epochs: 30,
+        batchSize: 32,
+        lr: 1e-4,
+        heads: CHEXPERT_HEADS,
+        // the paper checks validation mean F1 every two epochs (App. C.2)
+        validateEvery: { epochs: 2 },
+      },
       CHEXPERT_HEADS,
     ),
     /** the folder holding CheXpert-v1.0-small/ (or that folder itself); null: say what to download */
@@ -93,6 +101,7 @@ export const chexpertConfigSchema = z
       .min(1)
       .max(1 << 16)
       .default(128),
+    /** early stopping: validations (every validateEvery) without improvement before training stops */
     patience: z.number().int().min(1).max(1000).default(5),
     clipNorm: z.number().positive().nullable().default(1.0),
     focal: z

@@ -9,9 +9,10 @@
  *  - HQNN: Linear(30, 3) into the 4- or 10-qubit circuit of Phukan et al.,
  *    a trainable output scale, then Linear(qubits, 3) per task.
  * Training: masked multi-task class-weighted focal loss (gamma 2, alpha 1,
- * w_{c,t} = N / (K n_{c,t}) from the training labels), Adam 1e-4, batch 32
- * (HQNN 128), up to 30 epochs, clipping 1.0, early stopping on the
- * validation mean F1 over tasks (patience 5).
+ * w_{c,t} = N / (K n_{c,t}) from each fold's training rows, computed by
+ * `train`), Adam 1e-4, batch 32 (HQNN 128), up to 30 epochs, clipping 1.0,
+ * early stopping on the validation mean F1 over tasks, checked every two
+ * epochs (patience 5 checks).
  */
 import type { HeadPlan } from "../../experiments/suite.ts";
 import type { ModelSpec } from "../../models/model-spec.ts";
@@ -19,7 +20,6 @@ import type { TaskDef } from "../../models/task-info.ts";
 import type { MultiTaskData } from "../../training/dataset.ts";
 import type { TaskLoss } from "../../training/objective.ts";
 import type { TrainConfig } from "../../training/trainer.ts";
-import { inverseFrequencyWeights } from "../../training/losses/class-weights.ts";
 import type { ChexpertConfig, ChexpertHeadId } from "./config.ts";
 
 const LABELS: Record<ChexpertHeadId, string> = {
@@ -29,18 +29,19 @@ const LABELS: Record<ChexpertHeadId, string> = {
   "hqnn-10": "HQNN (10 qubits)",
 };
 
-/** The focal loss of every task, with Eq. 23's class weights from `data`'s labels when enabled. */
-export function chexpertLosses(
-  cfg: ChexpertConfig,
-  tasks: readonly TaskDef[],
-  data: MultiTaskData,
-): TaskLoss[] {
-  return tasks.map((_, k) => ({
+/**
+ * The focal loss of every task. With `classWeights` on, Eq. 23's weights are
+ * left to `train`, which computes them from the labels of the rows it trains
+ * on: each fold's training part (its validation patients and test fold
+ * excluded), blank (masked) labels not counted, a class absent there weighted 0.
+ */
+export function chexpertLosses(cfg: ChexpertConfig, tasks: readonly TaskDef[]): TaskLoss[] {
+  return tasks.map(() => ({
     kind: "focal",
     weight: 1,
     gamma: cfg.focal.gamma,
     alpha: cfg.focal.alpha,
-    ...(cfg.classWeights ? { classWeights: inverseFrequencyWeights(data.labels[k]!, 3) } : {}),
+    ...(cfg.classWeights ? { classWeights: "inverse-frequency" as const } : {}),
   }));
 }
 
@@ -49,7 +50,7 @@ export function chexpertHeadPlans(
   tasks: readonly TaskDef[],
   data: MultiTaskData,
 ): HeadPlan[] {
-  const losses = chexpertLosses(cfg, tasks, data);
+  const losses = chexpertLosses(cfg, tasks);
   const projection = {
     hidden: cfg.projection.hidden,
     activation: "relu" as const,
@@ -95,6 +96,7 @@ export function chexpertHeadPlans(
       scheduler: null,
       earlyStopping: { patience: cfg.patience },
       selection: { macro: Object.fromEntries(tasks.map((t) => [t.name, "f1"])) },
+      validateEvery: cfg.validateEvery,
     };
     return { id, label: LABELS[id], model, train };
   });

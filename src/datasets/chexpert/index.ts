@@ -48,13 +48,12 @@ function differences(cfg: ChexpertConfig, inputs: SuiteInputs): string[] {
   out.push(
     "No random horizontal flip (p = 0.3): features are computed once and cached, so every epoch sees the same, unflipped image.",
   );
-  out.push(
-    "Validation (for early stopping, patience counted in checks) runs every epoch, not every two epochs.",
-  );
-  if (cfg.classWeights)
+  const every = cfg.validateEvery;
+  if (!("epochs" in every && every.epochs === 2))
     out.push(
-      "The class weights of Eq. 23 are computed once from the whole sample, not from each fold's training part.",
+      `Validation (for early stopping, patience counted in checks) runs every ${"epochs" in every ? `${every.epochs} epoch(s)` : `${every.updates} updates`}, not every two epochs.`,
     );
+  if (!cfg.classWeights) out.push("No class weights in the focal loss (the paper's Eq. 23 weights are off).");
   out.push(
     "Gradients are exact (adjoint / closed-form), not parameter-shift estimates; the two agree to rounding.",
   );

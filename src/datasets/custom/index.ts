@@ -59,6 +59,7 @@ function customHeads(
     scheduler: null,
     earlyStopping: null,
     selection: sel,
+    validateEvery: cfg.validateEvery,
   };
   const base = { inputDim: inputs.data.dim, latentDim: d, tasks, projection: cfg.projection };
   const transforms = Object.fromEntries(

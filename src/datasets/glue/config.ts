@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
-import { baseConfigFields } from "../../experiments/suite.ts";
+import { baseConfigFields, validationIntervalSchema } from "../../experiments/suite.ts";
 import { BERT_POOLINGS } from "../../backbones/bert-onnx.ts";
 import { GLUE_TASK_NAMES } from "./tasks.ts";
 
@@ -52,8 +52,12 @@ export const glueConfigSchema = z
     maxLength: z.number().int().min(8).max(512).default(128),
     /** per epoch at most this many batches of one task (paper: 300) */
     batchCap: z.number().int().min(1).default(300),
-    /** validate every N updates; "auto" scales the paper's 2,000 (see validateEveryFor) */
-    validateEvery: z.union([z.literal("auto"), z.number().int().min(1)]).default("auto"),
+    /** "auto" (every N updates, the paper's 2,000 scaled: see validateEveryFor), { updates: n } or { epochs: n } */
+    validateEvery: z
+      .union([z.literal("auto"), validationIntervalSchema], {
+        error: '"auto", { updates: n } or { epochs: n } with a whole n >= 1',
+      })
+      .default("auto"),
     weightDecay: z.number().min(0).max(1).default(0.01),
     clipNorm: z.number().positive().nullable().default(1.0),
     plateau: z

@@ -5,7 +5,7 @@ import type { MultiTaskData } from "../../training/dataset.ts";
 import { isMissing } from "../../training/dataset.ts";
 import { layoutTasks } from "../../models/task-info.ts";
 import type { TaskLoss } from "../../training/objective.ts";
-import type { TrainConfig } from "../../training/trainer.ts";
+import type { TrainConfig, ValidationInterval } from "../../training/trainer.ts";
 import type { GlueConfig, GlueHeadId } from "./config.ts";
 import { GLUE_TASKS, isGlueTaskName } from "./tasks.ts";
 
@@ -50,9 +50,12 @@ export function updatesPerEpoch(
  * updates per epoch (nine tasks), i.e. every 1.46 epochs; "auto" keeps that
  * ratio for the data present: N = round(2000 * updatesPerEpoch / 1366), at least 1.
  */
-export function validateEveryFor(cfg: Pick<GlueConfig, "validateEvery">, updates: number): number {
+export function validateEveryFor(
+  cfg: Pick<GlueConfig, "validateEvery">,
+  updates: number,
+): ValidationInterval {
   if (cfg.validateEvery !== "auto") return cfg.validateEvery;
-  return Math.max(1, Math.round((PAPER_VALIDATE_EVERY * updates) / PAPER_UPDATES_PER_EPOCH));
+  return { updates: Math.max(1, Math.round((PAPER_VALIDATE_EVERY * updates) / PAPER_UPDATES_PER_EPOCH)) };
 }
 
 /** The macro average the paper's selection uses: each task's primary metric. */

@@ -19,6 +19,15 @@ import { glueHeadPlans, glueQubits, updatesPerEpoch, validateEveryFor } from "./
 import { defaultGlueDir, loadGlue } from "./load.ts";
 import { glueDifferences } from "./differences.ts";
 
+/** The report's note on how often validation ran. */
+function validationNote(cfg: GlueConfig, updates: number): string {
+  const every = validateEveryFor(cfg, updates);
+  const text = "updates" in every ? `${every.updates} updates` : `${every.epochs} epoch(s)`;
+  return cfg.validateEvery === "auto"
+    ? `Validation every ${text}: the paper's 2,000 scaled by ${updates} updates per epoch here over its 1,366 with all nine tasks (same validations per epoch).`
+    : `Validation every ${text} (set in the config; the paper: every 2,000 updates; ${updates} updates per epoch here).`;
+}
+
 /** USE_LITE_DIM of use-lite.ts, which loads TensorFlow.js on import (a cached run never needs it). */
 export const USE_DIM = 512;
 
@@ -89,7 +98,7 @@ async function loadGlueInputs(
         : ""
     }.`,
     `Primary metrics (selection: their macro average): ${tasks.map((t) => `${t.spec.name} ${t.spec.primary}`).join(", ")}; secondary: ${tasks.map((t) => `${t.spec.name} ${t.spec.secondary}`).join(", ")}.`,
-    `Validation every ${validateEveryFor(cfg, updates)} updates: the paper's 2,000 scaled by ${updates} updates per epoch here over its 1,366 with all nine tasks (same validations per epoch).`,
+    validationNote(cfg, updates),
     "STS-B scores are divided by 5; MNLI's matched and mismatched dev sets are concatenated; test splits are not used (no labels): selection and the reported numbers are on dev, as in the paper.",
     `Sentences: ${emb.unique} distinct of ${texts.length}; ${emb.fromStore} came from the per-sentence cache, ${emb.embedded} were embedded (${emb.seconds.toFixed(1)} s on ${ctx.jobs} worker(s)).`,
     "For context, frozen-sentence-encoder baselines (e.g. CBoW over GloVe, InferSent, GenSen) are reported by Wang et al., GLUE (ICLR 2019), Table 4 (test) and its appendix (dev); their numbers are not reproduced here because they could not be checked against the paper offline.",
@@ -152,12 +161,6 @@ export const glueSuite: Suite<GlueConfig> = {
       description: "bert-onnx pooling: mean, max or cls",
       field: "pooling",
       parse: "string",
-    },
-    {
-      flag: "--validate-every <n>",
-      description: "validate every n updates (default: the paper's 2,000 scaled to the data)",
-      field: "validateEvery",
-      parse: "int",
     },
     {
       flag: "--batch-cap <n>",

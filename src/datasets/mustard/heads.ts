@@ -70,6 +70,7 @@ export function mustardHeadPlans(
       scheduler: null,
       earlyStopping: null,
       selection: { task: cfg.selection.task, metric: cfg.selection.metric },
+      validateEvery: cfg.validateEvery,
     };
     return { id, label: LABELS[id], model, train };
   });

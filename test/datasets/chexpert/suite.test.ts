@@ -10,6 +10,9 @@ import { Rng } from "../../../src/core/rng.ts";
 import { parseChexpertCsv } from "../../../src/datasets/chexpert/labels.ts";
 import { sexBalancedSubset } from "../../../src/datasets/chexpert/subset.ts";
 import { readFileSync } from "node:fs";
+import { layoutTasks } from "../../../src/models/task-info.ts";
+import { resolveClassWeights } from "../../../src/training/objective.ts";
+import { subset } from "../../../src/training/dataset.ts";
 
 const FIX = join(repoRoot(), "test", "fixtures", "chexpert");
 const saved = process.env["QMTL_CACHE_DIR"];
@@ -36,10 +39,18 @@ describe("CheXpert suite", () => {
       clipNorm: 1,
       folds: [0, 1, 2, 3, 4],
       uncertainty: "u-multiclass",
+      validateEvery: { epochs: 2 },
     });
     expect(cfg.heads).toEqual(["qmtl", "classical", "hqnn-4", "hqnn-10"]);
     expect(() => chexpertSuite.schema.parse({ uncertainty: "u-maybe" })).toThrow();
     expect(() => chexpertSuite.schema.parse({ perSex: 10, extra: 1 })).toThrow();
+    for (const v of [{}, { epochs: 0 }, { epochs: -2 }, { updates: 1, epochs: 2 }, 2])
+      expect(() => chexpertSuite.schema.parse({ validateEvery: v }), JSON.stringify(v)).toThrow(
+        /validateEvery|updates: n|>=1/,
+      );
+    expect(chexpertSuite.schema.parse({ validateEvery: { updates: 50 } }).validateEvery).toEqual({
+      updates: 50,
+    });
   });
 
   it("without --data says what to download and where to put it", async () => {
@@ -110,7 +121,39 @@ describe("CheXpert suite", () => {
     expect(qm.nOutputs).toBe(15);
     expect(qm.qmtlLayout).toBeDefined();
     expect(qm.counts.extras).toBe(5); // one temperature per task
-    expect(chexpertSuite.differences(cfg, inputs).length).toBeGreaterThan(3);
+    const diffs = chexpertSuite.differences(cfg, inputs);
+    expect(diffs.length).toBeGreaterThan(3);
+    // App. C.2: validation mean F1 every two epochs, patience 5 validations; Eq. 23 per fold
+    expect(diffs.some((d) => /^Validation/.test(d))).toBe(false);
+    expect(diffs.some((d) => /class weights/i.test(d))).toBe(false);
+    for (const p of plans) {
+      expect(p.train.validateEvery).toEqual({ epochs: 2 });
+      expect(p.train.earlyStopping).toEqual({ patience: 5 });
+      expect(p.train.selection).toEqual({
+        macro: Object.fromEntries(inputs.tasks.map((t) => [t.name, "f1"])),
+      });
+      expect(p.train.losses.every((l) => l.classWeights === "inverse-frequency")).toBe(true);
+    }
+    // the weights train() computes for a fold come from its training rows, and differ from the sample's
+    const tasks = layoutTasks(inputs.tasks);
+    const whole = resolveClassWeights(tasks, plans[0]!.train.losses, inputs.data);
+    let differs = 0;
+    for (const s of inputs.splits) {
+      const fold = resolveClassWeights(tasks, plans[0]!.train.losses, subset(inputs.data, s.train));
+      tasks.forEach((t, k) => {
+        const y = s.train.map((i) => inputs.data.labels[k]![i]!);
+        const expected = [0, 1, 2].map((c) => {
+          const n = y.filter((v) => v === c).length;
+          return n === 0 ? 0 : y.length / (3 * n);
+        });
+        expect(Array.from(fold[k]!.classWeights as Float64Array), t.name).toEqual(expected);
+        if (JSON.stringify(expected) !== JSON.stringify(Array.from(whole[k]!.classWeights as Float64Array)))
+          differs++;
+      });
+    }
+    expect(differs).toBeGreaterThan(0);
+    const other = chexpertSuite.differences({ ...cfg, validateEvery: { epochs: 1 } }, inputs);
+    expect(other.some((d) => d.includes("every 1 epoch(s), not every two epochs"))).toBe(true);
     await qm.close();
   });
 

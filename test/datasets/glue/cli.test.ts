@@ -51,7 +51,7 @@ describe("qmtl run glue (shortened) through the CLI", () => {
     "--heads",
     heads,
     "--validate-every",
-    "3",
+    "updates:3",
     "--jobs",
     "1",
     "--name",
@@ -132,7 +132,7 @@ describe("killing a GLUE run and resuming it", () => {
         epochs: EPOCHS,
         seeds: [0],
         heads: ["classical", "qmtl"],
-        validateEvery: 3,
+        validateEvery: { updates: 3 },
         earlyStoppingPatience: 1000,
       }),
     );

@@ -45,10 +45,11 @@ describe("the GLUE config", () => {
   });
   it("scales the validation interval with the updates per epoch (the paper: 2,000 at 1,366)", () => {
     expect(PAPER_UPDATES_PER_EPOCH).toBe(1366);
-    expect(validateEveryFor({ validateEvery: "auto" }, 1366)).toBe(2000);
-    expect(validateEveryFor({ validateEvery: "auto" }, 466)).toBe(682);
-    expect(validateEveryFor({ validateEvery: "auto" }, 1)).toBe(1);
-    expect(validateEveryFor({ validateEvery: 7 }, 466)).toBe(7);
+    expect(validateEveryFor({ validateEvery: "auto" }, 1366)).toEqual({ updates: 2000 });
+    expect(validateEveryFor({ validateEvery: "auto" }, 466)).toEqual({ updates: 682 });
+    expect(validateEveryFor({ validateEvery: "auto" }, 1)).toEqual({ updates: 1 });
+    expect(validateEveryFor({ validateEvery: { updates: 7 } }, 466)).toEqual({ updates: 7 });
+    expect(validateEveryFor({ validateEvery: { epochs: 2 } }, 466)).toEqual({ epochs: 2 });
   });
 });
 
@@ -170,7 +171,7 @@ describe("the GLUE suite over the nine-task fixtures with a tiny ONNX encoder", 
         },
       });
       // fixtures: 1 batch per task per epoch -> 9 updates; 2000 * 9 / 1366 = 13
-      expect(h.train.validateEvery).toBe(13);
+      expect(h.train.validateEvery).toEqual({ updates: 13 });
     }
     const q = heads[1]!;
     expect(q.label).toBe("QMTL (10 qubits)");
