@@ -3,13 +3,15 @@
  * (CPU time, best of many windows, so less sensitive to other jobs than wall
  * time), split into record and backward, for the paper heads; optionally
  * against another engine factory in the same run (interleaved windows):
- *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3] [--v1]
+ *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3] [--js] [--v1]
+ * (--js: the same engine on its JavaScript kernels, i.e. without kernels.wasm)
  */
 import { cpuUsage, memoryUsage, argv } from "node:process";
 import { loadavg } from "node:os";
 import { PRESETS, type PresetName } from "../src/circuits/presets.ts";
 import { resolveQmtl, type QmtlLayout } from "../src/circuits/qmtl.ts";
 import { qmtlEngine } from "../src/sim/qmtl-structured/engine.ts";
+import { parityEngine } from "../src/sim/qmtl-structured/parity-engine.ts";
 import type { DifferentiableExecutor } from "../src/sim/executor.ts";
 import { Rng } from "../src/core/rng.ts";
 
@@ -42,6 +44,10 @@ function bestUs(fn: () => void, batch: number): () => number {
     return best;
   };
 }
+
+/** The engine on its JavaScript kernels only (as before kernels.wasm): the in-run baseline of `--js` and goals.ts. */
+export const jsKernelEngine = (l: QmtlLayout): DifferentiableExecutor =>
+  l.entangle ? parityEngine(l, { wasm: false }) : qmtlEngine(l);
 
 export function benchEngines(
   preset: PresetName,
@@ -91,6 +97,7 @@ if (import.meta.url === `file://${argv[1]}`) {
   const batch = arg("--batch", 128),
     secs = arg("--secs", 3);
   const engines: Array<[string, (l: QmtlLayout) => DifferentiableExecutor]> = [["engine", qmtlEngine]];
+  if (argv.includes("--js")) engines.push(["js", jsKernelEngine]);
   if (argv.includes("--v1")) {
     // the previous engine, for same-run comparisons while developing: an untracked copy of
     // src/sim/qmtl-structured/ as it was (e.g. `git archive <commit> src/sim/qmtl-structured`

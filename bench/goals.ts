@@ -4,7 +4,8 @@
  *    MUStARD (Q = 13) and GLUE (Q = 10) heads: goal 8,600/s and 31,000/s;
  *    baseline the figures the issue measured on this machine kind (3,999/s,
  *    11,467/s). Reported as wall-clock rate (this run's head rows) and as
- *    CPU-time rate (bench/engine-speed.ts; less sensitive to other jobs);
+ *    CPU-time rate (bench/engine-speed.ts; less sensitive to other jobs),
+ *    beside the same engine on its JavaScript kernels in the same run (ratio);
  *  - two threads inside one training cell: record + backward with new
  *    weights every call (bench/pool-training.ts) at the suites' batch sizes
  *    (MUStARD 16, CheXpert 32, GLUE 128): goal 1.8x; baseline the previous
@@ -18,7 +19,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadavg } from "node:os";
 import type { HeadRow } from "./heads.ts";
-import { benchEngines, type EngineRow } from "./engine-speed.ts";
+import { benchEngines, jsKernelEngine, type EngineRow } from "./engine-speed.ts";
 import { benchPool, type PoolRow } from "./pool-training.ts";
 import { qmtlEngine } from "../src/sim/qmtl-structured/engine.ts";
 import type { PresetName } from "../src/circuits/presets.ts";
@@ -38,6 +39,8 @@ export interface Goals {
     baseline: number;
     wallPerSec: number | null;
     cpu: EngineRow;
+    /** the engine on its JavaScript kernels (before kernels.wasm), interleaved in the same run */
+    cpuJsKernels: EngineRow;
   }>;
   readonly threads: { readonly goal: number; readonly recorded: string; readonly rows: readonly PoolRow[] };
   readonly memory: ReadonlyArray<
@@ -51,16 +54,25 @@ export async function benchGoals(
   log: (s: string) => void,
 ): Promise<Goals> {
   const engine = (["mustard", "glue"] as PresetName[]).map((p) => {
-    const cpu = benchEngines(p, [["engine", qmtlEngine]], 128, quick ? 1 : 3)[0]!;
+    const [cpu, js] = benchEngines(
+      p,
+      [
+        ["engine", qmtlEngine],
+        ["js-kernels", jsKernelEngine],
+      ],
+      128,
+      quick ? 1 : 3,
+    ) as [EngineRow, EngineRow];
     const wall =
       heads.find((r) => r.preset === p && r.executor === "structured" && r.threads === 1 && r.batch === 128)
         ?.gradPerSec ?? null;
     const g = ENGINE_GOALS[p]!;
     log(
       `engine ${p.padEnd(8)} 1 thread, batch 128, fwd+grad: ${wall === null ? "-" : wall.toFixed(0)}/s wall, ${cpu.gradPerSec.toFixed(0)}/s CPU ` +
-        `(record ${cpu.recordUs.toFixed(1)} + backward ${cpu.backwardUs.toFixed(1)} us)  goal ${g.goal}/s, baseline ${g.baseline}/s`,
+        `(record ${cpu.recordUs.toFixed(1)} + backward ${cpu.backwardUs.toFixed(1)} us)  goal ${g.goal}/s, baseline ${g.baseline}/s; ` +
+        `in-run baseline (JavaScript kernels) ${js.gradPerSec.toFixed(0)}/s CPU, ratio ${(cpu.gradPerSec / js.gradPerSec).toFixed(2)}x`,
     );
-    return { preset: p, ...g, wallPerSec: wall, cpu };
+    return { preset: p, ...g, wallPerSec: wall, cpu, cpuJsKernels: js };
   });
   const budget = quick
     ? { warm: 0.1, window: 0.1, reps: 1, cap: 0.5 }

@@ -15,13 +15,27 @@ import {
   dsandAcc4,
   dsandGrad4,
 } from "./flat-cmat4.ts";
+import { activeKernels, addr } from "./wasm-kernels.ts";
 
 type F64 = Float64Array;
+
+/** byte addresses of y, a, b in the active pass's kernel memory (wasm-kernels.ts), set by wasmArgs */
+let ya = 0,
+  aa = 0,
+  ba = 0;
+function wasmArgs(y: F64, a: F64, b: F64): boolean {
+  ya = addr(y);
+  aa = addr(a);
+  ba = addr(b);
+  return ya >= 0 && aa >= 0 && ba >= 0;
+}
 
 /** Y = A B */
 export function mulNN(m: number, y: F64, yo: number, a: F64, ao: number, b: F64, bo: number): void {
   if (m === 4) {
-    mulNN4(y, yo, a, ao, b, bo);
+    const k = activeKernels();
+    if (k !== null && wasmArgs(y, a, b)) k.mulNN4(ya + 8 * yo, aa + 8 * ao, ba + 8 * bo);
+    else mulNN4(y, yo, a, ao, b, bo);
     return;
   }
   for (let r = 0; r < m; r++) {
@@ -48,7 +62,9 @@ export function mulNN(m: number, y: F64, yo: number, a: F64, ao: number, b: F64,
 /** Y = A B^dag */
 export function mulNH(m: number, y: F64, yo: number, a: F64, ao: number, b: F64, bo: number): void {
   if (m === 4) {
-    mulNH4(y, yo, a, ao, b, bo);
+    const k = activeKernels();
+    if (k !== null && wasmArgs(y, a, b)) k.mulNH4(ya + 8 * yo, aa + 8 * ao, ba + 8 * bo);
+    else mulNH4(y, yo, a, ao, b, bo);
     return;
   }
   for (let r = 0; r < m; r++) {
@@ -75,7 +91,9 @@ export function mulNH(m: number, y: F64, yo: number, a: F64, ao: number, b: F64,
 /** Y = A^dag B */
 export function mulHN(m: number, y: F64, yo: number, a: F64, ao: number, b: F64, bo: number): void {
   if (m === 4) {
-    mulHN4(y, yo, a, ao, b, bo);
+    const k = activeKernels();
+    if (k !== null && wasmArgs(y, a, b)) k.mulHN4(ya + 8 * yo, aa + 8 * ao, ba + 8 * bo);
+    else mulHN4(y, yo, a, ao, b, bo);
     return;
   }
   for (let r = 0; r < m; r++) {
@@ -111,7 +129,9 @@ export function mulNNAcc(
   bo: number,
 ): void {
   if (m === 4) {
-    mulNNAcc4(s, y, yo, a, ao, b, bo);
+    const k = activeKernels();
+    if (k !== null && wasmArgs(y, a, b)) k.mulNNAcc4(s, ya + 8 * yo, aa + 8 * ao, ba + 8 * bo);
+    else mulNNAcc4(s, y, yo, a, ao, b, bo);
     return;
   }
   for (let r = 0; r < m; r++) {
@@ -138,7 +158,9 @@ export function mulNNAcc(
 /** Y += A B^dag */
 export function mulNHAcc(m: number, y: F64, yo: number, a: F64, ao: number, b: F64, bo: number): void {
   if (m === 4) {
-    mulNHAcc4(y, yo, a, ao, b, bo);
+    const k = activeKernels();
+    if (k !== null && wasmArgs(y, a, b)) k.mulNHAcc4(ya + 8 * yo, aa + 8 * ao, ba + 8 * bo);
+    else mulNHAcc4(y, yo, a, ao, b, bo);
     return;
   }
   for (let r = 0; r < m; r++) {
@@ -314,7 +336,9 @@ export function dsandGrad(
 /** Y += A^dag B */
 export function mulHNAcc(m: number, y: F64, yo: number, a: F64, ao: number, b: F64, bo: number): void {
   if (m === 4) {
-    mulHNAcc4(y, yo, a, ao, b, bo);
+    const k = activeKernels();
+    if (k !== null && wasmArgs(y, a, b)) k.mulHNAcc4(ya + 8 * yo, aa + 8 * ao, ba + 8 * bo);
+    else mulHNAcc4(y, yo, a, ao, b, bo);
     return;
   }
   for (let r = 0; r < m; r++) {

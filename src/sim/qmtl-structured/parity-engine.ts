@@ -15,6 +15,7 @@ import {
 } from "./chains.ts";
 import { blockForward, blockBackward } from "./blocks.ts";
 import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./heads.ts";
+import { KernelMemory, activate } from "./wasm-kernels.ts";
 
 /**
  * The structured QMTL engine for the entangling encoder (see engine.ts for the
@@ -30,14 +31,25 @@ import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./
  * its forward pass into a private buffer first, so results never change, only
  * that unusual order of calls costs one extra forward pass.
  */
-export function parityEngine(layout: QmtlLayout): PreparingExecutor {
+export function parityEngine(layout: QmtlLayout, opts: { readonly wasm?: boolean } = {}): PreparingExecutor {
   if (!layout.entangle) throw new Error("parityEngine needs the entangling encoder");
   const plan = makePlan(layout);
   const nOut = layout.nOutputs,
     nIn = layout.nInputs;
-  const work: Work = { tmp: new Float64Array(2 * plan.bs), cf: new Float64Array(plan.size), rc: null };
-  let scratch: Float64Array | null = null;
-  let arena: Float64Array | null = null;
+  // frames, cotangent frame and scratch in the linear memory of this engine's kernels (wasm-kernels.ts)
+  const mem = new KernelMemory(plan.size, 2 * plan.bs, opts.wasm ?? true);
+  const work: Work = { mem, rc: null };
+  // per-sample views of mem.arena, made once per arena (a view per sample per call was ~200 B of garbage per sample)
+  let views: Float64Array[] = [];
+  let viewsOf: Float64Array | null = null;
+  const frameView = (frames: Float64Array, b: number): Float64Array => {
+    if (frames !== mem.arena) return frames.subarray(b * plan.size, (b + 1) * plan.size);
+    if (viewsOf !== frames) {
+      views = [];
+      viewsOf = frames;
+    }
+    return (views[b] ??= frames.subarray(b * plan.size, (b + 1) * plan.size));
+  };
   let arenaOwner: object | null = null;
   let prepared: { w: Float64Array; sh: SharedFactors; heads: Head[] } | null = null;
 
@@ -58,21 +70,15 @@ export function parityEngine(layout: QmtlLayout): PreparingExecutor {
     inputs: Float64Array,
     batch: number,
     frames: Float64Array,
+    framesB: number,
     out: Float64Array,
   ): void {
     for (let b = 0; b < batch; b++) {
-      runForward(
-        plan,
-        layout,
-        sh,
-        heads,
-        inputs,
-        b * nIn,
-        frames.subarray(b * plan.size, (b + 1) * plan.size),
-        out,
-        b * nOut,
-      );
+      const fr = frameView(frames, b);
+      activate(framesB >= 0 ? mem : null, fr, framesB + 8 * b * plan.size);
+      runForward(plan, layout, sh, heads, inputs, b * nIn, fr, out, b * nOut);
     }
+    activate(null);
   }
 
   const ex: PreparingExecutor = {
@@ -100,9 +106,10 @@ export function parityEngine(layout: QmtlLayout): PreparingExecutor {
       checkBatchArgs(ex, inputs, weights, batch);
       const { sh, heads } = prepare(weights);
       const out = new Float64Array(batch * nOut);
-      scratch ??= new Float64Array(plan.size);
+      activate(mem, mem.scratch, mem.scratchB);
       for (let b = 0; b < batch; b++)
-        runForward(plan, layout, sh, heads, inputs, b * nIn, scratch, out, b * nOut);
+        runForward(plan, layout, sh, heads, inputs, b * nIn, mem.scratch, out, b * nOut);
+      activate(null);
       return out;
     },
     record(inputs, weights, batch): Tape {
@@ -110,22 +117,24 @@ export function parityEngine(layout: QmtlLayout): PreparingExecutor {
       const { sh, heads } = prepare(weights);
       const outputs = new Float64Array(batch * nOut);
       const size = batch * plan.size;
-      if (arena === null || arena.length < size) arena = new Float64Array(size);
-      const frames = arena.subarray(0, size);
+      mem.ensure(size);
+      const frames = mem.arena; // samples 0..batch-1 of the arena
       const owner = {};
       arenaOwner = owner;
-      forwardBatch(sh, heads, inputs, batch, frames, outputs);
+      forwardBatch(sh, heads, inputs, batch, frames, mem.arenaB, outputs);
       const z = inputs.slice();
       return {
         outputs,
         backward(cot): Gradients {
           checkCotangent(nOut, batch, cot);
-          let fr = frames;
+          let fr = frames,
+            frB = mem.arenaB;
           if (arenaOwner !== owner) {
             fr = new Float64Array(size);
-            forwardBatch(sh, heads, z, batch, fr, new Float64Array(batch * nOut));
+            frB = -1; // outside the kernels' memory: the JavaScript kernels run
+            forwardBatch(sh, heads, z, batch, fr, frB, new Float64Array(batch * nOut));
           }
-          return runBackward(plan, layout, sh, heads, z, fr, cot, batch, work);
+          return runBackward(plan, layout, sh, heads, z, fr, frB, cot, batch, work, frameView);
         },
       };
     },
@@ -144,8 +153,7 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 }
 
 interface Work {
-  readonly tmp: Float64Array;
-  readonly cf: Float64Array;
+  readonly mem: KernelMemory;
   rc: Float64Array[] | null;
 }
 
@@ -180,20 +188,23 @@ function runBackward(
   heads: Head[],
   z: Float64Array,
   frames: Float64Array,
+  framesB: number,
   cot: Float64Array,
   batch: number,
   work: Work,
+  frameView: (frames: Float64Array, b: number) => Float64Array,
 ): Gradients {
   const nIn = layout.nInputs,
     nOut = layout.nOutputs;
   const gradWeights = new Float64Array(layout.nWeights);
   const gradInputs = new Float64Array(batch * nIn);
-  const { cf, tmp } = work;
+  const { cf, tmp } = work.mem;
   work.rc ??= heads.map((h) => new Float64Array(h.nOut * 2 * h.dim * h.dim));
   const rc = work.rc;
   for (const r of rc) r.fill(0);
   for (let b = 0; b < batch; b++) {
-    const fr = frames.subarray(b * plan.size, (b + 1) * plan.size);
+    const fr = frameView(frames, b);
+    activate(framesB >= 0 ? work.mem : null, fr, framesB + 8 * b * plan.size);
     cf.fill(0, 0, plan.cotSize);
     for (const bp of plan.blocks) {
       const task = layout.tasks[bp.task]!;
@@ -207,6 +218,7 @@ function runBackward(
     for (let i = plan.e0; i < plan.Q; i++) rightStepBack(plan, fr, cf, i, tmp);
     factorGradients(plan, sh, z, b * nIn, fr, cf, gradWeights, gradInputs);
   }
+  activate(null);
   heads.forEach((h, t) => headGradients(h, rc[t]!, gradWeights));
   return { gradWeights, gradInputs };
 }
