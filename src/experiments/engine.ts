@@ -181,6 +181,7 @@ function assembleResults<C extends BaseConfig>(
               .map(([t, m]) => `${t} ${m}`)
               .join(", ")}`
           : `validation ${sel.task} ${sel.metric}`,
+      ...("macro" in sel ? { selectionMetrics: { ...sel.macro } } : {}),
       taskWeights: Object.fromEntries(heads.map((h) => [h.id, h.train.losses[0]!.weight])),
       ...(suite.report ? { paperFigure: suite.report.paperFigure } : {}),
       ...(suite.report?.validation ? { validation: suite.report.validation(cfg) } : {}),

@@ -4,6 +4,7 @@
  * who wins is written in advance.
  */
 import type { ExperimentResults, MeanStdValue, TimingPhases } from "./results-types.ts";
+import { selectionSection } from "./md-selection.ts";
 import { baselineVerdict, taskWinners, type MetricComparison } from "./analysis.ts";
 import { headTotal, referenceHead } from "./figures.ts";
 import {
@@ -361,6 +362,7 @@ function phaseSection(r: ExperimentResults): string[] {
 
 /** The whole report.md. */
 export function buildMarkdown(r: ExperimentResults): string {
+  const selection = selectionSection(r, table);
   const sections = [
     `# ${r.dataset}: ${r.heads.length} multi-task heads compared (run \`${r.name}\`)`,
     "",
@@ -380,6 +382,7 @@ export function buildMarkdown(r: ExperimentResults): string {
     "",
     resultsSection(r),
     "",
+    ...(selection.length > 0 ? [...selection, ""] : []),
     timingSection(r),
     "",
     "## Differences from the paper",

@@ -36,6 +36,8 @@ export interface ExperimentResults {
     lr: number;
     valFraction: number;
     selection: string;
+    /** when the checkpoint is selected by a macro average: each task's metric in it (GLUE's primary metrics) */
+    selectionMetrics?: Record<string, string>;
     /** how the validation data was formed (default: a held-out fraction valFraction of each fold's training part) */
     validation?: string;
     /** the paper's figure these results correspond to (default "Fig. 7") */
@@ -132,6 +134,7 @@ const baseSchema = z.object({
     lr: nonNegative,
     valFraction: nonNegative,
     selection: z.string(),
+    selectionMetrics: z.record(z.string(), z.string()).optional(),
     validation: z.string().optional(),
     paperFigure: z.string().optional(),
     taskWeights: z.record(z.string(), finite),
