@@ -14,3 +14,8 @@ npx asc assembly/fused.ts \
   --enable simd --enable bulk-memory \
   -O3 --noAssert --runtime stub --initialMemory 1
 echo "built src/sim/fused/fused.wasm ($(wc -c < src/sim/fused/fused.wasm) bytes)"
+npx asc assembly/gemm.ts \
+  --outFile src/nn/gemm.wasm \
+  --enable simd --enable bulk-memory \
+  -O3 --noAssert --runtime stub --initialMemory 1
+echo "built src/nn/gemm.wasm ($(wc -c < src/nn/gemm.wasm) bytes)"

@@ -5,9 +5,62 @@
  * uses (see docs/decisions-nn.md). Every kernel *adds* into C. Within one
  * output entry the products are summed in index order, as a plain loop would.
  */
+import { opABWasm } from "./gemm-wasm.ts";
+
+/**
+ * Products of at least this many multiply-adds, and at least 4 per operand
+ * entry copied, go to the WebAssembly SIMD kernel (gemm-wasm.ts); smaller or
+ * thinner ones stay in TypeScript, where the copies into wasm memory would
+ * cost about what they save. Both give the same bits (bench/nn-gemm.ts checks).
+ */
+export const WASM_MIN_MACS = 4096;
+
+function useWasm(m: number, n: number, k: number): boolean {
+  const macs = m * n * k;
+  return macs >= WASM_MIN_MACS && macs >= 4 * (m * k + k * n + m * n);
+}
 
 /** C[m,n] += A[m,k] * B[n,k]^T (a Linear forward: x W^T). */
 export function gemmABt(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  if (useWasm(m, n, k) && opABWasm(A, k, 1, B, true, C, m, n, k)) return;
+  gemmABtTs(A, B, C, m, n, k);
+}
+
+/** C[m,n] += A[m,k] * B[k,n] (a Linear input gradient: g W). */
+export function gemmAB(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  if (useWasm(m, n, k) && opABWasm(A, k, 1, B, false, C, m, n, k)) return;
+  gemmOpAB(A, k, 1, B, C, m, n, k);
+}
+
+/** C[m,n] += A[k,m]^T * B[k,n] (a Linear weight gradient: g^T x). */
+export function gemmAtB(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  if (useWasm(m, n, k) && opABWasm(A, 1, m, B, false, C, m, n, k)) return;
+  gemmOpAB(A, 1, m, B, C, m, n, k);
+}
+
+/** gemmABt in TypeScript only (the fallback, and the baseline of bench/nn-gemm.ts). */
+export function gemmABtTs(
   A: Float64Array,
   B: Float64Array,
   C: Float64Array,
@@ -68,8 +121,8 @@ export function gemmABt(
   }
 }
 
-/** C[m,n] += A[m,k] * B[k,n] (a Linear input gradient: g W). */
-export function gemmAB(
+/** gemmAB in TypeScript only. */
+export function gemmABTs(
   A: Float64Array,
   B: Float64Array,
   C: Float64Array,
@@ -80,8 +133,8 @@ export function gemmAB(
   gemmOpAB(A, k, 1, B, C, m, n, k);
 }
 
-/** C[m,n] += A[k,m]^T * B[k,n] (a Linear weight gradient: g^T x). */
-export function gemmAtB(
+/** gemmAtB in TypeScript only. */
+export function gemmAtBTs(
   A: Float64Array,
   B: Float64Array,
   C: Float64Array,
