@@ -3,7 +3,10 @@
  * (2 rows x 2 or 4 columns of accumulators) so V8 keeps the partial sums in
  * registers; about 2x faster than the plain triple loop at the sizes qmtl
  * uses (see docs/decisions-nn.md). Every kernel *adds* into C. Within one
- * output entry the products are summed in index order, as a plain loop would.
+ * output entry the products are summed in index order, as a plain loop would,
+ * and the sum is then added to C. Large products go to the WebAssembly SIMD
+ * kernel of gemm-wasm.ts, which sums in the same order (same bits, about 4x
+ * less CPU time; docs/decisions/speed.md, "Dense layers").
  */
 import { opABWasm } from "./gemm-wasm.ts";
 
