@@ -11,16 +11,17 @@
 import { opABWasm } from "./gemm-wasm.ts";
 
 /**
- * Products of at least this many multiply-adds, and at least 4 per operand
- * entry copied, go to the WebAssembly SIMD kernel (gemm-wasm.ts); smaller or
- * thinner ones stay in TypeScript, where the copies into wasm memory would
- * cost about what they save. Both give the same bits (bench/nn-gemm.ts checks).
+ * Products of at least this many multiply-adds, and at least one per two
+ * operand entries copied, go to the WebAssembly SIMD kernel (gemm-wasm.ts);
+ * tinier or thinner ones stay in TypeScript, where the call and the copies
+ * into wasm memory cost about what they save (measured: 4x4x4 is 4x slower in
+ * wasm, 8x8x8 even, 32x3x30 3x faster). Both give the same bits.
  */
-export const WASM_MIN_MACS = 4096;
+export const WASM_MIN_MACS = 1024;
 
 function useWasm(m: number, n: number, k: number): boolean {
   const macs = m * n * k;
-  return macs >= WASM_MIN_MACS && macs >= 4 * (m * k + k * n + m * n);
+  return macs >= WASM_MIN_MACS && 2 * macs >= m * k + k * n + m * n;
 }
 
 /** C[m,n] += A[m,k] * B[n,k]^T (a Linear forward: x W^T). */
