@@ -32,6 +32,7 @@ describe("generated files are up to date", () => {
   const modules: Array<[string, string, string]> = [
     ["assembly/statevector.ts", "src/sim/wasm/statevector.wasm", "2"],
     ["assembly/fused.ts", "src/sim/fused/fused.wasm", "1"],
+    ["assembly/gemm.ts", "src/nn/gemm.wasm", "1"],
   ];
   for (const [source, committed, memory] of modules) {
     it(`${committed} equals a fresh build of ${source}`, () => {
