@@ -19,3 +19,8 @@ npx asc assembly/structured.ts \
   --enable simd --enable bulk-memory \
   -O3 --noAssert --runtime stub --initialMemory 1
 echo "built src/sim/qmtl-structured/kernels.wasm ($(wc -c < src/sim/qmtl-structured/kernels.wasm) bytes)"
+npx asc assembly/gemm.ts \
+  --outFile src/nn/gemm.wasm \
+  --enable simd --enable bulk-memory \
+  -O3 --noAssert --runtime stub --initialMemory 1
+echo "built src/nn/gemm.wasm ($(wc -c < src/nn/gemm.wasm) bytes)"

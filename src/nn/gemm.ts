@@ -3,11 +3,68 @@
  * (2 rows x 2 or 4 columns of accumulators) so V8 keeps the partial sums in
  * registers; about 2x faster than the plain triple loop at the sizes qmtl
  * uses (see docs/decisions-nn.md). Every kernel *adds* into C. Within one
- * output entry the products are summed in index order, as a plain loop would.
+ * output entry the products are summed in index order, as a plain loop would,
+ * and the sum is then added to C. Large products go to the WebAssembly SIMD
+ * kernel of gemm-wasm.ts, which sums in the same order (same bits, about 4x
+ * less CPU time; docs/decisions/speed.md, "Dense layers").
  */
+import { opABWasm } from "./gemm-wasm.ts";
+
+/**
+ * Products of at least this many multiply-adds, and at least one per two
+ * operand entries copied, go to the WebAssembly SIMD kernel (gemm-wasm.ts);
+ * tinier or thinner ones stay in TypeScript, where the call and the copies
+ * into wasm memory cost about what they save (measured: 4x4x4 is 4x slower in
+ * wasm, 8x8x8 even, 32x3x30 3x faster). Both give the same bits.
+ */
+export const WASM_MIN_MACS = 1024;
+
+function useWasm(m: number, n: number, k: number): boolean {
+  const macs = m * n * k;
+  return macs >= WASM_MIN_MACS && 2 * macs >= m * k + k * n + m * n;
+}
 
 /** C[m,n] += A[m,k] * B[n,k]^T (a Linear forward: x W^T). */
 export function gemmABt(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  if (useWasm(m, n, k) && opABWasm(A, k, 1, B, true, C, m, n, k)) return;
+  gemmABtTs(A, B, C, m, n, k);
+}
+
+/** C[m,n] += A[m,k] * B[k,n] (a Linear input gradient: g W). */
+export function gemmAB(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  if (useWasm(m, n, k) && opABWasm(A, k, 1, B, false, C, m, n, k)) return;
+  gemmOpAB(A, k, 1, B, C, m, n, k);
+}
+
+/** C[m,n] += A[k,m]^T * B[k,n] (a Linear weight gradient: g^T x). */
+export function gemmAtB(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  if (useWasm(m, n, k) && opABWasm(A, 1, m, B, false, C, m, n, k)) return;
+  gemmOpAB(A, 1, m, B, C, m, n, k);
+}
+
+/** gemmABt in TypeScript only (the fallback, and the baseline of bench/nn-gemm.ts). */
+export function gemmABtTs(
   A: Float64Array,
   B: Float64Array,
   C: Float64Array,
@@ -68,8 +125,8 @@ export function gemmABt(
   }
 }
 
-/** C[m,n] += A[m,k] * B[k,n] (a Linear input gradient: g W). */
-export function gemmAB(
+/** gemmAB in TypeScript only. */
+export function gemmABTs(
   A: Float64Array,
   B: Float64Array,
   C: Float64Array,
@@ -80,8 +137,8 @@ export function gemmAB(
   gemmOpAB(A, k, 1, B, C, m, n, k);
 }
 
-/** C[m,n] += A[k,m]^T * B[k,n] (a Linear weight gradient: g^T x). */
-export function gemmAtB(
+/** gemmAtB in TypeScript only. */
+export function gemmAtBTs(
   A: Float64Array,
   B: Float64Array,
   C: Float64Array,

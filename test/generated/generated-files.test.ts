@@ -33,6 +33,7 @@ describe("generated files are up to date", () => {
     ["assembly/statevector.ts", "src/sim/wasm/statevector.wasm", "2"],
     ["assembly/fused.ts", "src/sim/fused/fused.wasm", "1"],
     ["assembly/structured.ts", "src/sim/qmtl-structured/kernels.wasm", "1"],
+    ["assembly/gemm.ts", "src/nn/gemm.wasm", "1"],
   ];
   for (const [source, committed, memory] of modules) {
     it(`${committed} equals a fresh build of ${source}`, () => {
