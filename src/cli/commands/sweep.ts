@@ -24,7 +24,7 @@ import { runParamStudy } from "../../experiments/sweep/param-study.ts";
 import { checkNoiseSweep } from "../../experiments/sweep/noise-axis.ts";
 import { gridsOf } from "../../experiments/sweep/sweep-config.ts";
 import { table } from "../format.ts";
-import { runNoisePhase } from "./sweep-noise.ts";
+import { printNoise, runNoisePhase } from "./sweep-noise.ts";
 
 /** Cells run the same entry as this process (bin/qmtl.js, or src/cli/main.ts under tsx), with its node options. */
 const COMMAND = [...process.execArgv, process.argv[1]!];
@@ -168,6 +168,7 @@ function printMerged(m: SweepResults): void {
     }),
   );
   if (rows.length > 0) console.log(table(["cell group", "head", "runs", `${task} acc`, `${task} F1`], rows));
+  printNoise(m, task);
   if (m.missing.length > 0)
     console.log(`${m.missing.length} cell(s) without results yet: ${m.missing.join(", ")}`);
 }
