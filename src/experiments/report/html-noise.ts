@@ -102,11 +102,13 @@ export function noiseLineSpec(m: SweepResults, subtitle: string): TopLevelSpec |
       width: 250,
       height: 170,
       encoding: {
+        // evenly spaced levels (as the paper's Fig. 10), so 0 and 0.01 both get a label
         x: {
-          field: "p",
-          type: "quantitative",
+          field: "x",
+          type: "ordinal",
+          sort: [...new Set(data.map((d) => d.x))],
           title: "depolarizing p (p1 = p2 = p)",
-          axis: { values: [...new Set(data.map((d) => d.p))], format: "~g" },
+          axis: { labelAngle: 0 },
         },
         color: metricColor,
         ...(multi ? { strokeDash: { field: "config", type: "nominal", title: "Cells" } } : {}),
