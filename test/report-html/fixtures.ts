@@ -12,7 +12,14 @@ import { mustardSuite } from "../../src/datasets/mustard/index.ts";
 import type { ExperimentResults } from "../../src/experiments/report/results-types.ts";
 import { expandCells, type SweepCell } from "../../src/experiments/sweep/cells.ts";
 import { loadSweep } from "../../src/experiments/sweep/sweep-config.ts";
-import { cellRunDir, prepareSweepDir } from "../../src/experiments/sweep/sweep-dir.ts";
+import { cellRunDir, prepareSweepDir, readSweepRecord } from "../../src/experiments/sweep/sweep-dir.ts";
+import {
+  evalId,
+  evalPath,
+  noiseAxisSchema,
+  noiseConditions,
+  type NoiseConditionSpec,
+} from "../../src/experiments/sweep/noise-axis.ts";
 import { studySweep, type StudyName } from "../../src/experiments/sweep/studies.ts";
 import { summarizeRuns } from "../../src/training/summary.ts";
 
@@ -93,6 +100,43 @@ export function studyFolder(
       join(cellRunDir(sweepDir, c.id), "results.json"),
       cellResults(heads[0]!, fold, (t) => shift(c, t)),
     );
+  }
+  return sweepDir;
+}
+
+/**
+ * The noise study's sweep folder: its training cells (as studyFolder) and,
+ * for every cell and condition, an evaluation file whose runs are the cell's
+ * runs with accuracy and F1 moved by `shift(condition)` and an output
+ * deviation of `error(condition)` on every task.
+ */
+export function noiseFolder(
+  dir: string,
+  shift: (c: NoiseConditionSpec) => number,
+  error: (c: NoiseConditionSpec) => number,
+): string {
+  const sweepDir = studyFolder(dir, "noise", () => 0);
+  const rec = readSweepRecord(sweepDir);
+  for (const c of rec.cells) {
+    const trained = JSON.parse(
+      readFileSync(join(cellRunDir(sweepDir, c.id), "results.json"), "utf8"),
+    ) as ExperimentResults;
+    for (const k of noiseConditions(noiseAxisSchema.parse(rec.config.noise))) {
+      const moved = cellResults("qmtl", trained.runs[0]!.fold, () => shift(k));
+      writeJsonAtomic(evalPath(sweepDir, evalId(c.id, k.label)), {
+        kind: "qmtl-noise-eval",
+        cell: c.id,
+        condition: k,
+        runs: moved.runs.map((r) => ({
+          head: r.head,
+          fold: r.fold,
+          seed: r.seed,
+          test: r.test,
+          outputError: Object.fromEntries(Object.keys(r.test).map((t) => [t, error(k)])),
+        })),
+        seconds: 1,
+      });
+    }
   }
   return sweepDir;
 }

@@ -16,7 +16,8 @@ import { mergeSweep } from "../../src/experiments/sweep/merge.ts";
 import { readSweepRecord } from "../../src/experiments/sweep/sweep-dir.ts";
 import { runParamStudy } from "../../src/experiments/sweep/param-study.ts";
 import { runClaims } from "../../src/experiments/report/html-run.ts";
-import { sample, SAMPLE, studyFolder } from "./fixtures.ts";
+import { noiseFolder, sample, SAMPLE, studyFolder } from "./fixtures.ts";
+import type { NoiseConditionSpec } from "../../src/experiments/sweep/noise-axis.ts";
 
 const CHROMIUM = process.env["QMTL_CHROMIUM"] ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -27,6 +28,15 @@ if (!hasChromium)
 
 const work = mkdtempSync(join(tmpdir(), "qmtl-report-html-"));
 const L = (c: { labels: Record<string, string> }, k: string): string => c.labels[k] ?? "";
+
+/** Noise study: scores fall by 0.3 p, ibm_boston's outputs deviate `boston`, ibm_fez's 0.02, p's 0.5 p. */
+function noiseStudy(name: string, boston = 0.01, drop = 0.3): string {
+  const shift = (c: NoiseConditionSpec): number =>
+    c.kind === "depolarizing" ? -drop * c.p! : c.device === "ibm_boston" ? -0.001 : -0.004;
+  const error = (c: NoiseConditionSpec): number =>
+    c.kind === "depolarizing" ? 0.5 * c.p! : c.device === "ibm_boston" ? boston : 0.02;
+  return noiseFolder(join(work, name), shift, error);
+}
 
 /** Depth study whose L = 3 (or `best`) is best by 0.05 on every task, L_h changing nothing. */
 function depthFolder(name: string, best: string, by = 0.05): string {
@@ -69,6 +79,24 @@ describe("claims from the numbers", () => {
     const claim = sweepClaims(mergeSweep(one, readSweepRecord(one)))[0]!;
     expect(claim.verdict).toBe("not supported");
     expect(claim.measured).toContain("Higher on both for 4 of 5 tasks");
+  });
+
+  it("noise: graceful degradation and the device ordering, from the merged evaluation cells", () => {
+    const dir = noiseStudy("n1");
+    const m = mergeSweep(dir, readSweepRecord(dir));
+    expect(m.noise!.groups).toHaveLength(9);
+    expect(m.noise!.missing).toEqual([]);
+    const [graceful, order] = sweepClaims(m);
+    expect(graceful!.verdict).toBe("supported");
+    expect(graceful!.measured).toContain("p=0.01");
+    expect(order!.verdict).toBe("supported");
+    expect(order!.measured).toContain("ratio 2.00");
+    // boston further from ideal than fez: not supported
+    const worse = noiseStudy("n2", 0.05);
+    expect(sweepClaims(mergeSweep(worse, readSweepRecord(worse)))[1]!.verdict).toBe("not supported");
+    // a steep drop already at p = 0.01 (beyond the std over folds): not graceful
+    const steep = noiseStudy("n3", 0.01, 20);
+    expect(sweepClaims(mergeSweep(steep, readSweepRecord(steep)))[0]!.verdict).toBe("not supported");
   });
 
   it("run claims: QMTL's head parameters against the classical heads, from the results' counts", () => {
@@ -171,6 +199,13 @@ describe.skipIf(!hasChromium)("the HTML report in headless Chromium", () => {
       ),
     );
     await check(r.html, 2, join(shots, "entanglement.png"));
+  });
+
+  it("the noise study: accuracy and F1 against p with shaded std, the device models, the parameter chart", async () => {
+    const r = await writeHtmlReport(noiseStudy("page-noise"));
+    expect(r.kind).toBe("sweep");
+    expect(readFileSync(r.html, "utf8")).toContain("ibm_boston performs closer");
+    await check(r.html, 3, join(shots, "noise.png"));
   });
 
   it("the parameter study: counts against T", async () => {

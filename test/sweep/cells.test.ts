@@ -6,6 +6,7 @@ import { loadSweep, setPath, parseSweepConfig } from "../../src/experiments/swee
 import { scheduleOrder } from "../../src/experiments/sweep/local.ts";
 import { studySweep } from "../../src/experiments/sweep/studies.ts";
 import { ValidationError } from "../../src/core/errors.ts";
+import { evalCells, noiseConditions, parseEvalId } from "../../src/experiments/sweep/noise-axis.ts";
 
 const suite: SweepSuite = {
   name: "mustard",
@@ -216,10 +217,32 @@ describe("named studies", () => {
     else expect(() => expandCells(sweep, suite)).toThrow(/unknown: qmtl\.firstRotation/);
   });
 
-  it("noise is not available yet and says so", () => {
-    expect(() =>
-      studySweep("noise", { suite: "mustard", base, replicate: folds([0, 1, 2, 3, 4]), quick: true }),
-    ).toThrow(/noise/);
+  it("noise: one training cell per fold, each evaluated under p in {0, 0.01, 0.05, 0.1, 0.2} and 4 devices", () => {
+    const cfg = studySweep("noise", {
+      suite: "mustard",
+      base,
+      replicate: folds([0, 1, 2, 3, 4]),
+      quick: true,
+    });
+    const sweep = load(cfg);
+    const cells = expandCells(sweep, suite);
+    expect(cells.map((c) => c.id)).toEqual(["fold-0", "fold-1", "fold-2"]);
+    const conds = noiseConditions(sweep.config.noise!);
+    expect(conds.map((c) => c.label)).toEqual([
+      "p0",
+      "p0.01",
+      "p0.05",
+      "p0.1",
+      "p0.2",
+      "ibm_boston",
+      "ibm_fez",
+      "ibm_marrakesh",
+      "ibm_torino",
+    ]);
+    const evals = evalCells(cells, conds);
+    expect(evals).toHaveLength(27);
+    expect(evals.slice(0, 2).map((e) => e.id)).toEqual(["fold-0~p0", "fold-0~p0.01"]);
+    expect(parseEvalId("fold-2~ibm_fez")).toEqual({ cell: "fold-2", label: "ibm_fez" });
   });
 });
 

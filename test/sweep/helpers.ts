@@ -83,3 +83,35 @@ export function comparable(m: SweepResults): unknown {
     missing: m.missing,
   };
 }
+
+/** A noise sweep: two 1-epoch QMTL cells (folds 0, 1) evaluated under p = 0, p = 0.05 and ibm_boston. */
+export function writeNoiseSweep(dir: string, name: string, extra: string[] = []): string {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(
+    path,
+    [
+      "suite: mustard",
+      `name: ${name}`,
+      "base:",
+      "  features: feat.json",
+      "  epochs: 1",
+      "  heads: [qmtl]",
+      "axes:",
+      "  - { name: fold, field: folds, values: [[0], [1]] }",
+      "noise:",
+      "  levels: [0, 0.05]",
+      "  devices: [ibm_boston]",
+      ...extra,
+    ].join("\n"),
+  );
+  return path;
+}
+
+/** The noise part of merged results that must not depend on timing. */
+export function comparableNoise(m: SweepResults): unknown {
+  return {
+    cells: m.noise?.cells.map((c) => ({ id: c.id, runs: c.runs })),
+    groups: m.noise?.groups,
+    missing: m.noise?.missing,
+  };
+}

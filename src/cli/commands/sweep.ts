@@ -21,7 +21,10 @@ import { writeSweepResults, type SweepResults } from "../../experiments/sweep/me
 import { slurmStatus, submitSlurm } from "../../experiments/sweep/slurm.ts";
 import { STUDY_NAMES, studySweep, type StudyName } from "../../experiments/sweep/studies.ts";
 import { runParamStudy } from "../../experiments/sweep/param-study.ts";
+import { checkNoiseSweep } from "../../experiments/sweep/noise-axis.ts";
+import { gridsOf } from "../../experiments/sweep/sweep-config.ts";
 import { table } from "../format.ts";
+import { printNoise, runNoisePhase } from "./sweep-noise.ts";
 
 /** Cells run the same entry as this process (bin/qmtl.js, or src/cli/main.ts under tsx), with its node options. */
 const COMMAND = [...process.execArgv, process.argv[1]!];
@@ -165,6 +168,7 @@ function printMerged(m: SweepResults): void {
     }),
   );
   if (rows.length > 0) console.log(table(["cell group", "head", "runs", `${task} acc`, `${task} F1`], rows));
+  printNoise(m, task);
   if (m.missing.length > 0)
     console.log(`${m.missing.length} cell(s) without results yet: ${m.missing.join(", ")}`);
 }
@@ -254,6 +258,8 @@ export function registerSweep(program: Command): void {
       const sweep = loadFromArgs(target, o);
       const suite = sweepSuite(sweep.config.suite);
       const cells = expandCells(sweep, suite);
+      const axisNames = gridsOf(sweep.config).flatMap((g) => g.map((a) => a.name));
+      const conditions = checkNoiseSweep(sweep.config.noise, cells, axisNames);
       const sweepDir = resolve(o.out ?? "runs", sweep.config.name);
       if (o.dryRun) {
         console.log(
@@ -262,7 +268,11 @@ export function registerSweep(program: Command): void {
             cells.map((c) => [c.id, c.cost]),
           ),
         );
-        console.log(`${cells.length} cells valid; folder ${sweepDir}`);
+        const evals =
+          conditions.length > 0
+            ? `, each evaluated under ${conditions.length} noise conditions (${conditions.map((c) => c.label).join(", ")})`
+            : "";
+        console.log(`${cells.length} cells valid${evals}; folder ${sweepDir}`);
         return;
       }
       if (o.status || o.collect) {
@@ -285,6 +295,14 @@ export function registerSweep(program: Command): void {
           console.log(
             `submitted job ${r.jobId}: ${r.cells.length} array task(s) (${r.script}); ${r.skippedActive.length} still queued or running`,
           );
+        if (conditions.length > 0) {
+          const n = submitSlurm(sweepDir, rec, { baseDir: sweep.baseDir, command: COMMAND, kind: "noise" });
+          console.log(
+            n.jobId === null
+              ? `noise evaluation: nothing to submit (${n.skippedActive.length} queued or running)`
+              : `submitted noise evaluation job ${n.jobId}: ${n.cells.length} array task(s) after the training arrays (${n.script})`,
+          );
+        }
         return;
       }
       const pending = cells.filter((c) => cellState(sweepDir, c.id) !== "done");
@@ -323,6 +341,14 @@ export function registerSweep(program: Command): void {
         jobs,
         onEvent,
       });
+      const noise = await runNoisePhase(rec, {
+        sweepDir,
+        baseDir: sweep.baseDir,
+        command: COMMAND,
+        jobs,
+        onEvent,
+      });
+      failed.push(...noise.failed);
       if (timer) {
         clearInterval(timer);
         process.stderr.write("\r\x1b[K");

@@ -15,6 +15,7 @@ import type { SweepGroup, SweepResults } from "../sweep/merge.ts";
 import type { Claim } from "./html-page.ts";
 import type { MeanStdValue } from "./results-types.ts";
 import { fmt } from "./style.ts";
+import { noiseClaim } from "./noise-claims.ts";
 
 type Task = SweepResults["tasks"][number];
 
@@ -177,6 +178,9 @@ export function sweepClaims(m: SweepResults): Claim[] {
         return entanglement(m, c.text);
       case "encoder-variant":
         return encoder(m, c.text);
+      case "noise-graceful":
+      case "noise-device-order":
+        return noiseClaim(m, c.id, c.text)!;
     }
     return { claim: c.text, source: "", measured: "", verdict: "not testable" };
   });

@@ -22,6 +22,7 @@ import {
 } from "./html-page.ts";
 import { sweepClaims } from "./html-claims.ts";
 import { ablationBarSpec, ablationLineSpec, groupParamsSpec, scalingSpec } from "./html-figures.ts";
+import { noiseDeviceSpec, noiseLineSpec, noiseMarkdown, noiseTableHtml } from "./html-noise.ts";
 import { fmt, fmtDuration, fmtInt, fmtMeanStd, taskTitle } from "./style.ts";
 
 export interface PageBundle {
@@ -112,6 +113,7 @@ function sweepMarkdown(
     "",
     table("f1"),
     "",
+    ...noiseMarkdown(m),
     "## Figures",
     "",
     ...figures.map((f) => `![${f.name}](${f.name}.png)`),
@@ -142,6 +144,20 @@ export async function renderSweepHtml(m: SweepResults): Promise<PageBundle> {
     );
   }
   if (m.groups.length > 0) figures.push(await fig("fig-params", groupParamsSpec(m)));
+  const captions = new Map<string, string>([["fig-params", "Trainable head parameters of each cell group."]]);
+  const noiseLine = noiseLineSpec(m, subtitle);
+  if (noiseLine) {
+    figures.push(await fig("fig-noise-levels", noiseLine));
+    captions.set("fig-noise-levels", `Accuracy and F1 against the depolarizing level p: ${subtitle}`);
+  }
+  const noiseDevices = noiseDeviceSpec(m, subtitle);
+  if (noiseDevices) {
+    figures.push(await fig("fig-noise-devices", noiseDevices));
+    captions.set(
+      "fig-noise-devices",
+      `The ideal circuit (p = 0) and each calibrated device model: ${subtitle}`,
+    );
+  }
   const claims = sweepClaims(m);
   const timing = htmlTable(
     ["Cell", "Training time", "Runs"],
@@ -172,6 +188,15 @@ export async function renderSweepHtml(m: SweepResults): Promise<PageBundle> {
       ].join("\n"),
     },
     { id: "accuracy", title: "Accuracy (mean ± std)", html: metricsTable(m, "accuracy") },
+    ...(m.noise
+      ? [
+          {
+            id: "noise",
+            title: "Noise (trained cells evaluated under each condition)",
+            html: noiseTableHtml(m),
+          },
+        ]
+      : []),
     {
       id: "f1",
       title: "F1 (mean ± std)",
@@ -185,9 +210,7 @@ export async function renderSweepHtml(m: SweepResults): Promise<PageBundle> {
           figure(
             f.name,
             f.svg,
-            f.name === "fig-params"
-              ? "Trainable head parameters of each cell group."
-              : `${plots[Number(f.name.split("-").pop()) - 1]?.title ?? ""}: ${subtitle}`,
+            captions.get(f.name) ?? `${plots[Number(f.name.split("-").pop()) - 1]?.title ?? ""}: ${subtitle}`,
           ),
         )
         .join("\n"),

@@ -10,7 +10,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import type { SweepCell } from "./cells.ts";
 import { cellConfigPath, cellLogPath, cellState } from "./sweep-dir.ts";
 
 /** The arguments (after the bin) that run one cell. */
@@ -28,6 +27,11 @@ export function cellArgs(suite: string, sweepDir: string, id: string): string[] 
     "--jobs",
     "1",
   ];
+}
+
+/** The arguments that run one noise evaluation cell (`<cell>~<condition>`) of a sweep. */
+export function evalArgs(sweepDir: string, id: string): string[] {
+  return ["sweep-eval", sweepDir, id];
 }
 
 export interface SweepProgress {
@@ -54,6 +58,16 @@ export interface LocalRunOptions {
   readonly command: readonly string[];
   readonly jobs: number;
   readonly onEvent?: (e: LocalEvent) => void;
+  /** the qmtl arguments of a cell (default: `cellArgs`, a training run; noise evaluation cells differ) */
+  readonly argsOf?: (id: string) => string[];
+  /** whether a cell finished (default: its run folder holds results.json) */
+  readonly isDone?: (id: string) => boolean;
+}
+
+/** What scheduling needs of a cell. */
+export interface Schedulable {
+  readonly id: string;
+  readonly cost: number;
 }
 
 const lockPath = (sweepDir: string, id: string): string => join(sweepDir, "cells", `${id}.lock`);
@@ -103,7 +117,7 @@ export function unlockCell(sweepDir: string, id: string): void {
 }
 
 /** Costliest first, then by id: deterministic. */
-export function scheduleOrder(cells: readonly SweepCell[]): SweepCell[] {
+export function scheduleOrder<T extends Schedulable>(cells: readonly T[]): T[] {
   return [...cells].sort((a, b) => b.cost - a.cost || a.id.localeCompare(b.id));
 }
 
@@ -120,7 +134,7 @@ function lastLines(path: string, n: number): string {
  * the ids that failed (and those another process holds). SIGINT/SIGTERM stop every child before this process exits.
  */
 export async function runLocal(
-  cells: readonly SweepCell[],
+  cells: readonly Schedulable[],
   opts: LocalRunOptions,
 ): Promise<{ failed: string[]; busy: string[] }> {
   const queue = scheduleOrder(cells);
@@ -146,7 +160,9 @@ export async function runLocal(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const busy: string[] = [];
-  const runOne = (cell: SweepCell): Promise<void> =>
+  const argsOf = opts.argsOf ?? ((id: string) => cellArgs(opts.suite, opts.sweepDir, id));
+  const isDone = opts.isDone ?? ((id: string) => cellState(opts.sweepDir, id) === "done");
+  const runOne = (cell: Schedulable): Promise<void> =>
     new Promise((resolve) => {
       if (!lockCell(opts.sweepDir, cell.id)) {
         busy.push(cell.id);
@@ -158,22 +174,18 @@ export async function runLocal(
       mkdirSync(dirname(log), { recursive: true });
       const fd = openSync(log, "a");
       const started = Date.now();
-      const child = spawn(
-        process.execPath,
-        [...opts.command, ...cellArgs(opts.suite, opts.sweepDir, cell.id)],
-        {
-          cwd: opts.baseDir,
-          stdio: ["ignore", fd, fd],
-          env: { ...process.env, QMTL_CHILD: "1" },
-        },
-      );
+      const child = spawn(process.execPath, [...opts.command, ...argsOf(cell.id)], {
+        cwd: opts.baseDir,
+        stdio: ["ignore", fd, fd],
+        env: { ...process.env, QMTL_CHILD: "1" },
+      });
       running.set(cell.id, child);
       opts.onEvent?.({ type: "start", id: cell.id, progress: progress() });
       const finish = (reason: string | null): void => {
         closeSync(fd);
         unlockCell(opts.sweepDir, cell.id);
         running.delete(cell.id);
-        if (reason === null && cellState(opts.sweepDir, cell.id) === "done") {
+        if (reason === null && isDone(cell.id)) {
           done++;
           doneCost += cell.cost;
           opts.onEvent?.({

@@ -10,6 +10,7 @@ import { writeJsonAtomic } from "../../core/atomic-file.ts";
 import { summarizeRuns } from "../../training/summary.ts";
 import type { ExperimentResults, MeanStdValue } from "../report/results-types.ts";
 import { gridsOf, isReplicate, type AxisValue } from "./sweep-config.ts";
+import { mergeNoise, type SweepNoiseResults } from "./noise-merge.ts";
 import { cellState, readCellResults, RESULTS_FILE, type SweepRecord } from "./sweep-dir.ts";
 
 type Summary = Record<string, Record<string, Record<string, MeanStdValue>>>;
@@ -50,6 +51,8 @@ export interface SweepResults {
   groups: SweepGroup[];
   /** cells without results yet */
   missing: string[];
+  /** a sweep with a noise axis: the trained cells evaluated under each condition (noise-merge.ts) */
+  noise: SweepNoiseResults | null;
   timing: { cellSeconds: number; simSeconds: number };
 }
 
@@ -133,6 +136,7 @@ export function mergeSweep(sweepDir: string, rec: SweepRecord): SweepResults {
       heads: g.cells[0]!.heads,
     })),
     missing,
+    noise: mergeNoise(sweepDir, rec, replicate),
     timing: {
       cellSeconds: cells.reduce((a, c) => a + c.seconds, 0),
       simSeconds: cells.reduce((a, c) => a + c.runs.reduce((b, r) => b + r.simSeconds, 0), 0),

@@ -20,7 +20,9 @@ import { writeFileAtomic, writeJsonAtomic } from "../../core/atomic-file.ts";
 import { QmtlError, ValidationError } from "../../core/errors.ts";
 import type { SlurmOptions } from "./sweep-config.ts";
 import { cellState, type SweepRecord } from "./sweep-dir.ts";
-import { cellArgs } from "./local.ts";
+import { cellArgs, evalArgs } from "./local.ts";
+import { evalDone } from "./noise-axis.ts";
+import { evalCellIds } from "./noise-merge.ts";
 
 /** Runs a command and returns its exit code and output (injectable for tests). */
 export type Exec = (cmd: string, args: readonly string[]) => { code: number; stdout: string; stderr: string };
@@ -31,8 +33,13 @@ export const realExec: Exec = (cmd, args) => {
   return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 };
 
+/** A sweep's two kinds of array: training cells, then noise evaluation cells (after the training arrays). */
+export type SlurmPhase = "train" | "noise";
+
 export interface SlurmJob {
   readonly submit: number;
+  /** absent in job lists written before noise sweeps: train */
+  readonly kind?: SlurmPhase;
   readonly jobId: string;
   readonly cells: string[];
   readonly submittedAt: string;
@@ -70,12 +77,16 @@ export interface ScriptOptions {
   readonly cellsFile: string;
   readonly count: number;
   readonly slurm: SlurmOptions;
+  /** the qmtl arguments with @CELL@ for the cell id (default: a training run) */
+  readonly args?: readonly string[];
+  /** job ids this array starts after (sbatch --dependency=afterany:...) */
+  readonly after?: readonly string[];
 }
 
 /** The job array script: task i runs line i+1 of the cells file as an ordinary `qmtl run`. */
 export function jobScript(o: ScriptOptions): string {
   const s = o.slurm;
-  const args = cellArgs(o.suite, o.sweepDir, "@CELL@").map((a) =>
+  const args = (o.args ?? cellArgs(o.suite, o.sweepDir, "@CELL@")).map((a) =>
     a.includes("@CELL@") ? `"${a.replace("@CELL@", "$CELL").replace(/"/g, '\\"')}"` : q(a),
   );
   return [
@@ -88,6 +99,7 @@ export function jobScript(o: ScriptOptions): string {
     ...(s.partition ? [`#SBATCH --partition=${s.partition}`] : []),
     ...(s.account ? [`#SBATCH --account=${s.account}`] : []),
     `#SBATCH --output=${join(o.sweepDir, "slurm", "logs", "%A_%a.out")}`,
+    ...(o.after && o.after.length > 0 ? [`#SBATCH --dependency=afterany:${o.after.join(":")}`] : []),
     ...s.extra.map((x) => `#SBATCH ${x}`),
     "set -euo pipefail",
     `CELL="$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${q(o.cellsFile)})"`,
@@ -129,15 +141,25 @@ export interface SubmitResult {
 export function submitSlurm(
   sweepDir: string,
   rec: SweepRecord,
-  o: { baseDir: string; command: readonly string[]; node?: string; exec?: Exec },
+  o: { baseDir: string; command: readonly string[]; node?: string; exec?: Exec; kind?: SlurmPhase },
 ): SubmitResult {
   const exec = o.exec ?? realExec;
+  const kind = o.kind ?? "train";
   const active = activeCells(sweepDir, exec);
-  const todo = rec.cells.map((c) => c.id).filter((id) => cellState(sweepDir, id) !== "done");
+  const ids = kind === "train" ? rec.cells.map((c) => c.id) : evalCellIds(rec);
+  const done = (id: string): boolean =>
+    kind === "train" ? cellState(sweepDir, id) === "done" : evalDone(sweepDir, id);
+  const todo = ids.filter((id) => !done(id));
   const cells = todo.filter((id) => !active.has(id));
   const skippedActive = todo.filter((id) => active.has(id));
   if (cells.length === 0) return { jobId: null, cells, skippedActive, script: null };
   const jobs = readJobs(sweepDir);
+  // evaluation tasks start once every training array still queued or running has ended
+  const trainIds = new Set(rec.cells.map((c) => c.id));
+  const after =
+    kind === "noise"
+      ? [...new Set([...active].filter(([id]) => trainIds.has(id)).map(([, t]) => t.split("_")[0]!))]
+      : [];
   const k = jobs.reduce((m, j) => Math.max(m, j.submit), 0) + 1;
   const slurmDir = join(sweepDir, "slurm");
   mkdirSync(join(slurmDir, "logs"), { recursive: true });
@@ -156,6 +178,7 @@ export function submitSlurm(
       cellsFile,
       count: cells.length,
       slurm: rec.config.slurm,
+      ...(kind === "noise" ? { args: evalArgs(sweepDir, "@CELL@"), after } : {}),
     }),
   );
   const r = exec("sbatch", ["--parsable", script]);
@@ -165,7 +188,7 @@ export function submitSlurm(
   if (!/^\d+$/.test(jobId)) throw new QmtlError(`sbatch printed no job id: ${JSON.stringify(r.stdout)}`);
   writeJsonAtomic(jobsPath(sweepDir), [
     ...jobs,
-    { submit: k, jobId, cells, submittedAt: new Date().toISOString() },
+    { submit: k, kind, jobId, cells, submittedAt: new Date().toISOString() },
   ]);
   return { jobId, cells, skippedActive, script };
 }
@@ -179,8 +202,13 @@ export interface CellStatus {
 
 export function slurmStatus(sweepDir: string, rec: SweepRecord, exec: Exec = realExec): CellStatus[] {
   const active = activeCells(sweepDir, exec);
-  return rec.cells.map(({ id }) => {
-    const s = cellState(sweepDir, id);
+  const submitted = new Set(readJobs(sweepDir).flatMap((j) => j.cells));
+  const evals = evalCellIds(rec).map((id) => {
+    const s = evalDone(sweepDir, id) ? "done" : submitted.has(id) ? "started" : "pending";
+    return { id, s };
+  });
+  const train = rec.cells.map(({ id }) => ({ id, s: cellState(sweepDir, id) }));
+  return [...train, ...evals].map(({ id, s }) => {
     if (s === "done") return { id, state: "done" };
     const a = active.get(id);
     if (a !== undefined) {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { ValidationError } from "../../core/errors.ts";
 import { runName } from "../suite.ts";
+import { noiseAxisSchema } from "./noise-axis.ts";
 
 /** A plain JSON value an axis may take (scalars, or arrays of scalars such as a fold list). */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -79,7 +80,14 @@ export type SweepPlot = z.infer<typeof plotSchema>;
 
 const claimSchema = z
   .object({
-    id: z.enum(["depth-L3-best", "depth-Lh-little", "entanglement-helps", "encoder-variant"]),
+    id: z.enum([
+      "depth-L3-best",
+      "depth-Lh-little",
+      "entanglement-helps",
+      "encoder-variant",
+      "noise-graceful",
+      "noise-device-order",
+    ]),
     text: z.string(),
   })
   .strict();
@@ -98,6 +106,8 @@ export const sweepConfigSchema = z
     axes: z.array(axisSchema).optional(),
     /** or several product grids whose cells are united (a cell in two grids runs once) */
     grids: z.array(z.array(axisSchema).min(1)).min(1).optional(),
+    /** noise as an axis of evaluation: every trained cell evaluated again under each condition */
+    noise: noiseAxisSchema.optional(),
     slurm: slurmSchema.default({ cpusPerTask: 1, mem: "4G", time: "02:00:00", extra: [] }),
     /** set by named studies: what the report plots and which paper claims it checks */
     study: z
