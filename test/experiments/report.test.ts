@@ -278,3 +278,28 @@ describe("fonts", () => {
     expect(chooseFont(["/nonexistent-font-dir"])).toEqual({ family: null, files: [], loadSystemFonts: true });
   });
 });
+
+describe("selection metrics section", () => {
+  it("is absent when the checkpoint is selected by one metric", () => {
+    expect(buildMarkdown(sample())).not.toContain("## Selection metrics");
+  });
+
+  it("tabulates each head's selection metric per task and the per-run macro average", () => {
+    const r = sample();
+    const tasks = r.tasks.map((t) => t.name).slice(0, 2);
+    r.setup.selectionMetrics = { [tasks[0]!]: "accuracy", [tasks[1]!]: "f1" };
+    const md = buildMarkdown(r);
+    const at = md.indexOf("## Selection metrics");
+    expect(at).toBeGreaterThan(0);
+    const section = md.slice(at, md.indexOf("## Timing"));
+    expect(section).toContain(`| Head | ${tasks[0]} accuracy | ${tasks[1]} f1 | Macro average |`);
+    const head = r.heads[0]!;
+    const runs = r.runs.filter((x) => x.head === head.id);
+    const macros = runs.map((x) => (x.test[tasks[0]!]!["accuracy"]! + x.test[tasks[1]!]!["f1"]!) / 2);
+    const m = meanStd(macros);
+    const row = section.split("\n").find((l) => l.startsWith(`| ${head.label} |`))!;
+    expect(row).toContain(`${m.mean.toFixed(3)} ± ${m.std.toFixed(3)}`);
+    const acc = r.summary[head.id]![tasks[0]!]!["accuracy"]!;
+    expect(row).toContain(`${acc.mean.toFixed(3)} ± ${acc.std.toFixed(3)}`);
+  });
+});

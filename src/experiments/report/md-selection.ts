@@ -4,15 +4,9 @@
  * head's test value of those metrics and their macro average (the GLUE score over the tasks present),
  * mean +- sample std over the runs, with the per-task majority/mean baseline where it is defined.
  */
-import type { ExperimentResults, MeanStdValue } from "./results-types.ts";
+import { meanStd } from "../../training/summary.ts";
+import type { ExperimentResults } from "./results-types.ts";
 import { fmtMeanStd } from "./style.ts";
-
-function meanStd(xs: readonly number[]): MeanStdValue {
-  const n = xs.length;
-  const mean = xs.reduce((a, x) => a + x, 0) / n;
-  const std = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, n };
-}
 
 /** Markdown lines of the section (none when the run selects by a single metric). */
 export function selectionSection(
@@ -49,10 +43,10 @@ export function selectionSection(
       `and the macro average of a run's values (the GLUE-style score over the ${tasks.length} tasks ` +
       `present), mean ± sample standard deviation over the runs.`,
     "",
-    table(
-      ["Head", ...tasks.map((t) => `${t} ${metrics[t]}`), "Macro average"],
-      rows,
-      ["l", ...tasks.map((): "r" => "r"), "r"],
-    ),
+    table(["Head", ...tasks.map((t) => `${t} ${metrics[t]}`), "Macro average"], rows, [
+      "l",
+      ...tasks.map((): "r" => "r"),
+      "r",
+    ]),
   ];
 }
