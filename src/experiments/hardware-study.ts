@@ -9,7 +9,8 @@ import { summarizeDevice, type DeviceSummary } from "../devices/summary.ts";
 import { exportQasm, paramNames, usedParams } from "../hardware/qasm/export.ts";
 import { transpile, type CircuitStats } from "../hardware/transpile/index.ts";
 import { measurementSettings, toQiskitPauli } from "../hardware/observables.ts";
-import { emulateReadout, prepareSettings } from "../hardware/emulate.ts";
+import { prepareSettings } from "../hardware/emulate.ts";
+import { emulateNoisy, type NoisyEmulationOptions } from "../hardware/noisy/index.ts";
 import { expectationsHw } from "../hardware/hw-simulate.ts";
 import type { RuntimeClient, WaitOptions } from "../hardware/runtime/client.ts";
 import {
@@ -31,9 +32,10 @@ import { expvalsFromSamples } from "../hardware/observables.ts";
  * - "dry-run": no network; writes the exact POST /jobs body, the ISA circuit and a
  *   cost estimate (circuits, parameter rows, measurement settings, shots) to outDir;
  *   returns the noiseless values of the transpiled circuit as `outputs`.
- * - "emulate": the transpiled circuit simulated exactly with the calibration's
- *   readout errors (src/hardware/emulate.ts); gate noise is NOT included until the
- *   noise layer (src/noise) is wired in; `note` says so.
+ * - "emulate": the same transpiled circuit under the device's calibrated noise on its
+ *   active qubits (src/hardware/noisy: Aer-fitted depolarizing per sx/x/cz, thermal
+ *   relaxation over gate lengths and idle times, readout confusion), exactly (density
+ *   matrix) or from seeded trajectories with standard errors; `emulation` says which.
  * - "submit": the same body sent with the Runtime client; outputs are the device's evs.
  * With primitive "sampler" the body has one Sampler PUB per measurement setting instead.
  * Outputs are B x nOutputs expectation values in the head's output order (the
@@ -61,8 +63,10 @@ export interface StudyOptions {
   readonly primitive?: "estimator" | "sampler";
   /** Estimator target precision (default 1/64, i.e. ~4096 shots per setting) */
   readonly precision?: number;
-  /** Sampler shots per setting and row (default 4096); emulate: sample this many instead of exact values */
+  /** Sampler shots per setting and row (default 4096); not used by emulate */
   readonly shots?: number;
+  /** emulate: method, trajectories, which channels (default: all, method "auto") */
+  readonly emulation?: NoisyEmulationOptions;
   readonly seed?: number;
   /** dry-run: folder for the request body, ISA circuit and cost estimate */
   readonly outDir?: string;
@@ -101,6 +105,18 @@ export interface StudyResult {
   readonly jobId?: string;
   readonly files?: readonly string[];
   readonly note: string;
+  /** emulate: the transpiled circuit's noiseless values (B x nOutputs) */
+  readonly ideal?: Float64Array;
+  /** emulate with trajectories: standard error of each output */
+  readonly stderr?: Float64Array;
+  readonly emulation?: {
+    readonly method: "density" | "trajectories";
+    readonly trajectories: number | null;
+    readonly seed: number;
+    readonly activeQubits: readonly number[];
+    readonly channels: readonly string[];
+    readonly seconds: number;
+  };
 }
 
 /** The QMTL head of a built model: its layout and trained circuit weights. */
@@ -248,23 +264,30 @@ export async function runHardwareStudy(h: HeadBatch, o: StudyOptions): Promise<S
     };
   }
   if (o.mode === "emulate") {
-    const rng = new Rng(o.seed ?? 0);
-    for (let b = 0; b < B; b++) {
-      const e = emulateReadout(
-        prep,
-        flatRow(b),
-        dev,
-        o.shots !== undefined ? { shots: o.shots, rng: rng.fork(`sample${b}`) } : {},
-      );
-      outputs.set(e.values, b * K);
-    }
+    if (o.shots !== undefined)
+      throw new ValidationError("shots", "no shots with emulate (it returns expectation values)", o.shots);
+    const t0 = performance.now();
+    const rows = Array.from({ length: B }, (_, b) => flatRow(b));
+    const e = emulateNoisy(t.circuit, dev, rows, { seed: o.seed ?? 0, ...o.emulation });
+    const seconds = (performance.now() - t0) / 1000;
+    const ideal = new Float64Array(B * K);
+    rows.forEach((p, b) => ideal.set(expectationsHw(t.circuit, p), b * K));
+    const how = e.method === "density" ? "exact density matrix" : `${e.trajectories} seeded trajectories`;
     return {
       ...base,
       mode: o.mode,
-      outputs,
-      note:
-        `emulate ${dev.name}: exact transpiled circuit + calibrated readout error only${o.shots ? `, ${o.shots} shots/setting` : ""}; ` +
-        "gate and idle noise (src/noise) not included",
+      outputs: e.values,
+      ideal,
+      ...(e.stderr ? { stderr: e.stderr } : {}),
+      emulation: {
+        method: e.method,
+        trajectories: e.trajectories,
+        seed: e.seed,
+        activeQubits: e.activeQubits,
+        channels: e.channels,
+        seconds,
+      },
+      note: `emulate ${dev.name}: transpiled circuit on ${e.activeQubits.length} active qubits, ${how}; ${e.channels.join("; ")}`,
     };
   }
   if (!o.client) throw new ValidationError("client", 'a RuntimeClient for mode "submit"');

@@ -70,7 +70,7 @@ export function applyReadoutConfusion(
   }
 }
 
-function parityMeans(
+export function parityMeans(
   words: HwCircuit["observables"],
   setting: MeasurementSetting,
   dist: Float64Array,

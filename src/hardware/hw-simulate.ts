@@ -1,12 +1,12 @@
 import { ValidationError } from "../core/errors.ts";
-import { PAULI } from "../gates/spec.ts";
+import { GATES, PAULI } from "../gates/spec.ts";
 import { add, kron, scale, type CMatrix } from "../gates/matrix.ts";
 import type { PauliWord } from "../circuits/pauli.ts";
 import { MAX_QUBITS, zeroState, type StateVector } from "../sim/state.ts";
 import { apply1q, apply2q, applyCNOT, applyCZ, applySWAP } from "../sim/kernels.ts";
 import { applyRotation } from "../sim/apply-steps.ts";
 import { expvalPauli, pauliMasks } from "../sim/pauli-ops.ts";
-import { bindAngle, validateHw, type HwCircuit, type HwGate } from "./hw-circuit.ts";
+import { bindAngle, validateHw, type HwCircuit, type HwGate, type HwOp } from "./hw-circuit.ts";
 
 /**
  * Exact statevector simulation of a hardware circuit with the project's
@@ -95,40 +95,86 @@ export function simulateHw(hc: HwCircuit, params: ArrayLike<number>, map = compa
   }
   const s = zeroState(Math.max(1, map.physical.length));
   const L = (q: number): number => map.toLocal.get(q)!;
-  for (const op of hc.ops) {
-    const q0 = L(op.qubits[0]!);
-    const m = FIXED1[op.gate];
-    if (m) {
-      apply1q(s, q0, ...m);
-      continue;
-    }
-    switch (op.gate) {
-      case "rx":
-        applyRotation(s, q0, "X", bindAngle(op.angles[0]!, params));
-        break;
-      case "ry":
-        applyRotation(s, q0, "Y", bindAngle(op.angles[0]!, params));
-        break;
-      case "rz":
-        applyRotation(s, q0, "Z", bindAngle(op.angles[0]!, params));
-        break;
-      case "cx":
-        applyCNOT(s, q0, L(op.qubits[1]!));
-        break;
-      case "cz":
-        applyCZ(s, q0, L(op.qubits[1]!));
-        break;
-      case "swap":
-        applySWAP(s, q0, L(op.qubits[1]!));
-        break;
-      case "ecr":
-        apply2q(s, q0, L(op.qubits[1]!), ECR.re, ECR.im);
-        break;
-      default:
-        throw new ValidationError("gate", "a known hardware gate", op.gate);
-    }
-  }
+  for (const op of hc.ops) applyHwOp(s, op, params, L);
   return s;
+}
+
+/** Applies one hardware op to a state; `L` maps the op's qubits to the state's wires. */
+export function applyHwOp(
+  s: StateVector,
+  op: HwOp,
+  params: ArrayLike<number>,
+  L: (q: number) => number = (q) => q,
+): void {
+  const q0 = L(op.qubits[0]!);
+  const m = FIXED1[op.gate];
+  if (m) {
+    apply1q(s, q0, ...m);
+    return;
+  }
+  switch (op.gate) {
+    case "rx":
+      applyRotation(s, q0, "X", bindAngle(op.angles[0]!, params));
+      break;
+    case "ry":
+      applyRotation(s, q0, "Y", bindAngle(op.angles[0]!, params));
+      break;
+    case "rz":
+      applyRotation(s, q0, "Z", bindAngle(op.angles[0]!, params));
+      break;
+    case "cx":
+      applyCNOT(s, q0, L(op.qubits[1]!));
+      break;
+    case "cz":
+      applyCZ(s, q0, L(op.qubits[1]!));
+      break;
+    case "swap":
+      applySWAP(s, q0, L(op.qubits[1]!));
+      break;
+    case "ecr":
+      apply2q(s, q0, L(op.qubits[1]!), ECR.re, ECR.im);
+      break;
+    default:
+      throw new ValidationError("gate", "a known hardware gate", op.gate);
+  }
+}
+
+/** The op's matrix (2x2 or 4x4, first qubit the high bit), for density-matrix paths. */
+export function hwOpMatrix(op: HwOp, params: ArrayLike<number>): CMatrix {
+  const m = FIXED1[op.gate];
+  if (m)
+    return {
+      dim: 2,
+      re: Float64Array.from([m[0], m[2], m[4], m[6]]),
+      im: Float64Array.from([m[1], m[3], m[5], m[7]]),
+    };
+  const a = (): number => bindAngle(op.angles[0]!, params);
+  const perm = (rows: number[]): CMatrix => {
+    const re = new Float64Array(16);
+    rows.forEach((c, r) => (re[r * 4 + c] = 1));
+    return { dim: 4, re, im: new Float64Array(16) };
+  };
+  switch (op.gate) {
+    case "rx":
+      return GATES.RX.matrix([a()]);
+    case "ry":
+      return GATES.RY.matrix([a()]);
+    case "rz":
+      return GATES.RZ.matrix([a()]);
+    case "cx":
+      return perm([0, 1, 3, 2]);
+    case "swap":
+      return perm([0, 2, 1, 3]);
+    case "cz": {
+      const c = perm([0, 1, 2, 3]);
+      c.re[15] = -1;
+      return c;
+    }
+    case "ecr":
+      return ECR;
+    default:
+      throw new ValidationError("gate", "a known hardware gate", op.gate);
+  }
 }
 
 /** <P> for words on physical qubits, given the state from simulateHw with the same map. */

@@ -115,12 +115,45 @@ describe("qmtl hardware", () => {
     expect(res.transpile.after.twoQubit).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/two-qubit gates/);
   });
-  it("--emulate runs the calibrated device model with and without mitigation", async () => {
-    const r = await runCli(["hardware", run, "--backend", "ibm_fez", "--emulate", "--limit", "6"], 300_000);
+  it("--emulate runs the transpiled circuit under the calibrated noise and names the channels", async () => {
+    const r = await runCli(
+      ["hardware", run, "--backend", "ibm_fez", "--emulate", "--limit", "4", "--trajectories", "16"],
+      300_000,
+    );
     expect(r.code, r.stderr).toBe(0);
-    const res = JSON.parse(readFileSync(join(run, "hardware-emulate-ibm_fez", "results.json"), "utf8")) as {
+    const out = join(run, "hardware-emulate-ibm_fez");
+    const res = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as {
       conditions: Condition[];
+      emulation: {
+        method: string;
+        trajectories: number;
+        channels: string[];
+        activeQubits: number[];
+        metrics: { ideal: Record<string, Record<string, number>>; emulated: Record<string, unknown> };
+        deviation: Record<string, { meanAbs: number; meanStderr: number }>;
+      };
     };
+    const em = res.emulation;
+    expect(em.method).toBe("trajectories");
+    expect(em.trajectories).toBe(16);
+    expect(em.activeQubits.length).toBe(13);
+    const channels = em.channels.join("\n");
+    for (const re of [
+      /^rz: virtual/m,
+      /^sx, x: .*depolarizing.*thermal relaxation/m,
+      /^cz: 2-qubit/m,
+      /^idle:/m,
+      /^readout:/m,
+    ])
+      expect(channels).toMatch(re);
+    expect(Object.keys(em.metrics.emulated)).toEqual(Object.keys(em.metrics.ideal));
+    expect(em.deviation["sarcasm"]!.meanAbs).toBeGreaterThan(0);
+    expect(em.deviation["sarcasm"]!.meanStderr).toBeGreaterThan(0);
+    const report = readFileSync(join(out, "report.md"), "utf8");
+    expect(report).toMatch(/16 seeded Monte-Carlo trajectories/);
+    expect(report).toMatch(/- cz: 2-qubit Aer-fitted depolarizing/);
+    expect(r.stdout).toMatch(/emulation: 16 trajectories \(seed 0\) on 13 active qubits/);
+    // context from the noise layer: the logical circuit's device model with mitigation
     expect(res.conditions.map((c) => `${c.id} ${c.mitigation}`)).toEqual([
       "ideal none",
       "ibm_fez none",
@@ -128,6 +161,29 @@ describe("qmtl hardware", () => {
       "ibm_fez readout+zne",
     ]);
   });
+  const badEmulate: Array<[string, string[], RegExp]> = [
+    ["one trajectory", ["--emulate", "--trajectories", "1"], /--trajectories: expected/],
+    [
+      "an unknown method",
+      ["--emulate", "--method", "exact"],
+      /--method: expected auto, density or trajectories/,
+    ],
+    ["--seed without --emulate", ["--dry-run", "--seed", "3"], /--seed: expected only with --emulate/],
+    [
+      "--shots with --emulate",
+      ["--emulate", "--shots", "100"],
+      /--shots: expected no --shots with --emulate/,
+    ],
+  ];
+  for (const [what, extra, message] of badEmulate) {
+    it(`refuses ${what} (exit 2, one line)`, async () => {
+      const r = await runCli(["hardware", run, "--backend", "ibm_fez", "--name", "bad-emulate", ...extra]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n").length).toBe(1);
+      expect(existsSync(join(run, "bad-emulate"))).toBe(false);
+    });
+  }
   it("refuses no mode, two modes, an unknown backend (exit 2)", async () => {
     for (const args of [
       ["--backend", "ibm_boston"],

@@ -109,8 +109,8 @@ export async function startFakeRuntime(o: FakeOptions): Promise<FakeRuntime> {
     }
     if (!path.startsWith("/api/v1/")) return err(res, 404, "no such route");
     if (req.headers.authorization !== `Bearer ${BEARER}`) return err(res, 401, "Unauthorized");
-    if (!req.headers["service-crn"] || !req.headers["ibm-api-version"])
-      return err(res, 400, "missing Service-CRN or IBM-API-Version");
+    if (!req.headers["service-crn"] || !/^\d{4}-\d{2}-\d{2}$/.test(String(req.headers["ibm-api-version"])))
+      return err(res, 400, "missing Service-CRN or a dated IBM-API-Version");
     const bm = /^\/api\/v1\/backends\/([^/]+)\/(status|configuration)$/.exec(path);
     if (bm) {
       if (decodeURIComponent(bm[1]!) !== backend.name) return err(res, 404, `backend ${bm[1]} not found`);
@@ -140,6 +140,8 @@ export async function startFakeRuntime(o: FakeOptions): Promise<FakeRuntime> {
         return err(res, 403, "instance has no access to this backend");
       const params = j.params as { pubs?: unknown } | undefined;
       if (!params || !Array.isArray(params.pubs)) return err(res, 400, "params.pubs missing");
+      const width = widthMismatch(j);
+      if (width) return err(res, 400, width);
       const id = `fakejob${nextId++}`;
       jobs.set(id, { id, body: j, polls: 0, cancelled: false });
       return send(res, 200, { id, backend: backend.name });
@@ -206,6 +208,24 @@ export async function startFakeRuntime(o: FakeOptions): Promise<FakeRuntime> {
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * Qiskit's Estimator PUB check (the service answers error 1501): a circuit loaded from
+ * OpenQASM 3 with physical qubits has highest-$n + 1 qubits (qiskit-qasm3-import), and each
+ * observable must have exactly that many. Returns the message, or null when they agree.
+ */
+function widthMismatch(body: Record<string, unknown>): string | null {
+  if (body.program_id !== "estimator") return null;
+  for (const pub of (body.params as { pubs: unknown[][] }).pubs) {
+    const n = parseQasm(pub[0] as string).circuit.nQubits;
+    for (const o of pub[1] as Array<Array<Record<string, number>>>) {
+      const m = Object.keys(o[0]!)[0]!.length;
+      if (m !== n)
+        return `1501: the number of qubits of the circuit (${n}) does not match the number of qubits of the observable (${m})`;
+    }
+  }
+  return null;
 }
 
 /** Ideal-device answers: exact evs for Estimator PUBs, seeded samples for Sampler PUBs. */

@@ -73,16 +73,30 @@ describe("hardware study", () => {
     expect(r.transpile.after.twoQubit).toBeGreaterThanOrEqual(r.transpile.before.twoQubit);
   });
 
-  it("emulate on ibm_boston and ibm_fez: readout error moves the values; boston's median readout error is lower", async () => {
-    const rb = await runHardwareStudy(head, { mode: "emulate", backend: "ibm_boston" });
-    const rf = await runHardwareStudy(head, { mode: "emulate", backend: "ibm_fez" });
-    expect(rb.note).toMatch(/readout error only/);
-    const db = maxAbs(rb.outputs, ideal),
-      df = maxAbs(rf.outputs, ideal);
-    expect(db).toBeGreaterThan(1e-4);
-    expect(df).toBeGreaterThan(1e-4);
-    expect(db).toBeLessThan(0.2);
+  it("emulate on ibm_boston and ibm_fez: the transpiled circuit under calibrated noise, trajectories with standard errors; boston is closer to ideal", async () => {
+    const em = { trajectories: 32 };
+    const rb = await runHardwareStudy(head, { mode: "emulate", backend: "ibm_boston", emulation: em });
+    const rf = await runHardwareStudy(head, { mode: "emulate", backend: "ibm_fez", emulation: em });
+    expect(rb.note).toMatch(/32 seeded trajectories/);
+    expect(rb.emulation!.method).toBe("trajectories");
+    expect(rb.emulation!.activeQubits.length).toBe(13);
+    expect(rb.emulation!.channels.join("\n")).toMatch(
+      /cz: 2-qubit Aer-fitted depolarizing[^]*idle[^]*readout/,
+    );
+    expect(rb.ideal!).toBeAllclose(ideal, { rtol: 0, atol: 1e-10 });
+    // squared deviation from ideal, less the trajectories' own variance: the noise-induced bias
+    const bias = (r: typeof rb): number => {
+      let acc = 0;
+      for (let i = 0; i < ideal.length; i++) acc += (r.outputs[i]! - ideal[i]!) ** 2 - r.stderr![i]! ** 2;
+      return acc / ideal.length;
+    };
+    expect(bias(rb)).toBeGreaterThan(0);
+    expect(bias(rf)).toBeGreaterThan(bias(rb));
+    expect(Math.max(...rb.stderr!)).toBeGreaterThan(0);
     expect(rb.device.medianReadoutError).toBeLessThan(rf.device.medianReadoutError);
+    await expect(
+      runHardwareStudy(head, { mode: "emulate", backend: "ibm_boston", shots: 100 }),
+    ).rejects.toThrow(/no shots with emulate/);
   });
 
   it("submit through the client (local server): device values; the API key is in no file the run writes nor in its output", async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { RuntimeClient } from "../../src/hardware/runtime/client.ts";
+import { DEFAULT_IBM_API_VERSION, RuntimeClient } from "../../src/hardware/runtime/client.ts";
 import { resolveCredentials, Secret } from "../../src/hardware/runtime/credentials.ts";
 import {
   RuntimeAuthError,
@@ -69,7 +69,18 @@ describe("Runtime client against a local server", () => {
     const client = await setup();
     const [, c] = paperHeads().find(([n]) => n === "hqnn4")!;
     const t = transpile(c, loadDevice("ibm_boston"));
-    const qasm = exportQasm(t.circuit, { version: 3, physical: true });
+    // without the padding barrier the loaded circuit is only as wide as its highest $n + 1: rejected
+    const bare = exportQasm(t.circuit, { version: 3, physical: true });
+    const paulis0 = t.circuit.observables.map((w) => toQiskitPauli(w, 156));
+    await expect(
+      client.submit({
+        program_id: "estimator",
+        backend: "ibm_boston",
+        params: estimatorParams([estimatorPub(bare, paulis0, null, 0.01)]),
+      }),
+    ).rejects.toThrow(/1501: the number of qubits of the circuit \(\d+\) does not match/);
+    const qasm = exportQasm(t.circuit, { version: 3, physical: true, physicalWidth: 156 });
+    expect(qasm).toMatch(/^barrier \$155;$/m);
     const rows = [1, 2, 3].map((s) => randomValues(c, s));
     const used = usedParams(t.circuit);
     const values = rows.map(({ inputs, weights }) => used.map((p) => flat(inputs, weights)[p]!));
@@ -89,6 +100,8 @@ describe("Runtime client against a local server", () => {
     const submitted = fake!.requests.find((q) => q.path === "/api/v1/jobs")!;
     expect(submitted.headers.authorization).toBe("Bearer fake-bearer-token-1");
     expect(submitted.headers["service-crn"]).toBe(CRN);
+    expect(submitted.headers["ibm-api-version"]).toBe(DEFAULT_IBM_API_VERSION);
+    expect(DEFAULT_IBM_API_VERSION).toBe("2026-04-15"); // qiskit-ibm-runtime's value, see SOURCES.md
     expect(submitted.body).not.toContain(KEY);
     const iam = fake!.requests.filter((q) => q.path === "/identity/token");
     expect(iam.length).toBe(1); // the bearer is cached

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { writeJsonAtomic } from "../../core/atomic-file.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../../core/atomic-file.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { Rng } from "../../core/rng.ts";
 import { loadDevice } from "../../devices/index.ts";
@@ -13,6 +13,12 @@ import { resolveCredentials } from "../../hardware/runtime/credentials.ts";
 import { subset } from "../../training/dataset.ts";
 import { flagValue, folderNameFlag, intFlag } from "../flags.ts";
 import { suiteOfRun } from "./noise.ts";
+import {
+  emulationLines,
+  emulationReport,
+  emulationSummary,
+  type EmulationSummary,
+} from "./hardware-emulation.ts";
 
 interface HwOpts {
   backend: string;
@@ -27,6 +33,10 @@ interface HwOpts {
   fresh?: boolean;
   baseUrl?: string;
   json?: boolean;
+  trajectories?: string;
+  method?: string;
+  seed?: string;
+  logical?: boolean;
 }
 
 export function registerHardware(program: Command): void {
@@ -43,7 +53,17 @@ export function registerHardware(program: Command): void {
     .option("--dry-run", "write the exact request bodies, the ISA circuit and a cost estimate; send nothing")
     .option(
       "--emulate",
-      "predict the device run: the calibrated noise model of the device (exact), with and without mitigation",
+      "predict the device run: the transpiled circuit under the device's calibrated noise (gate errors, T1/T2 relaxation, readout)",
+    )
+    .option(
+      "--method <name>",
+      "emulate: auto (density matrix up to 10 active qubits, else trajectories), density or trajectories",
+    )
+    .option("--trajectories <n>", "emulate: Monte-Carlo trajectories per sample (default 200)")
+    .option("--seed <n>", "emulate: seed of the trajectories (default 0)")
+    .option(
+      "--no-logical",
+      "emulate: skip the noise layer's logical-chain device model and its mitigation (on by default)",
     )
     .option(
       "--submit",
@@ -77,6 +97,25 @@ export function registerHardware(program: Command): void {
         throw new ValidationError("--primitive", "estimator or sampler", o.primitive);
       const limit = o.limit !== undefined ? intFlag("--limit", o.limit, 1) : undefined;
       const shots = o.shots !== undefined ? intFlag("--shots", o.shots, 1, 1e7) : undefined;
+      if (mode !== "emulate")
+        for (const [f, v] of [
+          ["--method", o.method],
+          ["--trajectories", o.trajectories],
+          ["--seed", o.seed],
+        ] as const)
+          if (v !== undefined) throw new ValidationError(f, "only with --emulate", v);
+      if (mode === "emulate" && shots !== undefined)
+        throw new ValidationError(
+          "--shots",
+          "no --shots with --emulate (it returns expectation values)",
+          shots,
+        );
+      const method = o.method !== undefined ? (flagValue("--method", "string", o.method) as string) : "auto";
+      if (method !== "auto" && method !== "density" && method !== "trajectories")
+        throw new ValidationError("--method", "auto, density or trajectories", method);
+      const trajectories =
+        o.trajectories !== undefined ? intFlag("--trajectories", o.trajectories, 2, 1e6) : undefined;
+      const seed = o.seed !== undefined ? intFlag("--seed", o.seed, 0, 2 ** 32 - 1) : 0;
       const name =
         o.name !== undefined
           ? (flagValue("--name", "string", o.name) as string)
@@ -93,6 +132,7 @@ export function registerHardware(program: Command): void {
         limit: limit ?? null,
         shots: shots ?? null,
         primitive: o.primitive,
+        ...(mode === "emulate" ? { method, trajectories: trajectories ?? null, seed } : {}),
       };
       planRunFolder(outDir, { kind: "hardware", mode: o.fresh ? "fresh" : "new", config: record });
       const cell = await loadTrainedCell(suite, runDir, o.cell !== undefined ? { cell: o.cell } : {});
@@ -114,10 +154,12 @@ export function registerHardware(program: Command): void {
       const study = await runHardwareStudy(
         { layout, weights, inputs: z, batch: test.n },
         {
-          mode: mode === "emulate" ? "dry-run" : mode,
+          mode,
           backend,
           primitive: o.primitive,
-          outDir,
+          ...(mode === "dry-run" ? { outDir } : {}),
+          seed,
+          emulation: { method, ...(trajectories !== undefined ? { trajectories } : {}) },
           ...(shots !== undefined ? { shots } : {}),
           ...(credentials
             ? { client: new RuntimeClient({ credentials, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}) }) }
@@ -137,16 +179,19 @@ export function registerHardware(program: Command): void {
         ...(study.jobId ? { jobId: study.jobId } : {}),
       };
       if (mode === "emulate") {
-        // the device's calibrated noise model (thermal relaxation, depolarizing fitted to the gate errors, readout),
-        // simulated exactly on the logical circuit placed on the device's best chain of usable qubits (the noise
-        // layer's placement, which needs a chain; the transpiler's layout may need SWAPs), then mitigation and ZNE
-        const noise = runNoiseStudy(cell.model, test, cell.tasks, {
-          depolarizing: [],
-          devices: [backend],
-          mitigation: true,
-          metrics: cell.metrics,
-        });
-        summary["conditions"] = noise.conditions;
+        summary["emulation"] = emulationSummary(study, cell, test, layout);
+        writeFileAtomic(join(outDir, "report.md"), emulationReport(summary));
+        if (o.logical !== false) {
+          // context: the noise layer's device model of the LOGICAL circuit on the device's best chain of
+          // qubits (exact, structured), with readout mitigation and ZNE; not the transpiled circuit
+          const noise = runNoiseStudy(cell.model, test, cell.tasks, {
+            depolarizing: [],
+            devices: [backend],
+            mitigation: true,
+            metrics: cell.metrics,
+          });
+          summary["conditions"] = noise.conditions;
+        }
       }
       writeJsonAtomic(join(outDir, "results.json"), summary);
       if (o.json) console.log(JSON.stringify(summary, null, 2));
@@ -158,6 +203,8 @@ export function registerHardware(program: Command): void {
         console.log(
           `cost: ${study.cost.circuits} circuit(s), ${study.cost.settings} measurement settings, ${study.cost.totalShots} shots`,
         );
+        const em = summary["emulation"] as EmulationSummary | undefined;
+        if (em) for (const line of emulationLines(em)) console.log(line);
         for (const c of (summary["conditions"] as
           | Array<{ id: string; mitigation: string; metrics: Record<string, Record<string, number>> }>
           | undefined) ?? []) {

@@ -25,13 +25,20 @@ import { Http, type HttpOptions } from "./http.ts";
  * Requests carry Authorization: Bearer <IAM token>, Service-CRN and IBM-API-Version.
  * The API key and the bearer token never appear in errors, logs or return values.
  */
+/**
+ * The `IBM-API-Version` header sent by default: the value qiskit-ibm-runtime sends since its
+ * commit e161db94d (June 2026, "Bump API version to 2026-04-15"; `api/rest/base.py`
+ * `_HEADER_API_VERSION`). Earlier clients sent 2026-02-15 and, from July 2025, 2025-05-01.
+ */
+export const DEFAULT_IBM_API_VERSION = "2026-04-15";
+
 export interface RuntimeClientOptions extends HttpOptions {
   readonly credentials: Credentials;
   /** default https://quantum.cloud.ibm.com/api/v1 */
   readonly baseUrl?: string;
   /** default https://iam.cloud.ibm.com */
   readonly iamUrl?: string;
-  /** IBM-API-Version header (default "2025-05-01"; IBM dates its API versions) */
+  /** IBM-API-Version header (default DEFAULT_IBM_API_VERSION) */
   readonly apiVersion?: string;
 }
 
@@ -73,7 +80,7 @@ export class RuntimeClient {
     this.#creds = o.credentials;
     this.base = (o.baseUrl ?? "https://quantum.cloud.ibm.com/api/v1").replace(/\/+$/, "");
     this.iam = (o.iamUrl ?? "https://iam.cloud.ibm.com").replace(/\/+$/, "");
-    this.apiVersion = o.apiVersion ?? "2025-05-01";
+    this.apiVersion = o.apiVersion ?? DEFAULT_IBM_API_VERSION;
   }
 
   /** Exchanges the API key for an IAM bearer token (cached until a minute before expiry). */
