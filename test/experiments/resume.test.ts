@@ -72,7 +72,7 @@ function checkpointEpoch(path: string): number | null {
 function comparable(runDir: string) {
   const results = readJson<ExperimentResults>(join(runDir, "results.json"));
   const noTime = (h: Record<string, unknown>) => {
-    const { seconds: _s, simSeconds: _t, ...rest } = h;
+    const { seconds: _s, simSeconds: _t, phases: _p, ...rest } = h;
     return rest;
   };
   const cells = Object.fromEntries(

@@ -15,7 +15,7 @@ import {
 import { applyRunFolder, planRunFolder, type RunFolderMode } from "../../experiments/run-folder.ts";
 import type { BaseConfig, Suite, SuiteFlag } from "../../experiments/suite.ts";
 import { writeReport } from "../../experiments/report/write-report.ts";
-import { assignCells, parentWatch, runChildren } from "../jobs.ts";
+import { nextCellFromParent, parentWatch, runChildrenQueue } from "../jobs.ts";
 import { makeProgress } from "../progress.ts";
 import { flagValue, intFlag } from "../flags.ts";
 
@@ -143,6 +143,12 @@ function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
   cmd.addOption(new Option("--cells <list>", "internal: run only these head:split:seed cells").hideHelp());
   cmd.addOption(
     new Option(
+      "--cells-from-parent",
+      "internal: take cells one at a time from the parent's queue",
+    ).hideHelp(),
+  );
+  cmd.addOption(
+    new Option(
       "--kill-at <event:n>",
       "testing: SIGKILL this process at the n-th progress|epoch|write|cell event",
     ).hideHelp(),
@@ -165,6 +171,23 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   const out = flagValue("--out", "path", o["out"] ?? "runs") as string;
   const runDir = resolve(out, cfg.name);
   const startedAt = Date.now();
+  if (o["cellsFromParent"] === true) {
+    // a child of a parallel run: load the inputs once, then run the parent's cells one at a time
+    const checkParent = parentWatch();
+    const loaded = await loadExperiment(suite, cfg, { jobs: 1 });
+    for (let cell = await nextCellFromParent(); cell !== null; cell = await nextCellFromParent()) {
+      await runExperiment(suite, cfg, runDir, {
+        cells: [cell],
+        loaded,
+        onEvent: (e) => {
+          checkParent();
+          plainChildLog(e);
+        },
+      });
+    }
+    process.disconnect?.();
+    return;
+  }
   if (typeof o["cells"] === "string") {
     // a child of a parallel run: the parent prepared the folder and the features
     const checkParent = parentWatch();
@@ -196,8 +219,7 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   const cells = experimentCells(suite, cfg).filter((c) => !cellDone(runDir, c));
   const jobs = Math.min(cells.length, requested);
   if (jobs > 1) {
-    const groups = assignCells(cells, jobs);
-    progress.log(`running ${cells.length} unfinished cells in ${groups.length} processes`);
+    progress.log(`running ${cells.length} unfinished cells in ${jobs} processes`);
     const args = [
       "run",
       suite.name,
@@ -207,7 +229,7 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
       resolve(out),
       "--resume",
     ];
-    await runChildren(args, groups, (line) => progress.log(line));
+    await runChildrenQueue(args, cells, jobs, (line) => progress.log(line));
   } else if (cells.length > 0 && cfg.threads === 1 && availableParallelism() > 1) {
     progress.log(
       `one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`,
