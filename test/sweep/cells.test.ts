@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mustardConfigSchema } from "../../src/datasets/mustard/config.ts";
 import { mustardSuite } from "../../src/datasets/mustard/index.ts";
+import { glueSuite } from "../../src/datasets/glue/index.ts";
 import { expandCells, cellCost, groupAxes, type SweepSuite } from "../../src/experiments/sweep/cells.ts";
 import { loadSweep, setPath, parseSweepConfig } from "../../src/experiments/sweep/sweep-config.ts";
 import { scheduleOrder } from "../../src/experiments/sweep/local.ts";
@@ -78,6 +79,26 @@ describe("sweep grid expansion", () => {
       expect(cfg2.latentDim).toBe(13 * cfg2.qmtl.encodingLayers);
     }
     expect(groupAxes(load(cfg)).map((a) => a.name)).toEqual(["L", "Lh"]);
+  });
+
+  it("runs the depth study on a suite that derives d = Q*L itself (GLUE: no latentDim field)", () => {
+    const glue: SweepSuite = {
+      name: "glue",
+      schema: glueSuite.schema,
+      check: (c) => glueSuite.check?.(c as never),
+      splitIndices: (c) => glueSuite.splitIndices(c as never),
+    };
+    const cfg = studySweep("depth", {
+      suite: "glue",
+      base: glueSuite.schema.parse({}) as Record<string, unknown>,
+      replicate: { field: "seeds", values: [0, 1] },
+      quick: true,
+    });
+    const cells = expandCells(load(cfg), glue);
+    expect(cells).toHaveLength(10);
+    const ls = cells.map((c) => (c.config as { qmtl: { encodingLayers: number } }).qmtl.encodingLayers);
+    expect(new Set(ls)).toEqual(new Set([2, 3, 4]));
+    for (const c of cells) expect(c.config).not.toHaveProperty("latentDim");
   });
 
   it("rejects an unknown field before anything runs, naming it", () => {

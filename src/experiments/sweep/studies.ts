@@ -82,12 +82,13 @@ export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
   const sweepName = `study-${name}-${o.suite}${o.quick ? "-quick" : ""}`;
   switch (name) {
     case "depth": {
-      const Q = qubitsOf(o.base);
+      // a suite whose config has no latentDim (GLUE) derives d = Q*L from the tasks present itself
+      const Q = "latentDim" in o.base ? qubitsOf(o.base) : null;
       const L = (vs: number[]): AxisInput => ({
         name: "L",
         field: "qmtl.encodingLayers",
         values: vs,
-        linked: { latentDim: vs.map((v) => Q * v) },
+        ...(Q !== null ? { linked: { latentDim: vs.map((v) => Q * v) } } : {}),
       });
       const Lh = (vs: number[]): AxisInput => ({ name: "Lh", field: "qmtl.headLayers", values: vs });
       return {
@@ -116,7 +117,9 @@ export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
             },
           ],
           notes: [
-            `d = Q*L with Q = ${Q}: the projection's output (latentDim) is ${[2, 3, 4].map((v) => Q * v).join(", ")} for L = 2, 3, 4.`,
+            Q !== null
+              ? `d = Q*L with Q = ${Q}: the projection's output (latentDim) is ${[2, 3, 4].map((v) => Q * v).join(", ")} for L = 2, 3, 4.`
+              : `d = Q*L: the suite derives Q from the tasks present, so the projection's output follows L.`,
             ...note(o),
           ],
         },
