@@ -84,7 +84,8 @@ export function plotPoints(m: SweepResults, plot: SweepPlot): Point[] {
   return out;
 }
 
-function facetColumns(n: number): number {
+/** Facet columns for n task panels: up to 3 in a row, 4 as 2 x 2. */
+export function facetColumns(n: number): number {
   return n <= 3 ? n : n === 4 ? 2 : 3;
 }
 

@@ -12,6 +12,7 @@ import type { TopLevelSpec } from "vega-lite";
 import type { SweepResults } from "../sweep/merge.ts";
 import type { NoiseGroup } from "../sweep/noise-merge.ts";
 import { FIGURE_FONT } from "./figures.ts";
+import { facetColumns } from "./html-figures.ts";
 import { esc, htmlTable, meanStdCell } from "./html-page.ts";
 import { levelGroups } from "./noise-claims.ts";
 import type { MeanStdValue } from "./results-types.ts";
@@ -76,8 +77,6 @@ function points(m: SweepResults, groups: readonly NoiseGroup[], x: (g: NoiseGrou
   return out;
 }
 
-const columns = (n: number): number => (n <= 3 ? n : n === 4 ? 2 : 3);
-
 const metricColor = {
   field: "series",
   type: "nominal",
@@ -97,7 +96,7 @@ export function noiseLineSpec(m: SweepResults, subtitle: string): TopLevelSpec |
     title: { text: "Performance under depolarizing noise (Fig. 10 style)", subtitle: [subtitle] },
     data: { values: data },
     facet: { field: "task", type: "nominal", sort: tasks, title: null },
-    columns: columns(tasks.length),
+    columns: facetColumns(tasks.length),
     spec: {
       width: 250,
       height: 170,
@@ -146,7 +145,7 @@ export function noiseDeviceSpec(m: SweepResults, subtitle: string): TopLevelSpec
     title: { text: "Performance under calibrated device models (Fig. 11 style)", subtitle: [subtitle] },
     data: { values: data },
     facet: { field: "task", type: "nominal", sort: tasks, title: null },
-    columns: columns(tasks.length),
+    columns: facetColumns(tasks.length),
     spec: {
       width: 250,
       height: 170,
