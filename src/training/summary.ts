@@ -53,3 +53,13 @@ export function summarizeRuns(runs: readonly RunMetrics[]): Record<string, Recor
   }
   return out;
 }
+
+/** Field-wise sums of records over the same numeric keys (the phase splits of epochs and of cells). */
+export function sumFields<K extends string>(
+  keys: readonly K[],
+  records: ReadonlyArray<Readonly<Record<K, number>>>,
+): Record<K, number> {
+  const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const r of records) for (const k of keys) out[k] += r[k];
+  return out;
+}

@@ -257,11 +257,11 @@ add(
 );
 add(
   "checkpoint",
-  "version 2",
+  "version 3",
   damaged(
     "c4.json",
     editJson((j) => {
-      j["version"] = 2;
+      j["version"] = 3;
     }),
   ),
   "version",
