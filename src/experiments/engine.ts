@@ -14,7 +14,7 @@ import { buildModel } from "../models/build-model.ts";
 import { layoutTasks } from "../models/task-info.ts";
 import { validateData } from "../training/dataset.ts";
 import { taskMetrics, type TaskMetrics } from "../training/evaluate.ts";
-import { meanStd } from "../training/summary.ts";
+import { meanStd, sumFields } from "../training/summary.ts";
 import { cellKey, runCells, type CellEvent, type CellPhases, type RunResult } from "./cells.ts";
 import { majorityBaseline } from "./majority-baseline.ts";
 import type { ExperimentResults, MeanStdValue } from "./report/results-types.ts";
@@ -249,12 +249,10 @@ function sum(rs: readonly RunResult[], key: "seconds" | "simSeconds" | "epochs")
 
 /** cell phases summed over runs; runs sealed without phases count their seconds as `classical` */
 function sumCellPhases(rs: readonly RunResult[]): CellPhases {
-  const out = { simulator: 0, classical: 0, optimizer: 0, evaluation: 0, test: 0, io: 0 };
-  for (const r of rs) {
-    const p = r.phases ?? { simulator: 0, classical: r.seconds, optimizer: 0, evaluation: 0, test: 0, io: 0 };
-    for (const k of Object.keys(out) as (keyof CellPhases)[]) out[k] += p[k];
-  }
-  return out;
+  const phases = rs.map(
+    (r) => r.phases ?? { simulator: 0, classical: r.seconds, optimizer: 0, evaluation: 0, test: 0, io: 0 },
+  );
+  return sumFields(["simulator", "classical", "optimizer", "evaluation", "test", "io"], phases);
 }
 
 /** mean and sample std over splits x seeds, per task and metric */

@@ -17,7 +17,8 @@ import type { SweepPlot } from "../sweep/sweep-config.ts";
 import type { ParamStudy } from "../sweep/param-study.ts";
 import { groupHead, groupValue } from "./html-claims.ts";
 
-const CONFIG = {
+/** The figures' shared Vega-Lite config (fonts, axes, legend, facet headers, titles). */
+export const CONFIG = {
   font: FIGURE_FONT,
   background: "white",
   view: { stroke: "#d0d0d0" },
@@ -34,10 +35,83 @@ const CONFIG = {
   title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#444", anchor: "start" as const, offset: 10 },
 };
 
-const METRICS = [
+/** The two metrics every per-task figure shows. */
+export const METRICS = [
   { key: "accuracy", name: "Accuracy" },
   { key: "f1", name: "F1" },
 ] as const;
+
+/** Colour by metric series (Accuracy, F1). */
+export const metricColor = {
+  field: "series",
+  type: "nominal",
+  title: "Metric",
+  scale: { domain: METRICS.map((x) => x.name), range: [HEAD_PALETTE[0], HEAD_PALETTE[1]] },
+};
+
+/** The two layers of a line with a shaded ±1 std band (fields mean, lo, hi). */
+export const BAND_LINE_LAYERS = [
+  {
+    mark: { type: "area", opacity: 0.18 },
+    encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+  },
+  {
+    mark: { type: "line", point: { filled: true, size: 45 }, strokeWidth: 2 },
+    encoding: { y: { field: "mean", type: "quantitative", title: "Score", scale: { zero: false } } },
+  },
+];
+
+/**
+ * One panel per task (`task` field, in first-seen order) of `spec` (encoding and layers), 250 x 170 each,
+ * with the shared config: the frame of every per-task figure.
+ */
+export function perTaskFigure(
+  title: string,
+  subtitle: string,
+  data: ReadonlyArray<{ task: string }>,
+  spec: Record<string, unknown>,
+): TopLevelSpec {
+  const tasks = [...new Set(data.map((d) => d.task))];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title, subtitle: [subtitle] },
+    data: { values: data },
+    facet: { field: "task", type: "nominal", sort: tasks, title: null },
+    columns: facetColumns(tasks.length),
+    spec: { width: 250, height: 170, ...spec },
+    resolve: { axis: { x: "independent" } },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+/** Grouped bars with ±1 std error bars: x = metric series, bars coloured by `x` in `order`. */
+export function groupedBars(colorTitle: string, order: readonly string[]): Record<string, unknown> {
+  return {
+    encoding: {
+      x: { field: "series", type: "nominal", title: null, axis: { labelAngle: 0 } },
+      xOffset: { field: "x", type: "nominal", sort: order },
+    },
+    layer: [
+      {
+        mark: { type: "bar" },
+        encoding: {
+          y: { field: "mean", type: "quantitative", title: "Score", scale: { domain: [0, 1] } },
+          color: {
+            field: "x",
+            type: "nominal",
+            title: colorTitle,
+            sort: order,
+            scale: { range: [...HEAD_PALETTE] },
+          },
+        },
+      },
+      {
+        mark: { type: "rule", color: "#1a1a1a", strokeWidth: 1.2 },
+        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      },
+    ],
+  };
+}
 
 interface Point {
   task: string;
@@ -92,13 +166,6 @@ export function facetColumns(n: number): number {
 /** Line plot with shaded std (numeric x) over the plot's axis. */
 export function ablationLineSpec(m: SweepResults, plot: SweepPlot, subtitle: string): TopLevelSpec {
   const data = plotPoints(m, plot);
-  const tasks = [...new Set(data.map((d) => d.task))];
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: "Metric",
-    scale: { domain: METRICS.map((x) => x.name), range: [HEAD_PALETTE[0], HEAD_PALETTE[1]] },
-  };
   const x = {
     field: "xNum",
     type: "quantitative",
@@ -106,73 +173,16 @@ export function ablationLineSpec(m: SweepResults, plot: SweepPlot, subtitle: str
     axis: { values: [...new Set(data.map((d) => d.xNum))], format: "d" },
     scale: { zero: false, padding: 14 },
   };
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: plot.title, subtitle: [subtitle] },
-    data: { values: data },
-    facet: { field: "task", type: "nominal", sort: tasks, title: null },
-    columns: facetColumns(tasks.length),
-    spec: {
-      width: 250,
-      height: 170,
-      encoding: { x, color },
-      layer: [
-        {
-          mark: { type: "area", opacity: 0.18 },
-          encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
-        },
-        {
-          mark: { type: "line", point: { filled: true, size: 45 }, strokeWidth: 2 },
-          encoding: { y: { field: "mean", type: "quantitative", title: "Score", scale: { zero: false } } },
-        },
-      ],
-    },
-    resolve: { axis: { x: "independent" } },
-    config: CONFIG,
-  } as TopLevelSpec;
+  return perTaskFigure(plot.title, subtitle, data, {
+    encoding: { x, color: metricColor },
+    layer: BAND_LINE_LAYERS,
+  });
 }
 
 /** Grouped bars with error bars (categorical x): x = metric, colour = the axis label. */
 export function ablationBarSpec(m: SweepResults, plot: SweepPlot, subtitle: string): TopLevelSpec {
   const data = plotPoints(m, plot);
-  const tasks = [...new Set(data.map((d) => d.task))];
-  const labels = [...new Set(data.map((d) => d.x))];
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: plot.title, subtitle: [subtitle] },
-    data: { values: data },
-    facet: { field: "task", type: "nominal", sort: tasks, title: null },
-    columns: facetColumns(tasks.length),
-    spec: {
-      width: 250,
-      height: 170,
-      encoding: {
-        x: { field: "series", type: "nominal", title: null, axis: { labelAngle: 0 } },
-        xOffset: { field: "x", type: "nominal", sort: labels },
-      },
-      layer: [
-        {
-          mark: { type: "bar" },
-          encoding: {
-            y: { field: "mean", type: "quantitative", title: "Score", scale: { domain: [0, 1] } },
-            color: {
-              field: "x",
-              type: "nominal",
-              title: plot.x,
-              sort: labels,
-              scale: { range: [...HEAD_PALETTE] },
-            },
-          },
-        },
-        {
-          mark: { type: "rule", color: "#1a1a1a", strokeWidth: 1.2 },
-          encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
-        },
-      ],
-    },
-    resolve: { axis: { x: "independent" } },
-    config: CONFIG,
-  } as TopLevelSpec;
+  return perTaskFigure(plot.title, subtitle, data, groupedBars(plot.x, [...new Set(data.map((d) => d.x))]));
 }
 
 /** Head parameters per cell group (the head of each group). */

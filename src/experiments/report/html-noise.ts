@@ -11,27 +11,11 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { SweepResults } from "../sweep/merge.ts";
 import type { NoiseGroup } from "../sweep/noise-merge.ts";
-import { FIGURE_FONT } from "./figures.ts";
-import { facetColumns } from "./html-figures.ts";
+import { BAND_LINE_LAYERS, groupedBars, METRICS, metricColor, perTaskFigure } from "./html-figures.ts";
 import { esc, htmlTable, meanStdCell } from "./html-page.ts";
 import { levelGroups } from "./noise-claims.ts";
 import type { MeanStdValue } from "./results-types.ts";
-import { fmtMeanStd, HEAD_PALETTE, taskTitle } from "./style.ts";
-
-const METRICS = [
-  { key: "accuracy", name: "Accuracy" },
-  { key: "f1", name: "F1" },
-] as const;
-
-const CONFIG = {
-  font: FIGURE_FONT,
-  background: "white",
-  view: { stroke: "#d0d0d0" },
-  axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal" as const, gridColor: "#e6e6e6" },
-  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0 },
-  header: { labelFontSize: 13, labelFontWeight: "bold" as const },
-  title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#444", anchor: "start" as const, offset: 10 },
-};
+import { fmtMeanStd, taskTitle } from "./style.ts";
 
 /** The other (non-noise) labels of a group: which training configuration it evaluates. */
 function trainingLabel(g: NoiseGroup): string {
@@ -77,56 +61,28 @@ function points(m: SweepResults, groups: readonly NoiseGroup[], x: (g: NoiseGrou
   return out;
 }
 
-const metricColor = {
-  field: "series",
-  type: "nominal",
-  title: "Metric",
-  scale: { domain: METRICS.map((x) => x.name), range: [HEAD_PALETTE[0], HEAD_PALETTE[1]] },
-};
-
 /** Accuracy and F1 against p (exact, unmitigated), shaded ±1 std; null without two levels. */
 export function noiseLineSpec(m: SweepResults, subtitle: string): TopLevelSpec | null {
   const groups = levelGroups(m);
   if (new Set(groups.map((g) => g.condition.p)).size < 2) return null;
   const data = points(m, groups, (g) => String(g.condition.p));
-  const tasks = [...new Set(data.map((d) => d.task))];
   const multi = new Set(data.map((d) => d.config)).size > 1;
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Performance under depolarizing noise (Fig. 10 style)", subtitle: [subtitle] },
-    data: { values: data },
-    facet: { field: "task", type: "nominal", sort: tasks, title: null },
-    columns: facetColumns(tasks.length),
-    spec: {
-      width: 250,
-      height: 170,
-      encoding: {
-        // evenly spaced levels (as the paper's Fig. 10), so 0 and 0.01 both get a label
-        x: {
-          field: "x",
-          type: "ordinal",
-          sort: [...new Set(data.map((d) => d.x))],
-          title: "depolarizing p (p1 = p2 = p)",
-          axis: { labelAngle: 0 },
-        },
-        color: metricColor,
-        ...(multi ? { strokeDash: { field: "config", type: "nominal", title: "Cells" } } : {}),
-        detail: { field: "config" },
+  return perTaskFigure("Performance under depolarizing noise (Fig. 10 style)", subtitle, data, {
+    encoding: {
+      // evenly spaced levels (as the paper's Fig. 10), so 0 and 0.01 both get a label
+      x: {
+        field: "x",
+        type: "ordinal",
+        sort: [...new Set(data.map((d) => d.x))],
+        title: "depolarizing p (p1 = p2 = p)",
+        axis: { labelAngle: 0 },
       },
-      layer: [
-        {
-          mark: { type: "area", opacity: 0.18 },
-          encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
-        },
-        {
-          mark: { type: "line", point: { filled: true, size: 45 }, strokeWidth: 2 },
-          encoding: { y: { field: "mean", type: "quantitative", title: "Score", scale: { zero: false } } },
-        },
-      ],
+      color: metricColor,
+      ...(multi ? { strokeDash: { field: "config", type: "nominal", title: "Cells" } } : {}),
+      detail: { field: "config" },
     },
-    resolve: { axis: { x: "independent" } },
-    config: CONFIG,
-  } as TopLevelSpec;
+    layer: BAND_LINE_LAYERS,
+  });
 }
 
 /** The ideal (p = 0) and each device model (exact), bars with ±1 std; null without a device. */
@@ -138,44 +94,12 @@ export function noiseDeviceSpec(m: SweepResults, subtitle: string): TopLevelSpec
   const data = points(m, [...ideal, ...devices], (g) =>
     g.condition.kind === "device" ? g.condition.device! : "ideal (p = 0)",
   );
-  const tasks = [...new Set(data.map((d) => d.task))];
-  const order = [...new Set(data.map((d) => d.x))];
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Performance under calibrated device models (Fig. 11 style)", subtitle: [subtitle] },
-    data: { values: data },
-    facet: { field: "task", type: "nominal", sort: tasks, title: null },
-    columns: facetColumns(tasks.length),
-    spec: {
-      width: 250,
-      height: 170,
-      encoding: {
-        x: { field: "series", type: "nominal", title: null, axis: { labelAngle: 0 } },
-        xOffset: { field: "x", type: "nominal", sort: order },
-      },
-      layer: [
-        {
-          mark: { type: "bar" },
-          encoding: {
-            y: { field: "mean", type: "quantitative", title: "Score", scale: { domain: [0, 1] } },
-            color: {
-              field: "x",
-              type: "nominal",
-              title: "Condition",
-              sort: order,
-              scale: { range: [...HEAD_PALETTE] },
-            },
-          },
-        },
-        {
-          mark: { type: "rule", color: "#1a1a1a", strokeWidth: 1.2 },
-          encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
-        },
-      ],
-    },
-    resolve: { axis: { x: "independent" } },
-    config: CONFIG,
-  } as TopLevelSpec;
+  return perTaskFigure(
+    "Performance under calibrated device models (Fig. 11 style)",
+    subtitle,
+    data,
+    groupedBars("Condition", [...new Set(data.map((d) => d.x))]),
+  );
 }
 
 function conditionName(g: NoiseGroup): string {
