@@ -8,7 +8,12 @@ import { GLUE_TASK_NAMES } from "./tasks.ts";
 export const GLUE_HEAD_IDS = ["classical", "qmtl", "hqnn-4", "hqnn-10", "qmtl-noent"] as const;
 export type GlueHeadId = (typeof GLUE_HEAD_IDS)[number];
 /** The heads a default run trains: the paper's four (qmtl-noent only on request). */
-export const GLUE_DEFAULT_HEADS = ["classical", "qmtl", "hqnn-4", "hqnn-10"] as const satisfies readonly GlueHeadId[];
+export const GLUE_DEFAULT_HEADS = [
+  "classical",
+  "qmtl",
+  "hqnn-4",
+  "hqnn-10",
+] as const satisfies readonly GlueHeadId[];
 
 /**
  * `qmtl run glue`: the paper's Appendix C.1 settings as defaults. `data`
