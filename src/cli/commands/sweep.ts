@@ -23,6 +23,7 @@ import { STUDY_NAMES, studySweep, type StudyName } from "../../experiments/sweep
 import { runParamStudy } from "../../experiments/sweep/param-study.ts";
 import { checkNoiseSweep } from "../../experiments/sweep/noise-axis.ts";
 import { gridsOf } from "../../experiments/sweep/sweep-config.ts";
+import { sweepSummaryTable } from "../../experiments/sweep/summary-table.ts";
 import { table } from "../format.ts";
 import { printNoise, runNoisePhase } from "./sweep-noise.ts";
 
@@ -149,25 +150,9 @@ function progressLine(p: SweepProgress): string {
 }
 
 function printMerged(m: SweepResults): void {
+  const t = sweepSummaryTable(m);
+  if (t.rows.length > 0) console.log(table(t.header, t.rows));
   const task = m.setup?.selection.split(" ")[1] ?? m.tasks[0]?.name ?? "";
-  const rows = m.groups.flatMap((g) =>
-    Object.entries(g.summary).map(([head, s]) => {
-      const acc = s[task]?.["accuracy"],
-        f1 = s[task]?.["f1"];
-      const ms = (v: { mean: number; std: number } | undefined): string =>
-        v ? `${v.mean.toFixed(3)} ± ${v.std.toFixed(3)}` : "-";
-      return [
-        Object.entries(g.labels)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" ") || "-",
-        head,
-        String(acc?.n ?? 0),
-        ms(acc),
-        ms(f1),
-      ];
-    }),
-  );
-  if (rows.length > 0) console.log(table(["cell group", "head", "runs", `${task} acc`, `${task} F1`], rows));
   printNoise(m, task);
   if (m.missing.length > 0)
     console.log(`${m.missing.length} cell(s) without results yet: ${m.missing.join(", ")}`);

@@ -7,9 +7,19 @@ import { z } from "zod";
 import { baseConfigFields } from "../../experiments/suite.ts";
 import { UNCERTAINTY_POLICIES, type UncertaintyPolicy } from "./labels.ts";
 
-/** The heads of Fig. 6: QMTL (Q = 10), classical, HQNN with 4 and 10 qubits. */
-export const CHEXPERT_HEADS = ["qmtl", "classical", "hqnn-4", "hqnn-10"] as const;
+/**
+ * The heads of Fig. 6: QMTL (Q = 10), classical, HQNN with 4 and 10 qubits; plus the Section 6.2 ablation's
+ * QMTL without encoder CNOTs (qmtl-noent), which a default run does not train.
+ */
+export const CHEXPERT_HEADS = ["qmtl", "classical", "hqnn-4", "hqnn-10", "qmtl-noent"] as const;
 export type ChexpertHeadId = (typeof CHEXPERT_HEADS)[number];
+/** The heads a default run trains: Fig. 6's four. */
+export const CHEXPERT_DEFAULT_HEADS = [
+  "qmtl",
+  "classical",
+  "hqnn-4",
+  "hqnn-10",
+] as const satisfies readonly ChexpertHeadId[];
 
 const backbone = z
   .object({
@@ -50,7 +60,7 @@ export const chexpertConfigSchema = z
         epochs: 30,
         batchSize: 32,
         lr: 1e-4,
-        heads: CHEXPERT_HEADS,
+        heads: CHEXPERT_DEFAULT_HEADS,
         // the paper checks validation mean F1 every two epochs (App. C.2)
         validateEvery: { epochs: 2 },
       },
@@ -89,9 +99,14 @@ export const chexpertConfigSchema = z
       .object({
         encodingLayers: z.number().int().min(1).max(12).default(3),
         headLayers: z.number().int().min(0).max(12).default(1),
+        /**
+         * the data rotation of the first encoding block: "rx" (the paper; on |+> it is a global phase, so the first
+         * Q features have no effect) or "ry" (every feature reaches the state; same parameter count)
+         */
+        firstRotation: z.enum(["rx", "ry"]).default("rx"),
       })
       .strict()
-      .default({ encodingLayers: 3, headLayers: 1 }),
+      .default({ encodingLayers: 3, headLayers: 1, firstRotation: "rx" }),
     hqnnRepetitions: z.number().int().min(1).max(12).default(3),
     hqnnPrecision: z.enum(["float64", "float32"]).default("float64"),
     /** the paper trains HQNN heads with batch 128 */

@@ -7,7 +7,9 @@
  *    temperature per task;
  *  - classical: Linear(30, 3) per task;
  *  - HQNN: Linear(30, 3) into the 4- or 10-qubit circuit of Phukan et al.,
- *    a trainable output scale, then Linear(qubits, 3) per task.
+ *    a trainable output scale, then Linear(qubits, 3) per task;
+ *  - qmtl-noent (Section 6.2's ablation, not a default head): QMTL without
+ *    the encoder's CNOTs, the same parameters.
  * Training: masked multi-task class-weighted focal loss (gamma 2, alpha 1,
  * w_{c,t} = N / (K n_{c,t}) from each fold's training rows, computed by
  * `train`), Adam 1e-4, batch 32 (HQNN 128), up to 30 epochs, clipping 1.0,
@@ -27,6 +29,7 @@ const LABELS: Record<ChexpertHeadId, string> = {
   classical: "Classical",
   "hqnn-4": "HQNN (4 qubits)",
   "hqnn-10": "HQNN (10 qubits)",
+  "qmtl-noent": "QMTL (10 qubits), no encoder entanglement",
 };
 
 /**
@@ -61,14 +64,15 @@ export function chexpertHeadPlans(
     const id = raw as ChexpertHeadId;
     const base = { inputDim: data.dim, latentDim: cfg.latentDim, tasks, projection };
     let model: ModelSpec;
-    if (id === "qmtl") {
+    if (id === "qmtl" || id === "qmtl-noent") {
       model = {
         ...base,
         head: "qmtl",
         qmtl: {
           encodingLayers: cfg.qmtl.encodingLayers,
           headLayers: cfg.qmtl.headLayers,
-          entangle: true,
+          firstRotation: cfg.qmtl.firstRotation,
+          entangle: id === "qmtl",
           qubits: tasks.map(() => 2),
         },
         outputTransforms: Object.fromEntries(tasks.map((t) => [t.name, "temperature" as const])),

@@ -13,6 +13,7 @@ import { chexpertPreprocess } from "../../backbones/image-preprocess.ts";
 import { extractImageFeatures } from "../../backbones/image-features.ts";
 import { mobilenetV2Spec, type CnnBackboneSpec } from "../../backbones/onnx-cnn.ts";
 import type { LoadContext, SuiteInputs, SuiteSplit } from "../../experiments/suite.ts";
+import { qmtlVariantNotes } from "../../experiments/qmtl-variant-notes.ts";
 import type { ChexpertConfig } from "./config.ts";
 import {
   CHEXPERT_TASKS,
@@ -117,6 +118,7 @@ export async function loadChexpert(cfg: ChexpertConfig, ctx: LoadContext): Promi
     `Sample: ${keptRows.filter((r) => r.sex === "Male").length} male and ${keptRows.filter((r) => r.sex === "Female").length} female images from ${cfg.csv}.csv (seed ${cfg.dataSeed}, views: ${cfg.views}); ${new Set(keptRows.map((r) => r.patient)).size} patients; ${cfg.foldCount} patient-level folds.`,
     `Labels (${cfg.uncertainty}): ${countLine(keptRows, labels)}.`,
     `Features: ${feats.fromCache} images from the cache, ${feats.computed} computed.`,
+    ...qmtlVariantNotes(cfg.qmtl.firstRotation, cfg.heads, 2 * CHEXPERT_TASKS.length, cfg.latentDim),
   ];
   if (feats.skipped.length > 0) {
     const first = feats.skipped

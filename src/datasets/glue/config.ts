@@ -4,9 +4,16 @@ import { baseConfigFields, validationIntervalSchema } from "../../experiments/su
 import { BERT_POOLINGS } from "../../backbones/bert-onnx.ts";
 import { GLUE_TASK_NAMES } from "./tasks.ts";
 
-/** The heads of the paper's GLUE comparison (Appendix B.1). */
-export const GLUE_HEAD_IDS = ["classical", "qmtl", "hqnn-4", "hqnn-10"] as const;
+/** The heads of the paper's GLUE comparison (Appendix B.1), plus the Section 6.2 ablation's QMTL without CNOTs. */
+export const GLUE_HEAD_IDS = ["classical", "qmtl", "hqnn-4", "hqnn-10", "qmtl-noent"] as const;
 export type GlueHeadId = (typeof GLUE_HEAD_IDS)[number];
+/** The heads a default run trains: the paper's four (qmtl-noent only on request). */
+export const GLUE_DEFAULT_HEADS = [
+  "classical",
+  "qmtl",
+  "hqnn-4",
+  "hqnn-10",
+] as const satisfies readonly GlueHeadId[];
 
 /**
  * `qmtl run glue`: the paper's Appendix C.1 settings as defaults. `data`
@@ -16,7 +23,7 @@ export type GlueHeadId = (typeof GLUE_HEAD_IDS)[number];
 export const glueConfigSchema = z
   .object({
     ...baseConfigFields(
-      { name: "glue", epochs: 15, batchSize: 128, lr: 5e-4, heads: GLUE_HEAD_IDS },
+      { name: "glue", epochs: 15, batchSize: 128, lr: 5e-4, heads: GLUE_DEFAULT_HEADS },
       GLUE_HEAD_IDS,
     ),
     /** seeds: the paper runs five, identical across heads */
@@ -76,9 +83,14 @@ export const glueConfigSchema = z
       .object({
         encodingLayers: z.number().int().min(1).max(12).default(3),
         headLayers: z.number().int().min(0).max(12).default(1),
+        /**
+         * the data rotation of the first encoding block: "rx" (the paper; on |+> it is a global phase, so the first
+         * Q features have no effect) or "ry" (every feature reaches the state; same parameter count)
+         */
+        firstRotation: z.enum(["rx", "ry"]).default("rx"),
       })
       .strict()
-      .default({ encodingLayers: 3, headLayers: 1 }),
+      .default({ encodingLayers: 3, headLayers: 1, firstRotation: "rx" }),
     hqnnRepetitions: z.number().int().min(1).max(12).default(3),
     hqnnPrecision: z.enum(["float64", "float32"]).default("float64"),
   })

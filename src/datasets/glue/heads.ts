@@ -17,6 +17,8 @@ import { GLUE_TASKS, isGlueTaskName } from "./tasks.ts";
  * L_h = 1, logits straight from expectation values, STS-B through the
  * learnable affine beta + gamma z (beta 0.5, gamma 1). Classical: Linear(d, r_t)
  * per task. HQNN: Linear(d, 3) into 4 or 10 qubits, then Linear(q, r_t) per task.
+ * qmtl-noent (Section 6.2's ablation, not a default head): QMTL without the
+ * encoder's CNOTs, the same parameters.
  */
 
 /** The paper's updates per epoch with all nine tasks (official train sizes, batch 128, cap 300). */
@@ -70,6 +72,7 @@ const LABEL: Record<GlueHeadId, (q: number) => string> = {
   qmtl: (q) => `QMTL (${q} qubits)`,
   "hqnn-4": () => "HQNN (4 qubits)",
   "hqnn-10": () => "HQNN (10 qubits)",
+  "qmtl-noent": (q) => `QMTL (${q} qubits), no encoder entanglement`,
 };
 
 export function glueHeadPlans(
@@ -116,12 +119,17 @@ export function glueHeadPlans(
   return cfg.heads.map((id) => {
     const head = id as GlueHeadId;
     let model: ModelSpec;
-    if (head === "qmtl") {
+    if (head === "qmtl" || head === "qmtl-noent") {
       const regression = tasks.filter((t) => t.kind === "regression").map((t) => [t.name, "affine"] as const);
       model = {
         ...base,
         head: "qmtl",
-        qmtl: { encodingLayers: cfg.qmtl.encodingLayers, headLayers: cfg.qmtl.headLayers, entangle: true },
+        qmtl: {
+          encodingLayers: cfg.qmtl.encodingLayers,
+          headLayers: cfg.qmtl.headLayers,
+          firstRotation: cfg.qmtl.firstRotation,
+          entangle: head === "qmtl",
+        },
         ...(regression.length > 0 && { outputTransforms: Object.fromEntries(regression) }),
       };
     } else if (head === "classical") {

@@ -18,6 +18,7 @@ import { glueRows, glueTexts } from "./features.ts";
 import { glueHeadPlans, glueQubits, updatesPerEpoch, validateEveryFor } from "./heads.ts";
 import { defaultGlueDir, loadGlue } from "./load.ts";
 import { glueDifferences } from "./differences.ts";
+import { qmtlVariantNotes } from "../../experiments/qmtl-variant-notes.ts";
 
 /** The report's note on how often validation ran. */
 function validationNote(cfg: GlueConfig, updates: number): string {
@@ -101,6 +102,12 @@ async function loadGlueInputs(
     validationNote(cfg, updates),
     "STS-B scores are divided by 5; MNLI's matched and mismatched dev sets are concatenated; test splits are not used (no labels): selection and the reported numbers are on dev, as in the paper.",
     `Sentences: ${emb.unique} distinct of ${texts.length}; ${emb.fromStore} came from the per-sentence cache, ${emb.embedded} were embedded (${emb.seconds.toFixed(1)} s on ${ctx.jobs} worker(s)).`,
+    ...qmtlVariantNotes(
+      cfg.qmtl.firstRotation,
+      cfg.heads,
+      glueQubits(rows.tasks),
+      glueQubits(rows.tasks) * cfg.qmtl.encodingLayers,
+    ),
     "For context, frozen-sentence-encoder baselines (e.g. CBoW over GloVe, InferSent, GenSen) are reported by Wang et al., GLUE (ICLR 2019), Table 4 (test) and its appendix (dev); their numbers are not reproduced here because they could not be checked against the paper offline.",
   ];
   return {

@@ -24,6 +24,20 @@ import { sweepClaims } from "./html-claims.ts";
 import { ablationBarSpec, ablationLineSpec, groupParamsSpec, scalingSpec } from "./html-figures.ts";
 import { noiseDeviceSpec, noiseLineSpec, noiseMarkdown, noiseTableHtml } from "./html-noise.ts";
 import { fmt, fmtDuration, fmtInt, fmtMeanStd, taskTitle } from "./style.ts";
+import { sweepSummaryTable } from "../sweep/summary-table.ts";
+
+/**
+ * Suites that select by the macro average of one metric per task (GLUE: CoLA MCC, STS-B Spearman, ...):
+ * that macro and each task's metric per group, the table `qmtl sweep` prints; null otherwise.
+ */
+function selectionTable(m: SweepResults): { header: string[]; rows: string[][] } | null {
+  if (m.setup?.selectionMetrics === undefined) return null;
+  const t = sweepSummaryTable(m);
+  return t.header.includes("macro") ? t : null;
+}
+const SELECTION_TEXT =
+  "The checkpoint is selected by the mean over tasks of one metric each (the suite's primary metrics); " +
+  "macro: that mean per run, then mean ± sample std over the runs of each group.";
 
 export interface PageBundle {
   html: string;
@@ -79,6 +93,7 @@ function sweepMarkdown(
   figures: readonly RenderedFigure[],
 ): string {
   const tasks = m.tasks.filter((t) => t.kind !== "regression");
+  const sel = selectionTable(m);
   const table = (metric: string): string =>
     mdTable(
       ["Cell group", "Head", ...tasks.map((t) => t.name)],
@@ -105,6 +120,16 @@ function sweepMarkdown(
       claims.map((c) => [c.claim, c.measured, c.verdict]),
     ),
     "",
+    ...(sel
+      ? [
+          "## Selection metrics and their macro average",
+          "",
+          SELECTION_TEXT,
+          "",
+          mdTable(sel.header, sel.rows),
+          "",
+        ]
+      : []),
     "## Accuracy (mean ± std over the runs of each group)",
     "",
     table("accuracy"),
@@ -164,6 +189,7 @@ export async function renderSweepHtml(m: SweepResults): Promise<PageBundle> {
     m.cells.map((c) => [esc(c.id), esc(fmtDuration(c.seconds)), String(c.runs.length)]),
   );
   const setup = m.setup;
+  const sel = selectionTable(m);
   const sections: Section[] = [
     { id: "claims", title: "The paper's claims and this sweep", html: claimsTable(claims) },
     {
@@ -187,6 +213,18 @@ export async function renderSweepHtml(m: SweepResults): Promise<PageBundle> {
         list(m.study?.notes ?? []),
       ].join("\n"),
     },
+    ...(sel
+      ? [
+          {
+            id: "selection",
+            title: "Selection metrics and their macro average (mean ± std)",
+            html: `${htmlTable(
+              sel.header.map(esc),
+              sel.rows.map((r) => r.map(esc)),
+            )}<p>${esc(SELECTION_TEXT)}</p>`,
+          },
+        ]
+      : []),
     { id: "accuracy", title: "Accuracy (mean ± std)", html: metricsTable(m, "accuracy") },
     ...(m.noise
       ? [

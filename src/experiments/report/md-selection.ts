@@ -8,6 +8,18 @@ import { meanStd } from "../../training/summary.ts";
 import type { ExperimentResults } from "./results-types.ts";
 import { fmtMeanStd } from "./style.ts";
 
+/**
+ * One run's macro average of the selection metrics over `tasks` (NaN when a
+ * task lacks its metric: the caller drops such runs).
+ */
+export function selectionMacro(
+  test: Readonly<Record<string, Readonly<Record<string, number>>>>,
+  metrics: Readonly<Record<string, string>>,
+  tasks: readonly string[],
+): number {
+  return tasks.reduce((a, t) => a + (test[t]?.[metrics[t]!] ?? Number.NaN), 0) / tasks.length;
+}
+
 /** Markdown lines of the section (none when the run selects by a single metric). */
 export function selectionSection(
   r: ExperimentResults,
@@ -25,7 +37,7 @@ export function selectionSection(
     // the macro average per run, then its mean and std over the runs
     const macros = r.runs
       .filter((x) => x.head === h.id)
-      .map((x) => tasks.reduce((a, t) => a + (x.test[t]?.[metrics[t]!] ?? Number.NaN), 0) / tasks.length)
+      .map((x) => selectionMacro(x.test, metrics, tasks))
       .filter((x) => Number.isFinite(x));
     return [h.label, ...cells, macros.length > 0 ? fmtMeanStd(meanStd(macros)) : "–"];
   });
