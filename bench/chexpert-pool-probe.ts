@@ -20,8 +20,9 @@ const arg = (name: string, dflt: string): string => {
 const n = Number(arg("n", "400"));
 const batch = Number(arg("batch", "16"));
 const jobs = Number(arg("jobs", "2"));
-const depth = Number(arg("depth", "2"));
+const depth = Number(arg("depth", "3"));
 const pipeline = arg("pipeline", "1") === "1";
+const kind = arg("kind", "processes") as "processes" | "threads";
 const spec = mobilenetV2Spec(chexpertPreprocess(224));
 const dir = mkdtempSync(join(tmpdir(), "qmtl-probe-cx-"));
 const real = join(repoRoot(), "test", "fixtures", "chexpert", "real.jpg");
@@ -44,7 +45,10 @@ function threads(): Map<number, { comm: string; ns: number }> {
   return out;
 }
 
-const runner = jobs === 1 && arg("pool", "0") === "0" ? await localRunner(spec, { threads: 1, cacheDir, batch }) : await poolRunner(spec, { jobs, cacheDir, batch, depth, pipeline });
+const runner =
+  jobs === 1 && arg("pool", "0") === "0"
+    ? await localRunner(spec, { threads: 1, cacheDir, batch })
+    : await poolRunner(spec, { jobs, cacheDir, batch, depth, pipeline, kind });
 await runner.run(items.slice(0, 16));
 const a = threads();
 const t0 = performance.now();
@@ -61,14 +65,23 @@ for (const [tid, v] of b) {
   g.max = Math.max(g.max, d);
   groups.set(name, g);
 }
-console.log(`jobs ${jobs} batch ${batch} depth ${depth} pipeline ${pipeline}: ${n} images in ${wall.toFixed(2)} s = ${(n / wall).toFixed(1)} images/s`);
+console.log(
+  `jobs ${jobs} ${kind} batch ${batch} depth ${depth} pipeline ${pipeline}: ${n} images in ${wall.toFixed(2)} s = ${(n / wall).toFixed(1)} images/s`,
+);
 let total = 0;
 for (const [k, g] of [...groups].sort((x, y) => y[1].s - x[1].s)) {
   total += g.s;
-  if (g.s > 0.005) console.log(`  ${k.padEnd(20)} ${g.count} threads, ${g.s.toFixed(2)} CPU-s (busiest ${g.max.toFixed(2)}), ${(100 * g.s / wall).toFixed(0)} % of a core`);
+  if (g.s > 0.005)
+    console.log(
+      `  ${k.padEnd(20)} ${g.count} threads, ${g.s.toFixed(2)} CPU-s (busiest ${g.max.toFixed(2)}), ${((100 * g.s) / wall).toFixed(0)} % of a core`,
+    );
 }
-console.log(`  total ${total.toFixed(2)} CPU-s = ${(total / wall).toFixed(2)} cores busy of ${jobs}; ${(1000 * total / n).toFixed(2)} CPU ms/image`);
+console.log(
+  `  total ${total.toFixed(2)} CPU-s = ${(total / wall).toFixed(2)} cores busy of ${jobs}; ${((1000 * total) / n).toFixed(2)} CPU ms/image`,
+);
 const stats = runner.stats?.();
 for (const [i, l] of (stats?.lanes ?? []).entries())
-  console.log(`  worker ${i}: ${l.batches} batches; CNN ${(l.cnnMs / 1000).toFixed(2)} s, decode (elapsed) ${(l.decodeMs / 1000).toFixed(2)} s, CNN idle ${(l.gapMs / 1000).toFixed(2)} s of ${(stats!.wallMs / 1000).toFixed(2)} s`);
+  console.log(
+    `  worker ${i} (${l.kind}, cpu ${l.cpu}): ${l.batches} batches; CNN ${(l.cnnMs / 1000).toFixed(2)} s, decode (elapsed) ${(l.decodeMs / 1000).toFixed(2)} s, CNN idle ${(l.gapMs / 1000).toFixed(2)} s, CPU ${(l.cpuMs / 1000).toFixed(2)} s of ${(stats!.wallMs / 1000).toFixed(2)} s`,
+  );
 await runner.close();

@@ -60,7 +60,7 @@ function reason(e: unknown): string {
  * asynchronously. Parallel: every file read synchronously, then every decode
  * submitted to sharp at once, each into its own slot, and the failed slots
  * squeezed out afterwards (a plain copy, so the values are those of the
- * serial path).
+ * serial path); a decode that failed is tried again alone, for its reason.
  */
 export async function decodeImageBatch(
   p: ImagePreprocess,
@@ -95,6 +95,19 @@ export async function decodeImageBatch(
         }
       }),
     );
+    // libvips keeps one error text per process: decodes failing at the same time can lose theirs ("Unknown
+    // error"), so a failed decode is tried once more on its own, for its own reason (or, should it now
+    // decode, for its tensor: the same bytes through the same code)
+    for (let k = 0; k < items.length; k++) {
+      if (settled[k] === null || !settled[k]!.includes(": not a decodable image")) continue;
+      const it = items[k]!;
+      try {
+        await preprocessImage(it.path, readImageFileSync(it.path), p, it.flip, input, k * per);
+        settled[k] = null;
+      } catch (e) {
+        settled[k] = reason(e);
+      }
+    }
     settled.forEach((err, k) => {
       errors.push(err);
       if (err !== null) return;
@@ -108,7 +121,12 @@ export async function decodeImageBatch(
 /** The CNN on a decoded batch. */
 export async function embedDecoded(backbone: CnnBackbone, d: DecodedBatch): Promise<BatchResult> {
   if (d.good === 0)
-    return { data: new Float32Array(0), dim: 0, errors: d.errors, timing: { decodeMs: d.decodeMs, cnnMs: 0 } };
+    return {
+      data: new Float32Array(0),
+      dim: 0,
+      errors: d.errors,
+      timing: { decodeMs: d.decodeMs, cnnMs: 0 },
+    };
   const t0 = performance.now();
   const { data, dim } = await backbone.embed(d.input, d.good);
   return { data, dim, errors: d.errors, timing: { decodeMs: d.decodeMs, cnnMs: performance.now() - t0 } };

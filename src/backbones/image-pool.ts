@@ -1,18 +1,19 @@
 /**
  * Runners for image batches: in the calling thread (one ONNX session with
- * `threads` intra-op threads), or a pool of worker threads, each with its own
- * session on one intra-op thread and one libvips thread. The pool splits a
- * list of images into small batches and hands each to the next worker with
- * room for it (work stealing, so the tail is one batch at most), keeping
- * `depth` batches in flight per worker: with depth >= 2 and `pipeline`, a
- * worker decodes its next batch while its CNN runs the current one
- * (image-worker.ts). `stats()` tells where the last run's time went.
+ * `threads` intra-op threads), or a pool of workers, each with its own
+ * session on one intra-op thread and one libvips thread. Workers are child
+ * processes pinned one per CPU (default; image-lane.ts says why) or worker
+ * threads. The pool splits a list of images into small batches and hands
+ * each to the next worker with room for it (work stealing, so the tail is one
+ * batch at most), keeping `depth` batches in flight per worker: with depth >= 2
+ * and `pipeline`, a worker decodes its next batches while its CNN runs the
+ * current one (image-worker.ts). `stats()` tells where the last run's time went.
  */
-import { Worker } from "node:worker_threads";
 import sharp from "sharp";
-import { QmtlError } from "../core/errors.ts";
+import { QmtlError, requireInt } from "../core/errors.ts";
 import { loadCnnBackbone, type CnnBackbone, type CnnBackboneSpec } from "./onnx-cnn.ts";
-import { runImageBatch, type BatchItem, type BatchResult, type BatchTiming } from "./image-batch.ts";
+import { runImageBatch, type BatchItem, type BatchResult } from "./image-batch.ts";
+import { allowedCpus, send, startLane, type Lane } from "./image-lane.ts";
 
 export interface ImageRunner {
   /** features of `items`, in order; `onBatch(k)` after every k images finish */
@@ -29,6 +30,11 @@ export interface LaneStats {
   readonly cnnMs: number;
   /** ms the worker's CNN stood idle between batches (waiting for work or for a decode) */
   readonly gapMs: number;
+  /** CPU ms a process worker spent (all its threads; NaN for a thread, whose CPU is this process's) */
+  readonly cpuMs: number;
+  readonly kind: "thread" | "process";
+  /** the CPU the worker is pinned to (null: not pinned) */
+  readonly cpu: number | null;
 }
 export interface PoolStats {
   readonly wallMs: number;
@@ -84,86 +90,12 @@ export async function localRunner(
   };
 }
 
-interface Reply {
-  id: number;
-  ready?: true;
-  closed?: true;
-  error?: string;
-  data?: Float32Array;
-  dim?: number;
-  errors?: (string | null)[];
-  timing?: BatchTiming;
-  gapMs?: number;
-}
-
-interface Lane {
-  readonly worker: Worker;
-  readonly pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
-  dead: Error | null;
-  stats: { batches: number; decodeMs: number; cnnMs: number; gapMs: number };
-}
-
-const entry = new URL("./image-worker-entry.mjs", import.meta.url);
-
-/** execArgv for workers: the parent's flags without tsx's loader (the entry registers it itself). */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const a = process.execArgv;
-  for (let i = 0; i < a.length; i++) {
-    const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
-      i++;
-      continue;
-    }
-    if (f.includes("tsx")) continue;
-    out.push(f);
-  }
-  return out;
-}
-
-let nextId = 0;
-
-function send(lane: Lane, msg: object): Promise<Reply> {
-  if (lane.dead) return Promise.reject(lane.dead);
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    lane.pending.set(id, { resolve, reject });
-    lane.worker.postMessage({ id, ...msg });
-  });
-}
-
-async function startLane(spec: CnnBackboneSpec, cacheDir: string, pipeline: boolean): Promise<Lane> {
-  const worker = new Worker(entry, { workerData: { spec, cacheDir, pipeline }, execArgv: workerExecArgv() });
-  const zero = { batches: 0, decodeMs: 0, cnnMs: 0, gapMs: 0 };
-  const lane: Lane = { worker, pending: new Map(), dead: null, stats: zero };
-  const ready = new Promise<void>((resolve, reject) => {
-    lane.pending.set(-1, {
-      resolve: (r) => (r.error ? reject(new QmtlError(`image worker: ${r.error}`)) : resolve()),
-      reject,
-    });
-  });
-  worker.on("message", (r: Reply) => {
-    const p = lane.pending.get(r.id);
-    if (!p) return;
-    lane.pending.delete(r.id);
-    p.resolve(r);
-  });
-  const fail = (e: Error): void => {
-    lane.dead = e;
-    for (const p of lane.pending.values()) p.reject(e);
-    lane.pending.clear();
-  };
-  worker.on("error", (e) => fail(new QmtlError(`image worker failed: ${e.message}`)));
-  worker.on("exit", (code) => {
-    if (!lane.dead) fail(new QmtlError(`image worker exited (code ${code})`));
-  });
-
-  await ready;
-  return lane;
-}
-
-/** How long close() waits for a worker to release its session before terminating it anyway. */
-const CLOSE_WAIT_MS = 5000;
+/**
+ * How long close() waits for a worker to finish its queue and release its session before ending it anyway:
+ * a thread is given long (terminating one while sharp or onnxruntime still works for it aborts this process),
+ * a process little (killing it harms nothing else).
+ */
+const CLOSE_WAIT_MS = { thread: 120_000, process: 10_000 } as const;
 
 export interface PoolOptions {
   readonly jobs: number;
@@ -173,29 +105,55 @@ export interface PoolOptions {
   readonly depth?: number;
   /** decode a batch while the CNN runs the one before (default true) */
   readonly pipeline?: boolean;
+  /** "processes" (default): child processes, each pinned to a CPU of its own when there are enough; "threads" */
+  readonly kind?: "processes" | "threads";
+  /** pin processes to CPUs (default true; only when jobs <= the CPUs this process may use) */
+  readonly pin?: boolean;
 }
 
-/** `jobs` worker threads, one session and one intra-op thread each. */
+/**
+ * `jobs` workers, one session and one intra-op thread each: child processes
+ * (pinned one per CPU where the CPUs suffice and `taskset` exists) or worker threads.
+ */
 export async function poolRunner(spec: CnnBackboneSpec, opts: PoolOptions): Promise<ImageRunner> {
   const depth = opts.depth ?? 3;
-  const pipeline = opts.pipeline ?? true;
+  requireInt("image pool depth", depth, 1, 64);
+  requireInt("image pool jobs", opts.jobs, 1, 256);
+  const init = { spec, cacheDir: opts.cacheDir, pipeline: opts.pipeline ?? true };
+  const kind = opts.kind ?? "processes";
+  const cpus = allowedCpus();
+  const pinTo = (i: number): number | null =>
+    opts.pin !== false && cpus !== null && opts.jobs <= cpus.length ? cpus[i]! : null;
+  const start = (i: number): Promise<Lane> =>
+    kind === "threads"
+      ? startLane(init, { kind: "thread" })
+      : startLane(init, { kind: "process", cpu: pinTo(i) });
   // the first worker writes the edited model (if any); the others then find it on disk
-  const first = await startLane(spec, opts.cacheDir, pipeline);
-  const rest = await Promise.all(
-    Array.from({ length: opts.jobs - 1 }, () => startLane(spec, opts.cacheDir, pipeline)),
-  );
-  const lanes = [first, ...rest];
+  const first = await start(0);
+  const rest = await Promise.allSettled(Array.from({ length: opts.jobs - 1 }, (_, i) => start(i + 1)));
+  const failed = rest.find((x): x is PromiseRejectedResult => x.status === "rejected");
+  const lanes = [first, ...rest.flatMap((x) => (x.status === "fulfilled" ? [x.value] : []))];
+  if (failed) {
+    await Promise.all(lanes.map((l) => l.kill()));
+    throw failed.reason;
+  }
   let wallMs = 0;
+  /** set by close(): no new batch goes out, so each worker's queue drains before it stops */
+  let closing = false;
   return {
     async run(items, onBatch) {
       const t0 = performance.now();
-      for (const lane of lanes) lane.stats = { batches: 0, decodeMs: 0, cnnMs: 0, gapMs: 0 };
+      for (const lane of lanes) lane.stats = { batches: 0, decodeMs: 0, cnnMs: 0, gapMs: 0, cpuMs: 0 };
       const queue = batches(items, opts.batch);
       const parts: BatchResult[] = new Array<BatchResult>(queue.length);
       let next = 0;
       let failed = false;
       const pull = async (lane: Lane): Promise<void> => {
         while (next < queue.length && !failed) {
+          if (closing) {
+            failed = true;
+            throw new QmtlError("image pool: closed during a run");
+          }
           const k = next++;
           const r = await send(lane, { items: queue[k] }).catch((e: unknown) => {
             failed = true;
@@ -211,6 +169,7 @@ export async function poolRunner(spec: CnnBackboneSpec, opts: PoolOptions): Prom
           st.decodeMs += r.timing?.decodeMs ?? 0;
           st.cnnMs += r.timing?.cnnMs ?? 0;
           st.gapMs += r.gapMs ?? 0;
+          st.cpuMs += r.cpuMs ?? Number.NaN;
           onBatch?.(queue[k]!.length);
         }
       };
@@ -223,17 +182,20 @@ export async function poolRunner(spec: CnnBackboneSpec, opts: PoolOptions): Prom
       if (bad) throw bad.reason;
       return joinResults(parts);
     },
-    stats: () => ({ wallMs, lanes: lanes.map((l) => ({ ...l.stats })) }),
+    stats: () => ({ wallMs, lanes: lanes.map((l) => ({ ...l.stats, kind: l.kind, cpu: l.cpu })) }),
     async close() {
+      closing = true;
       await Promise.all(
         lanes.map(async (lane) => {
           if (!lane.dead) {
             let timer: NodeJS.Timeout | undefined;
-            const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+            const late = new Promise<void>(
+              (resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS[lane.kind])),
+            );
             await Promise.race([send(lane, { close: true }).catch(() => undefined), late]);
             clearTimeout(timer);
           }
-          await lane.worker.terminate();
+          await lane.kill();
         }),
       );
     },
