@@ -34,7 +34,7 @@ export interface ExtractOptions {
   readonly jobs: number;
   /**
    * "workers" (default): `jobs` worker processes, one session each, pinned one per CPU (one pinned
-   * process for jobs = 1: 25-34 % faster than decoding and running the CNN in this process, unpinned);
+   * process for jobs = 1: 12-34 % faster than decoding and running the CNN in this process, unpinned);
    * "intra-op": one session in this process, `jobs` intra-op threads
    */
   readonly mode?: "workers" | "intra-op";
