@@ -48,6 +48,8 @@ export interface Lane {
   readonly kind: "thread" | "process";
   /** the CPU a process lane is pinned to (null: not pinned) */
   readonly cpu: number | null;
+  /** a process lane's process id (null for a thread) */
+  readonly pid: number | null;
   post(msg: object): void;
   kill(): Promise<void>;
   readonly pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
@@ -138,6 +140,7 @@ export async function startLane(
     lane = {
       kind: "thread",
       cpu: null,
+      pid: null,
       post: (m) => worker.postMessage(m),
       kill: async () => void (await worker.terminate()),
       pending,
@@ -168,6 +171,7 @@ export async function startLane(
       get cpu() {
         return cpu;
       },
+      pid: child.pid ?? null,
       post: (m) => {
         if (!child.connected) throw new QmtlError("image worker process is gone");
         child.send(m);

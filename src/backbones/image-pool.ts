@@ -35,6 +35,8 @@ export interface LaneStats {
   readonly kind: "thread" | "process";
   /** the CPU the worker is pinned to (null: not pinned) */
   readonly cpu: number | null;
+  /** the worker's process id (null for a thread) */
+  readonly pid: number | null;
 }
 export interface PoolStats {
   readonly wallMs: number;
@@ -182,7 +184,10 @@ export async function poolRunner(spec: CnnBackboneSpec, opts: PoolOptions): Prom
       if (bad) throw bad.reason;
       return joinResults(parts);
     },
-    stats: () => ({ wallMs, lanes: lanes.map((l) => ({ ...l.stats, kind: l.kind, cpu: l.cpu })) }),
+    stats: () => ({
+      wallMs,
+      lanes: lanes.map((l) => ({ ...l.stats, kind: l.kind, cpu: l.cpu, pid: l.pid })),
+    }),
     async close() {
       closing = true;
       await Promise.all(

@@ -128,4 +128,21 @@ describe("image worker pools", () => {
       await pool.close(); // a second close is harmless
     }
   });
+
+  it("a worker process that dies mid-run fails the run with why, and close() still returns", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "qmtl-pool-"));
+    const pool = await poolRunner(spec, { jobs: 2, cacheDir, batch: 2 });
+    const pid = pool.stats?.().lanes[1]?.pid;
+    expect(typeof pid).toBe("number");
+    const list = Array.from({ length: 20 }, () => items()).flat();
+    const running = pool.run(list).then(
+      () => "finished",
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    process.kill(pid!, "SIGKILL");
+    expect(await running).toMatch(/image worker process exited \(SIGKILL\)/);
+    const t0 = performance.now();
+    await pool.close();
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  });
 });
