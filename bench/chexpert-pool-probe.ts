@@ -2,7 +2,9 @@
  * Where the 2-worker image pool spends its time (npx tsx bench/chexpert-pool-probe.ts [--n 400] [--batch 16]
  * [--jobs 2] [--mode ...]): per-thread CPU seconds over one run (Linux /proc/self/task/<tid>/{comm,schedstat}),
  * grouped by thread name, against the run's wall time; and, from the workers, the time each spent decoding,
- * in the CNN and waiting for work. A diagnostic for docs/decisions/chexpert.md, not a result file.
+ * in the CNN and waiting for work (and, for worker processes, whose threads are not this process's, their CPU
+ * seconds). `--jobs 1` runs in this process unless `--pool 1`; `--kind threads|processes`, `--depth`,
+ * `--pipeline 0|1`. A diagnostic for docs/decisions/chexpert.md, not a result file.
  */
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -65,23 +67,28 @@ for (const [tid, v] of b) {
   g.max = Math.max(g.max, d);
   groups.set(name, g);
 }
-console.log(
-  `jobs ${jobs} ${kind} batch ${batch} depth ${depth} pipeline ${pipeline}: ${n} images in ${wall.toFixed(2)} s = ${(n / wall).toFixed(1)} images/s`,
-);
+const f2 = (x: number): string => x.toFixed(2);
+const head = `jobs ${jobs} ${kind} batch ${batch} depth ${depth} pipeline ${pipeline}`;
+console.log(`${head}: ${n} images in ${f2(wall)} s = ${(n / wall).toFixed(1)} images/s`);
 let total = 0;
 for (const [k, g] of [...groups].sort((x, y) => y[1].s - x[1].s)) {
   total += g.s;
+  const share = ((100 * g.s) / wall).toFixed(0);
   if (g.s > 0.005)
     console.log(
-      `  ${k.padEnd(20)} ${g.count} threads, ${g.s.toFixed(2)} CPU-s (busiest ${g.max.toFixed(2)}), ${((100 * g.s) / wall).toFixed(0)} % of a core`,
+      `  ${k.padEnd(20)} ${g.count} threads, ${f2(g.s)} CPU-s (busiest ${f2(g.max)}), ${share} % of a core`,
     );
 }
+const perImage = ((1000 * total) / n).toFixed(2);
 console.log(
-  `  total ${total.toFixed(2)} CPU-s = ${(total / wall).toFixed(2)} cores busy of ${jobs}; ${((1000 * total) / n).toFixed(2)} CPU ms/image`,
+  `  total ${f2(total)} CPU-s = ${f2(total / wall)} cores busy of ${jobs}; ${perImage} CPU ms/image`,
 );
 const stats = runner.stats?.();
-for (const [i, l] of (stats?.lanes ?? []).entries())
+for (const [i, l] of (stats?.lanes ?? []).entries()) {
+  const s = (ms: number): string => `${f2(ms / 1000)} s`;
   console.log(
-    `  worker ${i} (${l.kind}, cpu ${l.cpu}): ${l.batches} batches; CNN ${(l.cnnMs / 1000).toFixed(2)} s, decode (elapsed) ${(l.decodeMs / 1000).toFixed(2)} s, CNN idle ${(l.gapMs / 1000).toFixed(2)} s, CPU ${(l.cpuMs / 1000).toFixed(2)} s of ${(stats!.wallMs / 1000).toFixed(2)} s`,
+    `  worker ${i} (${l.kind}, cpu ${l.cpu}): ${l.batches} batches; CNN ${s(l.cnnMs)}, decode (elapsed) ` +
+      `${s(l.decodeMs)}, CNN idle ${s(l.gapMs)}, CPU ${s(l.cpuMs)} of ${s(stats!.wallMs)}`,
   );
+}
 await runner.close();

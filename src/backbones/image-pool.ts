@@ -107,7 +107,7 @@ export interface PoolOptions {
   readonly depth?: number;
   /** decode a batch while the CNN runs the one before (default true) */
   readonly pipeline?: boolean;
-  /** "processes" (default): child processes, each pinned to a CPU of its own when there are enough; "threads" */
+  /** "processes" (default): child processes, each pinned to a CPU of its own where they fit; or "threads" */
   readonly kind?: "processes" | "threads";
   /** pin processes to CPUs (default true; only when jobs <= the CPUs this process may use) */
   readonly pin?: boolean;

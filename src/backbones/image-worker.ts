@@ -106,7 +106,7 @@ async function answer(
   }
 }
 
-/** set by a close request: later requests are refused, so nothing is left running when the parent ends this worker */
+/** set by a close request: later requests are refused, so nothing runs on when the parent ends this worker */
 let closed = false;
 
 port.on((req: Request) => {
