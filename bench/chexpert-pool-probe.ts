@@ -1,7 +1,7 @@
 /**
  * Where the 2-worker image pool spends its time (npx tsx bench/chexpert-pool-probe.ts [--n 400] [--batch 16]
- * [--jobs 2] [--mode ...]): per-thread CPU seconds over one run (Linux /proc/self/task/<tid>/{comm,schedstat}),
- * grouped by thread name, against the run's wall time; and, from the workers, the time each spent decoding,
+ * [--jobs 2]): CPU seconds of each thread of this process over one run (Linux /proc/self/task/<tid>/{comm,schedstat}),
+ * against the run's wall time; and, from the workers, the time each spent decoding,
  * in the CNN and waiting for work (and, for worker processes, whose threads are not this process's, their CPU
  * seconds). `--jobs 1` runs in this process unless `--pool 1`; `--kind threads|processes`, `--depth`,
  * `--pipeline 0|1`. A diagnostic for docs/decisions/chexpert.md, not a result file.
