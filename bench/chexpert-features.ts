@@ -1,13 +1,15 @@
 /**
- * CheXpert feature extraction speed (npx tsx bench/chexpert-features.ts [--n 96] [--rounds 2] [--model F --tensor T --size S]):
- * images/s of read + decode + preprocess (sharp) + the frozen CNN (onnxruntime, CPU) on 1 and 2 cores, in
- * the same run, interleaved over rounds (the best round counts: load on shared machines comes in bursts):
- *  - 1 core: one session, one intra-op thread, in the calling thread;
- *  - 2 cores, "workers": two worker threads, one session and one libvips thread each (the default);
- *  - 2 cores, "intra-op": one session with two intra-op threads, decoding in the calling thread.
- * Start-up (model load, worker start) is timed separately. Also recorded: CPU time per image (process.cpuUsage,
- * worker threads included) and what it implies on otherwise idle cores (cores * 1000 / CPU ms per image): on a
- * machine whose cores are busy with other work, wall-clock scaling says little, CPU time per image still does. Writes bench/results-chexpert-features.json.
+ * CheXpert feature extraction speed (npx tsx bench/chexpert-features.ts [--n 96] [--rounds 2] [--batch 8]
+ * [--intra-op] [--model F --tensor T --size S]): images/s of read + decode + preprocess (sharp) + the frozen CNN
+ * (onnxruntime, CPU) on 1 and 2 cores, in the same run, interleaved over rounds (the best round counts: load on
+ * shared machines comes in bursts; every round's rate is kept too):
+ *  - 1 core, unpinned: one session, one intra-op thread, in the calling thread (what --jobs 1 does);
+ *  - 1 core, pinned: one worker process pinned to one CPU, pipelined (all its threads on one core);
+ *  - the same beside a busy loop on the other core: twice its rate over the pinned 1 core is the machine's ceiling;
+ *  - 2 cores: two worker processes pinned one per CPU, pipelined (the default); two worker threads pipelined; two
+ *    worker threads serial (decode, then CNN: the pool before pipelining); with --intra-op, one session x 2 threads.
+ * Start-up (model load, worker start) is timed separately. Also recorded: CPU time per image (this process's
+ * process.cpuUsage plus what worker processes report). Writes bench/results-chexpert-features.json.
  * Input: the real 320 x 320 CheXpert-small radiograph of the fixture tree, n times, plus a 320 x 390 version
  * (CheXpert-small images are 320 px on one side), so decoding works at the real size.
  */
@@ -17,7 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { chexpertPreprocess } from "../src/backbones/image-preprocess.ts";
-import { localRunner, poolRunner, type ImageRunner } from "../src/backbones/image-pool.ts";
+import { localRunner, poolRunner, type ImageRunner, type PoolOptions } from "../src/backbones/image-pool.ts";
 import { mobilenetV2Spec, type CnnBackboneSpec } from "../src/backbones/onnx-cnn.ts";
 import { repoRoot } from "../src/data/data-paths.ts";
 import { startSpinner, type Spinner } from "./lib/spinner.ts";
@@ -57,56 +59,74 @@ interface Config {
   readonly besideSpinner?: true;
   start(): Promise<ImageRunner>;
 }
+const pool =
+  (jobs: number, o: Partial<PoolOptions> = {}) =>
+  (): Promise<ImageRunner> =>
+    poolRunner(spec, { jobs, cacheDir, batch, ...o });
 const configs: Config[] = [
   {
-    id: "1 core (1 session, 1 intra-op thread)",
+    id: "1 core: 1 session, 1 intra-op thread, in this process (unpinned)",
     cores: 1,
     start: () => localRunner(spec, { threads: 1, cacheDir, batch }),
   },
+  { id: "1 core: 1 worker process pinned to one CPU, pipelined", cores: 1, start: pool(1) },
   {
-    id: "1 core beside a busy core (ceiling)",
+    id: "1 core pinned beside a busy core (ceiling)",
     cores: 1,
     besideSpinner: true,
-    start: () => localRunner(spec, { threads: 1, cacheDir, batch }),
+    start: pool(1),
   },
+  { id: "2 cores: 2 worker processes, pinned, pipelined (default)", cores: 2, start: pool(2) },
+  { id: "2 cores: 2 worker threads, pipelined", cores: 2, start: pool(2, { kind: "threads" }) },
   {
-    id: "2 cores, workers (2 sessions x 1 thread)",
+    id: "2 cores: 2 worker threads, serial (before)",
     cores: 2,
-    start: () => poolRunner(spec, { jobs: 2, cacheDir, batch }),
-  },
-  {
-    id: "2 cores, intra-op (1 session x 2 threads)",
-    cores: 2,
-    start: () => localRunner(spec, { threads: 2, cacheDir, batch }),
+    start: pool(2, { kind: "threads", depth: 1, pipeline: false }),
   },
 ];
+if (process.argv.includes("--intra-op"))
+  configs.push({
+    id: "2 cores: 1 session x 2 intra-op threads",
+    cores: 2,
+    start: () => localRunner(spec, { threads: 2, cacheDir, batch }),
+  });
 
-const best = new Map<string, { rate: number; startS: number; cpuMsPerImage: number }>();
+const best = new Map<string, { rate: number; startS: number; cpuMsPerImage: number; ratios: number[] }>();
 for (let r = 0; r < rounds; r++) {
   for (const c of configs) {
     const t0 = performance.now();
     const runner = await c.start();
-    await runner.run(items.slice(0, 8)); // warm-up
+    await runner.run(items.slice(0, 2 * batch)); // warm-up
     const spinner: Spinner | null = c.besideSpinner ? await startSpinner() : null;
     const t1 = performance.now();
     const cpu0 = process.cpuUsage();
     const res = await runner.run(items);
     const t2 = performance.now();
     const cpu = process.cpuUsage(cpu0);
+    const stats = runner.stats?.();
     await spinner?.stop();
     await runner.close();
     if (res.errors.some((e) => e !== null)) throw new Error(`bench: ${c.id}: an image failed`);
     const rate = n / ((t2 - t1) / 1000);
     const prev = best.get(c.id);
-    // beside the spinner, process CPU time includes the spinner's thread: not a per-image figure
-    const cpuMsPerImage = c.besideSpinner ? NaN : (cpu.user + cpu.system) / 1000 / n;
-    if (!prev || rate > prev.rate) best.set(c.id, { rate, startS: (t1 - t0) / 1000, cpuMsPerImage });
+    // worker processes' CPU comes from their replies; beside the spinner, this process's CPU includes the spinner
+    const childMs = (stats?.lanes ?? []).reduce((a, l) => a + (l.kind === "process" ? l.cpuMs : 0), 0);
+    const ownMs = c.besideSpinner ? 0 : (cpu.user + cpu.system) / 1000;
+    const cpuMsPerImage = c.besideSpinner && childMs === 0 ? NaN : (ownMs + childMs) / n;
+    const ratios = [...(prev?.ratios ?? []), rate];
+    if (!prev || rate > prev.rate) best.set(c.id, { rate, startS: (t1 - t0) / 1000, cpuMsPerImage, ratios });
+    else prev.ratios = ratios;
+    const idle = (stats?.lanes ?? []).map((l) => (l.gapMs / 1000).toFixed(2)).join("/");
     console.log(
-      `round ${r + 1} ${c.id}: ${rate.toFixed(1)} images/s, ${cpuMsPerImage.toFixed(1)} CPU ms/image (start-up + warm-up ${((t1 - t0) / 1000).toFixed(2)} s)`,
+      `round ${r + 1} ${c.id}: ${rate.toFixed(1)} images/s, ${cpuMsPerImage.toFixed(1)} CPU ms/image` +
+        ` (start-up + warm-up ${((t1 - t0) / 1000).toFixed(2)} s${idle ? `; CNN idle s per worker ${idle}` : ""})`,
     );
   }
 }
 const one = best.get(configs[0]!.id)!.rate;
+const onePinned = best.get(configs[1]!.id)!.rate;
+/** the fastest 1-core row (of the unpinned, the pinned and the pinned beside a busy core): the strict baseline */
+const oneBest = Math.max(...configs.filter((c) => c.cores === 1).map((c) => best.get(c.id)!.rate));
 const rows = configs.map((c) => {
   const b = best.get(c.id)!;
   return {
@@ -115,13 +135,17 @@ const rows = configs.map((c) => {
     imagesPerSecond: b.rate,
     secondsPer1000: 1000 / b.rate,
     speedupVs1Core: b.rate / one,
+    speedupVsPinned1Core: b.rate / onePinned,
+    speedupVsBest1Core: b.rate / oneBest,
+    /** this configuration's images/s in each round, in order */
+    roundRates: b.ratios,
     startupSeconds: b.startS,
     cpuMsPerImage: b.cpuMsPerImage,
     cpuBoundImagesPerSecond: (1000 / b.cpuMsPerImage) * c.cores,
   };
 });
 /** twice the rate of 1 core beside a busy core over 1 core alone: the best a 2-way split reaches here */
-const ceiling2 = (2 * best.get(configs[1]!.id)!.rate) / one;
+const ceiling2 = (2 * best.get(configs[2]!.id)!.rate) / onePinned;
 console.log(`2-core ceiling on this machine for this workload: ${ceiling2.toFixed(2)}x`);
 const out = {
   bench: "chexpert-features",
@@ -144,6 +168,8 @@ console.table(
     "images/s": r.imagesPerSecond.toFixed(1),
     "s / 1000": r.secondsPer1000.toFixed(1),
     "x vs 1 core": r.speedupVs1Core.toFixed(2),
+    "x vs pinned 1 core": r.speedupVsPinned1Core.toFixed(2),
+    "x vs best 1 core": r.speedupVsBest1Core.toFixed(2),
     "CPU ms/img": r.cpuMsPerImage.toFixed(1),
   })),
 );

@@ -1,20 +1,46 @@
 /**
  * Runners for image batches: in the calling thread (one ONNX session with
- * `threads` intra-op threads), or a pool of worker threads, each with its own
- * session on one intra-op thread and one libvips thread. The pool splits a
- * list of images into small batches and hands each to the next idle worker,
- * so decoding and the CNN overlap across workers.
+ * `threads` intra-op threads), or a pool of workers, each with its own
+ * session on one intra-op thread and one libvips thread. Workers are child
+ * processes pinned one per CPU (default; image-lane.ts says why) or worker
+ * threads. The pool splits a list of images into small batches and hands
+ * each to the next worker with room for it (work stealing, so the tail is one
+ * batch at most), keeping `depth` batches in flight per worker: with depth >= 2
+ * and `pipeline`, a worker decodes its next batches while its CNN runs the
+ * current one (image-worker.ts). `stats()` tells where the last run's time went.
  */
-import { Worker } from "node:worker_threads";
 import sharp from "sharp";
-import { QmtlError } from "../core/errors.ts";
+import { QmtlError, requireInt } from "../core/errors.ts";
 import { loadCnnBackbone, type CnnBackbone, type CnnBackboneSpec } from "./onnx-cnn.ts";
 import { runImageBatch, type BatchItem, type BatchResult } from "./image-batch.ts";
+import { allowedCpus, send, startLane, type Lane } from "./image-lane.ts";
 
 export interface ImageRunner {
   /** features of `items`, in order; `onBatch(k)` after every k images finish */
   run(items: readonly BatchItem[], onBatch?: (done: number) => void): Promise<BatchResult>;
   close(): Promise<void>;
+  /** per worker: where the last run's time went (pools only) */
+  stats?(): PoolStats;
+}
+
+export interface LaneStats {
+  readonly batches: number;
+  /** elapsed ms of the decodes (overlapping the CNN when pipelined) */
+  readonly decodeMs: number;
+  readonly cnnMs: number;
+  /** ms the worker's CNN stood idle between batches (waiting for work or for a decode) */
+  readonly gapMs: number;
+  /** CPU ms a process worker spent (all its threads; NaN for a thread, whose CPU is this process's) */
+  readonly cpuMs: number;
+  readonly kind: "thread" | "process";
+  /** the CPU the worker is pinned to (null: not pinned) */
+  readonly cpu: number | null;
+  /** the worker's process id (null for a thread) */
+  readonly pid: number | null;
+}
+export interface PoolStats {
+  readonly wallMs: number;
+  readonly lanes: readonly LaneStats[];
 }
 
 /** Concatenates batch results in order. */
@@ -66,112 +92,115 @@ export async function localRunner(
   };
 }
 
-interface Reply {
-  id: number;
-  ready?: true;
-  closed?: true;
-  error?: string;
-  data?: Float32Array;
-  dim?: number;
-  errors?: (string | null)[];
+/**
+ * How long close() waits for a worker to finish its queue and release its session before ending it anyway:
+ * a thread is given long (terminating one while sharp or onnxruntime still works for it aborts this process),
+ * a process little (killing it harms nothing else).
+ */
+const CLOSE_WAIT_MS = { thread: 120_000, process: 10_000 } as const;
+
+export interface PoolOptions {
+  readonly jobs: number;
+  readonly cacheDir: string;
+  readonly batch: number;
+  /** batches in flight per worker (default 3; 1 = one at a time) */
+  readonly depth?: number;
+  /** decode a batch while the CNN runs the one before (default true) */
+  readonly pipeline?: boolean;
+  /** "processes" (default): child processes, each pinned to a CPU of its own where they fit; or "threads" */
+  readonly kind?: "processes" | "threads";
+  /** pin processes to CPUs (default true; only when jobs <= the CPUs this process may use) */
+  readonly pin?: boolean;
 }
 
-interface Lane {
-  readonly worker: Worker;
-  readonly pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
-  dead: Error | null;
-}
-
-const entry = new URL("./image-worker-entry.mjs", import.meta.url);
-
-/** execArgv for workers: the parent's flags without tsx's loader (the entry registers it itself). */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const a = process.execArgv;
-  for (let i = 0; i < a.length; i++) {
-    const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
-      i++;
-      continue;
-    }
-    if (f.includes("tsx")) continue;
-    out.push(f);
-  }
-  return out;
-}
-
-let nextId = 0;
-
-function send(lane: Lane, msg: object): Promise<Reply> {
-  if (lane.dead) return Promise.reject(lane.dead);
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    lane.pending.set(id, { resolve, reject });
-    lane.worker.postMessage({ id, ...msg });
-  });
-}
-
-async function startLane(spec: CnnBackboneSpec, cacheDir: string): Promise<Lane> {
-  const worker = new Worker(entry, { workerData: { spec, cacheDir }, execArgv: workerExecArgv() });
-  const lane: Lane = { worker, pending: new Map(), dead: null };
-  const ready = new Promise<void>((resolve, reject) => {
-    lane.pending.set(-1, {
-      resolve: (r) => (r.error ? reject(new QmtlError(`image worker: ${r.error}`)) : resolve()),
-      reject,
-    });
-  });
-  worker.on("message", (r: Reply) => {
-    const p = lane.pending.get(r.id);
-    if (!p) return;
-    lane.pending.delete(r.id);
-    p.resolve(r);
-  });
-  const fail = (e: Error): void => {
-    lane.dead = e;
-    for (const p of lane.pending.values()) p.reject(e);
-    lane.pending.clear();
-  };
-  worker.on("error", (e) => fail(new QmtlError(`image worker failed: ${e.message}`)));
-  worker.on("exit", (code) => {
-    if (!lane.dead) fail(new QmtlError(`image worker exited (code ${code})`));
-  });
-
-  await ready;
-  return lane;
-}
-
-/** `jobs` worker threads, one session and one intra-op thread each. */
-export async function poolRunner(
-  spec: CnnBackboneSpec,
-  opts: { jobs: number; cacheDir: string; batch: number },
-): Promise<ImageRunner> {
+/**
+ * `jobs` workers, one session and one intra-op thread each: child processes
+ * (pinned one per CPU where the CPUs suffice and `taskset` exists) or worker threads.
+ */
+export async function poolRunner(spec: CnnBackboneSpec, opts: PoolOptions): Promise<ImageRunner> {
+  const depth = opts.depth ?? 3;
+  requireInt("image pool depth", depth, 1, 64);
+  requireInt("image pool jobs", opts.jobs, 1, 256);
+  const init = { spec, cacheDir: opts.cacheDir, pipeline: opts.pipeline ?? true };
+  const kind = opts.kind ?? "processes";
+  const cpus = allowedCpus();
+  const pinTo = (i: number): number | null =>
+    opts.pin !== false && cpus !== null && opts.jobs <= cpus.length ? cpus[i]! : null;
+  const start = (i: number): Promise<Lane> =>
+    kind === "threads"
+      ? startLane(init, { kind: "thread" })
+      : startLane(init, { kind: "process", cpu: pinTo(i) });
   // the first worker writes the edited model (if any); the others then find it on disk
-  const first = await startLane(spec, opts.cacheDir);
-  const rest = await Promise.all(Array.from({ length: opts.jobs - 1 }, () => startLane(spec, opts.cacheDir)));
-  const lanes = [first, ...rest];
+  const first = await start(0);
+  const rest = await Promise.allSettled(Array.from({ length: opts.jobs - 1 }, (_, i) => start(i + 1)));
+  const failed = rest.find((x): x is PromiseRejectedResult => x.status === "rejected");
+  const lanes = [first, ...rest.flatMap((x) => (x.status === "fulfilled" ? [x.value] : []))];
+  if (failed) {
+    await Promise.all(lanes.map((l) => l.kill()));
+    throw failed.reason;
+  }
+  let wallMs = 0;
+  /** set by close(): no new batch goes out, so each worker's queue drains before it stops */
+  let closing = false;
   return {
     async run(items, onBatch) {
+      const t0 = performance.now();
+      for (const lane of lanes) lane.stats = { batches: 0, decodeMs: 0, cnnMs: 0, gapMs: 0, cpuMs: 0 };
       const queue = batches(items, opts.batch);
       const parts: BatchResult[] = new Array<BatchResult>(queue.length);
       let next = 0;
-      await Promise.all(
-        lanes.map(async (lane) => {
-          while (next < queue.length) {
-            const k = next++;
-            const r = await send(lane, { items: queue[k] });
-            if (r.error !== undefined) throw new QmtlError(`image worker: ${r.error}`);
-            parts[k] = { data: r.data ?? new Float32Array(0), dim: r.dim ?? 0, errors: r.errors ?? [] };
-            onBatch?.(queue[k]!.length);
+      let failed = false;
+      const pull = async (lane: Lane): Promise<void> => {
+        while (next < queue.length && !failed) {
+          if (closing) {
+            failed = true;
+            throw new QmtlError("image pool: closed during a run");
           }
-        }),
-      );
+          const k = next++;
+          const r = await send(lane, { items: queue[k] }).catch((e: unknown) => {
+            failed = true;
+            throw e;
+          });
+          if (r.error !== undefined) {
+            failed = true;
+            throw new QmtlError(`image worker: ${r.error}`);
+          }
+          parts[k] = { data: r.data ?? new Float32Array(0), dim: r.dim ?? 0, errors: r.errors ?? [] };
+          const st = lane.stats;
+          st.batches++;
+          st.decodeMs += r.timing?.decodeMs ?? 0;
+          st.cnnMs += r.timing?.cnnMs ?? 0;
+          st.gapMs += r.gapMs ?? 0;
+          st.cpuMs += r.cpuMs ?? Number.NaN;
+          onBatch?.(queue[k]!.length);
+        }
+      };
+      // depth pullers per lane, started lane by lane so the first batches spread over the workers
+      const pullers: Promise<void>[] = [];
+      for (let d = 0; d < depth; d++) for (const lane of lanes) pullers.push(pull(lane));
+      const settled = await Promise.allSettled(pullers);
+      wallMs = performance.now() - t0;
+      const bad = settled.find((x): x is PromiseRejectedResult => x.status === "rejected");
+      if (bad) throw bad.reason;
       return joinResults(parts);
     },
+    stats: () => ({
+      wallMs,
+      lanes: lanes.map((l) => ({ ...l.stats, kind: l.kind, cpu: l.cpu, pid: l.pid })),
+    }),
     async close() {
+      closing = true;
       await Promise.all(
         lanes.map(async (lane) => {
-          if (!lane.dead) await send(lane, { close: true }).catch(() => undefined);
-          await lane.worker.terminate();
+          if (!lane.dead) {
+            let timer: NodeJS.Timeout | undefined;
+            const late = new Promise<void>(
+              (resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS[lane.kind])),
+            );
+            await Promise.race([send(lane, { close: true }).catch(() => undefined), late]);
+            clearTimeout(timer);
+          }
+          await lane.kill();
         }),
       );
     },

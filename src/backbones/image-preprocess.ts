@@ -7,6 +7,7 @@
  * names the path; nothing reaches the backbone half-decoded.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import sharp, { type OutputInfo } from "sharp";
 import { QmtlError, ValidationError, requireInt } from "../core/errors.ts";
@@ -76,13 +77,26 @@ export function preprocessId(p: ImagePreprocess, flip: boolean): string {
   return JSON.stringify({ ...p, flip, decoder: `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips}` });
 }
 
+function readError(path: string, e: unknown): ImageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new ImageError(path, code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(e)})`);
+}
+
 /** Reads a file, with an ImageError naming it when it is missing or unreadable. */
 export async function readImageFile(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageError(path, code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(e)})`);
+    throw readError(path, e);
+  }
+}
+
+/** readImageFile without the event loop (a worker reads a batch's files at once, then decodes them). */
+export function readImageFileSync(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw readError(path, e);
   }
 }
 

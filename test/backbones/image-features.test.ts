@@ -17,7 +17,7 @@ function fixtureImages(root = FIX): string[] {
 }
 
 describe("image feature extraction", () => {
-  it("two worker threads give bit-identical features to one thread, then the cache serves them", async () => {
+  it("two workers (pinned processes) give bit-identical features to one thread, then the cache serves them", async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "qmtl-feat-"));
     const paths = fixtureImages();
     const seen: number[] = [];
