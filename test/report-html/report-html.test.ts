@@ -81,6 +81,39 @@ describe("claims from the numbers", () => {
     expect(claim.measured).toContain("Higher on both for 4 of 5 tasks");
   });
 
+  it("a suite that selects by primary metrics (GLUE) is judged on them, not on accuracy and F1", () => {
+    const dir = studyFolder(join(work, "e3"), "entanglement", (c) =>
+      L(c, "encoder") === "entangled" ? 0.03 : 0,
+    );
+    const m = mergeSweep(dir, readSweepRecord(dir));
+    expect(sweepClaims(m)[0]!.verdict).toBe("supported");
+    const tasks = m.tasks.map((t) => t.name);
+    const primary = (metric: string) => ({
+      ...m,
+      setup: { ...m.setup!, selectionMetrics: Object.fromEntries(tasks.map((t) => [t, metric])) },
+    });
+    // the shift moves accuracy and F1 only: by precision (unmoved) the encoders tie, so not "higher"
+    const byPrecision = sweepClaims(primary("precision"))[0]!;
+    expect(byPrecision.verdict).toBe("not supported");
+    expect(byPrecision.measured).toContain("each task's primary metric");
+    expect(byPrecision.measured).toContain("Higher for 0 of 5 tasks");
+    expect(sweepClaims(primary("f1"))[0]!.verdict).toBe("supported");
+    const enc = studyFolder(join(work, "r1"), "encoder", (c, t) =>
+      L(c, "first") === "ry" && t === "sarcasm" ? 0.3 : 0,
+    );
+    const me = mergeSweep(enc, readSweepRecord(enc));
+    expect(sweepClaims(me)[0]!.verdict).toBe("supported");
+    const precisionOnly = {
+      ...me,
+      setup: {
+        ...me.setup!,
+        selectionMetrics: Object.fromEntries(me.tasks.map((t) => [t.name, "precision"])),
+      },
+    };
+    expect(sweepClaims(precisionOnly)[0]!.measured).toContain("primary metric of RY minus RX");
+    expect(sweepClaims(precisionOnly)[0]!.verdict).toBe("not supported");
+  });
+
   it("noise: graceful degradation and the device ordering, from the merged evaluation cells", () => {
     const dir = noiseStudy("n1");
     const m = mergeSweep(dir, readSweepRecord(dir));

@@ -39,7 +39,10 @@ const backbone = z
     dequantize: z.enum(["auto", "none"]).default("auto"),
     /** the network's square input side (the paper resizes to 320 for DenseNet-121; MobileNetV2's export takes 224) */
     inputSize: z.number().int().min(32).max(1024).default(224),
-    /** "workers": one ONNX session per worker thread (default, measured faster); "intra-op": one session, intra-op threads */
+    /**
+     * "workers": one ONNX session per worker process, each pinned to its own CPU when they fit, decoding
+     * while its CNN runs (default, measured faster); "intra-op": one session, intra-op threads
+     */
     mode: z.enum(["workers", "intra-op"]).default("workers"),
   })
   .strict();

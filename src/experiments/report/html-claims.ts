@@ -1,6 +1,9 @@
 /**
  * The paper's ablation claims checked against a sweep's merged results
  * (computed from the numbers; nothing is decided in advance):
+ * Scores are F1 (and accuracy) of the classification tasks, or, for a suite that selects checkpoints by
+ * the macro of one primary metric per task (setup.selectionMetrics: GLUE's CoLA MCC, STS-B Spearman, ...),
+ * each task's primary metric, regression tasks included.
  *  - depth-L3-best: with L_h = 1, L = 3 has a higher task-averaged F1 than
  *    L = 2, and L = 4 adds less than the std over folds (the paper's words:
  *    "marginal or no additional gains");
@@ -32,13 +35,34 @@ export function groupValue(g: SweepGroup, task: string, metric: string): MeanStd
   return g.summary[groupHead(g)]?.[task]?.[metric];
 }
 
-/** Mean over classification tasks of a metric's mean, and of its std. */
+/** The tasks the claims score and the metric of each: primary metrics where the suite has them, else F1. */
+function scored(m: SweepResults): Array<{ task: string; metric: string }> {
+  const primary = m.setup?.selectionMetrics;
+  if (primary !== undefined) {
+    const out = m.tasks.filter((t) => primary[t.name] !== undefined);
+    if (out.length > 0) return out.map((t) => ({ task: t.name, metric: primary[t.name]! }));
+  }
+  return classTasks(m).map((t) => ({ task: t.name, metric: "f1" }));
+}
+
+/** What "the score" is in the claims' text. */
+function scoreName(m: SweepResults): string {
+  return scored(m).some((s) => s.metric !== "f1") ? "primary metric" : "F1";
+}
+
+/**
+ * Mean over tasks of a metric's mean, and of its std: `metric` on the classification tasks, or "score"
+ * for each scored task's own metric (see `scored`).
+ */
 export function taskAverage(
   m: SweepResults,
   g: SweepGroup,
   metric: string,
 ): { mean: number; std: number } | undefined {
-  const vs = classTasks(m).map((t) => groupValue(g, t.name, metric));
+  const vs =
+    metric === "score"
+      ? scored(m).map((s) => groupValue(g, s.task, s.metric))
+      : classTasks(m).map((t) => groupValue(g, t.name, metric));
   if (vs.length === 0 || vs.some((v) => v === undefined)) return undefined;
   const ok = vs as MeanStdValue[];
   return {
@@ -62,7 +86,7 @@ function depthBest(m: SweepResults, text: string): Claim {
   const rows = ["2", "3", "4"].map((L) => ({ L, g: find(m, { L, Lh: "1" }) }));
   const avg = rows.map((r) => ({
     L: r.L,
-    f1: r.g ? taskAverage(m, r.g, "f1") : undefined,
+    f1: r.g ? taskAverage(m, r.g, "score") : undefined,
     acc: r.g ? taskAverage(m, r.g, "accuracy") : undefined,
   }));
   if (avg.some((a) => a.f1 === undefined))
@@ -80,7 +104,10 @@ function depthBest(m: SweepResults, text: string): Claim {
   ];
   // the paper: L = 2 -> 3 improves; L = 4 gives "marginal or no additional gains" (within the std over folds)
   const ok = l3.mean > l2.mean && l4.mean - l3.mean < Math.max(l3.std, l4.std);
-  const measured = `Task-averaged F1 (accuracy) with L_h = 1: ${avg.map((a) => `L=${a.L} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)} (${fmt(a.acc!.mean)})`).join("; ")}${folds(m)}. Best: L = ${best.L}; L=3 minus L=2: ${fmt(l3.mean - l2.mean)}; L=4 minus L=3: ${fmt(l4.mean - l3.mean)} (supported: L=3 above L=2 and L=4 within the std of L=3).`;
+  const acc = (a: (typeof avg)[number]): string => (a.acc ? ` (${fmt(a.acc.mean)})` : "");
+  const what =
+    scoreName(m) === "F1" ? "F1 (accuracy)" : "primary metric (accuracy of the classification tasks)";
+  const measured = `Task-averaged ${what} with L_h = 1: ${avg.map((a) => `L=${a.L} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)}${acc(a)}`).join("; ")}${folds(m)}. Best: L = ${best.L}; L=3 minus L=2: ${fmt(l3.mean - l2.mean)}; L=4 minus L=3: ${fmt(l4.mean - l3.mean)} (supported: L=3 above L=2 and L=4 within the std of L=3).`;
   return {
     claim: text,
     source: "Section 6.1, Fig. 8",
@@ -91,7 +118,7 @@ function depthBest(m: SweepResults, text: string): Claim {
 
 function depthLh(m: SweepResults, text: string): Claim {
   const rows = ["1", "2", "3"].map((Lh) => ({ Lh, g: find(m, { L: "3", Lh }) }));
-  const avg = rows.map((r) => ({ Lh: r.Lh, f1: r.g ? taskAverage(m, r.g, "f1") : undefined }));
+  const avg = rows.map((r) => ({ Lh: r.Lh, f1: r.g ? taskAverage(m, r.g, "score") : undefined }));
   if (avg.some((a) => a.f1 === undefined))
     return {
       claim: text,
@@ -104,7 +131,7 @@ function depthLh(m: SweepResults, text: string): Claim {
     .slice(1)
     .map((a) => ({ Lh: a.Lh, d: a.f1!.mean - ref.mean, std: Math.max(ref.std, a.f1!.std) }));
   const little = moves.every((x) => Math.abs(x.d) < x.std);
-  const measured = `Task-averaged F1 with L = 3: ${avg.map((a) => `L_h=${a.Lh} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)}`).join("; ")}; change against L_h = 1: ${moves.map((x) => `${x.d >= 0 ? "+" : ""}${fmt(x.d)}`).join(", ")} (little = within the std over folds).`;
+  const measured = `Task-averaged ${scoreName(m)} with L = 3: ${avg.map((a) => `L_h=${a.Lh} ${fmt(a.f1!.mean)} ± ${fmt(a.f1!.std)}`).join("; ")}; change against L_h = 1: ${moves.map((x) => `${x.d >= 0 ? "+" : ""}${fmt(x.d)}`).join(", ")} (little = within the std over folds).`;
   return {
     claim: text,
     source: "Section 6.1, Fig. 8",
@@ -126,6 +153,20 @@ function entanglement(m: SweepResults, text: string): Claim {
       measured: "Both encoder variants need results.",
       verdict: "not testable",
     };
+  if (scoreName(m) !== "F1") {
+    const per = scored(m).map((s) => ({
+      task: s.task,
+      metric: s.metric,
+      d: (groupValue(ga, s.task, s.metric)?.mean ?? NaN) - (groupValue(gb, s.task, s.metric)?.mean ?? NaN),
+    }));
+    const wins = per.filter((p) => p.d > 0);
+    return {
+      claim: text,
+      source: "Section 6.2, Fig. 9",
+      measured: `Entangled minus product-state encoder, each task's primary metric: ${per.map((p) => `${p.task} ${p.metric} ${fmt(p.d)}`).join("; ")}. Higher for ${wins.length} of ${per.length} tasks${folds(m)}.`,
+      verdict: wins.length === per.length ? "supported" : "not supported",
+    };
+  }
   const per = classTasks(m).map((t) => {
     const d = (metric: string): number =>
       (groupValue(ga, t.name, metric)?.mean ?? NaN) - (groupValue(gb, t.name, metric)?.mean ?? NaN);
@@ -150,14 +191,14 @@ function encoder(m: SweepResults, text: string): Claim {
       measured: "Both encoder variants need results.",
       verdict: "not testable",
     };
-  const per = classTasks(m).map((t) => {
-    const x = groupValue(ga, t.name, "f1"),
-      y = groupValue(gb, t.name, "f1");
+  const per = scored(m).map((s) => {
+    const x = groupValue(ga, s.task, s.metric),
+      y = groupValue(gb, s.task, s.metric);
     const d = (y?.mean ?? NaN) - (x?.mean ?? NaN);
-    return { task: t.name, d, std: Math.max(x?.std ?? 0, y?.std ?? 0) };
+    return { task: s.task, d, std: Math.max(x?.std ?? 0, y?.std ?? 0) };
   });
   const beyond = per.filter((p) => Math.abs(p.d) > p.std);
-  const measured = `F1 of RY minus RX per task (largest std over folds): ${per.map((p) => `${p.task} ${p.d >= 0 ? "+" : ""}${fmt(p.d)} (${fmt(p.std)})`).join("; ")}. Beyond the std on ${beyond.length} of ${per.length} tasks.`;
+  const measured = `${scoreName(m)} of RY minus RX per task (largest std over folds): ${per.map((p) => `${p.task} ${p.d >= 0 ? "+" : ""}${fmt(p.d)} (${fmt(p.std)})`).join("; ")}. Beyond the std on ${beyond.length} of ${per.length} tasks.`;
   return {
     claim: text,
     source: "this project (beyond the paper)",

@@ -146,7 +146,7 @@ export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
           claims: [
             {
               id: "entanglement-helps",
-              text: "The entangled encoder has the higher mean on every task (accuracy and F1).",
+              text: "The entangled encoder has the higher mean on every task (accuracy and F1, or each task's primary metric where the suite selects by them).",
             },
           ],
           notes: [
