@@ -16,6 +16,7 @@ import {
 import { blockForward, blockBackward } from "./blocks.ts";
 import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./heads.ts";
 import { KernelMemory, activate } from "./wasm-kernels.ts";
+import { blockKernels, descriptorBytes, type BlockKernels } from "./wasm-blocks.ts";
 
 /**
  * The structured QMTL engine for the entangling encoder (see engine.ts for the
@@ -31,14 +32,25 @@ import { KernelMemory, activate } from "./wasm-kernels.ts";
  * its forward pass into a private buffer first, so results never change, only
  * that unusual order of calls costs one extra forward pass.
  */
-export function parityEngine(layout: QmtlLayout, opts: { readonly wasm?: boolean } = {}): PreparingExecutor {
+export function parityEngine(
+  layout: QmtlLayout,
+  opts: { readonly wasm?: boolean; readonly wasmBlocks?: boolean } = {},
+): PreparingExecutor {
   if (!layout.entangle) throw new Error("parityEngine needs the entangling encoder");
   const plan = makePlan(layout);
   const nOut = layout.nOutputs,
     nIn = layout.nInputs;
   // frames, cotangent frame and scratch in the linear memory of this engine's kernels (wasm-kernels.ts)
-  const mem = new KernelMemory(plan.size, 2 * plan.bs, opts.wasm ?? true);
-  const work: Work = { mem, rc: null };
+  // wasmBlocks = false: task blocks from JavaScript (blocks.ts) on the wasm products, the engine of round three
+  const useBlocks = (opts.wasm ?? true) && (opts.wasmBlocks ?? true);
+  const mem = new KernelMemory(
+    plan.size,
+    2 * plan.bs,
+    opts.wasm ?? true,
+    useBlocks ? descriptorBytes(plan) : 0,
+  );
+  const bk = useBlocks ? blockKernels(plan, mem) : null;
+  const work: Work = { mem, rc: null, bk };
   // per-sample views of mem.arena, made once per arena (a view per sample per call was ~200 B of garbage per sample)
   let views: Float64Array[] = [];
   let viewsOf: Float64Array | null = null;
@@ -76,7 +88,8 @@ export function parityEngine(layout: QmtlLayout, opts: { readonly wasm?: boolean
     for (let b = 0; b < batch; b++) {
       const fr = frameView(frames, b);
       activate(framesB >= 0 ? mem : null, fr, framesB + 8 * b * plan.size);
-      runForward(plan, layout, sh, heads, inputs, b * nIn, fr, out, b * nOut);
+      if (bk !== null) bk.fr = framesB >= 0 ? framesB + 8 * b * plan.size : -1;
+      runForward(plan, layout, sh, heads, inputs, b * nIn, fr, out, b * nOut, bk);
     }
     activate(null);
   }
@@ -107,8 +120,9 @@ export function parityEngine(layout: QmtlLayout, opts: { readonly wasm?: boolean
       const { sh, heads } = prepare(weights);
       const out = new Float64Array(batch * nOut);
       activate(mem, mem.scratch, mem.scratchB);
+      if (bk !== null) bk.fr = mem.scratchB;
       for (let b = 0; b < batch; b++)
-        runForward(plan, layout, sh, heads, inputs, b * nIn, mem.scratch, out, b * nOut);
+        runForward(plan, layout, sh, heads, inputs, b * nIn, mem.scratch, out, b * nOut, bk);
       activate(null);
       return out;
     },
@@ -155,6 +169,8 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 interface Work {
   readonly mem: KernelMemory;
   rc: Float64Array[] | null;
+  /** the block kernels (wasm-blocks.ts), or null: blocks.ts for every block */
+  readonly bk: BlockKernels | null;
 }
 
 function runForward(
@@ -167,6 +183,7 @@ function runForward(
   fr: Float64Array,
   out: Float64Array,
   oo: number,
+  bk: BlockKernels | null,
 ): void {
   buildFactors(plan, sh, z, zo, fr);
   chainBoundaries(plan, fr);
@@ -175,8 +192,13 @@ function runForward(
     if (i < plan.oLast) leftStep(plan, fr, i);
   }
   for (let i = plan.Q - 1; i >= plan.e0; i--) rightStep(plan, fr, i);
-  for (const bp of plan.blocks) {
-    blockForward(plan, bp, fr);
+  const blocks = plan.blocks;
+  for (let i = 0; i < blocks.length; i++) {
+    const bp = blocks[i]!;
+    // the block kernels run on wasm-resident frames only (bk.fr < 0: a recomputed stale tape)
+    const desc = bk !== null && bk.fr >= 0 ? bk.desc[i]! : -1;
+    if (desc >= 0) bk!.k.blockForward(desc, bk!.fr);
+    else blockForward(plan, bp, fr);
     readout(heads[bp.task]!, fr, bp.rho, out, oo + layout.tasks[bp.task]!.outputOffset);
   }
 }
@@ -202,14 +224,20 @@ function runBackward(
   work.rc ??= heads.map((h) => new Float64Array(h.nOut * 2 * h.dim * h.dim));
   const rc = work.rc;
   for (const r of rc) r.fill(0);
+  const bk = framesB >= 0 ? work.bk : null,
+    blocks = plan.blocks;
   for (let b = 0; b < batch; b++) {
     const fr = frameView(frames, b);
     activate(framesB >= 0 ? work.mem : null, fr, framesB + 8 * b * plan.size);
     cf.fill(0, 0, plan.cotSize);
-    for (const bp of plan.blocks) {
+    const frB = framesB + 8 * b * plan.size;
+    for (let i = 0; i < blocks.length; i++) {
+      const bp = blocks[i]!;
       const task = layout.tasks[bp.task]!;
       readoutBack(heads[bp.task]!, cot, b * nOut + task.outputOffset, fr, bp.rho, cf, bp.rho, rc[bp.task]!);
-      blockBackward(plan, bp, fr, cf, tmp);
+      const desc = bk !== null ? bk.desc[i]! : -1;
+      if (desc >= 0) bk!.k.blockBackward(desc, frB, bk!.cf, bk!.tmp);
+      else blockBackward(plan, bp, fr, cf, tmp);
     }
     for (let i = plan.oLast; i >= 0; i--) {
       if (i < plan.oLast) leftStepBack(plan, fr, cf, i);

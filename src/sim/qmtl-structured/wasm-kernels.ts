@@ -32,6 +32,37 @@ export interface KernelExports {
   mulNNAcc4(s: number, y: number, a: number, b: number): void;
   mulNHAcc4(y: number, a: number, b: number): void;
   mulHNAcc4(y: number, a: number, b: number): void;
+  /** flat-cmat4.ts dsandTo4 / dsandAcc4 / dsandGrad4 and flat-cvec.ts cdot4 / cdot4Back for m = 4 */
+  dsandTo4(y: number, x: number, d1: number, d2: number): void;
+  dsandAcc4(y: number, x: number, d1: number, d2: number): void;
+  dsandGrad4(yb: number, x: number, d1: number, d2: number, g1: number, g2: number): void;
+  cdot4(
+    x: number,
+    y0: number,
+    y1: number,
+    y2: number,
+    y3: number,
+    o0: number,
+    o1: number,
+    o2: number,
+    o3: number,
+  ): void;
+  cdot4Back(
+    fr: number,
+    cf: number,
+    x: number,
+    y0: number,
+    y1: number,
+    y2: number,
+    y3: number,
+    g0: number,
+    g1: number,
+    g2: number,
+    g3: number,
+  ): void;
+  /** a whole task block (S >= 2) of blocks.ts, described at byte address desc (wasm-blocks.ts) */
+  blockForward(desc: number, fr: number): void;
+  blockBackward(desc: number, fr: number, cf: number, tmp: number): void;
 }
 
 let compiled: object | null | undefined;
@@ -109,6 +140,8 @@ export class KernelMemory {
   tmp: Float64Array;
   scratch: Float64Array;
   arena: Float64Array;
+  /** byte address of `headerBytes` bytes before the arrays (the block descriptors of wasm-blocks.ts) */
+  readonly headerB: number;
   readonly cfB: number;
   readonly tmpB: number;
   readonly scratchB: number;
@@ -119,9 +152,11 @@ export class KernelMemory {
     private readonly frameSize: number,
     private readonly tmpSize: number,
     wasm = true,
+    headerBytes = 0,
   ) {
     this.k = wasm ? instantiate() : null;
-    this.cfB = BASE;
+    this.headerB = BASE;
+    this.cfB = BASE + 16 * Math.ceil(headerBytes / 16);
     this.tmpB = this.cfB + 8 * align2(frameSize);
     this.scratchB = this.tmpB + 8 * align2(tmpSize);
     this.arenaB = this.scratchB + 8 * align2(frameSize);

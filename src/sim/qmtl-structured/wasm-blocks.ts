@@ -1,0 +1,75 @@
+import type { Plan } from "./plan.ts";
+import type { KernelExports, KernelMemory } from "./wasm-kernels.ts";
+
+/**
+ * Whole task blocks in WebAssembly (assembly/structured-parts/blocks.ts): the reduced density
+ * matrices of blocks.ts and their adjoint, one call per block and sample instead of ~60-240 kernel
+ * calls from JavaScript. The kernels read the block's frame offsets from a descriptor of i32s that
+ * this file writes once per engine into the header of its KernelMemory:
+ *   0 o, 1 S, 2 useN, 3 sharesDiag, 4 dim, 5 w, 6 d, 7 dc, 8 el, 9 fl, 10 r, 11 e0, 12 g2, 13 v2,
+ *   14 n, 15 rho, then z[0..S-1], t[0..S-1], f[0..S-1] (index 0 unused, -1 where absent).
+ * Only m = 4 (L = 3, the paper's encoder) and S >= 2; the rest stays in blocks.ts. The wasm steps
+ * repeat blocks.ts's operations in the same order, so the values are the JavaScript engine's.
+ */
+const fixed = 16;
+const words = (S: number): number => fixed + 3 * S;
+
+/** i32 words per block descriptor, in bytes, 16-aligned; 0 when no block can use the wasm path */
+export function descriptorBytes(plan: Plan): number {
+  let n = 0;
+  for (const bp of plan.blocks) if (wasmBlock(plan, bp.S)) n += 16 * Math.ceil((4 * words(bp.S)) / 16);
+  return n;
+}
+
+const wasmBlock = (plan: Plan, S: number): boolean => plan.m === 4 && S >= 2;
+
+/** The state a pass hands the block kernels: their exports, descriptor addresses, and the arrays' addresses. */
+export interface BlockKernels {
+  readonly k: KernelExports;
+  /** per block (plan.blocks order): byte address of its descriptor, or -1 (blocks.ts runs it) */
+  readonly desc: readonly number[];
+  fr: number;
+  cf: number;
+  tmp: number;
+}
+
+/** Writes the descriptors into mem's header; null without WebAssembly or when no block qualifies. */
+export function blockKernels(plan: Plan, mem: KernelMemory): BlockKernels | null {
+  if (mem.k === null || descriptorBytes(plan) === 0) return null;
+  const desc: number[] = [];
+  let at = mem.headerB;
+  for (const bp of plan.blocks) {
+    if (!wasmBlock(plan, bp.S)) {
+      desc.push(-1);
+      continue;
+    }
+    const S = bp.S;
+    const v = new Int32Array(mem.k.memory.buffer, at, words(S));
+    v.set([
+      bp.o,
+      S,
+      bp.useN ? 1 : 0,
+      bp.o < plan.oLast ? 1 : 0,
+      bp.dim,
+      plan.w,
+      plan.d,
+      plan.dc,
+      plan.el,
+      plan.fl,
+      plan.r,
+      plan.e0,
+      bp.g2,
+      bp.v2,
+      bp.n,
+      bp.rho,
+    ]);
+    for (let k = 0; k < S; k++) {
+      v[fixed + k] = bp.z[k] ?? -1;
+      v[fixed + S + k] = bp.t[k] ?? -1;
+      v[fixed + 2 * S + k] = bp.f[k] ?? -1;
+    }
+    desc.push(at);
+    at += 16 * Math.ceil((4 * words(S)) / 16);
+  }
+  return { k: mem.k, desc, fr: -1, cf: mem.cfB, tmp: mem.tmpB };
+}
