@@ -32,3 +32,4 @@ export function mulHNAcc4(y: usize, a: usize, b: usize): void {
 
 export { dsandTo4, dsandAcc4, dsandGrad4, cdot4, cdot4Back } from "./structured-parts/elementwise";
 export { blockForward, blockBackward } from "./structured-parts/blocks";
+export { chainsForward, chainsBackward } from "./structured-parts/chains";

@@ -3,9 +3,10 @@
  * (CPU time, best of many windows, so less sensitive to other jobs than wall
  * time), split into record and backward, for the paper heads; optionally
  * against another engine factory in the same run (interleaved windows):
- *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3] [--js] [--r3] [--v1]
+ *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3] [--js] [--r3] [--blk] [--v1]
  * (--js: the same engine on its JavaScript kernels, i.e. without kernels.wasm; --r3: the engine of
- * round three, wasm products but task blocks and chains driven from JavaScript)
+ * round three, wasm products but task blocks and chains driven from JavaScript; --blk: blocks in
+ * wasm, chains from JavaScript)
  */
 import { cpuUsage, memoryUsage, argv } from "node:process";
 import { loadavg } from "node:os";
@@ -52,7 +53,11 @@ export const jsKernelEngine = (l: QmtlLayout): DifferentiableExecutor =>
 
 /** The engine of round three (wasm products, everything else from JavaScript): the in-run baseline of `--r3`. */
 export const roundThreeEngine = (l: QmtlLayout): DifferentiableExecutor =>
-  l.entangle ? parityEngine(l, { wasmBlocks: false }) : qmtlEngine(l);
+  l.entangle ? parityEngine(l, { wasmBlocks: false, wasmChains: false }) : qmtlEngine(l);
+
+/** Round four's first step: task blocks in wasm, chains from JavaScript (`--blk`). */
+export const blocksOnlyEngine = (l: QmtlLayout): DifferentiableExecutor =>
+  l.entangle ? parityEngine(l, { wasmChains: false }) : qmtlEngine(l);
 
 export function benchEngines(
   preset: PresetName,
@@ -104,6 +109,7 @@ if (import.meta.url === `file://${argv[1]}`) {
   const engines: Array<[string, (l: QmtlLayout) => DifferentiableExecutor]> = [["engine", qmtlEngine]];
   if (argv.includes("--js")) engines.push(["js", jsKernelEngine]);
   if (argv.includes("--r3")) engines.push(["r3", roundThreeEngine]);
+  if (argv.includes("--blk")) engines.push(["blk", blocksOnlyEngine]);
   if (argv.includes("--v1")) {
     // the previous engine, for same-run comparisons while developing: an untracked copy of
     // src/sim/qmtl-structured/ as it was (e.g. `git archive <commit> src/sim/qmtl-structured`

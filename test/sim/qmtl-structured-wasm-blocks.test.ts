@@ -10,10 +10,10 @@ import { cdot4, cdot4Back } from "../../src/sim/qmtl-structured/flat-cvec.ts";
 import { maxAbs } from "../helpers/refs.ts";
 
 /**
- * The element-wise kernels and whole task blocks in WebAssembly (assembly/structured-parts/,
+ * The element-wise kernels, whole task blocks and chains in WebAssembly (assembly/structured-parts/,
  * wasm-blocks.ts) repeat the JavaScript kernels' operations in the same order, so they must give
  * the same bits: checked with maxAbs === 0 against flat-cmat4.ts / flat-cvec.ts and against the
- * engine with its blocks driven from JavaScript ({ wasmBlocks: false }); and against the generic
+ * engine with its blocks and chains driven from JavaScript ({ wasmBlocks, wasmChains: false }, each alone too); and against the generic
  * statevector adjoint (an independent reference) to 1e-11.
  */
 const rand = (rng: Rng, n: number, s = 1): Float64Array =>
@@ -126,13 +126,14 @@ const specs: Array<[string, QmtlSpec]> = [
   ["chexpert L_h = 2", { ...PRESETS.chexpert, headLayers: 2 }],
 ];
 
-describe("structured engine: task blocks in WebAssembly", () => {
+describe("structured engine: task blocks and chains in WebAssembly", () => {
   for (const first of ["rx", "ry"] as FirstRotation[])
     specs.forEach(([label, spec], n) => {
-      it(`${label}, firstRotation ${first}: == blocks from JavaScript (bits), == generic adjoint (1e-11)`, () => {
+      it(`${label}, firstRotation ${first}: == blocks and chains from JavaScript (bits), == generic adjoint`, () => {
         const layout = resolveQmtl({ ...spec, firstRotation: first });
         const eng = parityEngine(layout),
-          r3 = parityEngine(layout, { wasmBlocks: false }),
+          r3 = parityEngine(layout, { wasmBlocks: false, wasmChains: false }),
+          parts = [parityEngine(layout, { wasmChains: false }), parityEngine(layout, { wasmBlocks: false })],
           js = parityEngine(layout, { wasm: false });
         const rng = new Rng(70 + n);
         const w = rand(rng, layout.nWeights, 3);
@@ -151,6 +152,14 @@ describe("structured engine: task blocks in WebAssembly", () => {
             gj = tj.backward(c);
           expect(maxAbs(ge.gradWeights, g3.gradWeights)).toBe(0);
           expect(maxAbs(ge.gradInputs, g3.gradInputs)).toBe(0);
+          for (const part of parts) {
+            // blocks only, chains only
+            const tp = part.record(x, w, batch);
+            expect(maxAbs(tp.outputs, t3.outputs)).toBe(0);
+            const gp = tp.backward(c);
+            expect(maxAbs(gp.gradWeights, g3.gradWeights)).toBe(0);
+            expect(maxAbs(gp.gradInputs, g3.gradInputs)).toBe(0);
+          }
           expect(maxAbs(ge.gradWeights, gj.gradWeights)).toBeLessThan(1e-11);
           expect(maxAbs(ge.gradInputs, gj.gradInputs)).toBeLessThan(1e-12);
           expect(maxAbs(ge.gradWeights, new Float64Array(ge.gradWeights.length))).toBeGreaterThan(1e-3);

@@ -34,7 +34,7 @@ import { blockKernels, descriptorBytes, type BlockKernels } from "./wasm-blocks.
  */
 export function parityEngine(
   layout: QmtlLayout,
-  opts: { readonly wasm?: boolean; readonly wasmBlocks?: boolean } = {},
+  opts: { readonly wasm?: boolean; readonly wasmBlocks?: boolean; readonly wasmChains?: boolean } = {},
 ): PreparingExecutor {
   if (!layout.entangle) throw new Error("parityEngine needs the entangling encoder");
   const plan = makePlan(layout);
@@ -186,12 +186,15 @@ function runForward(
   bk: BlockKernels | null,
 ): void {
   buildFactors(plan, sh, z, zo, fr);
-  chainBoundaries(plan, fr);
-  for (let i = 0; i <= plan.oLast; i++) {
-    leftSandwich(plan, fr, i);
-    if (i < plan.oLast) leftStep(plan, fr, i);
+  if (bk !== null && bk.fr >= 0 && bk.chains >= 0) bk.k.chainsForward(bk.chains, bk.fr);
+  else {
+    chainBoundaries(plan, fr);
+    for (let i = 0; i <= plan.oLast; i++) {
+      leftSandwich(plan, fr, i);
+      if (i < plan.oLast) leftStep(plan, fr, i);
+    }
+    for (let i = plan.Q - 1; i >= plan.e0; i--) rightStep(plan, fr, i);
   }
-  for (let i = plan.Q - 1; i >= plan.e0; i--) rightStep(plan, fr, i);
   const blocks = plan.blocks;
   for (let i = 0; i < blocks.length; i++) {
     const bp = blocks[i]!;
@@ -239,11 +242,14 @@ function runBackward(
       if (desc >= 0) bk!.k.blockBackward(desc, frB, bk!.cf, bk!.tmp);
       else blockBackward(plan, bp, fr, cf, tmp);
     }
-    for (let i = plan.oLast; i >= 0; i--) {
-      if (i < plan.oLast) leftStepBack(plan, fr, cf, i);
-      leftSandwichBack(plan, fr, cf, i, tmp);
+    if (bk !== null && bk.chains >= 0) bk.k.chainsBackward(bk.chains, frB, bk.cf, bk.tmp);
+    else {
+      for (let i = plan.oLast; i >= 0; i--) {
+        if (i < plan.oLast) leftStepBack(plan, fr, cf, i);
+        leftSandwichBack(plan, fr, cf, i, tmp);
+      }
+      for (let i = plan.e0; i < plan.Q; i++) rightStepBack(plan, fr, cf, i, tmp);
     }
-    for (let i = plan.e0; i < plan.Q; i++) rightStepBack(plan, fr, cf, i, tmp);
     factorGradients(plan, sh, z, b * nIn, fr, cf, gradWeights, gradInputs);
   }
   activate(null);

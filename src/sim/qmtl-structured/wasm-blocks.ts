@@ -2,9 +2,9 @@ import type { Plan } from "./plan.ts";
 import type { KernelExports, KernelMemory } from "./wasm-kernels.ts";
 
 /**
- * Whole task blocks in WebAssembly (assembly/structured-parts/blocks.ts): the reduced density
- * matrices of blocks.ts and their adjoint, one call per block and sample instead of ~60-240 kernel
- * calls from JavaScript. The kernels read the block's frame offsets from a descriptor of i32s that
+ * Whole task blocks and environment chains in WebAssembly (assembly/structured-parts/blocks.ts,
+ * chains.ts): the reduced density matrices of blocks.ts, the chains of chains.ts and their adjoints,
+ * one call per block (or both chains) and sample instead of ~60-240 kernel calls from JavaScript. The kernels read the block's frame offsets from a descriptor of i32s that
  * this file writes once per engine into the header of its KernelMemory:
  *   0 o, 1 S, 2 useN, 3 sharesDiag, 4 dim, 5 w, 6 d, 7 dc, 8 el, 9 fl, 10 r, 11 e0, 12 g2, 13 v2,
  *   14 n, 15 rho, then z[0..S-1], t[0..S-1], f[0..S-1] (index 0 unused, -1 where absent).
@@ -14,9 +14,12 @@ import type { KernelExports, KernelMemory } from "./wasm-kernels.ts";
 const fixed = 16;
 const words = (S: number): number => fixed + 3 * S;
 
-/** i32 words per block descriptor, in bytes, 16-aligned; 0 when no block can use the wasm path */
+const chainWords = (plan: Plan): number => 12 + plan.Q + 1;
+
+/** bytes of the descriptors (16-aligned each); 0 when m != 4 (nothing runs in wasm) */
 export function descriptorBytes(plan: Plan): number {
-  let n = 0;
+  if (plan.m !== 4) return 0;
+  let n = 16 * Math.ceil((4 * chainWords(plan)) / 16);
   for (const bp of plan.blocks) if (wasmBlock(plan, bp.S)) n += 16 * Math.ceil((4 * words(bp.S)) / 16);
   return n;
 }
@@ -28,18 +31,46 @@ export interface BlockKernels {
   readonly k: KernelExports;
   /** per block (plan.blocks order): byte address of its descriptor, or -1 (blocks.ts runs it) */
   readonly desc: readonly number[];
+  /** byte address of the chains' descriptor (assembly/structured-parts/chains.ts), or -1: chains.ts runs them */
+  readonly chains: number;
   fr: number;
   cf: number;
   tmp: number;
 }
 
-/** Writes the descriptors into mem's header; null without WebAssembly or when no block qualifies. */
-export function blockKernels(plan: Plan, mem: KernelMemory): BlockKernels | null {
-  if (mem.k === null || descriptorBytes(plan) === 0) return null;
+/**
+ * Writes the descriptors into mem's header; null without WebAssembly or when m != 4. `blocks` and
+ * `chains` false leave those parts to blocks.ts / chains.ts (the engines of earlier rounds, for benches).
+ */
+export function blockKernels(
+  plan: Plan,
+  mem: KernelMemory,
+  blocks = true,
+  chains = true,
+): BlockKernels | null {
+  if (mem.k === null || descriptorBytes(plan) === 0 || !(blocks || chains)) return null;
   const desc: number[] = [];
   let at = mem.headerB;
+  const cv = new Int32Array(mem.k.memory.buffer, at, chainWords(plan));
+  cv.set([
+    plan.Q,
+    plan.oLast,
+    plan.e0,
+    plan.w,
+    plan.d,
+    plan.dc,
+    plan.el,
+    plan.tl,
+    plan.fl,
+    plan.r,
+    plan.g,
+    plan.v,
+  ]);
+  for (let i = 0; i <= plan.Q; i++) cv[12 + i] = plan.needOff[i]! ? 1 : 0;
+  const chainsAt = chains ? at : -1;
+  at += 16 * Math.ceil((4 * chainWords(plan)) / 16);
   for (const bp of plan.blocks) {
-    if (!wasmBlock(plan, bp.S)) {
+    if (!blocks || !wasmBlock(plan, bp.S)) {
       desc.push(-1);
       continue;
     }
@@ -71,5 +102,5 @@ export function blockKernels(plan: Plan, mem: KernelMemory): BlockKernels | null
     desc.push(at);
     at += 16 * Math.ceil((4 * words(S)) / 16);
   }
-  return { k: mem.k, desc, fr: -1, cf: mem.cfB, tmp: mem.tmpB };
+  return { k: mem.k, desc, chains: chainsAt, fr: -1, cf: mem.cfB, tmp: mem.tmpB };
 }

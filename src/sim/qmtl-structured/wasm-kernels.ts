@@ -63,6 +63,9 @@ export interface KernelExports {
   /** a whole task block (S >= 2) of blocks.ts, described at byte address desc (wasm-blocks.ts) */
   blockForward(desc: number, fr: number): void;
   blockBackward(desc: number, fr: number, cf: number, tmp: number): void;
+  /** both environment chains of chains.ts (boundaries included), described at byte address desc */
+  chainsForward(desc: number, fr: number): void;
+  chainsBackward(desc: number, fr: number, cf: number, tmp: number): void;
 }
 
 let compiled: object | null | undefined;
