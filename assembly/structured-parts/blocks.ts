@@ -1,12 +1,12 @@
 // Whole task blocks of the structured engine (reduced density matrices, src/sim/qmtl-structured/blocks.ts),
-// m = 4, S >= 2, forward and backward, on byte addresses of the frame (fr), cotangent frame (cf) and
+// m = 4, forward and backward, on byte addresses of the frame (fr), cotangent frame (cf) and
 // scratch (tmp) of one sample. Offsets into the frames (in doubles, as in plan.ts) come from a
 // descriptor of i32s written once per engine (wasm-kernels.ts blockDescriptor):
 //   0 o, 1 S, 2 useN, 3 sharesDiag, 4 dim, 5 w, 6 d, 7 dc, 8 el, 9 fl, 10 r, 11 e0, 12 g2, 13 v2, 14 n,
-//   15 rho, then z[0..S-1], t[0..S-1], f[0..S-1] (index 0 unused).
+//   15 rho, then z[0..S'-1], t[0..S'-1], f[0..S'-1] (index 0 unused), S' = max(S, 2).
 // The steps and their order are those of blocks.ts, so the values equal the JavaScript engine's.
 import { product } from "./products";
-import { dsand, dsandGrad4, cdot4, cdot4Back, daggerTo, daggerAcc, hermTo, addTo } from "./elementwise";
+import { dsand, dsandGrad4, cdot4, cdot4Back, cdot1, caxpy, daggerTo, daggerAcc, hermTo, addTo } from "./elementwise";
 
 const BS: i32 = 32; // doubles per 4 x 4 complex block
 
@@ -60,7 +60,7 @@ function foldLower(cf: usize, g: i32): void {
     for (let be = 0; be < al; be++) daggerAcc(at(cf, g + yIndex(be, al) * BS), at(cf, g + yIndex(al, be) * BS));
 }
 
-/** blocks.ts blockForward for one block with S >= 2 (descriptor at desc, frame at fr). */
+/** blocks.ts blockForward for one block (descriptor at desc, frame at fr). */
 export function blockForward(desc: usize, fr: usize): void {
   const o = dsc(desc, 0), S = dsc(desc, 1), useN = dsc(desc, 2) != 0, share = dsc(desc, 3) != 0, dim = dsc(desc, 4);
   const W = dsc(desc, 5), D = dsc(desc, 6), DC = dsc(desc, 7), EL = dsc(desc, 8), FL = dsc(desc, 9);
@@ -78,6 +78,13 @@ export function blockForward(desc: usize, fr: usize): void {
       if (o > 0)
         dsand(at(fr, zb), at(fr, FL + (2 * o + 1) * BS), at(fr, D + (2 * o + (s ^ 1)) * 4), at(fr, D + (2 * o + (sb ^ 1)) * 4), true);
     }
+  if (S == 1) {
+    // rho[s, s'] = <Z_1[s,s'], R(s,s')>
+    for (let s = 0; s < 2; s++)
+      for (let sb = s; sb < 2; sb++)
+        cdot1(at(fr, z1 + (s * 2 + sb) * BS), at(fr, R + ((o + 1 - e0) * 4 + s * 2 + sb) * BS), at(fr, rho + 2 * (s * 2 + sb)));
+    return;
+  }
   for (let k = 1; k <= S - 2; k++) {
     const j = o + k, d = 1 << k, dn = 2 * d, zn = dsc(desc, 16 + k + 1), fk = dsc(desc, 16 + 2 * S + k);
     sandwichUpper(fr, d, dsc(desc, 16 + k), dsc(desc, 16 + S + k), fk, W + j * BS);
@@ -121,10 +128,28 @@ export function blockForward(desc: usize, fr: usize): void {
     }
 }
 
-/** blocks.ts blockBackward for one block with S >= 2, from rhobar (upper entries) in cf's rho slot. */
+/** blocks.ts blockBackward for one block, from rhobar (upper entries) in cf's rho slot. */
 export function blockBackward(desc: usize, fr: usize, cf: usize, tmp: usize): void {
-  const o = dsc(desc, 0), S = dsc(desc, 1), useN = dsc(desc, 2) != 0, share = dsc(desc, 3) != 0, dim = dsc(desc, 4);
-  const W = dsc(desc, 5), D = dsc(desc, 6), DC = dsc(desc, 7), EL = dsc(desc, 8), FL = dsc(desc, 9);
+  const o = dsc(desc, 0), S = dsc(desc, 1), share = dsc(desc, 3) != 0;
+  const D = dsc(desc, 6), DC = dsc(desc, 7), EL = dsc(desc, 8), FL = dsc(desc, 9);
+  const R = dsc(desc, 10), e0 = dsc(desc, 11), rho = dsc(desc, 15);
+  if (S == 1) {
+    // rho[s, s'] = <Z_1[s,s'], R(s,s')>: Z1bar += rhobar R, Rbar += conj(rhobar) Z_1
+    const z1 = dsc(desc, 17);
+    for (let s = 0; s < 2; s++)
+      for (let sb = s; sb < 2; sb++) {
+        const ri = at(cf, rho + 2 * (s * 2 + sb)), zb = z1 + (s * 2 + sb) * BS, rk = R + ((o + 1 - e0) * 4 + s * 2 + sb) * BS;
+        caxpy(at(cf, zb), load<f64>(ri), load<f64>(ri, 8), at(fr, rk));
+        caxpy(at(cf, rk), load<f64>(ri), -load<f64>(ri, 8), at(fr, zb));
+      }
+  } else closeBackward(desc, fr, cf, tmp);
+  z1Backward(o, dsc(desc, 17), share, D, DC, EL, FL, fr, cf);
+}
+
+// the close and the Z steps of a block with S >= 2, down to Z1bar
+function closeBackward(desc: usize, fr: usize, cf: usize, tmp: usize): void {
+  const o = dsc(desc, 0), S = dsc(desc, 1), useN = dsc(desc, 2) != 0, dim = dsc(desc, 4);
+  const W = dsc(desc, 5), D = dsc(desc, 6), DC = dsc(desc, 7);
   const R = dsc(desc, 10), e0 = dsc(desc, 11), g2 = dsc(desc, 12), v2 = dsc(desc, 13), n = dsc(desc, 14);
   const rho = dsc(desc, 15);
   const j = o + S - 1, w = W + j * BS, end = o + S;
@@ -184,7 +209,10 @@ export function blockBackward(desc: usize, fr: usize, cf: usize, tmp: usize): vo
           }
     sandwichUpperBack(fr, cf, tmp, dd, dsc(desc, 16 + k), dsc(desc, 16 + S + k), fk0, W + jj * BS);
   }
-  const z1 = dsc(desc, 17);
+}
+
+// Z_1 (from the left environment at site o) backward: Fbar, Dbar, conj(D)bar from Z1bar
+function z1Backward(o: i32, z1: i32, share: bool, D: i32, DC: i32, EL: i32, FL: i32, fr: usize, cf: usize): void {
   for (let s = 0; s < 2; s++)
     for (let sb = s; sb < 2; sb++) {
       const zb = z1 + (s * 2 + sb) * BS;

@@ -190,3 +190,19 @@ export function cdot4Back(fr: usize, cf: usize, x: usize, y0: usize, y1: usize, 
 @inline export function addTo(y: usize, x: usize): void {
   for (let e: usize = 0; e < 256; e += 16) v128.store(y + e, f64x2.add(v128.load(y + e), v128.load(x + e)));
 }
+
+/** out = <X, Y> = sum X conj(Y) over a 4 x 4 block (flat-cvec.ts cdot, n = 16) */
+@inline export function cdot1(x: usize, y: usize, out: usize): void {
+  let a = f64x2.splat(0);
+  for (let e: usize = 0; e < 256; e += 16) {
+    const xv = v128.load(x + e);
+    a = f64x2.add(a, cdotTerm(xv, f64x2.mul(v128.shuffle<f64>(xv, xv, 1, 0), f64x2(1.0, -1.0)), y + e));
+  }
+  v128.store(out, a);
+}
+
+/** Y += (ar + i ai) X over a 4 x 4 block (flat-cvec.ts caxpy, n = 16) */
+@inline export function caxpy(y: usize, ar: f64, ai: f64, x: usize): void {
+  const wr = f64x2.splat(ar), wi = f64x2.splat(ai);
+  for (let e: usize = 0; e < 256; e += 16) v128.store(y + e, f64x2.add(v128.load(y + e), cmul(wr, wi, v128.load(x + e))));
+}

@@ -7,12 +7,13 @@ import type { KernelExports, KernelMemory } from "./wasm-kernels.ts";
  * one call per block (or both chains) and sample instead of ~60-240 kernel calls from JavaScript. The kernels read the block's frame offsets from a descriptor of i32s that
  * this file writes once per engine into the header of its KernelMemory:
  *   0 o, 1 S, 2 useN, 3 sharesDiag, 4 dim, 5 w, 6 d, 7 dc, 8 el, 9 fl, 10 r, 11 e0, 12 g2, 13 v2,
- *   14 n, 15 rho, then z[0..S-1], t[0..S-1], f[0..S-1] (index 0 unused, -1 where absent).
- * Only m = 4 (L = 3, the paper's encoder) and S >= 2; the rest stays in blocks.ts. The wasm steps
+ *   14 n, 15 rho, then z, t, f with S' = max(S, 2) entries each (index 0 unused, -1 where absent).
+ * Only m = 4 (L = 3, the paper's encoder); other m stay in blocks.ts / chains.ts. The wasm steps
  * repeat blocks.ts's operations in the same order, so the values are the JavaScript engine's.
  */
 const fixed = 16;
-const words = (S: number): number => fixed + 3 * S;
+/** z, t, f lists of max(S, 2) entries each (an S = 1 block reads z[1]) */
+const words = (S: number): number => fixed + 3 * Math.max(S, 2);
 
 const chainWords = (plan: Plan): number => 12 + plan.Q + 1;
 
@@ -24,7 +25,7 @@ export function descriptorBytes(plan: Plan): number {
   return n;
 }
 
-const wasmBlock = (plan: Plan, S: number): boolean => plan.m === 4 && S >= 2;
+const wasmBlock = (plan: Plan, S: number): boolean => plan.m === 4 && S >= 1;
 
 /** The state a pass hands the block kernels: their exports, descriptor addresses, and the arrays' addresses. */
 export interface BlockKernels {
@@ -74,7 +75,8 @@ export function blockKernels(
       desc.push(-1);
       continue;
     }
-    const S = bp.S;
+    const S = bp.S,
+      Sd = Math.max(S, 2);
     const v = new Int32Array(mem.k.memory.buffer, at, words(S));
     v.set([
       bp.o,
@@ -94,10 +96,10 @@ export function blockKernels(
       bp.n,
       bp.rho,
     ]);
-    for (let k = 0; k < S; k++) {
+    for (let k = 0; k < Sd; k++) {
       v[fixed + k] = bp.z[k] ?? -1;
-      v[fixed + S + k] = bp.t[k] ?? -1;
-      v[fixed + 2 * S + k] = bp.f[k] ?? -1;
+      v[fixed + Sd + k] = bp.t[k] ?? -1;
+      v[fixed + 2 * Sd + k] = bp.f[k] ?? -1;
     }
     desc.push(at);
     at += 16 * Math.ceil((4 * words(S)) / 16);

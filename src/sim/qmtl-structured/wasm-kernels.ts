@@ -60,7 +60,7 @@ export interface KernelExports {
     g2: number,
     g3: number,
   ): void;
-  /** a whole task block (S >= 2) of blocks.ts, described at byte address desc (wasm-blocks.ts) */
+  /** a whole task block of blocks.ts (m = 4), described at byte address desc (wasm-blocks.ts) */
   blockForward(desc: number, fr: number): void;
   blockBackward(desc: number, fr: number, cf: number, tmp: number): void;
   /** both environment chains of chains.ts (boundaries included), described at byte address desc */
