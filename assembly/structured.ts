@@ -33,3 +33,4 @@ export function mulHNAcc4(y: usize, a: usize, b: usize): void {
 export { dsandTo4, dsandAcc4, dsandGrad4, cdot4, cdot4Back } from "./structured-parts/elementwise";
 export { blockForward, blockBackward } from "./structured-parts/blocks";
 export { chainsForward, chainsBackward } from "./structured-parts/chains";
+export { readout, readoutBack } from "./structured-parts/readout";

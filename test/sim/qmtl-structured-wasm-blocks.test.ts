@@ -13,7 +13,8 @@ import { maxAbs } from "../helpers/refs.ts";
  * The element-wise kernels, whole task blocks and chains in WebAssembly (assembly/structured-parts/,
  * wasm-blocks.ts) repeat the JavaScript kernels' operations in the same order, so they must give
  * the same bits: checked with maxAbs === 0 against flat-cmat4.ts / flat-cvec.ts and against the
- * engine with its blocks and chains driven from JavaScript ({ wasmBlocks, wasmChains: false }, each alone too); and against the generic
+ * engine with its blocks, chains and readout driven from JavaScript ({ wasmBlocks, wasmChains, wasmReadout:
+ * false }, and partial combinations); and against the generic
  * statevector adjoint (an independent reference) to 1e-11.
  */
 const rand = (rng: Rng, n: number, s = 1): Float64Array =>
@@ -129,11 +130,16 @@ const specs: Array<[string, QmtlSpec]> = [
 describe("structured engine: task blocks and chains in WebAssembly", () => {
   for (const first of ["rx", "ry"] as FirstRotation[])
     specs.forEach(([label, spec], n) => {
-      it(`${label}, firstRotation ${first}: == blocks and chains from JavaScript (bits), == generic adjoint`, () => {
+      it(`${label}, firstRotation ${first}: == blocks, chains, readout from JavaScript (bits), == generic adjoint`, () => {
         const layout = resolveQmtl({ ...spec, firstRotation: first });
         const eng = parityEngine(layout),
-          r3 = parityEngine(layout, { wasmBlocks: false, wasmChains: false }),
-          parts = [parityEngine(layout, { wasmChains: false }), parityEngine(layout, { wasmBlocks: false })],
+          r3 = parityEngine(layout, { wasmBlocks: false, wasmChains: false, wasmReadout: false }),
+          parts = [
+            parityEngine(layout, { wasmChains: false, wasmReadout: false }),
+            parityEngine(layout, { wasmBlocks: false, wasmReadout: false }),
+            parityEngine(layout, { wasmReadout: false }),
+            parityEngine(layout, { wasmBlocks: false }),
+          ],
           js = parityEngine(layout, { wasm: false });
         const rng = new Rng(70 + n);
         const w = rand(rng, layout.nWeights, 3);
@@ -153,7 +159,7 @@ describe("structured engine: task blocks and chains in WebAssembly", () => {
           expect(maxAbs(ge.gradWeights, g3.gradWeights)).toBe(0);
           expect(maxAbs(ge.gradInputs, g3.gradInputs)).toBe(0);
           for (const part of parts) {
-            // blocks only, chains only
+            // blocks only, chains only, blocks + chains, chains + readout
             const tp = part.record(x, w, batch);
             expect(maxAbs(tp.outputs, t3.outputs)).toBe(0);
             const gp = tp.backward(c);

@@ -17,6 +17,14 @@ import { blockForward, blockBackward } from "./blocks.ts";
 import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./heads.ts";
 import { KernelMemory, activate } from "./wasm-kernels.ts";
 import { blockKernels, descriptorBytes, type BlockKernels } from "./wasm-blocks.ts";
+import {
+  readoutBytes,
+  readoutKernels,
+  loadHeads,
+  wasmReadout,
+  wasmReadoutBack,
+  rcView,
+} from "./wasm-readout.ts";
 
 /**
  * The structured QMTL engine for the entangling encoder (see engine.ts for the
@@ -34,22 +42,35 @@ import { blockKernels, descriptorBytes, type BlockKernels } from "./wasm-blocks.
  */
 export function parityEngine(
   layout: QmtlLayout,
-  opts: { readonly wasm?: boolean; readonly wasmBlocks?: boolean; readonly wasmChains?: boolean } = {},
+  opts: {
+    readonly wasm?: boolean;
+    readonly wasmBlocks?: boolean;
+    readonly wasmChains?: boolean;
+    readonly wasmReadout?: boolean;
+  } = {},
 ): PreparingExecutor {
   if (!layout.entangle) throw new Error("parityEngine needs the entangling encoder");
   const plan = makePlan(layout);
   const nOut = layout.nOutputs,
     nIn = layout.nInputs;
   // frames, cotangent frame and scratch in the linear memory of this engine's kernels (wasm-kernels.ts)
-  // wasmBlocks = false: task blocks from JavaScript (blocks.ts) on the wasm products, the engine of round three
-  const useBlocks = (opts.wasm ?? true) && (opts.wasmBlocks ?? true);
+  // wasmBlocks / wasmChains / wasmReadout = false: task blocks (blocks.ts) / chains (chains.ts) / readout
+  // (heads.ts) from JavaScript on the wasm products; all false is the engine of round three (kept callable
+  // for same-run benches). The readout in wasm needs the blocks or chains (m = 4).
+  const wasm = opts.wasm ?? true,
+    useBlocks = opts.wasmBlocks ?? true,
+    useChains = opts.wasmChains ?? true;
+  const some = wasm && (useBlocks || useChains) && descriptorBytes(plan) > 0;
+  const useReadout = some && (opts.wasmReadout ?? true);
+  const dBytes = some ? descriptorBytes(plan) : 0;
   const mem = new KernelMemory(
     plan.size,
     2 * plan.bs,
-    opts.wasm ?? true,
-    useBlocks ? descriptorBytes(plan) : 0,
+    wasm,
+    dBytes + (useReadout ? readoutBytes(layout) : 0),
   );
-  const bk = useBlocks ? blockKernels(plan, mem) : null;
+  const bk = some ? blockKernels(plan, mem, useBlocks, useChains) : null;
+  if (bk !== null && useReadout) bk.ro = readoutKernels(layout, mem, mem.headerB + dBytes);
   const work: Work = { mem, rc: null, bk };
   // per-sample views of mem.arena, made once per arena (a view per sample per call was ~200 B of garbage per sample)
   let views: Float64Array[] = [];
@@ -185,6 +206,7 @@ function runForward(
   oo: number,
   bk: BlockKernels | null,
 ): void {
+  if (bk?.ro) loadHeads(bk.ro, heads);
   buildFactors(plan, sh, z, zo, fr);
   if (bk !== null && bk.fr >= 0 && bk.chains >= 0) bk.k.chainsForward(bk.chains, bk.fr);
   else {
@@ -202,7 +224,10 @@ function runForward(
     const desc = bk !== null && bk.fr >= 0 ? bk.desc[i]! : -1;
     if (desc >= 0) bk!.k.blockForward(desc, bk!.fr);
     else blockForward(plan, bp, fr);
-    readout(heads[bp.task]!, fr, bp.rho, out, oo + layout.tasks[bp.task]!.outputOffset);
+    const oOut = oo + layout.tasks[bp.task]!.outputOffset;
+    const ro = bk !== null && bk.fr >= 0 ? bk.ro : null;
+    if (ro !== null) wasmReadout(ro, bp.task, bk!.fr + 8 * bp.rho, out, oOut);
+    else readout(heads[bp.task]!, fr, bp.rho, out, oOut);
   }
 }
 
@@ -224,11 +249,16 @@ function runBackward(
   const gradWeights = new Float64Array(layout.nWeights);
   const gradInputs = new Float64Array(batch * nIn);
   const { cf, tmp } = work.mem;
-  work.rc ??= heads.map((h) => new Float64Array(h.nOut * 2 * h.dim * h.dim));
-  const rc = work.rc;
-  for (const r of rc) r.fill(0);
   const bk = framesB >= 0 ? work.bk : null,
     blocks = plan.blocks;
+  // head accumulators: in the kernels' memory with the readout there (views valid: nothing grows below)
+  const ro = bk !== null ? bk.ro : null;
+  if (ro !== null) loadHeads(ro, heads);
+  const rc =
+    ro !== null
+      ? heads.map((_, t) => rcView(ro, t))
+      : (work.rc ??= heads.map((h) => new Float64Array(h.nOut * 2 * h.dim * h.dim)));
+  for (const r of rc) r.fill(0);
   for (let b = 0; b < batch; b++) {
     const fr = frameView(frames, b);
     activate(framesB >= 0 ? work.mem : null, fr, framesB + 8 * b * plan.size);
@@ -237,7 +267,17 @@ function runBackward(
     for (let i = 0; i < blocks.length; i++) {
       const bp = blocks[i]!;
       const task = layout.tasks[bp.task]!;
-      readoutBack(heads[bp.task]!, cot, b * nOut + task.outputOffset, fr, bp.rho, cf, bp.rho, rc[bp.task]!);
+      if (ro !== null)
+        wasmReadoutBack(
+          ro,
+          bp.task,
+          cot,
+          b * nOut + task.outputOffset,
+          frB + 8 * bp.rho,
+          bk!.cf + 8 * bp.rho,
+        );
+      else
+        readoutBack(heads[bp.task]!, cot, b * nOut + task.outputOffset, fr, bp.rho, cf, bp.rho, rc[bp.task]!);
       const desc = bk !== null ? bk.desc[i]! : -1;
       if (desc >= 0) bk!.k.blockBackward(desc, frB, bk!.cf, bk!.tmp);
       else blockBackward(plan, bp, fr, cf, tmp);

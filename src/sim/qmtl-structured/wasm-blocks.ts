@@ -1,5 +1,6 @@
 import type { Plan } from "./plan.ts";
 import type { KernelExports, KernelMemory } from "./wasm-kernels.ts";
+import type { ReadoutKernels } from "./wasm-readout.ts";
 
 /**
  * Whole task blocks and environment chains in WebAssembly (assembly/structured-parts/blocks.ts,
@@ -37,6 +38,8 @@ export interface BlockKernels {
   fr: number;
   cf: number;
   tmp: number;
+  /** the readout in wasm (wasm-readout.ts), or null: heads.ts */
+  ro: ReadoutKernels | null;
 }
 
 /**
@@ -104,5 +107,5 @@ export function blockKernels(
     desc.push(at);
     at += 16 * Math.ceil((4 * words(S)) / 16);
   }
-  return { k: mem.k, desc, chains: chainsAt, fr: -1, cf: mem.cfB, tmp: mem.tmpB };
+  return { k: mem.k, desc, chains: chainsAt, fr: -1, cf: mem.cfB, tmp: mem.tmpB, ro: null };
 }

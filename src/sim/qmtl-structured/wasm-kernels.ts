@@ -63,6 +63,19 @@ export interface KernelExports {
   /** a whole task block of blocks.ts (m = 4), described at byte address desc (wasm-blocks.ts) */
   blockForward(desc: number, fr: number): void;
   blockBackward(desc: number, fr: number, cf: number, tmp: number): void;
+  /** heads.ts readout / readoutBack on byte addresses (wasm-readout.ts) */
+  readout(rho: number, upper: number, coef: number, U: number, nOut: number, out: number): void;
+  readoutBack(
+    cot: number,
+    rho: number,
+    upper: number,
+    coef: number,
+    U: number,
+    nOut: number,
+    rb: number,
+    rc: number,
+    n2: number,
+  ): void;
   /** both environment chains of chains.ts (boundaries included), described at byte address desc */
   chainsForward(desc: number, fr: number): void;
   chainsBackward(desc: number, fr: number, cf: number, tmp: number): void;
@@ -143,8 +156,10 @@ export class KernelMemory {
   tmp: Float64Array;
   scratch: Float64Array;
   arena: Float64Array;
-  /** byte address of `headerBytes` bytes before the arrays (the block descriptors of wasm-blocks.ts) */
+  /** byte address of `headerBytes` bytes before the arrays (descriptors and readout tables, wasm-blocks.ts) */
   readonly headerB: number;
+  /** the header as doubles (re-made with the other views when the memory grows; empty without wasm) */
+  head: Float64Array;
   readonly cfB: number;
   readonly tmpB: number;
   readonly scratchB: number;
@@ -163,7 +178,7 @@ export class KernelMemory {
     this.tmpB = this.cfB + 8 * align2(frameSize);
     this.scratchB = this.tmpB + 8 * align2(tmpSize);
     this.arenaB = this.scratchB + 8 * align2(frameSize);
-    this.cf = this.tmp = this.scratch = this.arena = new Float64Array(0);
+    this.cf = this.tmp = this.scratch = this.arena = this.head = new Float64Array(0);
     this.ensure(0);
   }
 
@@ -188,6 +203,7 @@ export class KernelMemory {
       this.tmp = new Float64Array(buf, this.tmpB, this.tmpSize);
       this.scratch = new Float64Array(buf, this.scratchB, this.frameSize);
       this.arena = new Float64Array(buf, this.arenaB, (buf.byteLength - this.arenaB) >> 3);
+      this.head = new Float64Array(buf, this.headerB, (this.cfB - this.headerB) >> 3);
     }
   }
 }
