@@ -3,8 +3,10 @@
  * (CPU time, best of many windows, so less sensitive to other jobs than wall
  * time), split into record and backward, for the paper heads; optionally
  * against another engine factory in the same run (interleaved windows):
- *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3] [--js] [--v1]
- * (--js: the same engine on its JavaScript kernels, i.e. without kernels.wasm)
+ *   npx tsx bench/engine-speed.ts [glue|chexpert|mustard ...] [--batch 128] [--secs 3] [--js] [--r3] [--blk] [--bc] [--v1]
+ * (--js: the same engine on its JavaScript kernels, i.e. without kernels.wasm; --r3: the engine of
+ * round three, wasm products but task blocks, chains and readout driven from JavaScript; --blk:
+ * blocks in wasm; --bc: blocks and chains in wasm, the readout from JavaScript)
  */
 import { cpuUsage, memoryUsage, argv } from "node:process";
 import { loadavg } from "node:os";
@@ -48,6 +50,16 @@ function bestUs(fn: () => void, batch: number): () => number {
 /** The engine on its JavaScript kernels only (as before kernels.wasm): the in-run baseline of `--js` and goals.ts. */
 export const jsKernelEngine = (l: QmtlLayout): DifferentiableExecutor =>
   l.entangle ? parityEngine(l, { wasm: false }) : qmtlEngine(l);
+
+/** The engine of round three (wasm products, everything else from JavaScript): the in-run baseline of `--r3`. */
+export const roundThreeEngine = (l: QmtlLayout): DifferentiableExecutor =>
+  l.entangle ? parityEngine(l, { wasmBlocks: false, wasmChains: false, wasmReadout: false }) : qmtlEngine(l);
+
+/** Round four's steps: task blocks in wasm (`--blk`), + chains (`--bc`); the engine adds the readout. */
+export const blocksOnlyEngine = (l: QmtlLayout): DifferentiableExecutor =>
+  l.entangle ? parityEngine(l, { wasmChains: false, wasmReadout: false }) : qmtlEngine(l);
+export const blocksChainsEngine = (l: QmtlLayout): DifferentiableExecutor =>
+  l.entangle ? parityEngine(l, { wasmReadout: false }) : qmtlEngine(l);
 
 export function benchEngines(
   preset: PresetName,
@@ -98,6 +110,9 @@ if (import.meta.url === `file://${argv[1]}`) {
     secs = arg("--secs", 3);
   const engines: Array<[string, (l: QmtlLayout) => DifferentiableExecutor]> = [["engine", qmtlEngine]];
   if (argv.includes("--js")) engines.push(["js", jsKernelEngine]);
+  if (argv.includes("--r3")) engines.push(["r3", roundThreeEngine]);
+  if (argv.includes("--blk")) engines.push(["blk", blocksOnlyEngine]);
+  if (argv.includes("--bc")) engines.push(["bc", blocksChainsEngine]);
   if (argv.includes("--v1")) {
     // the previous engine, for same-run comparisons while developing: an untracked copy of
     // src/sim/qmtl-structured/ as it was (e.g. `git archive <commit> src/sim/qmtl-structured`

@@ -19,7 +19,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadavg } from "node:os";
 import type { HeadRow } from "./heads.ts";
-import { benchEngines, jsKernelEngine, type EngineRow } from "./engine-speed.ts";
+import { benchEngines, jsKernelEngine, roundThreeEngine, type EngineRow } from "./engine-speed.ts";
 import { benchPool, type PoolRow } from "./pool-training.ts";
 import { qmtlEngine } from "../src/sim/qmtl-structured/engine.ts";
 import type { PresetName } from "../src/circuits/presets.ts";
@@ -41,6 +41,8 @@ export interface Goals {
     cpu: EngineRow;
     /** the engine on its JavaScript kernels (before kernels.wasm), interleaved in the same run */
     cpuJsKernels: EngineRow;
+    /** the engine of round three (wasm products, blocks and chains from JavaScript), same run */
+    cpuRoundThree: EngineRow;
   }>;
   readonly threads: { readonly goal: number; readonly recorded: string; readonly rows: readonly PoolRow[] };
   readonly memory: ReadonlyArray<
@@ -54,15 +56,16 @@ export async function benchGoals(
   log: (s: string) => void,
 ): Promise<Goals> {
   const engine = (["mustard", "glue"] as PresetName[]).map((p) => {
-    const [cpu, js] = benchEngines(
+    const [cpu, js, r3] = benchEngines(
       p,
       [
         ["engine", qmtlEngine],
         ["js-kernels", jsKernelEngine],
+        ["round-3", roundThreeEngine],
       ],
       128,
       quick ? 1 : 3,
-    ) as [EngineRow, EngineRow];
+    ) as [EngineRow, EngineRow, EngineRow];
     const wall =
       heads.find((r) => r.preset === p && r.executor === "structured" && r.threads === 1 && r.batch === 128)
         ?.gradPerSec ?? null;
@@ -70,9 +73,10 @@ export async function benchGoals(
     log(
       `engine ${p.padEnd(8)} 1 thread, batch 128, fwd+grad: ${wall === null ? "-" : wall.toFixed(0)}/s wall, ${cpu.gradPerSec.toFixed(0)}/s CPU ` +
         `(record ${cpu.recordUs.toFixed(1)} + backward ${cpu.backwardUs.toFixed(1)} us)  goal ${g.goal}/s, baseline ${g.baseline}/s; ` +
-        `in-run baseline (JavaScript kernels) ${js.gradPerSec.toFixed(0)}/s CPU, ratio ${(cpu.gradPerSec / js.gradPerSec).toFixed(2)}x`,
+        `in-run baseline (JavaScript kernels) ${js.gradPerSec.toFixed(0)}/s CPU, ratio ${(cpu.gradPerSec / js.gradPerSec).toFixed(2)}x; ` +
+        `round three's engine ${r3.gradPerSec.toFixed(0)}/s CPU, ratio ${(cpu.gradPerSec / r3.gradPerSec).toFixed(2)}x`,
     );
-    return { preset: p, ...g, wallPerSec: wall, cpu, cpuJsKernels: js };
+    return { preset: p, ...g, wallPerSec: wall, cpu, cpuJsKernels: js, cpuRoundThree: r3 };
   });
   const budget = quick
     ? { warm: 0.1, window: 0.1, reps: 1, cap: 0.5 }

@@ -267,46 +267,75 @@ export function factorGradients(
       }
       const wo = wOffset(p, i),
         bv = fr;
-      const nf = L - 1;
-      const fre = scratch.re,
-        fim = scratch.im;
-      for (let l = 0; l < m; l++) {
-        for (let lp = 0; lp < m; lp++) {
-          const x = l ^ lp;
-          const wbr = cf[wo + 2 * (l * m + lp)]!,
-            wbi = cf[wo + 2 * (l * m + lp) + 1]!;
-          if (wbr === 0 && wbi === 0) continue;
-          fre[0] = bv[bo + 2 * (x & 1)]!;
-          fim[0] = bv[bo + 2 * (x & 1) + 1]!;
-          for (let j = 1; j <= L - 2; j++) {
-            const go = gateOffset(p, i, j) + 2 * (((x >> j) & 1) * 2 + ((l >> (j - 1)) & 1));
-            fre[j] = fr[go]!;
-            fim[j] = fr[go + 1]!;
-          }
-          for (let k = 0; k < nf; k++) {
-            let pr = 1,
-              pi = 0;
-            for (let j = 0; j < nf; j++) {
-              if (j === k) continue;
-              const t = pr * fre[j]! - pi * fim[j]!;
-              pi = pr * fim[j]! + pi * fre[j]!;
-              pr = t;
-            }
-            // cot += Wbar * conj(prod of others)
-            const cr = wbr * pr + wbi * pi,
-              ci = wbi * pr - wbr * pi;
-            if (k === 0) {
-              if ((x & 1) === 0) {
-                bbr0 += cr;
-                bbi0 += ci;
-              } else {
-                bbr1 += cr;
-                bbi1 += ci;
-              }
+      if (L === 3) {
+        // the paper's L = 3 (m = 4): two factors per W entry, W[l][l'] = b[x & 1] u_1[x >> 1, l & 1], x = l ^ l'
+        const g1 = gateOffset(p, i, 1);
+        for (let l = 0; l < 4; l++)
+          for (let lp = 0; lp < 4; lp++) {
+            const x = l ^ lp;
+            const wbr = cf[wo + 2 * (l * 4 + lp)]!,
+              wbi = cf[wo + 2 * (l * 4 + lp) + 1]!;
+            if (wbr === 0 && wbi === 0) continue;
+            const go = g1 + 2 * (((x >> 1) & 1) * 2 + (l & 1));
+            // cot of b[x & 1] += Wbar conj(u), cot of u += Wbar conj(b)
+            const ur = fr[go]!,
+              ui = fr[go + 1]!,
+              br = bv[bo + 2 * (x & 1)]!,
+              bi = bv[bo + 2 * (x & 1) + 1]!;
+            const cr = wbr * ur + wbi * ui,
+              ci = wbi * ur - wbr * ui;
+            if ((x & 1) === 0) {
+              bbr0 += cr;
+              bbi0 += ci;
             } else {
-              const go = gateOffset(p, i, k) + 2 * (((x >> k) & 1) * 2 + ((l >> (k - 1)) & 1));
-              cf[go]! += cr;
-              cf[go + 1]! += ci;
+              bbr1 += cr;
+              bbi1 += ci;
+            }
+            cf[go]! += wbr * br + wbi * bi;
+            cf[go + 1]! += wbi * br - wbr * bi;
+          }
+      } else {
+        const nf = L - 1;
+        const fre = scratch.re,
+          fim = scratch.im;
+        for (let l = 0; l < m; l++) {
+          for (let lp = 0; lp < m; lp++) {
+            const x = l ^ lp;
+            const wbr = cf[wo + 2 * (l * m + lp)]!,
+              wbi = cf[wo + 2 * (l * m + lp) + 1]!;
+            if (wbr === 0 && wbi === 0) continue;
+            fre[0] = bv[bo + 2 * (x & 1)]!;
+            fim[0] = bv[bo + 2 * (x & 1) + 1]!;
+            for (let j = 1; j <= L - 2; j++) {
+              const go = gateOffset(p, i, j) + 2 * (((x >> j) & 1) * 2 + ((l >> (j - 1)) & 1));
+              fre[j] = fr[go]!;
+              fim[j] = fr[go + 1]!;
+            }
+            for (let k = 0; k < nf; k++) {
+              let pr = 1,
+                pi = 0;
+              for (let j = 0; j < nf; j++) {
+                if (j === k) continue;
+                const t = pr * fre[j]! - pi * fim[j]!;
+                pi = pr * fim[j]! + pi * fre[j]!;
+                pr = t;
+              }
+              // cot += Wbar * conj(prod of others)
+              const cr = wbr * pr + wbi * pi,
+                ci = wbi * pr - wbr * pi;
+              if (k === 0) {
+                if ((x & 1) === 0) {
+                  bbr0 += cr;
+                  bbi0 += ci;
+                } else {
+                  bbr1 += cr;
+                  bbi1 += ci;
+                }
+              } else {
+                const go = gateOffset(p, i, k) + 2 * (((x >> k) & 1) * 2 + ((l >> (k - 1)) & 1));
+                cf[go]! += cr;
+                cf[go + 1]! += ci;
+              }
             }
           }
         }

@@ -16,6 +16,15 @@ import {
 import { blockForward, blockBackward } from "./blocks.ts";
 import { prepareHeads, readout, readoutBack, headGradients, type Head } from "./heads.ts";
 import { KernelMemory, activate } from "./wasm-kernels.ts";
+import { blockKernels, descriptorBytes, type BlockKernels } from "./wasm-blocks.ts";
+import {
+  readoutBytes,
+  readoutKernels,
+  loadHeads,
+  wasmReadout,
+  wasmReadoutBack,
+  rcView,
+} from "./wasm-readout.ts";
 
 /**
  * The structured QMTL engine for the entangling encoder (see engine.ts for the
@@ -31,14 +40,38 @@ import { KernelMemory, activate } from "./wasm-kernels.ts";
  * its forward pass into a private buffer first, so results never change, only
  * that unusual order of calls costs one extra forward pass.
  */
-export function parityEngine(layout: QmtlLayout, opts: { readonly wasm?: boolean } = {}): PreparingExecutor {
+export function parityEngine(
+  layout: QmtlLayout,
+  opts: {
+    readonly wasm?: boolean;
+    readonly wasmBlocks?: boolean;
+    readonly wasmChains?: boolean;
+    readonly wasmReadout?: boolean;
+  } = {},
+): PreparingExecutor {
   if (!layout.entangle) throw new Error("parityEngine needs the entangling encoder");
   const plan = makePlan(layout);
   const nOut = layout.nOutputs,
     nIn = layout.nInputs;
   // frames, cotangent frame and scratch in the linear memory of this engine's kernels (wasm-kernels.ts)
-  const mem = new KernelMemory(plan.size, 2 * plan.bs, opts.wasm ?? true);
-  const work: Work = { mem, rc: null };
+  // wasmBlocks / wasmChains / wasmReadout = false: task blocks (blocks.ts) / chains (chains.ts) / readout
+  // (heads.ts) from JavaScript on the wasm products; all false is the engine of round three (kept callable
+  // for same-run benches). The readout in wasm needs the blocks or chains (m = 4).
+  const wasm = opts.wasm ?? true,
+    useBlocks = opts.wasmBlocks ?? true,
+    useChains = opts.wasmChains ?? true;
+  const some = wasm && (useBlocks || useChains) && descriptorBytes(plan) > 0;
+  const useReadout = some && (opts.wasmReadout ?? true);
+  const dBytes = some ? descriptorBytes(plan) : 0;
+  const mem = new KernelMemory(
+    plan.size,
+    2 * plan.bs,
+    wasm,
+    dBytes + (useReadout ? readoutBytes(layout) : 0),
+  );
+  const bk = some ? blockKernels(plan, mem, useBlocks, useChains) : null;
+  if (bk !== null && useReadout) bk.ro = readoutKernels(layout, mem, mem.headerB + dBytes);
+  const work: Work = { mem, rc: null, bk };
   // per-sample views of mem.arena, made once per arena (a view per sample per call was ~200 B of garbage per sample)
   let views: Float64Array[] = [];
   let viewsOf: Float64Array | null = null;
@@ -76,7 +109,8 @@ export function parityEngine(layout: QmtlLayout, opts: { readonly wasm?: boolean
     for (let b = 0; b < batch; b++) {
       const fr = frameView(frames, b);
       activate(framesB >= 0 ? mem : null, fr, framesB + 8 * b * plan.size);
-      runForward(plan, layout, sh, heads, inputs, b * nIn, fr, out, b * nOut);
+      if (bk !== null) bk.fr = framesB >= 0 ? framesB + 8 * b * plan.size : -1;
+      runForward(plan, layout, sh, heads, inputs, b * nIn, fr, out, b * nOut, bk);
     }
     activate(null);
   }
@@ -107,8 +141,9 @@ export function parityEngine(layout: QmtlLayout, opts: { readonly wasm?: boolean
       const { sh, heads } = prepare(weights);
       const out = new Float64Array(batch * nOut);
       activate(mem, mem.scratch, mem.scratchB);
+      if (bk !== null) bk.fr = mem.scratchB;
       for (let b = 0; b < batch; b++)
-        runForward(plan, layout, sh, heads, inputs, b * nIn, mem.scratch, out, b * nOut);
+        runForward(plan, layout, sh, heads, inputs, b * nIn, mem.scratch, out, b * nOut, bk);
       activate(null);
       return out;
     },
@@ -155,6 +190,8 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 interface Work {
   readonly mem: KernelMemory;
   rc: Float64Array[] | null;
+  /** the block kernels (wasm-blocks.ts), or null: blocks.ts for every block */
+  readonly bk: BlockKernels | null;
 }
 
 function runForward(
@@ -167,17 +204,30 @@ function runForward(
   fr: Float64Array,
   out: Float64Array,
   oo: number,
+  bk: BlockKernels | null,
 ): void {
+  if (bk?.ro) loadHeads(bk.ro, heads);
   buildFactors(plan, sh, z, zo, fr);
-  chainBoundaries(plan, fr);
-  for (let i = 0; i <= plan.oLast; i++) {
-    leftSandwich(plan, fr, i);
-    if (i < plan.oLast) leftStep(plan, fr, i);
+  if (bk !== null && bk.fr >= 0 && bk.chains >= 0) bk.k.chainsForward(bk.chains, bk.fr);
+  else {
+    chainBoundaries(plan, fr);
+    for (let i = 0; i <= plan.oLast; i++) {
+      leftSandwich(plan, fr, i);
+      if (i < plan.oLast) leftStep(plan, fr, i);
+    }
+    for (let i = plan.Q - 1; i >= plan.e0; i--) rightStep(plan, fr, i);
   }
-  for (let i = plan.Q - 1; i >= plan.e0; i--) rightStep(plan, fr, i);
-  for (const bp of plan.blocks) {
-    blockForward(plan, bp, fr);
-    readout(heads[bp.task]!, fr, bp.rho, out, oo + layout.tasks[bp.task]!.outputOffset);
+  const blocks = plan.blocks;
+  for (let i = 0; i < blocks.length; i++) {
+    const bp = blocks[i]!;
+    // the block kernels run on wasm-resident frames only (bk.fr < 0: a recomputed stale tape)
+    const desc = bk !== null && bk.fr >= 0 ? bk.desc[i]! : -1;
+    if (desc >= 0) bk!.k.blockForward(desc, bk!.fr);
+    else blockForward(plan, bp, fr);
+    const oOut = oo + layout.tasks[bp.task]!.outputOffset;
+    const ro = bk !== null && bk.fr >= 0 ? bk.ro : null;
+    if (ro !== null) wasmReadout(ro, bp.task, bk!.fr + 8 * bp.rho, out, oOut);
+    else readout(heads[bp.task]!, fr, bp.rho, out, oOut);
   }
 }
 
@@ -199,23 +249,47 @@ function runBackward(
   const gradWeights = new Float64Array(layout.nWeights);
   const gradInputs = new Float64Array(batch * nIn);
   const { cf, tmp } = work.mem;
-  work.rc ??= heads.map((h) => new Float64Array(h.nOut * 2 * h.dim * h.dim));
-  const rc = work.rc;
+  const bk = framesB >= 0 ? work.bk : null,
+    blocks = plan.blocks;
+  // head accumulators: in the kernels' memory with the readout there (views valid: nothing grows below)
+  const ro = bk !== null ? bk.ro : null;
+  if (ro !== null) loadHeads(ro, heads);
+  const rc =
+    ro !== null
+      ? heads.map((_, t) => rcView(ro, t))
+      : (work.rc ??= heads.map((h) => new Float64Array(h.nOut * 2 * h.dim * h.dim)));
   for (const r of rc) r.fill(0);
   for (let b = 0; b < batch; b++) {
     const fr = frameView(frames, b);
     activate(framesB >= 0 ? work.mem : null, fr, framesB + 8 * b * plan.size);
     cf.fill(0, 0, plan.cotSize);
-    for (const bp of plan.blocks) {
+    const frB = framesB + 8 * b * plan.size;
+    for (let i = 0; i < blocks.length; i++) {
+      const bp = blocks[i]!;
       const task = layout.tasks[bp.task]!;
-      readoutBack(heads[bp.task]!, cot, b * nOut + task.outputOffset, fr, bp.rho, cf, bp.rho, rc[bp.task]!);
-      blockBackward(plan, bp, fr, cf, tmp);
+      if (ro !== null)
+        wasmReadoutBack(
+          ro,
+          bp.task,
+          cot,
+          b * nOut + task.outputOffset,
+          frB + 8 * bp.rho,
+          bk!.cf + 8 * bp.rho,
+        );
+      else
+        readoutBack(heads[bp.task]!, cot, b * nOut + task.outputOffset, fr, bp.rho, cf, bp.rho, rc[bp.task]!);
+      const desc = bk !== null ? bk.desc[i]! : -1;
+      if (desc >= 0) bk!.k.blockBackward(desc, frB, bk!.cf, bk!.tmp);
+      else blockBackward(plan, bp, fr, cf, tmp);
     }
-    for (let i = plan.oLast; i >= 0; i--) {
-      if (i < plan.oLast) leftStepBack(plan, fr, cf, i);
-      leftSandwichBack(plan, fr, cf, i, tmp);
+    if (bk !== null && bk.chains >= 0) bk.k.chainsBackward(bk.chains, frB, bk.cf, bk.tmp);
+    else {
+      for (let i = plan.oLast; i >= 0; i--) {
+        if (i < plan.oLast) leftStepBack(plan, fr, cf, i);
+        leftSandwichBack(plan, fr, cf, i, tmp);
+      }
+      for (let i = plan.e0; i < plan.Q; i++) rightStepBack(plan, fr, cf, i, tmp);
     }
-    for (let i = plan.e0; i < plan.Q; i++) rightStepBack(plan, fr, cf, i, tmp);
     factorGradients(plan, sh, z, b * nIn, fr, cf, gradWeights, gradInputs);
   }
   activate(null);

@@ -32,6 +32,53 @@ export interface KernelExports {
   mulNNAcc4(s: number, y: number, a: number, b: number): void;
   mulNHAcc4(y: number, a: number, b: number): void;
   mulHNAcc4(y: number, a: number, b: number): void;
+  /** flat-cmat4.ts dsandTo4 / dsandAcc4 / dsandGrad4 and flat-cvec.ts cdot4 / cdot4Back for m = 4 */
+  dsandTo4(y: number, x: number, d1: number, d2: number): void;
+  dsandAcc4(y: number, x: number, d1: number, d2: number): void;
+  dsandGrad4(yb: number, x: number, d1: number, d2: number, g1: number, g2: number): void;
+  cdot4(
+    x: number,
+    y0: number,
+    y1: number,
+    y2: number,
+    y3: number,
+    o0: number,
+    o1: number,
+    o2: number,
+    o3: number,
+  ): void;
+  cdot4Back(
+    fr: number,
+    cf: number,
+    x: number,
+    y0: number,
+    y1: number,
+    y2: number,
+    y3: number,
+    g0: number,
+    g1: number,
+    g2: number,
+    g3: number,
+  ): void;
+  /** a whole task block of blocks.ts (m = 4), described at byte address desc (wasm-blocks.ts) */
+  blockForward(desc: number, fr: number): void;
+  blockBackward(desc: number, fr: number, cf: number, tmp: number): void;
+  /** heads.ts readout / readoutBack on byte addresses (wasm-readout.ts) */
+  readout(rho: number, upper: number, coef: number, U: number, nOut: number, out: number): void;
+  readoutBack(
+    cot: number,
+    rho: number,
+    upper: number,
+    coef: number,
+    U: number,
+    nOut: number,
+    rb: number,
+    rc: number,
+    n2: number,
+  ): void;
+  /** both environment chains of chains.ts (boundaries included), described at byte address desc */
+  chainsForward(desc: number, fr: number): void;
+  chainsBackward(desc: number, fr: number, cf: number, tmp: number): void;
 }
 
 let compiled: object | null | undefined;
@@ -109,6 +156,10 @@ export class KernelMemory {
   tmp: Float64Array;
   scratch: Float64Array;
   arena: Float64Array;
+  /** byte address of `headerBytes` bytes before the arrays (descriptors and readout tables, wasm-blocks.ts) */
+  readonly headerB: number;
+  /** the header as doubles (re-made with the other views when the memory grows; empty without wasm) */
+  head: Float64Array;
   readonly cfB: number;
   readonly tmpB: number;
   readonly scratchB: number;
@@ -119,13 +170,15 @@ export class KernelMemory {
     private readonly frameSize: number,
     private readonly tmpSize: number,
     wasm = true,
+    headerBytes = 0,
   ) {
     this.k = wasm ? instantiate() : null;
-    this.cfB = BASE;
+    this.headerB = BASE;
+    this.cfB = BASE + 16 * Math.ceil(headerBytes / 16);
     this.tmpB = this.cfB + 8 * align2(frameSize);
     this.scratchB = this.tmpB + 8 * align2(tmpSize);
     this.arenaB = this.scratchB + 8 * align2(frameSize);
-    this.cf = this.tmp = this.scratch = this.arena = new Float64Array(0);
+    this.cf = this.tmp = this.scratch = this.arena = this.head = new Float64Array(0);
     this.ensure(0);
   }
 
@@ -150,6 +203,7 @@ export class KernelMemory {
       this.tmp = new Float64Array(buf, this.tmpB, this.tmpSize);
       this.scratch = new Float64Array(buf, this.scratchB, this.frameSize);
       this.arena = new Float64Array(buf, this.arenaB, (buf.byteLength - this.arenaB) >> 3);
+      this.head = new Float64Array(buf, this.headerB, (this.cfB - this.headerB) >> 3);
     }
   }
 }
