@@ -2,28 +2,45 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import { ValidationError, requireInt } from "../../core/errors.ts";
-import {
-  buildFromRecipe,
-  isPreparing,
-  FLAG_IDLE,
-  FLAG_DEAD,
-  REQ,
-  DONE,
-  type ExecutorRecipe,
-  type Reply,
-  type Request,
-} from "./recipe.ts";
+import { buildFromRecipe, epochMs, isPreparing, type ExecutorRecipe } from "./recipe.ts";
 import { splitBatch, type Slice } from "./split.ts";
+import {
+  ACK,
+  ACK_DEAD,
+  ACK_STARTING,
+  BATCH,
+  CTL_WORDS,
+  ID,
+  MSGS,
+  OP,
+  OP_BACKWARD,
+  OP_FORWARD,
+  OP_RECORD,
+  PREP_GEN,
+  SEQ,
+  SPIN_US,
+  STATUS,
+  STOP,
+  TRACE,
+  packPrepared,
+  regions,
+  waitChange,
+  writePacked,
+  type LaneMessage,
+  type Regions,
+  type WorkerMessage,
+} from "./shared-lane.ts";
 
 /**
  * A DifferentiableExecutor that splits every batch into contiguous slices, one
  * per thread: the calling thread runs the first slice on its own executor
- * while `threads - 1` worker threads run the others (whole slices per message,
- * never per gate). Weight gradients are summed in slice order, so results are
- * deterministic and equal the single-thread ones up to the summation order
- * (~1e-15 relative). The API stays synchronous: the caller blocks in
- * Atomics.wait until each worker has posted its reply, then takes it with
- * receiveMessageOnPort.
+ * while `threads - 1` worker threads run the others (whole slices per request,
+ * never per gate). Requests and replies travel through shared memory
+ * (shared-lane.ts), and both sides spin briefly before sleeping, so a round
+ * trip costs a few microseconds plus the copies. Weight gradients are summed
+ * in slice order (never in order of arrival), so results are deterministic
+ * and equal the single-thread ones up to that summation order (~1e-15
+ * relative). The API stays synchronous.
  *
  * Workers are unref'd, so a forgotten close() never keeps the process alive;
  * close() ends them explicitly.
@@ -40,15 +57,41 @@ export interface ParallelOptions {
   readonly minSlice?: number;
   /** ship a PreparingExecutor's weight preparation to the workers (default true; false: each thread prepares, for benchmarks) */
   readonly shipPrepared?: boolean;
+  /**
+   * microseconds each side spins on the shared control words before it sleeps
+   * (default 2000): the caller waiting for a reply, a worker waiting for the
+   * next request; 0 sleeps at once (a wake-up then costs tens of microseconds
+   * on an idle machine, up to a scheduler slice on a busy one)
+   */
+  readonly spinUs?: number;
+  /** benchmarks: called after each record/backward with the phase timestamps (PoolTrace) */
+  readonly trace?: (t: PoolTrace) => void;
+}
+
+/**
+ * Phase timestamps of one pool call (epoch ms, recipe.ts epochMs): on the
+ * caller [start, prepared, posted, own slice done, replies collected]; on the
+ * first worker [woke, messages drained, preparation adopted, slice done].
+ */
+export interface PoolTrace {
+  readonly op: "record" | "backward";
+  readonly caller: readonly number[];
+  readonly worker: readonly number[];
 }
 
 interface Lane {
   readonly worker: Worker;
   readonly port: MessagePort;
-  readonly flag: Int32Array;
+  readonly ctl: Int32Array;
+  data: Float64Array<ArrayBufferLike>;
+  reg: Regions;
+  /** requests and messages posted so far */
+  seq: number;
+  posted: number;
   dead: boolean;
-  /** the weights whose preparation this worker was last sent (it keeps it while they are unchanged) */
-  shipped: Float64Array | null;
+  /** the prep buffer and skeleton this worker was last sent */
+  prepBuf: SharedArrayBuffer | null;
+  skeleton: string | null;
 }
 
 const entry = new URL("./worker-entry.mjs", import.meta.url);
@@ -69,29 +112,32 @@ function workerExecArgv(): string[] {
   return out;
 }
 
-function post(lane: Lane, req: Request): void {
-  if (lane.dead) throw new Error("parallel executor: worker thread has exited");
-  Atomics.store(lane.flag, DONE, FLAG_IDLE);
-  lane.port.postMessage(req);
-  Atomics.add(lane.flag, REQ, 1);
-  Atomics.notify(lane.flag, REQ);
+function send(lane: Lane, m: LaneMessage): void {
+  lane.port.postMessage(m);
+  lane.posted++;
 }
 
-function collect(lane: Lane): Reply {
+/** the worker's message (start-up result or error text), which it posted before raising ACK */
+function message(lane: Lane): WorkerMessage {
   for (;;) {
-    Atomics.wait(lane.flag, DONE, FLAG_IDLE, 1000);
-    const got = receiveMessageOnPort(lane.port);
-    if (got !== undefined) return got.message as Reply;
-    if (Atomics.load(lane.flag, DONE) === FLAG_DEAD) {
-      lane.dead = true;
-      throw new Error("parallel executor: worker thread exited before replying");
-    }
+    const m = receiveMessageOnPort(lane.port);
+    if (m !== undefined) return m.message as WorkerMessage;
   }
 }
 
-function expectOk(r: Reply): Extract<Reply, { ok: true }> {
-  if (!r.ok) throw new Error(`parallel executor worker: ${r.error}`);
-  return r;
+/** waits until the worker has answered request `seq`; throws if it died or failed */
+function await_(lane: Lane, seq: number, spinUs: number): void {
+  const prev = seq - 1;
+  let ack = Atomics.load(lane.ctl, ACK);
+  if (ack === prev) ack = waitChange(lane.ctl, ACK, prev, spinUs, 1000);
+  if (ack === ACK_DEAD) {
+    lane.dead = true;
+    throw new Error("parallel executor: worker thread exited before replying");
+  }
+  if (Atomics.load(lane.ctl, STATUS) !== 0) {
+    const m = message(lane);
+    throw new Error(`parallel executor worker: ${m.ok ? "failed" : m.error}`);
+  }
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
@@ -121,134 +167,240 @@ export function startParallelExecutor(
   requireInt("threads", threads, 1, 256);
   const minSlice = opts.minSlice ?? 4;
   requireInt("minSlice", minSlice, 1);
+  const spinUs = opts.spinUs ?? 2000;
+  requireInt("spinUs", spinUs, 0, 1_000_000);
+  const { nInputs: nIn, nWeights: nW, nOutputs: nOut } = local;
   const lanes: Lane[] = [];
   for (let k = 1; k < threads; k++) {
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_WORDS));
+    ctl[ACK] = ACK_STARTING;
+    ctl[SPIN_US] = spinUs;
+    ctl[TRACE] = opts.trace !== undefined ? 1 : 0;
     const worker = new Worker(entry, {
-      workerData: { recipe, port: port2, flag },
+      workerData: { recipe, port: port2, ctl },
       transferList: [port2],
       execArgv: workerExecArgv(),
     });
     worker.unref();
     port1.unref();
-    lanes.push({ worker, port: port1, flag, dead: false, shipped: null });
+    const reg = regions(0, nIn, nW, nOut);
+    lanes.push({
+      worker,
+      port: port1,
+      ctl,
+      data: new Float64Array(0),
+      reg,
+      seq: 0,
+      posted: 0,
+      dead: false,
+      prepBuf: null,
+      skeleton: null,
+    });
   }
   // wait for every worker to have built its executor
-  const startErrors = lanes.map((l) => collect(l)).filter((r): r is Extract<Reply, { ok: false }> => !r.ok);
+  const startErrors: string[] = [];
+  for (const l of lanes) {
+    waitChange(l.ctl, ACK, ACK_STARTING, 0, 1000);
+    const m = Atomics.load(l.ctl, ACK) === ACK_DEAD ? { ok: false as const, error: "exited" } : message(l);
+    if (!m.ok) startErrors.push(m.error);
+  }
   if (startErrors.length > 0) {
     for (const l of lanes) void l.worker.terminate();
-    throw new Error(`parallel executor: worker failed to start: ${startErrors[0]!.error}`);
+    throw new Error(`parallel executor: worker failed to start: ${startErrors[0]!}`);
   }
   let nextId = 1;
   let closed = false;
   const releaser = new FinalizationRegistry<number>((id) => {
     if (closed) return;
-    // picked up at the worker's next wake-up (no reply)
-    for (const l of lanes) if (!l.dead) l.port.postMessage({ op: "release", id } satisfies Request);
+    // picked up at the worker's next request or sleep slice (no reply)
+    for (const l of lanes) if (!l.dead) send(l, { op: "release", id });
   });
 
   const slicesFor = (batch: number): Slice[] =>
     splitBatch(batch, Math.min(threads, Math.max(1, Math.floor(batch / minSlice))));
-  const sub = (a: Float64Array, s: Slice, width: number): Float64Array =>
-    a.slice(s.start * width, (s.start + s.size) * width);
   const guard = (): void => {
     if (closed) throw new ValidationError("executor", "an open parallel executor (close() was called)");
   };
+
   /**
    * With a PreparingExecutor: the weight-dependent preparation is made once on
-   * this thread (and kept by the local executor for its own slice) and sent
-   * to each worker that has not had it for these weights.
+   * this thread (and kept by the local executor for its own slice), packed
+   * into one shared buffer that every worker copies from (or, for values that
+   * do not pack, structured-cloned to each worker).
    */
   const preparing = isPreparing(local) && opts.shipPrepared !== false ? local : null;
   let prepW: Float64Array | null = null,
-    prep: unknown = undefined;
-  const shipFor = (lane: Lane, weights: Float64Array): unknown => {
-    if (preparing === null) return undefined;
-    if (prepW === null || !sameValues(prepW, weights)) {
-      prep = preparing.prepareWeights(weights);
-      prepW = weights.slice();
+    prepGen = 0,
+    prepBuf: SharedArrayBuffer | null = null,
+    skeleton: string | null = null,
+    skeletonBytes = 0,
+    clone: { value: unknown } | null = null;
+  /** the preparation generation for these weights (0: none; the workers prepare themselves) */
+  const prepareFor = (weights: Float64Array): number => {
+    if (preparing === null) return 0;
+    if (prepW !== null && sameValues(prepW, weights)) return prepGen;
+    const value = preparing.prepareWeights(weights);
+    prepW = weights.slice();
+    prepGen++;
+    const p = packPrepared(value);
+    if (p === null) {
+      clone = { value };
+      for (const l of lanes) {
+        send(l, { op: "prepClone", value });
+        l.skeleton = null; // a later packed preparation sends its skeleton again (which clears the clone)
+      }
+      return prepGen;
     }
-    if (lane.shipped !== null && sameValues(lane.shipped, weights)) return undefined;
-    lane.shipped = prepW;
-    return prep;
+    clone = null;
+    if (prepBuf === null || prepBuf.byteLength < p.bytes)
+      prepBuf = new SharedArrayBuffer(Math.max(8, p.bytes));
+    writePacked(p, prepBuf);
+    skeleton = p.skeleton;
+    skeletonBytes = p.bytes;
+    return prepGen;
   };
+
+  /** writes the request's arrays into the lane's shared buffer (a larger one first if needed) and posts it */
+  const post = (
+    lane: Lane,
+    op: number,
+    id: number,
+    gen: number,
+    w: Float64Array,
+    fill: (d: Float64Array, r: Regions) => void,
+    batch: number,
+  ): void => {
+    if (lane.dead) throw new Error("parallel executor: worker thread has exited");
+    if (batch > lane.reg.cap) {
+      const reg = regions(batch, nIn, nW, nOut);
+      const buf = new SharedArrayBuffer(8 * reg.length);
+      lane.data = new Float64Array(buf);
+      lane.reg = reg;
+      send(lane, { op: "data", buf, cap: batch });
+    }
+    if (gen !== 0 && clone === null) {
+      if (lane.prepBuf !== prepBuf) send(lane, { op: "prepBuf", buf: (lane.prepBuf = prepBuf)! });
+      if (lane.skeleton !== skeleton)
+        send(lane, { op: "skeleton", json: (lane.skeleton = skeleton)!, bytes: skeletonBytes });
+    }
+    lane.data.set(w, lane.reg.weights);
+    fill(lane.data, lane.reg);
+    const c = lane.ctl;
+    c[OP] = op;
+    c[ID] = id;
+    c[BATCH] = batch;
+    c[PREP_GEN] = gen;
+    Atomics.store(c, MSGS, lane.posted);
+    lane.seq++;
+    Atomics.store(c, SEQ, lane.seq);
+    Atomics.notify(c, SEQ);
+  };
+  const collect = (lane: Lane): void => await_(lane, lane.seq, spinUs);
+  const trace = opts.trace;
+  const workerTimes = (lane: Lane | undefined): number[] =>
+    lane === undefined ? [] : Array.from(lane.data.subarray(lane.reg.trace, lane.reg.trace + 4));
 
   const ex: ParallelExecutor = {
     name: `${local.name}x${threads}`,
-    nInputs: local.nInputs,
-    nWeights: local.nWeights,
-    nOutputs: local.nOutputs,
+    nInputs: nIn,
+    nWeights: nW,
+    nOutputs: nOut,
     threads,
     forward(inputs, weights, batch) {
       guard();
       checkBatchArgs(ex, inputs, weights, batch);
       const slices = slicesFor(batch);
+      const gen = slices.length > 1 ? prepareFor(weights) : 0;
       for (let k = 1; k < slices.length; k++) {
-        const lane = lanes[k - 1]!;
-        post(lane, {
-          op: "forward",
-          inputs: sub(inputs, slices[k]!, ex.nInputs),
+        const s = slices[k]!;
+        post(
+          lanes[k - 1]!,
+          OP_FORWARD,
+          0,
+          gen,
           weights,
-          batch: slices[k]!.size,
-          prepared: shipFor(lane, weights),
-        });
+          (d, r) => d.set(inputs.subarray(s.start * nIn, (s.start + s.size) * nIn), r.inputs),
+          s.size,
+        );
       }
-      const out = new Float64Array(batch * ex.nOutputs);
-      out.set(local.forward(sub(inputs, slices[0]!, ex.nInputs), weights, slices[0]!.size), 0);
-      for (let k = 1; k < slices.length; k++)
-        out.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
+      const out = new Float64Array(batch * nOut);
+      out.set(local.forward(inputs.subarray(0, slices[0]!.size * nIn), weights, slices[0]!.size), 0);
+      for (let k = 1; k < slices.length; k++) {
+        const lane = lanes[k - 1]!,
+          s = slices[k]!;
+        collect(lane);
+        out.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
+      }
       return out;
     },
     record(inputs, weights, batch): Tape {
       guard();
       checkBatchArgs(ex, inputs, weights, batch);
       const id = nextId++;
+      const t0 = trace ? epochMs() : 0;
       const slices = slicesFor(batch);
-      const ins = slices.map((s) => sub(inputs, s, ex.nInputs));
-      const w = weights.slice();
-      for (let k = 1; k < slices.length; k++) {
-        const lane = lanes[k - 1]!;
-        post(lane, {
-          op: "record",
-          id,
-          inputs: ins[k]!,
-          weights: w,
-          batch: slices[k]!.size,
-          prepared: shipFor(lane, w),
-        });
-      }
-      const localTape = local.record(ins[0]!, w, slices[0]!.size);
-      const outputs = new Float64Array(batch * ex.nOutputs);
-      outputs.set(localTape.outputs, 0);
+      const x = inputs.slice(0, batch * nIn),
+        w = weights.slice();
+      const gen = slices.length > 1 ? prepareFor(w) : 0;
+      const t1 = trace ? epochMs() : 0;
+      const fillInputs =
+        (s: Slice) =>
+        (d: Float64Array, r: Regions): void =>
+          d.set(x.subarray(s.start * nIn, (s.start + s.size) * nIn), r.inputs);
       for (let k = 1; k < slices.length; k++)
-        outputs.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
+        post(lanes[k - 1]!, OP_RECORD, id, gen, w, fillInputs(slices[k]!), slices[k]!.size);
+      const t2 = trace ? epochMs() : 0;
+      const localTape = local.record(x.subarray(0, slices[0]!.size * nIn), w, slices[0]!.size);
+      const t3 = trace ? epochMs() : 0;
+      const outputs = new Float64Array(batch * nOut);
+      outputs.set(localTape.outputs, 0);
+      for (let k = 1; k < slices.length; k++) {
+        const lane = lanes[k - 1]!,
+          s = slices[k]!;
+        collect(lane);
+        outputs.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
+      }
+      if (trace) trace({ op: "record", caller: [t0, t1, t2, t3, epochMs()], worker: workerTimes(lanes[0]) });
       const tape: Tape = {
         outputs,
         backward(cot): Gradients {
           guard();
-          checkCotangent(ex.nOutputs, batch, cot);
+          checkCotangent(nOut, batch, cot);
+          const t0 = trace ? epochMs() : 0;
           for (let k = 1; k < slices.length; k++) {
             const s = slices[k]!;
-            post(lanes[k - 1]!, {
-              op: "backward",
+            post(
+              lanes[k - 1]!,
+              OP_BACKWARD,
               id,
-              cot: sub(cot, s, ex.nOutputs),
-              inputs: ins[k]!,
-              weights: w,
-              batch: s.size,
-            });
+              0,
+              w,
+              (d, r) => {
+                fillInputs(s)(d, r);
+                d.set(cot.subarray(s.start * nOut, (s.start + s.size) * nOut), r.cot);
+              },
+              s.size,
+            );
           }
-          const g0 = localTape.backward(sub(cot, slices[0]!, ex.nOutputs));
+          const t2 = trace ? epochMs() : 0;
+          const g0 = localTape.backward(cot.subarray(0, slices[0]!.size * nOut));
+          const t3 = trace ? epochMs() : 0;
           const gradWeights = g0.gradWeights.slice();
-          const gradInputs = new Float64Array(batch * ex.nInputs);
+          const gradInputs = new Float64Array(batch * nIn);
           gradInputs.set(g0.gradInputs, 0);
+          // summed in slice order: the result never depends on which worker finished first
           for (let k = 1; k < slices.length; k++) {
-            const r = expectOk(collect(lanes[k - 1]!));
-            const gw = r.gradWeights!;
-            for (let j = 0; j < gradWeights.length; j++) gradWeights[j]! += gw[j]!;
-            gradInputs.set(r.gradInputs!, slices[k]!.start * ex.nInputs);
+            const lane = lanes[k - 1]!,
+              s = slices[k]!,
+              r = lane.reg;
+            collect(lane);
+            const d = lane.data;
+            for (let j = 0; j < nW; j++) gradWeights[j]! += d[r.gradWeights + j]!;
+            gradInputs.set(d.subarray(r.gradInputs, r.gradInputs + s.size * nIn), s.start * nIn);
           }
+          if (trace)
+            trace({ op: "backward", caller: [t0, t0, t2, t3, epochMs()], worker: workerTimes(lanes[0]) });
           return { gradWeights, gradInputs };
         },
       };
@@ -258,6 +410,11 @@ export function startParallelExecutor(
     async close() {
       if (closed) return;
       closed = true;
+      for (const l of lanes) {
+        Atomics.store(l.ctl, STOP, 1);
+        Atomics.add(l.ctl, SEQ, 1);
+        Atomics.notify(l.ctl, SEQ);
+      }
       await Promise.all(lanes.map((l) => l.worker.terminate()));
       for (const l of lanes) l.port.close();
     },
