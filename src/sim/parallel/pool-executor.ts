@@ -10,6 +10,7 @@ import {
   ACK_STARTING,
   BATCH,
   CTL_WORDS,
+  CUR_GEN,
   ID,
   MSGS,
   OP,
@@ -226,15 +227,14 @@ export function startParallelExecutor(
   /**
    * With a PreparingExecutor: the weight-dependent preparation is made once on
    * this thread (and kept by the local executor for its own slice), packed
-   * into one shared buffer that every worker copies from (or, for values that
-   * do not pack, structured-cloned to each worker).
+   * with its weights into one shared buffer whose arrays every worker uses in
+   * place (or, for values that do not pack, structured-cloned to each worker).
    */
   const preparing = isPreparing(local) && opts.shipPrepared !== false ? local : null;
   let prepW: Float64Array | null = null,
     prepGen = 0,
     prepBuf: SharedArrayBuffer | null = null,
     skeleton: string | null = null,
-    skeletonBytes = 0,
     clone: { value: unknown } | null = null;
   /** the preparation generation for these weights (0: none; the workers prepare themselves) */
   const prepareFor = (weights: Float64Array): number => {
@@ -253,11 +253,16 @@ export function startParallelExecutor(
       return prepGen;
     }
     clone = null;
-    if (prepBuf === null || prepBuf.byteLength < p.bytes)
-      prepBuf = new SharedArrayBuffer(Math.max(8, p.bytes));
-    writePacked(p, prepBuf);
+    const bytes = 8 * nW + p.bytes;
+    if (prepBuf === null || prepBuf.byteLength < bytes) prepBuf = new SharedArrayBuffer(bytes);
+    writePacked(p, weights, prepBuf);
     skeleton = p.skeleton;
-    skeletonBytes = p.bytes;
+    // every worker gets the buffer and skeleton now (applied before its next request), also those that
+    // get no request this time: they hold views into this buffer and re-adopt from it (worker.ts)
+    for (const l of lanes) {
+      if (l.prepBuf !== prepBuf) send(l, { op: "prepBuf", buf: (l.prepBuf = prepBuf) });
+      if (l.skeleton !== skeleton) send(l, { op: "skeleton", json: (l.skeleton = skeleton) });
+    }
     return prepGen;
   };
 
@@ -279,11 +284,6 @@ export function startParallelExecutor(
       lane.reg = reg;
       send(lane, { op: "data", buf, cap: batch });
     }
-    if (gen !== 0 && clone === null) {
-      if (lane.prepBuf !== prepBuf) send(lane, { op: "prepBuf", buf: (lane.prepBuf = prepBuf)! });
-      if (lane.skeleton !== skeleton)
-        send(lane, { op: "skeleton", json: (lane.skeleton = skeleton)!, bytes: skeletonBytes });
-    }
     lane.data.set(w, lane.reg.weights);
     fill(lane.data, lane.reg);
     const c = lane.ctl;
@@ -291,6 +291,7 @@ export function startParallelExecutor(
     c[ID] = id;
     c[BATCH] = batch;
     c[PREP_GEN] = gen;
+    c[CUR_GEN] = clone === null ? prepGen : 0;
     Atomics.store(c, MSGS, lane.posted);
     lane.seq++;
     Atomics.store(c, SEQ, lane.seq);

@@ -26,7 +26,8 @@ export const SEQ = 0, // requests posted by the caller (the worker waits on it)
   STATUS = 7, // 0 ok; 1 error (the text follows as a message)
   SPIN_US = 8, // how long the worker spins for the next request before sleeping
   TRACE = 9, // 1: write phase timestamps into data's trace region
-  STOP = 10; // 1: the worker leaves its loop
+  STOP = 10, // 1: the worker leaves its loop
+  CUR_GEN = 11; // generation of the preparation now in the shared preparation buffer (0: none)
 export const CTL_WORDS = 12;
 export const ACK_STARTING = -2,
   ACK_DEAD = -1;
@@ -149,10 +150,14 @@ export function packPrepared(value: unknown): Packed | null {
   return ok ? { skeleton, arrays, bytes } : null;
 }
 
-/** Copies the packed arrays into `buf` (at least p.bytes long). */
-export function writePacked(p: Packed, buf: SharedArrayBuffer): void {
+/**
+ * Copies the weights and then the packed arrays into `buf` (at least
+ * 8 * weights.length + p.bytes long): the layout of a shared preparation buffer.
+ */
+export function writePacked(p: Packed, weights: Float64Array, buf: SharedArrayBuffer): void {
+  new Float64Array(buf, 0, weights.length).set(weights);
   const dst = new Uint8Array(buf);
-  let off = 0;
+  let off = 8 * weights.length;
   for (const a of p.arrays) {
     dst.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
     off += Math.ceil(a.byteLength / 8) * 8;
@@ -160,20 +165,20 @@ export function writePacked(p: Packed, buf: SharedArrayBuffer): void {
 }
 
 /**
- * The preparation again, from its skeleton (JSON.parse of Packed.skeleton,
- * parsed once per skeleton) and a buffer written by writePacked: one copy of
- * the bytes into private memory (so that the caller may overwrite the shared
- * buffer with the next preparation while this one is still in use), and
- * every array a view into that copy.
+ * The preparation again, from its skeleton (JSON.parse of Packed.skeleton)
+ * and a buffer written by writePacked with `nW` weights: every array is a
+ * view into the shared buffer (no copy; built once per skeleton and buffer,
+ * the values change with each writePacked). Whoever holds it must adopt the
+ * buffer's next contents before using it again (worker.ts: CUR_GEN).
  */
-export function unpackPrepared(skeleton: unknown, buf: SharedArrayBuffer, bytes: number): unknown {
-  const own = new ArrayBuffer(bytes);
-  new Float64Array(own).set(new Float64Array(buf, 0, bytes / 8));
+export function sharedPrepared(skeleton: unknown, buf: SharedArrayBuffer, nW: number): unknown {
+  const base = 8 * nW;
   const rebuild = (v: unknown): unknown => {
     if (v === null || typeof v !== "object") return v;
     if (Array.isArray(v)) return v.map(rebuild);
     const o = v as Record<string, unknown>;
-    if (typeof o["$t"] === "string") return new CTORS[o["$t"]]!(own, o["o"] as number, o["n"] as number);
+    if (typeof o["$t"] === "string")
+      return new CTORS[o["$t"]]!(buf, base + (o["o"] as number), o["n"] as number);
     if (typeof o["$n"] === "string") return Number(o["$n"]);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) out[k.startsWith("$$") ? k.slice(1) : k] = rebuild(x);
@@ -186,7 +191,7 @@ export function unpackPrepared(skeleton: unknown, buf: SharedArrayBuffer, bytes:
 export type LaneMessage =
   | { readonly op: "data"; readonly buf: SharedArrayBuffer; readonly cap: number }
   | { readonly op: "prepBuf"; readonly buf: SharedArrayBuffer }
-  | { readonly op: "skeleton"; readonly json: string; readonly bytes: number }
+  | { readonly op: "skeleton"; readonly json: string }
   | { readonly op: "prepClone"; readonly value: unknown }
   | { readonly op: "release"; readonly id: number };
 

@@ -1,6 +1,12 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import type { DifferentiableExecutor, Tape } from "../executor.ts";
-import { buildFromRecipe, epochMs, isPreparing, type ExecutorRecipe } from "./recipe.ts";
+import {
+  buildFromRecipe,
+  epochMs,
+  isPreparing,
+  type ExecutorRecipe,
+  type PreparingExecutor,
+} from "./recipe.ts";
 import {
   ACK,
   ACK_DEAD,
@@ -18,7 +24,8 @@ import {
   STOP,
   TRACE,
   regions,
-  unpackPrepared,
+  sharedPrepared,
+  CUR_GEN,
   waitChange,
   type LaneMessage,
   type WorkerMessage,
@@ -41,22 +48,26 @@ interface Init {
 const MAX_TAPES = 8;
 
 const { recipe, port, ctl } = workerData as Init;
-const tapes = new Map<number, Tape>();
+/** tapes by request id, with the preparation generation whose shared views they hold (-1: private ones) */
+const tapes = new Map<number, { tape: Tape; gen: number }>();
 let data: Float64Array<ArrayBufferLike> = new Float64Array(0),
   cap = 0;
 let prepBuf: SharedArrayBuffer | null = null,
   skeleton: unknown = null,
-  skeletonBytes = 0,
   cloned: { value: unknown } | null = null,
+  /** the preparation's arrays as views into prepBuf, built once per skeleton and buffer */
+  views: unknown = null,
+  /** the generation the executor last adopted, and whether as views into prepBuf (which the caller rewrites) */
   adoptedGen = 0,
+  adoptedViews = false,
   received = 0;
 
 function apply(m: LaneMessage): void {
   received++;
   if (m.op === "release") tapes.delete(m.id);
-  else if (m.op === "skeleton") [skeleton, skeletonBytes, cloned] = [JSON.parse(m.json), m.bytes, null];
+  else if (m.op === "skeleton") [skeleton, cloned, views] = [JSON.parse(m.json), null, null];
   else if (m.op === "prepClone") cloned = { value: m.value };
-  else if (m.op === "prepBuf") prepBuf = m.buf;
+  else if (m.op === "prepBuf") [prepBuf, views] = [m.buf, null];
   else [data, cap] = [new Float64Array(m.buf), m.cap];
 }
 
@@ -79,26 +90,46 @@ function handle(ex: DifferentiableExecutor, nIn: number, nW: number, nOut: numbe
   const reg = regions(cap, nIn, nW, nOut);
   const weights = data.slice(reg.weights, reg.weights + nW),
     inputs = data.slice(reg.inputs, reg.inputs + batch * nIn);
-  if (op !== OP_BACKWARD && gen !== 0 && gen !== adoptedGen && isPreparing(ex)) {
-    const value = cloned !== null ? cloned.value : unpackPrepared(skeleton, prepBuf!, skeletonBytes);
-    ex.adoptPrepared(weights, value);
-    adoptedGen = gen;
+  const cur = ctl[CUR_GEN]!;
+  if (isPreparing(ex)) {
+    if (op !== OP_BACKWARD && gen !== 0 && gen !== adoptedGen) adopt(ex, gen, weights);
+    // the shared buffer holds a newer preparation than the views this executor holds: adopt it with its
+    // weights, so that the executor's preparation and weights agree again (other weights prepare anew)
+    else if (adoptedViews && cur !== 0 && cur !== adoptedGen) adopt(ex, cur, null);
   }
   const adopted = epochMs();
   if (op === OP_FORWARD) {
     data.set(ex.forward(inputs, weights, batch), reg.outputs);
   } else if (op === OP_RECORD) {
     const tape = ex.record(inputs, weights, batch);
-    tapes.set(id, tape);
+    tapes.set(id, { tape, gen: adoptedViews ? adoptedGen : -1 });
     while (tapes.size > MAX_TAPES) tapes.delete(tapes.keys().next().value!);
     data.set(tape.outputs, reg.outputs);
   } else if (op === OP_BACKWARD) {
-    const tape = tapes.get(id) ?? ex.record(inputs, weights, batch);
+    const kept = tapes.get(id);
+    // a tape on views whose buffer now holds another preparation is recorded again
+    const tape =
+      kept !== undefined && (kept.gen === -1 || kept.gen === cur)
+        ? kept.tape
+        : ex.record(inputs, weights, batch);
     const g = tape.backward(data.slice(reg.cot, reg.cot + batch * nOut));
     data.set(g.gradWeights, reg.gradWeights);
     data.set(g.gradInputs, reg.gradInputs);
   } else throw new Error(`unknown request ${op}`);
   if (ctl[TRACE] === 1) data.set([wake, got, adopted, epochMs()], reg.trace);
+}
+
+/** installs preparation `gen`: the structured clone if one came, else views into the shared buffer */
+function adopt(ex: PreparingExecutor, gen: number, weights: Float64Array | null): void {
+  if (cloned !== null && weights !== null) {
+    ex.adoptPrepared(weights, cloned.value);
+    adoptedViews = false;
+  } else {
+    views ??= sharedPrepared(skeleton, prepBuf!, ex.nWeights);
+    ex.adoptPrepared(new Float64Array(prepBuf!, 0, ex.nWeights), views);
+    adoptedViews = true;
+  }
+  adoptedGen = gen;
 }
 
 function signal(v: number): void {
