@@ -1,15 +1,11 @@
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import { ValidationError, requireInt } from "../../core/errors.ts";
 import { buildFromRecipe, epochMs, isPreparing, type ExecutorRecipe } from "./recipe.ts";
 import { splitBatch, type Slice } from "./split.ts";
+import { await_, send, startLanes, type Lane } from "./pool-lanes.ts";
 import {
-  ACK,
-  ACK_DEAD,
-  ACK_STARTING,
   BATCH,
-  CTL_WORDS,
   CUR_GEN,
   ID,
   MSGS,
@@ -19,17 +15,11 @@ import {
   OP_RECORD,
   PREP_GEN,
   SEQ,
-  SPIN_US,
-  STATUS,
   STOP,
-  TRACE,
   packPrepared,
   regions,
-  waitChange,
   writePacked,
-  type LaneMessage,
   type Regions,
-  type WorkerMessage,
 } from "./shared-lane.ts";
 
 /**
@@ -80,67 +70,6 @@ export interface PoolTrace {
   readonly worker: readonly number[];
 }
 
-interface Lane {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  readonly ctl: Int32Array;
-  data: Float64Array<ArrayBufferLike>;
-  reg: Regions;
-  /** requests and messages posted so far */
-  seq: number;
-  posted: number;
-  dead: boolean;
-  /** the prep buffer and skeleton this worker was last sent */
-  prepBuf: SharedArrayBuffer | null;
-  skeleton: string | null;
-}
-
-const entry = new URL("./worker-entry.mjs", import.meta.url);
-
-/** execArgv for workers: the parent's flags without tsx's loader (the entry registers it itself) */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const a = process.execArgv;
-  for (let i = 0; i < a.length; i++) {
-    const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
-      i++;
-      continue;
-    }
-    if (f.includes("tsx")) continue;
-    out.push(f);
-  }
-  return out;
-}
-
-function send(lane: Lane, m: LaneMessage): void {
-  lane.port.postMessage(m);
-  lane.posted++;
-}
-
-/** the worker's message (start-up result or error text), which it posted before raising ACK */
-function message(lane: Lane): WorkerMessage {
-  for (;;) {
-    const m = receiveMessageOnPort(lane.port);
-    if (m !== undefined) return m.message as WorkerMessage;
-  }
-}
-
-/** waits until the worker has answered request `seq`; throws if it died or failed */
-function await_(lane: Lane, seq: number, spinUs: number): void {
-  const prev = seq - 1;
-  let ack = Atomics.load(lane.ctl, ACK);
-  if (ack === prev) ack = waitChange(lane.ctl, ACK, prev, spinUs, 1000);
-  if (ack === ACK_DEAD) {
-    lane.dead = true;
-    throw new Error("parallel executor: worker thread exited before replying");
-  }
-  if (Atomics.load(lane.ctl, STATUS) !== 0) {
-    const m = message(lane);
-    throw new Error(`parallel executor worker: ${m.ok ? "failed" : m.error}`);
-  }
-}
-
 function sameValues(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
@@ -171,45 +100,7 @@ export function startParallelExecutor(
   const spinUs = opts.spinUs ?? 2000;
   requireInt("spinUs", spinUs, 0, 1_000_000);
   const { nInputs: nIn, nWeights: nW, nOutputs: nOut } = local;
-  const lanes: Lane[] = [];
-  for (let k = 1; k < threads; k++) {
-    const { port1, port2 } = new MessageChannel();
-    const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_WORDS));
-    ctl[ACK] = ACK_STARTING;
-    ctl[SPIN_US] = spinUs;
-    ctl[TRACE] = opts.trace !== undefined ? 1 : 0;
-    const worker = new Worker(entry, {
-      workerData: { recipe, port: port2, ctl },
-      transferList: [port2],
-      execArgv: workerExecArgv(),
-    });
-    worker.unref();
-    port1.unref();
-    const reg = regions(0, nIn, nW, nOut);
-    lanes.push({
-      worker,
-      port: port1,
-      ctl,
-      data: new Float64Array(0),
-      reg,
-      seq: 0,
-      posted: 0,
-      dead: false,
-      prepBuf: null,
-      skeleton: null,
-    });
-  }
-  // wait for every worker to have built its executor
-  const startErrors: string[] = [];
-  for (const l of lanes) {
-    waitChange(l.ctl, ACK, ACK_STARTING, 0, 1000);
-    const m = Atomics.load(l.ctl, ACK) === ACK_DEAD ? { ok: false as const, error: "exited" } : message(l);
-    if (!m.ok) startErrors.push(m.error);
-  }
-  if (startErrors.length > 0) {
-    for (const l of lanes) void l.worker.terminate();
-    throw new Error(`parallel executor: worker failed to start: ${startErrors[0]!}`);
-  }
+  const lanes = startLanes(recipe, threads - 1, regions(0, nIn, nW, nOut), spinUs, opts.trace !== undefined);
   let nextId = 1;
   let closed = false;
   const releaser = new FinalizationRegistry<number>((id) => {
@@ -297,7 +188,39 @@ export function startParallelExecutor(
     Atomics.store(c, SEQ, lane.seq);
     Atomics.notify(c, SEQ);
   };
-  const collect = (lane: Lane): void => await_(lane, lane.seq, spinUs);
+  /**
+   * Posts slices 1..n-1 (postK), runs slice 0 here (own), then collects every
+   * posted reply in slice order (take), also when something failed, so that no
+   * worker is still busy with a request when the next one is written; the
+   * first error is thrown after that.
+   */
+  const dispatch = <T>(
+    n: number,
+    postK: (k: number) => void,
+    own: () => T,
+    take: (k: number, lane: Lane) => void,
+  ): T => {
+    let posted = 1,
+      err: unknown = null,
+      result: T | undefined;
+    try {
+      for (; posted < n; posted++) postK(posted);
+      result = own();
+    } catch (e) {
+      err = e;
+    }
+    for (let k = 1; k < posted; k++) {
+      const lane = lanes[k - 1]!;
+      try {
+        await_(lane, lane.seq, spinUs);
+        if (err === null) take(k, lane);
+      } catch (e) {
+        err ??= e;
+      }
+    }
+    if (err !== null) throw err;
+    return result!;
+  };
   const trace = opts.trace;
   const workerTimes = (lane: Lane | undefined): number[] =>
     lane === undefined ? [] : Array.from(lane.data.subarray(lane.reg.trace, lane.reg.trace + 4));
@@ -313,26 +236,27 @@ export function startParallelExecutor(
       checkBatchArgs(ex, inputs, weights, batch);
       const slices = slicesFor(batch);
       const gen = slices.length > 1 ? prepareFor(weights) : 0;
-      for (let k = 1; k < slices.length; k++) {
-        const s = slices[k]!;
-        post(
-          lanes[k - 1]!,
-          OP_FORWARD,
-          0,
-          gen,
-          weights,
-          (d, r) => d.set(inputs.subarray(s.start * nIn, (s.start + s.size) * nIn), r.inputs),
-          s.size,
-        );
-      }
       const out = new Float64Array(batch * nOut);
-      out.set(local.forward(inputs.subarray(0, slices[0]!.size * nIn), weights, slices[0]!.size), 0);
-      for (let k = 1; k < slices.length; k++) {
-        const lane = lanes[k - 1]!,
-          s = slices[k]!;
-        collect(lane);
-        out.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
-      }
+      const part = (k: number): Float64Array =>
+        inputs.subarray(slices[k]!.start * nIn, (slices[k]!.start + slices[k]!.size) * nIn);
+      dispatch(
+        slices.length,
+        (k) =>
+          post(
+            lanes[k - 1]!,
+            OP_FORWARD,
+            0,
+            gen,
+            weights,
+            (d, r) => d.set(part(k), r.inputs),
+            slices[k]!.size,
+          ),
+        () => out.set(local.forward(part(0), weights, slices[0]!.size), 0),
+        (k, lane) => {
+          const s = slices[k]!;
+          out.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
+        },
+      );
       return out;
     },
     record(inputs, weights, batch): Tape {
@@ -349,19 +273,24 @@ export function startParallelExecutor(
         (s: Slice) =>
         (d: Float64Array, r: Regions): void =>
           d.set(x.subarray(s.start * nIn, (s.start + s.size) * nIn), r.inputs);
-      for (let k = 1; k < slices.length; k++)
-        post(lanes[k - 1]!, OP_RECORD, id, gen, w, fillInputs(slices[k]!), slices[k]!.size);
-      const t2 = trace ? epochMs() : 0;
-      const localTape = local.record(x.subarray(0, slices[0]!.size * nIn), w, slices[0]!.size);
-      const t3 = trace ? epochMs() : 0;
+      let t2 = 0,
+        t3 = 0;
       const outputs = new Float64Array(batch * nOut);
-      outputs.set(localTape.outputs, 0);
-      for (let k = 1; k < slices.length; k++) {
-        const lane = lanes[k - 1]!,
-          s = slices[k]!;
-        collect(lane);
-        outputs.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
-      }
+      const localTape = dispatch(
+        slices.length,
+        (k) => post(lanes[k - 1]!, OP_RECORD, id, gen, w, fillInputs(slices[k]!), slices[k]!.size),
+        () => {
+          if (trace) t2 = epochMs();
+          const t = local.record(x.subarray(0, slices[0]!.size * nIn), w, slices[0]!.size);
+          if (trace) t3 = epochMs();
+          outputs.set(t.outputs, 0);
+          return t;
+        },
+        (k, lane) => {
+          const s = slices[k]!;
+          outputs.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
+        },
+      );
       if (trace) trace({ op: "record", caller: [t0, t1, t2, t3, epochMs()], worker: workerTimes(lanes[0]) });
       const tape: Tape = {
         outputs,
@@ -369,37 +298,33 @@ export function startParallelExecutor(
           guard();
           checkCotangent(nOut, batch, cot);
           const t0 = trace ? epochMs() : 0;
-          for (let k = 1; k < slices.length; k++) {
-            const s = slices[k]!;
-            post(
-              lanes[k - 1]!,
-              OP_BACKWARD,
-              id,
-              0,
-              w,
-              (d, r) => {
-                fillInputs(s)(d, r);
-                d.set(cot.subarray(s.start * nOut, (s.start + s.size) * nOut), r.cot);
-              },
-              s.size,
-            );
-          }
-          const t2 = trace ? epochMs() : 0;
-          const g0 = localTape.backward(cot.subarray(0, slices[0]!.size * nOut));
-          const t3 = trace ? epochMs() : 0;
-          const gradWeights = g0.gradWeights.slice();
+          let t2 = 0,
+            t3 = 0;
           const gradInputs = new Float64Array(batch * nIn);
-          gradInputs.set(g0.gradInputs, 0);
-          // summed in slice order: the result never depends on which worker finished first
-          for (let k = 1; k < slices.length; k++) {
-            const lane = lanes[k - 1]!,
-              s = slices[k]!,
-              r = lane.reg;
-            collect(lane);
-            const d = lane.data;
-            for (let j = 0; j < nW; j++) gradWeights[j]! += d[r.gradWeights + j]!;
-            gradInputs.set(d.subarray(r.gradInputs, r.gradInputs + s.size * nIn), s.start * nIn);
-          }
+          const fill = (s: Slice) => (d: Float64Array, r: Regions) => {
+            fillInputs(s)(d, r);
+            d.set(cot.subarray(s.start * nOut, (s.start + s.size) * nOut), r.cot);
+          };
+          let gradWeights = new Float64Array(0);
+          dispatch(
+            slices.length,
+            (k) => post(lanes[k - 1]!, OP_BACKWARD, id, 0, w, fill(slices[k]!), slices[k]!.size),
+            () => {
+              if (trace) t2 = epochMs();
+              const g0 = localTape.backward(cot.subarray(0, slices[0]!.size * nOut));
+              if (trace) t3 = epochMs();
+              gradInputs.set(g0.gradInputs, 0);
+              gradWeights = g0.gradWeights.slice();
+            },
+            // summed in slice order: the result never depends on which worker finished first
+            (k, lane) => {
+              const s = slices[k]!,
+                r = lane.reg,
+                d = lane.data;
+              for (let j = 0; j < nW; j++) gradWeights[j]! += d[r.gradWeights + j]!;
+              gradInputs.set(d.subarray(r.gradInputs, r.gradInputs + s.size * nIn), s.start * nIn);
+            },
+          );
           if (trace)
             trace({ op: "backward", caller: [t0, t0, t2, t3, epochMs()], worker: workerTimes(lanes[0]) });
           return { gradWeights, gradInputs };
