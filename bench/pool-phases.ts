@@ -26,9 +26,13 @@ const lay = resolveQmtl(PRESETS[preset]);
 const one = qmtlEngine(lay);
 const traces: PoolTrace[] = [];
 let tracing = false;
-const two = await parallelQmtlEngine(lay, { threads: 2, trace: (t) => tracing && traces.push(t) });
+const two = await parallelQmtlEngine(lay, {
+  threads: 2,
+  coldCalls: 0,
+  trace: (t) => tracing && traces.push(t),
+});
 const noSpin = await parallelQmtlEngine(lay, { threads: 2, spinUs: 0 });
-const noShip = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false });
+const noShip = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false, coldCalls: 0 });
 // the previous pool (structured-clone messages, futex wake-ups), for this comparison only
 const old = startOldPool(qmtlEngineRecipe(lay), qmtlEngine(lay), { threads: 2 });
 const x = Float64Array.from({ length: batch * one.nInputs }, (_, i) => Math.sin(i));

@@ -62,7 +62,7 @@ export async function poolRoundTrip(preset: PresetName, batch: number, b: Budget
       exportName: "noopExecutor",
       args: [lay.nInputs, lay.nWeights, lay.nOutputs],
     },
-    { threads: 2, minSlice: 1 },
+    { threads: 2, minSlice: 1, coldCalls: 0 },
   );
   const x = new Float64Array(batch * lay.nInputs),
     w = new Float64Array(lay.nWeights),
@@ -83,8 +83,8 @@ export async function poolRoundTrip(preset: PresetName, batch: number, b: Budget
 export async function benchPool(preset: PresetName, batch: number, b: Budget): Promise<PoolRow> {
   const lay = resolveQmtl(PRESETS[preset]);
   const one = qmtlEngine(lay);
-  const two = await parallelQmtlEngine(lay, { threads: 2 });
-  const old = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false });
+  const two = await parallelQmtlEngine(lay, { threads: 2, coldCalls: 0 });
+  const old = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false, coldCalls: 0 });
   // per-thread CPU time needs threads that sleep while they wait (a spinning one would bill its waits)
   const twoSleep = await parallelQmtlEngine(lay, { threads: 2, spinUs: 0 });
   const oldSleep = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false, spinUs: 0 });

@@ -61,8 +61,13 @@ describe("thread pool over shared memory", () => {
   });
 
   it("2 threads == the single-thread slices summed in slice order, bit for bit, with and without spinning", async () => {
-    for (const spinUs of [2000, 0]) {
-      const par = await parallelQmtlEngine(layout, { threads: 2, minSlice: 1, spinUs });
+    // spinning at once, never, and only after the first 3 calls
+    for (const [spinUs, coldCalls] of [
+      [2000, 0],
+      [0, 0],
+      [2000, 3],
+    ] as const) {
+      const par = await parallelQmtlEngine(layout, { threads: 2, minSlice: 1, spinUs, coldCalls });
       pools.push(par);
       const rng = new Rng(5 + spinUs);
       for (const B of [16, 7]) {
