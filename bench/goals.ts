@@ -8,10 +8,12 @@
  *    beside the same engine on its JavaScript kernels in the same run (ratio);
  *  - two threads inside one training cell: record + backward with new
  *    weights every call (bench/pool-training.ts) at the suites' batch sizes
- *    (MUStARD 16, CheXpert 32, GLUE 128): goal 1.8x; baseline the previous
- *    pool (every thread prepares), measured in the same run, and the
- *    recorded 1.33x (MUStARD, batch 16). Wall clock, and the speed-up the
- *    per-thread CPU times imply on two free cores;
+ *    (MUStARD 16, CheXpert 32, GLUE 128): goal 1.8x; beside it the same
+ *    pool with every thread preparing (no shipped preparation), measured in
+ *    the same run, and the recorded 1.33x (MUStARD, batch 16). Wall clock,
+ *    and the speed-up the per-thread CPU times imply on two free cores
+ *    (measured on pools that sleep while they wait); where a call's time
+ *    goes per phase: bench/pool-phases.ts;
  *  - peak resident memory of one training process (bench/train-rss.ts, a
  *    child process: MUStARD QMTL, batch 16) with 1 and 2 threads.
  */

@@ -3,7 +3,7 @@
  * structured engine's weight-dependent preparation is paid on every call.
  * Measures record + backward with fresh weights each call: 1 thread, 2 threads
  * with the preparation made once on the calling thread and shipped
- * (default), 2 threads where every thread prepares (the previous pool), and
+ * (default), 2 threads where every thread prepares (shipPrepared: false), and
  * 1 thread at half the batch (the per-thread share); plus a message round
  * trip of the pool at batch 2 (1 sample per thread):
  *   npx tsx bench/pool-training.ts [glue|chexpert|mustard] [batch]
@@ -62,7 +62,7 @@ export async function poolRoundTrip(preset: PresetName, batch: number, b: Budget
       exportName: "noopExecutor",
       args: [lay.nInputs, lay.nWeights, lay.nOutputs],
     },
-    { threads: 2, minSlice: 1 },
+    { threads: 2, minSlice: 1, coldCalls: 0 },
   );
   const x = new Float64Array(batch * lay.nInputs),
     w = new Float64Array(lay.nWeights),
@@ -83,8 +83,11 @@ export async function poolRoundTrip(preset: PresetName, batch: number, b: Budget
 export async function benchPool(preset: PresetName, batch: number, b: Budget): Promise<PoolRow> {
   const lay = resolveQmtl(PRESETS[preset]);
   const one = qmtlEngine(lay);
-  const two = await parallelQmtlEngine(lay, { threads: 2 });
-  const old = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false });
+  const two = await parallelQmtlEngine(lay, { threads: 2, coldCalls: 0 });
+  const old = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false, coldCalls: 0 });
+  // per-thread CPU time needs threads that sleep while they wait (a spinning one would bill its waits)
+  const twoSleep = await parallelQmtlEngine(lay, { threads: 2, spinUs: 0 });
+  const oldSleep = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false, spinUs: 0 });
   const x = Float64Array.from({ length: batch * one.nInputs }, (_, i) => Math.sin(i));
   const c = Float64Array.from({ length: batch * one.nOutputs }, (_, i) => Math.sin(3 * i));
   let k = 0;
@@ -108,8 +111,8 @@ export async function benchPool(preset: PresetName, batch: number, b: Budget): P
     Math.max(b.callerUs, b.workerUs) < Math.max(a.callerUs, a.workerUs) ? b : a;
   for (let r = 0; r < 3; r++) {
     c1 = Math.min(c1, cpuPerCall(fns[0]!, n).callerUs);
-    cs = better(cs, cpuPerCall(fns[1]!, n));
-    cn = better(cn, cpuPerCall(fns[2]!, n));
+    cs = better(cs, cpuPerCall(call(twoSleep, batch), n));
+    cn = better(cn, cpuPerCall(call(oldSleep, batch), n));
   }
   let prepareUs = Infinity;
   if (isPreparing(one)) {
@@ -121,7 +124,7 @@ export async function benchPool(preset: PresetName, batch: number, b: Budget): P
       prepareUs = Math.min(prepareUs, (d.user + d.system) / 40);
     }
   } else prepareUs = 0;
-  await Promise.all([two.close(), old.close()]);
+  await Promise.all([two.close(), old.close(), twoSleep.close(), oldSleep.close()]);
   const roundTripUs = await poolRoundTrip(preset, batch, b);
   return {
     preset,

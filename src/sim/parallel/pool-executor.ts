@@ -1,29 +1,38 @@
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { DifferentiableExecutor, Gradients, Tape } from "../executor.ts";
 import { checkBatchArgs, checkCotangent } from "../executor.ts";
 import { ValidationError, requireInt } from "../../core/errors.ts";
-import {
-  buildFromRecipe,
-  isPreparing,
-  FLAG_IDLE,
-  FLAG_DEAD,
-  REQ,
-  DONE,
-  type ExecutorRecipe,
-  type Reply,
-  type Request,
-} from "./recipe.ts";
+import { buildFromRecipe, epochMs, isPreparing, type ExecutorRecipe } from "./recipe.ts";
 import { splitBatch, type Slice } from "./split.ts";
+import { await_, send, startLanes, type Lane } from "./pool-lanes.ts";
+import {
+  BATCH,
+  CUR_GEN,
+  ID,
+  MSGS,
+  OP,
+  OP_BACKWARD,
+  OP_FORWARD,
+  OP_RECORD,
+  PREP_GEN,
+  SEQ,
+  SPIN_US,
+  STOP,
+  packPrepared,
+  regions,
+  writePacked,
+  type Regions,
+} from "./shared-lane.ts";
 
 /**
  * A DifferentiableExecutor that splits every batch into contiguous slices, one
  * per thread: the calling thread runs the first slice on its own executor
- * while `threads - 1` worker threads run the others (whole slices per message,
- * never per gate). Weight gradients are summed in slice order, so results are
- * deterministic and equal the single-thread ones up to the summation order
- * (~1e-15 relative). The API stays synchronous: the caller blocks in
- * Atomics.wait until each worker has posted its reply, then takes it with
- * receiveMessageOnPort.
+ * while `threads - 1` worker threads run the others (whole slices per request,
+ * never per gate). Requests and replies travel through shared memory
+ * (shared-lane.ts), and both sides spin briefly before sleeping, so a round
+ * trip costs a few microseconds plus the copies. Weight gradients are summed
+ * in slice order (never in order of arrival), so results are deterministic
+ * and equal the single-thread ones up to that summation order (~1e-15
+ * relative). The API stays synchronous.
  *
  * Workers are unref'd, so a forgotten close() never keeps the process alive;
  * close() ends them explicitly.
@@ -40,58 +49,33 @@ export interface ParallelOptions {
   readonly minSlice?: number;
   /** ship a PreparingExecutor's weight preparation to the workers (default true; false: each thread prepares, for benchmarks) */
   readonly shipPrepared?: boolean;
+  /**
+   * microseconds each side spins on the shared control words before it sleeps
+   * (default 2000): the caller waiting for a reply, a worker waiting for the
+   * next request; 0 sleeps at once (a wake-up then costs tens of microseconds
+   * on an idle machine, up to a scheduler slice on a busy one)
+   */
+  readonly spinUs?: number;
+  /**
+   * calls (record, backward or forward) before the pool starts spinning
+   * (default 200): while V8 still compiles the executors' code on background
+   * threads, threads that sleep at once leave it the cores; in 12-epoch
+   * MUStARD cells the first epoch took 0.49 s instead of 0.60 s (means of 4)
+   */
+  readonly coldCalls?: number;
+  /** benchmarks: called after each record/backward with the phase timestamps (PoolTrace) */
+  readonly trace?: (t: PoolTrace) => void;
 }
 
-interface Lane {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  readonly flag: Int32Array;
-  dead: boolean;
-  /** the weights whose preparation this worker was last sent (it keeps it while they are unchanged) */
-  shipped: Float64Array | null;
-}
-
-const entry = new URL("./worker-entry.mjs", import.meta.url);
-
-/** execArgv for workers: the parent's flags without tsx's loader (the entry registers it itself) */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const a = process.execArgv;
-  for (let i = 0; i < a.length; i++) {
-    const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
-      i++;
-      continue;
-    }
-    if (f.includes("tsx")) continue;
-    out.push(f);
-  }
-  return out;
-}
-
-function post(lane: Lane, req: Request): void {
-  if (lane.dead) throw new Error("parallel executor: worker thread has exited");
-  Atomics.store(lane.flag, DONE, FLAG_IDLE);
-  lane.port.postMessage(req);
-  Atomics.add(lane.flag, REQ, 1);
-  Atomics.notify(lane.flag, REQ);
-}
-
-function collect(lane: Lane): Reply {
-  for (;;) {
-    Atomics.wait(lane.flag, DONE, FLAG_IDLE, 1000);
-    const got = receiveMessageOnPort(lane.port);
-    if (got !== undefined) return got.message as Reply;
-    if (Atomics.load(lane.flag, DONE) === FLAG_DEAD) {
-      lane.dead = true;
-      throw new Error("parallel executor: worker thread exited before replying");
-    }
-  }
-}
-
-function expectOk(r: Reply): Extract<Reply, { ok: true }> {
-  if (!r.ok) throw new Error(`parallel executor worker: ${r.error}`);
-  return r;
+/**
+ * Phase timestamps of one pool call (epoch ms, recipe.ts epochMs): on the
+ * caller [start, prepared, posted, own slice done, replies collected]; on the
+ * first worker [woke, messages drained, preparation adopted, slice done].
+ */
+export interface PoolTrace {
+  readonly op: "record" | "backward";
+  readonly caller: readonly number[];
+  readonly worker: readonly number[];
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
@@ -121,134 +105,244 @@ export function startParallelExecutor(
   requireInt("threads", threads, 1, 256);
   const minSlice = opts.minSlice ?? 4;
   requireInt("minSlice", minSlice, 1);
-  const lanes: Lane[] = [];
-  for (let k = 1; k < threads; k++) {
-    const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(8));
-    const worker = new Worker(entry, {
-      workerData: { recipe, port: port2, flag },
-      transferList: [port2],
-      execArgv: workerExecArgv(),
-    });
-    worker.unref();
-    port1.unref();
-    lanes.push({ worker, port: port1, flag, dead: false, shipped: null });
-  }
-  // wait for every worker to have built its executor
-  const startErrors = lanes.map((l) => collect(l)).filter((r): r is Extract<Reply, { ok: false }> => !r.ok);
-  if (startErrors.length > 0) {
-    for (const l of lanes) void l.worker.terminate();
-    throw new Error(`parallel executor: worker failed to start: ${startErrors[0]!.error}`);
-  }
+  const spinUs = opts.spinUs ?? 2000;
+  requireInt("spinUs", spinUs, 0, 1_000_000);
+  const { nInputs: nIn, nWeights: nW, nOutputs: nOut } = local;
+  const coldCalls = opts.coldCalls ?? 200;
+  requireInt("coldCalls", coldCalls, 0);
+  let calls = 0,
+    spinNow = coldCalls > 0 ? 0 : spinUs;
+  const lanes = startLanes(recipe, threads - 1, regions(0, nIn, nW, nOut), spinNow, opts.trace !== undefined);
   let nextId = 1;
   let closed = false;
   const releaser = new FinalizationRegistry<number>((id) => {
     if (closed) return;
-    // picked up at the worker's next wake-up (no reply)
-    for (const l of lanes) if (!l.dead) l.port.postMessage({ op: "release", id } satisfies Request);
+    // picked up at the worker's next request or sleep slice (no reply)
+    for (const l of lanes) if (!l.dead) send(l, { op: "release", id });
   });
 
   const slicesFor = (batch: number): Slice[] =>
     splitBatch(batch, Math.min(threads, Math.max(1, Math.floor(batch / minSlice))));
-  const sub = (a: Float64Array, s: Slice, width: number): Float64Array =>
-    a.slice(s.start * width, (s.start + s.size) * width);
   const guard = (): void => {
     if (closed) throw new ValidationError("executor", "an open parallel executor (close() was called)");
   };
+
   /**
    * With a PreparingExecutor: the weight-dependent preparation is made once on
-   * this thread (and kept by the local executor for its own slice) and sent
-   * to each worker that has not had it for these weights.
+   * this thread (and kept by the local executor for its own slice), packed
+   * with its weights into one shared buffer whose arrays every worker uses in
+   * place (or, for values that do not pack, structured-cloned to each worker).
    */
   const preparing = isPreparing(local) && opts.shipPrepared !== false ? local : null;
   let prepW: Float64Array | null = null,
-    prep: unknown = undefined;
-  const shipFor = (lane: Lane, weights: Float64Array): unknown => {
-    if (preparing === null) return undefined;
-    if (prepW === null || !sameValues(prepW, weights)) {
-      prep = preparing.prepareWeights(weights);
-      prepW = weights.slice();
+    prepGen = 0,
+    prepBuf: SharedArrayBuffer | null = null,
+    skeleton: string | null = null,
+    clone: { value: unknown } | null = null;
+  /** the preparation generation for these weights (0: none; the workers prepare themselves) */
+  const prepareFor = (weights: Float64Array): number => {
+    if (preparing === null) return 0;
+    if (prepW !== null && sameValues(prepW, weights)) return prepGen;
+    const value = preparing.prepareWeights(weights);
+    prepW = weights.slice();
+    prepGen++;
+    const p = packPrepared(value);
+    if (p === null) {
+      clone = { value };
+      for (const l of lanes) {
+        send(l, { op: "prepClone", value });
+        l.skeleton = null; // a later packed preparation sends its skeleton again (which clears the clone)
+      }
+      return prepGen;
     }
-    if (lane.shipped !== null && sameValues(lane.shipped, weights)) return undefined;
-    lane.shipped = prepW;
-    return prep;
+    clone = null;
+    const bytes = 8 * nW + p.bytes;
+    if (prepBuf === null || prepBuf.byteLength < bytes) prepBuf = new SharedArrayBuffer(bytes);
+    writePacked(p, weights, prepBuf);
+    skeleton = p.skeleton;
+    // every worker gets the buffer and skeleton now (applied before its next request), also those that
+    // get no request this time: they hold views into this buffer and re-adopt from it (worker.ts)
+    for (const l of lanes) {
+      if (l.prepBuf !== prepBuf) send(l, { op: "prepBuf", buf: (l.prepBuf = prepBuf) });
+      if (l.skeleton !== skeleton) send(l, { op: "skeleton", json: (l.skeleton = skeleton) });
+    }
+    return prepGen;
   };
+
+  /** writes the request's arrays into the lane's shared buffer (a larger one first if needed) and posts it */
+  const post = (
+    lane: Lane,
+    op: number,
+    id: number,
+    gen: number,
+    w: Float64Array,
+    fill: (d: Float64Array, r: Regions) => void,
+    batch: number,
+  ): void => {
+    if (lane.dead) throw new Error("parallel executor: worker thread has exited");
+    if (batch > lane.reg.cap) {
+      const reg = regions(batch, nIn, nW, nOut);
+      const buf = new SharedArrayBuffer(8 * reg.length);
+      lane.data = new Float64Array(buf);
+      lane.reg = reg;
+      send(lane, { op: "data", buf, cap: batch });
+    }
+    lane.data.set(w, lane.reg.weights);
+    fill(lane.data, lane.reg);
+    const c = lane.ctl;
+    c[OP] = op;
+    c[ID] = id;
+    c[BATCH] = batch;
+    c[PREP_GEN] = gen;
+    c[CUR_GEN] = clone === null ? prepGen : 0;
+    Atomics.store(c, MSGS, lane.posted);
+    lane.seq++;
+    Atomics.store(c, SEQ, lane.seq);
+    Atomics.notify(c, SEQ);
+  };
+  /**
+   * Posts slices 1..n-1 (postK), runs slice 0 here (own), then collects every
+   * posted reply in slice order (take), also when something failed, so that no
+   * worker is still busy with a request when the next one is written; the
+   * first error is thrown after that.
+   */
+  const dispatch = <T>(
+    n: number,
+    postK: (k: number) => void,
+    own: () => T,
+    take: (k: number, lane: Lane) => void,
+  ): T => {
+    if (spinNow !== spinUs && ++calls > coldCalls) {
+      spinNow = spinUs;
+      for (const l of lanes) Atomics.store(l.ctl, SPIN_US, spinUs);
+    }
+    let posted = 1,
+      err: unknown = null,
+      result: T | undefined;
+    try {
+      for (; posted < n; posted++) postK(posted);
+      result = own();
+    } catch (e) {
+      err = e;
+    }
+    for (let k = 1; k < posted; k++) {
+      const lane = lanes[k - 1]!;
+      try {
+        await_(lane, lane.seq, spinNow);
+        if (err === null) take(k, lane);
+      } catch (e) {
+        err ??= e;
+      }
+    }
+    if (err !== null) throw err;
+    return result!;
+  };
+  const trace = opts.trace;
+  const workerTimes = (lane: Lane | undefined): number[] =>
+    lane === undefined ? [] : Array.from(lane.data.subarray(lane.reg.trace, lane.reg.trace + 4));
 
   const ex: ParallelExecutor = {
     name: `${local.name}x${threads}`,
-    nInputs: local.nInputs,
-    nWeights: local.nWeights,
-    nOutputs: local.nOutputs,
+    nInputs: nIn,
+    nWeights: nW,
+    nOutputs: nOut,
     threads,
     forward(inputs, weights, batch) {
       guard();
       checkBatchArgs(ex, inputs, weights, batch);
       const slices = slicesFor(batch);
-      for (let k = 1; k < slices.length; k++) {
-        const lane = lanes[k - 1]!;
-        post(lane, {
-          op: "forward",
-          inputs: sub(inputs, slices[k]!, ex.nInputs),
-          weights,
-          batch: slices[k]!.size,
-          prepared: shipFor(lane, weights),
-        });
-      }
-      const out = new Float64Array(batch * ex.nOutputs);
-      out.set(local.forward(sub(inputs, slices[0]!, ex.nInputs), weights, slices[0]!.size), 0);
-      for (let k = 1; k < slices.length; k++)
-        out.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
+      const gen = slices.length > 1 ? prepareFor(weights) : 0;
+      const out = new Float64Array(batch * nOut);
+      const part = (k: number): Float64Array =>
+        inputs.subarray(slices[k]!.start * nIn, (slices[k]!.start + slices[k]!.size) * nIn);
+      dispatch(
+        slices.length,
+        (k) =>
+          post(
+            lanes[k - 1]!,
+            OP_FORWARD,
+            0,
+            gen,
+            weights,
+            (d, r) => d.set(part(k), r.inputs),
+            slices[k]!.size,
+          ),
+        () => out.set(local.forward(part(0), weights, slices[0]!.size), 0),
+        (k, lane) => {
+          const s = slices[k]!;
+          out.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
+        },
+      );
       return out;
     },
     record(inputs, weights, batch): Tape {
       guard();
       checkBatchArgs(ex, inputs, weights, batch);
       const id = nextId++;
+      const t0 = trace ? epochMs() : 0;
       const slices = slicesFor(batch);
-      const ins = slices.map((s) => sub(inputs, s, ex.nInputs));
-      const w = weights.slice();
-      for (let k = 1; k < slices.length; k++) {
-        const lane = lanes[k - 1]!;
-        post(lane, {
-          op: "record",
-          id,
-          inputs: ins[k]!,
-          weights: w,
-          batch: slices[k]!.size,
-          prepared: shipFor(lane, w),
-        });
-      }
-      const localTape = local.record(ins[0]!, w, slices[0]!.size);
-      const outputs = new Float64Array(batch * ex.nOutputs);
-      outputs.set(localTape.outputs, 0);
-      for (let k = 1; k < slices.length; k++)
-        outputs.set(expectOk(collect(lanes[k - 1]!)).outputs!, slices[k]!.start * ex.nOutputs);
+      const x = inputs.slice(0, batch * nIn),
+        w = weights.slice();
+      const gen = slices.length > 1 ? prepareFor(w) : 0;
+      const t1 = trace ? epochMs() : 0;
+      const fillInputs =
+        (s: Slice) =>
+        (d: Float64Array, r: Regions): void =>
+          d.set(x.subarray(s.start * nIn, (s.start + s.size) * nIn), r.inputs);
+      let t2 = 0,
+        t3 = 0;
+      const outputs = new Float64Array(batch * nOut);
+      const localTape = dispatch(
+        slices.length,
+        (k) => post(lanes[k - 1]!, OP_RECORD, id, gen, w, fillInputs(slices[k]!), slices[k]!.size),
+        () => {
+          if (trace) t2 = epochMs();
+          const t = local.record(x.subarray(0, slices[0]!.size * nIn), w, slices[0]!.size);
+          if (trace) t3 = epochMs();
+          outputs.set(t.outputs, 0);
+          return t;
+        },
+        (k, lane) => {
+          const s = slices[k]!;
+          outputs.set(lane.data.subarray(lane.reg.outputs, lane.reg.outputs + s.size * nOut), s.start * nOut);
+        },
+      );
+      if (trace) trace({ op: "record", caller: [t0, t1, t2, t3, epochMs()], worker: workerTimes(lanes[0]) });
       const tape: Tape = {
         outputs,
         backward(cot): Gradients {
           guard();
-          checkCotangent(ex.nOutputs, batch, cot);
-          for (let k = 1; k < slices.length; k++) {
-            const s = slices[k]!;
-            post(lanes[k - 1]!, {
-              op: "backward",
-              id,
-              cot: sub(cot, s, ex.nOutputs),
-              inputs: ins[k]!,
-              weights: w,
-              batch: s.size,
-            });
-          }
-          const g0 = localTape.backward(sub(cot, slices[0]!, ex.nOutputs));
-          const gradWeights = g0.gradWeights.slice();
-          const gradInputs = new Float64Array(batch * ex.nInputs);
-          gradInputs.set(g0.gradInputs, 0);
-          for (let k = 1; k < slices.length; k++) {
-            const r = expectOk(collect(lanes[k - 1]!));
-            const gw = r.gradWeights!;
-            for (let j = 0; j < gradWeights.length; j++) gradWeights[j]! += gw[j]!;
-            gradInputs.set(r.gradInputs!, slices[k]!.start * ex.nInputs);
-          }
+          checkCotangent(nOut, batch, cot);
+          const t0 = trace ? epochMs() : 0;
+          let t2 = 0,
+            t3 = 0;
+          const gradInputs = new Float64Array(batch * nIn);
+          const fill = (s: Slice) => (d: Float64Array, r: Regions) => {
+            fillInputs(s)(d, r);
+            d.set(cot.subarray(s.start * nOut, (s.start + s.size) * nOut), r.cot);
+          };
+          let gradWeights = new Float64Array(0);
+          dispatch(
+            slices.length,
+            (k) => post(lanes[k - 1]!, OP_BACKWARD, id, 0, w, fill(slices[k]!), slices[k]!.size),
+            () => {
+              if (trace) t2 = epochMs();
+              const g0 = localTape.backward(cot.subarray(0, slices[0]!.size * nOut));
+              if (trace) t3 = epochMs();
+              gradInputs.set(g0.gradInputs, 0);
+              gradWeights = g0.gradWeights.slice();
+            },
+            // summed in slice order: the result never depends on which worker finished first
+            (k, lane) => {
+              const s = slices[k]!,
+                r = lane.reg,
+                d = lane.data;
+              for (let j = 0; j < nW; j++) gradWeights[j]! += d[r.gradWeights + j]!;
+              gradInputs.set(d.subarray(r.gradInputs, r.gradInputs + s.size * nIn), s.start * nIn);
+            },
+          );
+          if (trace)
+            trace({ op: "backward", caller: [t0, t0, t2, t3, epochMs()], worker: workerTimes(lanes[0]) });
           return { gradWeights, gradInputs };
         },
       };
@@ -258,6 +352,11 @@ export function startParallelExecutor(
     async close() {
       if (closed) return;
       closed = true;
+      for (const l of lanes) {
+        Atomics.store(l.ctl, STOP, 1);
+        Atomics.add(l.ctl, SEQ, 1);
+        Atomics.notify(l.ctl, SEQ);
+      }
       await Promise.all(lanes.map((l) => l.worker.terminate()));
       for (const l of lanes) l.port.close();
     },

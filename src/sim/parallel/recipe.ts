@@ -45,51 +45,7 @@ export function isPreparing(ex: DifferentiableExecutor): ex is PreparingExecutor
   return typeof e.prepareWeights === "function" && typeof e.adoptPrepared === "function";
 }
 
-/** Requests from the calling thread to a worker; `prepared`: see PreparingExecutor (absent: the worker has it or prepares itself). */
-export type Request =
-  | {
-      readonly op: "forward";
-      readonly inputs: Float64Array;
-      readonly weights: Float64Array;
-      readonly batch: number;
-      readonly prepared?: unknown;
-    }
-  | {
-      readonly op: "record";
-      readonly id: number;
-      readonly inputs: Float64Array;
-      readonly weights: Float64Array;
-      readonly batch: number;
-      readonly prepared?: unknown;
-    }
-  | {
-      readonly op: "backward";
-      readonly id: number;
-      readonly cot: Float64Array;
-      /** sent again so that a worker that dropped the tape can record it anew */
-      readonly inputs: Float64Array;
-      readonly weights: Float64Array;
-      readonly batch: number;
-    }
-  | { readonly op: "release"; readonly id: number };
-
-export type Reply =
-  | {
-      readonly ok: true;
-      readonly outputs?: Float64Array;
-      readonly gradWeights?: Float64Array;
-      readonly gradInputs?: Float64Array;
-    }
-  | { readonly ok: false; readonly error: string };
-
-/**
- * The shared Int32Array of a worker: [REQ] counts requests posted by the
- * caller (the worker sleeps on it), [DONE] is the worker's reply flag (the
- * caller sleeps on it): FLAG_IDLE while working, FLAG_DONE after a reply,
- * FLAG_DEAD once the worker has exited.
- */
-export const REQ = 0,
-  DONE = 1;
-export const FLAG_IDLE = 0,
-  FLAG_DONE = 1,
-  FLAG_DEAD = 2;
+/** epoch milliseconds with sub-millisecond resolution, comparable across threads */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
