@@ -6,7 +6,7 @@
  * batch beside a busy core (bench/lib/spinner.ts: what the second core costs
  * this workload, so 2 x half-alone / half-beside-spinner is the ceiling):
  *   npx tsx bench/pool-phases.ts [mustard|chexpert|glue] [batch] [calls]
- * Run it through /work/wt/measure.sh (or on an otherwise idle machine).
+ * Run it on an otherwise idle machine (wall-clock ratios).
  */
 import { qmtlEngine } from "../src/sim/qmtl-structured/engine.ts";
 import { parallelQmtlEngine } from "../src/sim/qmtl-structured/parallel.ts";
@@ -16,7 +16,6 @@ import type { DifferentiableExecutor } from "../src/sim/executor.ts";
 import type { PoolTrace } from "../src/sim/parallel/pool-executor.ts";
 import { startSpinner } from "./lib/spinner.ts";
 import { Worker } from "node:worker_threads";
-import { startParallelExecutor as startOldPool } from "./lib/old-pool/pool-executor.ts";
 import { qmtlEngineRecipe } from "../src/sim/qmtl-structured/parallel.ts";
 
 const preset = (process.argv[2] ?? "mustard") as PresetName;
@@ -34,7 +33,6 @@ const two = await parallelQmtlEngine(lay, {
 const noSpin = await parallelQmtlEngine(lay, { threads: 2, spinUs: 0 });
 const noShip = await parallelQmtlEngine(lay, { threads: 2, shipPrepared: false, coldCalls: 0 });
 // the previous pool (structured-clone messages, futex wake-ups), for this comparison only
-const old = startOldPool(qmtlEngineRecipe(lay), qmtlEngine(lay), { threads: 2 });
 const x = Float64Array.from({ length: batch * one.nInputs }, (_, i) => Math.sin(i));
 const c = Float64Array.from({ length: batch * one.nOutputs }, (_, i) => Math.sin(3 * i));
 let k = 0;
@@ -70,7 +68,6 @@ for (let round = 0; round < 2; round++) {
   rows.push(["2 threads, full batch", timeCalls(two, batch, calls)]);
   tracing = false;
   rows.push(["2 threads, no spinning", timeCalls(noSpin, batch, calls)]);
-  rows.push(["2 threads, previous pool", timeCalls(old, batch, calls)]);
   rows.push(["2 threads, every thread prepares", timeCalls(noShip, batch, calls)]);
 }
 const sp = await startSpinner();
@@ -86,19 +83,25 @@ await new Promise((r) => setTimeout(r, 500));
 rows.push(["1 thread, half batch, beside the engine", timeCalls(one, batch / 2, calls)]);
 Atomics.store(flag, 0, 1);
 await new Promise((r) => nb.once("exit", r));
-await Promise.all([two.close(), noSpin.close(), old.close(), noShip.close()]);
+await Promise.all([two.close(), noSpin.close(), noShip.close()]);
 
 const us = (v: number): string => `${v.toFixed(0).padStart(6)} us`;
 console.log(
   `${preset}, batch ${batch}, record + backward, new weights every call (medians of ${calls} calls)`,
 );
 for (const [name, v] of rows) console.log(`  ${name.padEnd(42)} ${us(v)}`);
-const [full, half, twoT, twoNoSpin, twoOld, twoNoShip, halfSpin, halfEngine] = rows.map(
-  (r) => r[1],
-) as number[] as [number, number, number, number, number, number, number, number];
+const [full, half, twoT, twoNoSpin, twoNoShip, halfSpin, halfEngine] = rows.map((r) => r[1]) as number[] as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 console.log(
   `  2 thr / 1 thr ${(full / twoT).toFixed(2)}x (no spinning ${(full / twoNoSpin).toFixed(2)}x, ` +
-    `previous pool ${(full / twoOld).toFixed(2)}x, every thread prepares ${(full / twoNoShip).toFixed(2)}x); ceiling (full batch / half batch beside a busy core) ` +
+    `every thread prepares ${(full / twoNoShip).toFixed(2)}x); ceiling (full batch / half batch beside a busy core) ` +
     `${(full / halfSpin).toFixed(2)}x; beside the engine ${(full / halfEngine).toFixed(2)}x; half batch alone ${(full / half).toFixed(2)}x`,
 );
 for (const op of ["record", "backward"] as const) {
