@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { summarizeRuns } from "../../src/training/summary.ts";
 import type { SweepResults } from "../../src/experiments/sweep/merge.ts";
-import { sweepSummaryTable } from "../../src/experiments/sweep/summary-table.ts";
+import { noiseSummaryTable, sweepSummaryTable } from "../../src/experiments/sweep/summary-table.ts";
 
 type Run = SweepResults["cells"][number]["runs"][number];
 const run = (head: string, seed: number, test: Run["test"]): Run => ({
@@ -117,5 +117,53 @@ describe("the sweep summary table", () => {
     const t = sweepSummaryTable(m);
     expect(t.header).toEqual(["cell group", "head", "runs", "sarcasm acc", "sarcasm F1"]);
     expect(t.rows).toEqual([["encoder=g", "qmtl", "2", "0.700 ± 0.141", "0.600 ± 0.141"]]);
+  });
+
+  it("noise groups: the primary metrics for a GLUE-like sweep, accuracy and F1 of the selection task otherwise", () => {
+    const v = (mean: number, std = 0.01, n = 2) => ({ mean, std, n });
+    const tasks: SweepResults["tasks"] = [
+      { name: "CoLA", kind: "binary", numClasses: 2, classNames: ["0", "1"] },
+      { name: "STS-B", kind: "regression", numClasses: 0, classNames: [] },
+    ];
+    const withNoise = (m: SweepResults): SweepResults => ({
+      ...m,
+      noise: {
+        conditions: [],
+        cells: [],
+        missing: ["x@p=0.1"],
+        groups: [
+          {
+            labels: { noise: "p=0.01" },
+            condition: { kind: "depolarizing", p: 0.01 } as NonNullable<
+              SweepResults["noise"]
+            >["conditions"][number],
+            cells: ["x@p=0.01"],
+            summary: {
+              qmtl: {
+                CoLA: { accuracy: v(0.69), f1: v(0), mcc: v(0.05), outputError: v(0.002) },
+                "STS-B": { spearman: v(0.8), outputError: v(0.004) },
+              },
+            },
+          },
+        ],
+      },
+    });
+    const glue = withNoise(
+      results([], { selection: "macro", selectionMetrics: { CoLA: "mcc", "STS-B": "spearman" } }, tasks),
+    );
+    const t = noiseSummaryTable(glue, "ignored")!;
+    expect(t.header).toEqual([
+      "noise group",
+      "runs",
+      "CoLA mcc",
+      "STS-B spearman",
+      "output deviation (task mean)",
+    ]);
+    expect(t.rows).toEqual([["noise=p=0.01", "2", "0.050 ± 0.010", "0.800 ± 0.010", "0.0030"]]);
+    const single = withNoise(results([], { selection: "validation CoLA f1" }, tasks));
+    const u = noiseSummaryTable(single, "CoLA")!;
+    expect(u.header).toEqual(["noise group", "runs", "CoLA acc", "CoLA F1", "output deviation (task mean)"]);
+    expect(u.rows).toEqual([["noise=p=0.01", "2", "0.690 ± 0.010", "0.000 ± 0.010", "0.0030"]]);
+    expect(noiseSummaryTable(results([], {}, tasks), "CoLA")).toBeNull();
   });
 });

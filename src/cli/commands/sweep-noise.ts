@@ -13,6 +13,7 @@ import { evalCells, evalDone, noiseConditions, parseEvalId } from "../../experim
 import { runEvalCell } from "../../experiments/sweep/noise-eval.ts";
 import { cellState, readSweepRecord, type SweepRecord } from "../../experiments/sweep/sweep-dir.ts";
 import type { SweepResults } from "../../experiments/sweep/merge.ts";
+import { noiseSummaryTable } from "../../experiments/sweep/summary-table.ts";
 import { table } from "../format.ts";
 
 export function registerSweepEval(program: Command): void {
@@ -71,29 +72,9 @@ export async function runNoisePhase(
 
 /** The noise groups of merged results: per condition, the task's accuracy and F1 and the output deviation. */
 export function printNoise(m: SweepResults, task: string): void {
-  if (!m.noise) return;
-  const ms = (v: { mean: number; std: number } | undefined): string =>
-    v ? `${v.mean.toFixed(3)} ± ${v.std.toFixed(3)}` : "-";
-  const rows = m.noise.groups.map((g) => {
-    const s = g.summary["qmtl"] ?? {};
-    const errs = Object.values(s)
-      .map((x) => x["outputError"]?.mean)
-      .filter((x): x is number => x !== undefined);
-    return [
-      Object.entries(g.labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(" "),
-      String(s[task]?.["accuracy"]?.n ?? 0),
-      ms(s[task]?.["accuracy"]),
-      ms(s[task]?.["f1"]),
-      errs.length > 0 ? (errs.reduce((a, x) => a + x, 0) / errs.length).toFixed(4) : "-",
-    ];
-  });
-  if (rows.length > 0)
-    console.log(
-      "\n" +
-        table(["noise group", "runs", `${task} acc`, `${task} F1`, "output deviation (task mean)"], rows),
-    );
+  const t = noiseSummaryTable(m, task);
+  if (!t || !m.noise) return;
+  if (t.rows.length > 0) console.log("\n" + table(t.header, t.rows));
   if (m.noise.missing.length > 0)
     console.log(
       `${m.noise.missing.length} evaluation cell(s) without results yet: ${m.noise.missing.join(", ")}`,

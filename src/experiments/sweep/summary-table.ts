@@ -62,3 +62,38 @@ export function sweepSummaryTable(m: SweepResults): SweepSummaryTable {
   );
   return { header: ["cell group", "head", "runs", `${task} acc`, `${task} F1`], rows };
 }
+
+/**
+ * Rows of the noise evaluation's summary (one per training group x condition, the QMTL head's results):
+ * the runs, each task's primary metric where the suite selects by them (GLUE), else the selection task's
+ * accuracy and F1; and the mean |noisy - ideal| output deviation over tasks. Null without a noise axis.
+ */
+export function noiseSummaryTable(m: SweepResults, task: string): SweepSummaryTable | null {
+  if (!m.noise) return null;
+  const metrics = m.setup?.selectionMetrics;
+  const primary = metrics ? m.tasks.map((t) => t.name).filter((t) => metrics[t] !== undefined) : [];
+  const cols =
+    metrics !== undefined && primary.length > 0
+      ? primary.map((t) => ({ label: `${t} ${metrics[t]}`, task: t, metric: metrics[t]! }))
+      : [
+          { label: `${task} acc`, task, metric: "accuracy" },
+          { label: `${task} F1`, task, metric: "f1" },
+        ];
+  const rows = m.noise.groups.map((g) => {
+    const s = g.summary["qmtl"] ?? {};
+    const errs = Object.values(s)
+      .map((x) => x["outputError"]?.mean)
+      .filter((x): x is number => x !== undefined);
+    const first = cols[0]!;
+    return [
+      groupName(g.labels),
+      String(s[first.task]?.[first.metric]?.n ?? 0),
+      ...cols.map((c) => fmt(s[c.task]?.[c.metric])),
+      errs.length > 0 ? (errs.reduce((a, x) => a + x, 0) / errs.length).toFixed(4) : "-",
+    ];
+  });
+  return {
+    header: ["noise group", "runs", ...cols.map((c) => c.label), "output deviation (task mean)"],
+    rows,
+  };
+}
