@@ -19,6 +19,7 @@ import { Worker } from "node:worker_threads";
 import { QmtlError } from "../core/errors.ts";
 import type { BatchTiming } from "./image-batch.ts";
 import type { ImageWorkerInit } from "./image-worker.ts";
+import { workerExecArgv } from "../core/worker-args.ts";
 
 export interface Reply {
   id: number;
@@ -58,22 +59,6 @@ export interface Lane {
 }
 
 const entry = new URL("./image-worker-entry.mjs", import.meta.url);
-
-/** execArgv for workers: the parent's flags without tsx's loader (the entry registers it itself). */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const a = process.execArgv;
-  for (let i = 0; i < a.length; i++) {
-    const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
-      i++;
-      continue;
-    }
-    if (f.includes("tsx")) continue;
-    out.push(f);
-  }
-  return out;
-}
 
 /** The CPUs this process may run on (Linux: Cpus_allowed_list), or null where that is unknown. */
 export function allowedCpus(): number[] | null {

@@ -3,6 +3,7 @@ import { ValidationError, requireInt } from "../core/errors.ts";
 import type { EmbedRecipe } from "./embed-recipe.ts";
 import type { WorkerReply, WorkerRequest } from "./embed-worker.ts";
 import type { TextVectorStore } from "./text-vector-store.ts";
+import { workerExecArgv } from "../core/worker-args.ts";
 
 /**
  * Embeds many sentences on every core: identical texts are embedded once,
@@ -42,22 +43,6 @@ export interface ParallelEmbedResult {
 }
 
 const ENTRY = new URL("./embed-worker-entry.mjs", import.meta.url);
-
-/** execArgv for workers: the parent's flags without tsx's loader (the entry registers it itself). */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const a = process.execArgv;
-  for (let i = 0; i < a.length; i++) {
-    const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
-      i++;
-      continue;
-    }
-    if (f.includes("tsx")) continue;
-    out.push(f);
-  }
-  return out;
-}
 
 /** Distinct texts in first-seen order. */
 export function distinctTexts(texts: Iterable<string>): string[] {

@@ -13,6 +13,7 @@ import {
   type Regions,
   type WorkerMessage,
 } from "./shared-lane.ts";
+import { workerExecArgv } from "../../core/worker-args.ts";
 
 /** The calling thread's side of one pool worker (pool-executor.ts; the protocol: shared-lane.ts). */
 export interface Lane {
@@ -31,22 +32,6 @@ export interface Lane {
 }
 
 const entry = new URL("./worker-entry.mjs", import.meta.url);
-
-/** execArgv for workers: the parent's flags without tsx's loader (the entry registers it itself) */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const a = process.execArgv;
-  for (let i = 0; i < a.length; i++) {
-    const f = a[i]!;
-    if ((f === "--import" || f === "--require" || f === "--loader") && a[i + 1]?.includes("tsx")) {
-      i++;
-      continue;
-    }
-    if (f.includes("tsx")) continue;
-    out.push(f);
-  }
-  return out;
-}
 
 export function send(lane: Lane, m: LaneMessage): void {
   lane.port.postMessage(m);
