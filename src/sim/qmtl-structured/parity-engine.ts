@@ -135,6 +135,9 @@ export function parityEngine(
         throw new Error("qmtl engine: adoptPrepared needs what prepareWeights returned for this layout");
       }
       prepared = { w: weights.slice(), sh: d.sh, heads: d.heads };
+      // the thread pool adopts views into a shared buffer that it refills in place for new weights: the
+      // same Head objects may now hold other tables, so the readout's copy in wasm memory is reloaded
+      if (bk?.ro) bk.ro.heads = null;
     },
     forward(inputs, weights, batch) {
       checkBatchArgs(ex, inputs, weights, batch);
