@@ -42,6 +42,8 @@ export interface CellPlan {
   readonly threads?: number;
   /** run only these cells (keys from cellKey); the others are left to another process */
   readonly cells?: ReadonlySet<string>;
+  /** write training checkpoints after every epoch (TrainOptions.checkpointEveryEpoch) */
+  readonly checkpointEveryEpoch?: boolean;
 }
 
 /** The name of one (head, split, seed) cell, as --cells takes it. */
@@ -181,6 +183,7 @@ export function runCells(plan: CellPlan, onEvent?: (e: CellEvent) => void): RunR
           const res = train(model, parts.train, parts.val, head.train, {
             seed: seed * 1000 + split.index,
             checkpointPath: ckpt,
+            checkpointEveryEpoch: plan.checkpointEveryEpoch === true,
             metrics: plan.metrics,
             onEvent: (event) => onEvent?.({ type: "train", head: head.id, fold: split.index, seed, event }),
           });

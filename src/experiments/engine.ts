@@ -44,6 +44,8 @@ export interface RunExperimentOptions {
   readonly jobs?: number;
   /** inputs already loaded and checked by loadExperiment (else they are loaded here) */
   readonly loaded?: LoadedExperiment;
+  /** write training checkpoints after every epoch (crash tests; TrainOptions.checkpointEveryEpoch) */
+  readonly checkpointEveryEpoch?: boolean;
 }
 
 /** Every (head, split, seed) cell of a config, as cellKey names them. */
@@ -137,6 +139,7 @@ export async function runExperiment<C extends BaseConfig>(
       threads: cfg.threads,
       metrics,
       ...(opts.cells ? { cells: new Set(opts.cells) } : {}),
+      checkpointEveryEpoch: opts.checkpointEveryEpoch === true,
     },
     onEvent,
   );

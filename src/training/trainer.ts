@@ -67,6 +67,11 @@ export interface TrainOptions {
   readonly seed: number;
   /** file for the resumable checkpoint; without it nothing is written */
   readonly checkpointPath?: string;
+  /**
+   * write the checkpoint after every epoch instead of spacing writes by their cost (checkpointDue): for
+   * crash tests that kill a run at a known epoch, or runs whose epochs are long anyway
+   */
+  readonly checkpointEveryEpoch?: boolean;
   readonly onEvent?: (e: TrainEvent) => void;
   /** validation metrics (default taskMetrics); a suite with its own evaluation rule selects checkpoints by it */
   readonly metrics?: (
@@ -263,7 +268,8 @@ export function train(
       best: last?.improved ?? false,
     });
     const final = stopped || epoch >= cfg.epochs;
-    if (opts.checkpointPath && (final || checkpointDue(lastWrite, performance.now()))) {
+    const due = final || opts.checkpointEveryEpoch === true || checkpointDue(lastWrite, performance.now());
+    if (opts.checkpointPath && due) {
       const tc = performance.now();
       saveCheckpoint(opts.checkpointPath, {
         version: 2,
@@ -296,7 +302,7 @@ export function train(
 }
 
 /** When the last checkpoint write ended and how long it took (performance.now() milliseconds). */
-interface LastWrite {
+export interface LastWrite {
   readonly end: number;
   readonly ms: number;
 }
@@ -311,7 +317,7 @@ interface LastWrite {
  */
 const CHECKPOINT_SPACING = 9;
 
-function checkpointDue(last: LastWrite | null, now: number): boolean {
+export function checkpointDue(last: LastWrite | null, now: number): boolean {
   return last === null || now - last.end >= CHECKPOINT_SPACING * last.ms;
 }
 

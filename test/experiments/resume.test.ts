@@ -127,7 +127,9 @@ describe("killing a real CLI run and resuming it", () => {
     const reference = startCli(seqArgs(outB));
     // a deterministic kill point: the process SIGKILLs itself at the victim's third epoch
     // (epochs of the two finished fold-0 cells come first), no polling race
-    const a = startCli(seqArgs(outA(), "--kill-at", `epoch:${2 * EPOCHS + 3}`));
+    // (checkpoints after every epoch, so the victim's file holds a known epoch; by default writes are
+    // spaced by their cost, and test/experiments/fault-injection.test.ts resumes from those)
+    const a = startCli(seqArgs(outA(), "--kill-at", `epoch:${2 * EPOCHS + 3}`, "--checkpoint-every-epoch"));
     try {
       const victim = join(runA(), "runs", VICTIM, "checkpoint.json");
       const dead = await a.done;

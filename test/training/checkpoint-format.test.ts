@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeNumberArrays, encodeNumberArrays } from "../../src/training/checkpoint-codec.ts";
 import { loadCheckpoint, saveCheckpoint, type TrainCheckpoint } from "../../src/training/checkpoint.ts";
+import { checkpointDue } from "../../src/training/trainer.ts";
 import { ValidationError } from "../../src/core/errors.ts";
 
 const specials = [0, -0, 1, -1, Math.PI, 1e-300, 5e-324, -1.7976931348623157e308, 0.1 + 0.2];
@@ -118,5 +119,14 @@ describe("checkpoint files", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("when the trainer writes checkpoints", () => {
+  it("first always; then once the time since the last write is 9x that write's duration", () => {
+    expect(checkpointDue(null, 0)).toBe(true);
+    const last = { end: 1000, ms: 40 };
+    expect(checkpointDue(last, 1000 + 40 * 9 - 1)).toBe(false);
+    expect(checkpointDue(last, 1000 + 40 * 9)).toBe(true);
   });
 });

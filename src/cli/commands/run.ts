@@ -149,6 +149,12 @@ function registerSuite(run: Command, suite: Suite<BaseConfig>): void {
   );
   cmd.addOption(
     new Option(
+      "--checkpoint-every-epoch",
+      "testing: write training checkpoints after every epoch (default: spaced by their cost)",
+    ).hideHelp(),
+  );
+  cmd.addOption(
+    new Option(
       "--kill-at <event:n>",
       "testing: SIGKILL this process at the n-th progress|epoch|write|cell event",
     ).hideHelp(),
@@ -177,6 +183,7 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
     const loaded = await loadExperiment(suite, cfg, { jobs: 1 });
     for (let cell = await nextCellFromParent(); cell !== null; cell = await nextCellFromParent()) {
       await runExperiment(suite, cfg, runDir, {
+        checkpointEveryEpoch: o["checkpointEveryEpoch"] === true,
         cells: [cell],
         loaded,
         onEvent: (e) => {
@@ -193,6 +200,7 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
     const checkParent = parentWatch();
     const cells = flagValue("--cells", "list", o["cells"]) as string[];
     await runExperiment(suite, cfg, runDir, {
+      checkpointEveryEpoch: o["checkpointEveryEpoch"] === true,
       cells,
       onEvent: (e) => {
         checkParent();
@@ -228,6 +236,7 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
       "--out",
       resolve(out),
       "--resume",
+      ...(o["checkpointEveryEpoch"] === true ? ["--checkpoint-every-epoch"] : []),
     ];
     await runChildrenQueue(args, cells, jobs, (line) => progress.log(line));
   } else if (cells.length > 0 && cfg.threads === 1 && availableParallelism() > 1) {
@@ -235,7 +244,12 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
       `one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`,
     );
   }
-  const results = await runExperiment(suite, cfg, runDir, { onEvent, startedAt, loaded });
+  const results = await runExperiment(suite, cfg, runDir, {
+    checkpointEveryEpoch: o["checkpointEveryEpoch"] === true,
+    onEvent,
+    startedAt,
+    loaded,
+  });
   progress.stop();
   const { files } = await writeReport(runDir, results!);
   if (o["json"]) {

@@ -141,7 +141,8 @@ describe("killing a GLUE run and resuming it", () => {
     // the reference first, alone: it also fills the cache for both
     const ref = await runCli(args(outB), 300_000);
     expectOk(ref);
-    const a = startCli(args(outA), 300_000);
+    // checkpoints after every epoch, so one can be caught mid-cell (by default writes are spaced by their cost)
+    const a = startCli(args(outA, "--checkpoint-every-epoch"), 300_000);
     try {
       const ckpt = join(outA, "resume", VICTIM, "checkpoint.json");
       let killedAt: number | null = null;
