@@ -125,6 +125,58 @@ describe("Adam (torch semantics)", () => {
   });
 });
 
+/** The general per-element formula (torch's kernels in order, lerp with both branches): the reference
+ * the optimizer's specialised loops must match bit for bit. */
+function referenceAdam(
+  x: Float64Array,
+  grad: Float64Array,
+  st: { step: number; m: Float64Array; v: Float64Array },
+  o: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean },
+): void {
+  st.step += 1;
+  const bc1 = 1 - Math.pow(o.b1, st.step);
+  const bc2Sqrt = Math.sqrt(1 - Math.pow(o.b2, st.step));
+  const stepSize = o.lr / bc1;
+  if (o.decoupled && o.wd !== 0) for (let i = 0; i < x.length; i++) x[i] *= 1 - o.lr * o.wd;
+  const w = 1 - o.b1;
+  for (let i = 0; i < x.length; i++) {
+    const g = !o.decoupled && o.wd !== 0 ? grad[i]! + o.wd * x[i]! : grad[i]!;
+    const d = g - st.m[i]!;
+    st.m[i] = Math.abs(w) < 0.5 ? st.m[i]! + w * d : g - d * (1 - w);
+    st.v[i] = st.v[i]! * o.b2 + (1 - o.b2) * g * g;
+    x[i]! += -stepSize * (st.m[i]! / (Math.sqrt(st.v[i]!) / bc2Sqrt + o.eps));
+  }
+}
+
+describe("Adam's loops equal the general formula bit for bit", () => {
+  const cases = [
+    { kind: "adam", lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, wd: 0 },
+    { kind: "adam", lr: 3e-2, b1: 0.9, b2: 0.99, eps: 1e-6, wd: 0.05 },
+    { kind: "adamw", lr: 1e-2, b1: 0.8, b2: 0.999, eps: 1e-8, wd: 0.01 },
+    { kind: "adam", lr: 1e-2, b1: 0.3, b2: 0.9, eps: 1e-8, wd: 0 }, // 1 - beta1 >= 0.5: lerp's other branch
+  ] as const;
+  for (const c of cases) {
+    it(`${c.kind}, beta1 ${c.b1}, weight decay ${c.wd}`, () => {
+      let s = 7;
+      const rand = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+      const n = 257;
+      const p = makeParam("p", [n], Array.from({ length: n }, rand));
+      const x = Float64Array.from(p.value);
+      const st = { step: 0, m: new Float64Array(n), v: new Float64Array(n) };
+      const o = { lr: c.lr, b1: c.b1, b2: c.b2, eps: c.eps, wd: c.wd, decoupled: c.kind === "adamw" };
+      const opts = { lr: c.lr, betas: [c.b1, c.b2] as const, eps: c.eps, weightDecay: c.wd };
+      const opt = c.kind === "adamw" ? new AdamW([p], opts) : new Adam([p], opts);
+      for (let k = 0; k < 25; k++) {
+        const g = Float64Array.from({ length: n }, () => rand() * 10 ** Math.round(rand() * 4));
+        setGrad(p, Array.from(g));
+        opt.step();
+        referenceAdam(x, g, st, o);
+      }
+      for (let i = 0; i < n; i++) expect(Object.is(p.value[i], x[i])).toBe(true);
+    });
+  }
+});
+
 describe("clipGradNorm (clip_grad_norm_ semantics)", () => {
   it("returns the pre-clip global L2 norm and scales by maxNorm / (norm + 1e-6)", () => {
     // per-parameter norms 5 ([3, 4]) and 12 ([12]) -> total sqrt(25 + 144) = 13
