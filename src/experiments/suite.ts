@@ -206,7 +206,10 @@ export function baseConfigFields<const H extends readonly [string, ...string[]]>
     /**
      * threads splitting each batch of a quantum head's simulator, per process
      * (1: none). Results match 1 thread up to the summation order of the
-     * slices' gradients, so the value is part of the run's record.
+     * slices' gradients, so the value is part of the run's record. Pays for
+     * large simulator heads (HQNN-13: ~1.7x per epoch), not for the QMTL head
+     * at the suites' batch sizes (docs/decisions/threads.md); two cores do
+     * more as two cells (jobs).
      */
     threads: z.number().int().min(1).max(64).default(1),
   };
