@@ -229,6 +229,30 @@ describe("named studies", () => {
     expect((cells[0]!.config as { epochs: number }).epochs).toBe(10);
   });
 
+  it("--quick leaves epochs the user set alone, and its note says so", () => {
+    const set = { ...base, epochs: 2 };
+    const notesOf = (c: ReturnType<typeof studySweep>): string =>
+      JSON.stringify((c as { report?: unknown }).report ?? c);
+    const pinned = studySweep("entanglement", {
+      suite: "mustard",
+      base: set,
+      replicate: folds([0, 1, 2, 3, 4]),
+      quick: true,
+      pinned: ["epochs"],
+    });
+    const cells = expandCells(load(pinned), suite);
+    for (const c of cells) expect((c.config as { epochs: number }).epochs).toBe(2);
+    expect(notesOf(pinned)).toContain("Shortened (--quick): 2 epochs (as set), and the first 3 folds");
+    expect(notesOf(pinned)).not.toContain("10 epochs instead");
+    const free = studySweep("entanglement", {
+      suite: "mustard",
+      base: set,
+      replicate: folds([0, 1, 2, 3, 4]),
+      quick: true,
+    });
+    expect(notesOf(free)).toContain("Shortened (--quick): 10 epochs instead of 2");
+  });
+
   it("encoder variant: defined over qmtl.firstRotation; valid exactly when the schema has the field", () => {
     const sweep = load(
       studySweep("encoder", { suite: "mustard", base, replicate: folds([0, 1, 2, 3, 4]), quick: true }),

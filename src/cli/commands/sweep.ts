@@ -127,6 +127,7 @@ function loadFromArgs(target: string | undefined, o: SweepOptions): LoadedSweep 
       base,
       replicate: replicateOf(suite, base),
       quick: o.quick === true,
+      pinned: sets.map((x) => x.slice(0, x.indexOf("="))),
     });
     cfg.base = applySets(cfg.base ?? {}, sets);
     if (o.name) cfg.name = o.name;

@@ -33,6 +33,11 @@ export interface StudyOptions {
   readonly replicate: { readonly field: "folds" | "seeds"; readonly values: readonly number[] };
   /** shortened: fewer epochs and folds (say how in the report) */
   readonly quick: boolean;
+  /**
+   * base fields the user set explicitly (`--set epochs=2`): --quick leaves them as set, and its note in
+   * the report says so instead of claiming its own value
+   */
+  readonly pinned?: readonly string[];
 }
 
 /** The paper's depolarizing levels (Section 6.3) with p = 0, and every shipped device model (Section 7). */
@@ -41,6 +46,8 @@ export const NOISE_DEVICES = ["ibm_boston", "ibm_fez", "ibm_marrakesh", "ibm_tor
 
 /** What --quick changes: 10 epochs instead of the configured ones, the first three folds. */
 export const QUICK = { epochs: 10, folds: 3 } as const;
+
+const quickEpochs = (o: StudyOptions): boolean => o.quick && !(o.pinned ?? []).includes("epochs");
 
 function replicateAxis(o: StudyOptions): AxisInput {
   const vs = o.quick ? o.replicate.values.slice(0, QUICK.folds) : [...o.replicate.values];
@@ -65,16 +72,17 @@ function qubitsOf(base: Record<string, unknown>): number {
 function baseFor(o: StudyOptions, heads: string[]): Record<string, unknown> {
   const b: Record<string, unknown> = { ...o.base, heads };
   delete b["name"];
-  if (o.quick) b["epochs"] = QUICK.epochs;
+  if (quickEpochs(o)) b["epochs"] = QUICK.epochs;
   return b;
 }
 
-const note = (o: StudyOptions): string[] =>
-  o.quick
-    ? [
-        `Shortened (--quick): ${QUICK.epochs} epochs instead of ${String(o.base["epochs"])}, and the first ${QUICK.folds} folds (or seeds) only.`,
-      ]
-    : [];
+const note = (o: StudyOptions): string[] => {
+  if (!o.quick) return [];
+  const epochs = quickEpochs(o)
+    ? `${QUICK.epochs} epochs instead of ${String(o.base["epochs"])}, and `
+    : `${String(o.base["epochs"])} epochs (as set), and `;
+  return [`Shortened (--quick): ${epochs}the first ${QUICK.folds} folds (or seeds) only.`];
+};
 
 /** The sweep config of a named training study. */
 export function studySweep(name: StudyName, o: StudyOptions): SweepConfigInput {
