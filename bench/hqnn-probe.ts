@@ -1,4 +1,7 @@
-/** HQNN-13 (the MUStARD baseline) on the fused statevector path, batch 16, float64 and float32: us per sample (npx tsx bench/hqnn-probe.ts). */
+/**
+ * HQNN-13 (the MUStARD baseline) on the fused statevector path, batch 16, float64 and float32: us per
+ * sample (npx tsx bench/hqnn-probe.ts).
+ */
 import { hqnnCircuit } from "../src/circuits/hqnn.ts";
 import { fusedAdjointExecutor } from "../src/sim/fused/index.ts";
 for (const prec of ["float64", "float32"] as const) {
