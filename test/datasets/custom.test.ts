@@ -109,6 +109,33 @@ describe("custom suite", () => {
     expect(existsSync(join(tmp, "runs", "cli", "report.md"))).toBe(true);
   });
 
+  it("says when processes x threads exceed the cores (threads spin while they wait)", async () => {
+    const tasks = tasksFile("tasks-kfold.yaml", TASKS + "split: { kfold: 3 }\n");
+    // a classical head starts no simulator threads, so 64 of them cost nothing here
+    const res = await runCli([
+      "run",
+      "custom",
+      "--data",
+      table,
+      "--tasks",
+      tasks,
+      "--epochs",
+      "1",
+      "--heads",
+      "classical",
+      "--name",
+      "oversubscribed",
+      "--out",
+      join(tmp, "runs"),
+      "--jobs",
+      "2",
+      "--threads",
+      "64",
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout + res.stderr).toMatch(/note: 2 processes x 64 threads on \d+ cores/);
+  });
+
   const bad: Array<[string, string, RegExp]> = [
     [
       "an unknown column",

@@ -228,6 +228,10 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
   const jobs = Math.min(cells.length, requested);
   if (jobs > 1) {
     progress.log(`running ${cells.length} unfinished cells in ${jobs} processes`);
+    if (jobs * cfg.threads > availableParallelism())
+      progress.log(
+        `note: ${jobs} processes x ${cfg.threads} threads on ${availableParallelism()} cores; the threads spin while they wait for each other, so more of them than cores slows every cell (--threads 1 with --jobs uses the cores best)`,
+      );
     const args = [
       "run",
       suite.name,
@@ -241,7 +245,7 @@ async function runSuite(suite: Suite<BaseConfig>, o: Opts): Promise<void> {
     await runChildrenQueue(args, cells, jobs, (line) => progress.log(line));
   } else if (cells.length > 0 && cfg.threads === 1 && availableParallelism() > 1) {
     progress.log(
-      `one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads`,
+      `one process runs the ${cells.length} unfinished cell${cells.length === 1 ? "" : "s"}; --threads ${availableParallelism()} would split each simulator batch over ${availableParallelism()} threads (it pays for statevector heads such as HQNN-13, ~1.7x; little for QMTL heads: docs/simulators.md)`,
     );
   }
   const results = await runExperiment(suite, cfg, runDir, {
