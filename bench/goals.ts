@@ -58,7 +58,14 @@ export interface Goals {
     readonly cells: readonly CellRow[];
   };
   readonly memory: ReadonlyArray<
-    { threads: number; maxRssMiB: number; bestEpochSeconds: number } | { threads: number; error: string }
+    | {
+        threads: number;
+        maxRssMiB: number;
+        baseRssMiB: number;
+        trainingRssMiB: number;
+        bestEpochSeconds: number;
+      }
+    | { threads: number; error: string }
   >;
 }
 
@@ -124,11 +131,24 @@ export async function benchGoals(
     });
     const line = r.stdout?.trim().split("\n").pop() ?? "";
     try {
-      const j = JSON.parse(line) as { maxRssMiB: number; bestEpochSeconds: number };
+      const j = JSON.parse(line) as {
+        maxRssMiB: number;
+        baseRssMiB: number;
+        trainingRssMiB: number;
+        bestEpochSeconds: number;
+      };
       log(
-        `memory  MUStARD QMTL training process, ${t} thread(s): peak RSS ${j.maxRssMiB.toFixed(0)} MiB, best epoch ${j.bestEpochSeconds.toFixed(2)} s`,
+        `memory  MUStARD QMTL training process, ${t} thread(s): during training ${j.trainingRssMiB.toFixed(0)} MiB ` +
+          `(${(j.trainingRssMiB - j.baseRssMiB).toFixed(0)} MiB above the process before the model), process peak ` +
+          `${j.maxRssMiB.toFixed(0)} MiB (the tsx loader's), best epoch ${j.bestEpochSeconds.toFixed(2)} s`,
       );
-      return { threads: t, maxRssMiB: j.maxRssMiB, bestEpochSeconds: j.bestEpochSeconds };
+      return {
+        threads: t,
+        maxRssMiB: j.maxRssMiB,
+        baseRssMiB: j.baseRssMiB,
+        trainingRssMiB: j.trainingRssMiB,
+        bestEpochSeconds: j.bestEpochSeconds,
+      };
     } catch {
       return { threads: t, error: (r.stderr ?? "").slice(-300) || `exit ${r.status}` };
     }
