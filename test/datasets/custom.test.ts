@@ -85,26 +85,25 @@ describe("custom suite", () => {
     expect(r.heads.find((h) => h.id === "qmtl")!.qubits).toBe(1 + 2 + 1);
   });
 
-  it("runs from the command line with a split column and writes the report", async () => {
-    const tasks = tasksFile("tasks-col.yaml", TASKS + "split: { column: part }\n");
-    const res = await runCli([
+  /** `qmtl run custom` on the test table with a tasks file, into tmp/runs/<name> */
+  const runCustom = (tasks: string, name: string, extra: readonly string[]) =>
+    runCli([
       "run",
       "custom",
       "--data",
       table,
       "--tasks",
       tasks,
-      "--epochs",
-      "2",
-      "--heads",
-      "classical,qmtl",
       "--name",
-      "cli",
+      name,
       "--out",
       join(tmp, "runs"),
-      "--jobs",
-      "1",
+      ...extra,
     ]);
+
+  it("runs from the command line with a split column and writes the report", async () => {
+    const tasks = tasksFile("tasks-col.yaml", TASKS + "split: { column: part }\n");
+    const res = await runCustom(tasks, "cli", ["--epochs", "2", "--heads", "classical,qmtl", "--jobs", "1"]);
     expect(res.code, res.stderr).toBe(0);
     expect(existsSync(join(tmp, "runs", "cli", "report.md"))).toBe(true);
   });
@@ -112,25 +111,8 @@ describe("custom suite", () => {
   it("says when processes x threads exceed the cores (threads spin while they wait)", async () => {
     const tasks = tasksFile("tasks-kfold.yaml", TASKS + "split: { kfold: 3 }\n");
     // a classical head starts no simulator threads, so 64 of them cost nothing here
-    const res = await runCli([
-      "run",
-      "custom",
-      "--data",
-      table,
-      "--tasks",
-      tasks,
-      "--epochs",
-      "1",
-      "--heads",
-      "classical",
-      "--name",
-      "oversubscribed",
-      "--out",
-      join(tmp, "runs"),
-      "--jobs",
-      "2",
-      "--threads",
-      "64",
+    const res = await runCustom(tasks, "oversubscribed", [
+      ...["--epochs", "1", "--heads", "classical", "--jobs", "2", "--threads", "64"],
     ]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout + res.stderr).toMatch(/note: 2 processes x 64 threads on \d+ cores/);

@@ -154,6 +154,7 @@ describe("Adam's loops equal the general formula bit for bit", () => {
     { kind: "adam", lr: 3e-2, b1: 0.9, b2: 0.99, eps: 1e-6, wd: 0.05 },
     { kind: "adamw", lr: 1e-2, b1: 0.8, b2: 0.999, eps: 1e-8, wd: 0.01 },
     { kind: "adam", lr: 1e-2, b1: 0.3, b2: 0.9, eps: 1e-8, wd: 0 }, // 1 - beta1 >= 0.5: lerp's other branch
+    { kind: "adam", lr: 1e-2, b1: 0.4, b2: 0.95, eps: 1e-8, wd: 0.02 }, // the same with the L2 term
   ] as const;
   for (const c of cases) {
     it(`${c.kind}, beta1 ${c.b1}, weight decay ${c.wd}`, () => {
