@@ -111,9 +111,8 @@ describe("custom suite", () => {
   it("says when processes x threads exceed the cores (threads spin while they wait)", async () => {
     const tasks = tasksFile("tasks-kfold.yaml", TASKS + "split: { kfold: 3 }\n");
     // a classical head starts no simulator threads, so 64 of them cost nothing here
-    const res = await runCustom(tasks, "oversubscribed", [
-      ...["--epochs", "1", "--heads", "classical", "--jobs", "2", "--threads", "64"],
-    ]);
+    const flags = ["--epochs", "1", "--heads", "classical", "--jobs", "2", "--threads", "64"];
+    const res = await runCustom(tasks, "oversubscribed", flags);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout + res.stderr).toMatch(/note: 2 processes x 64 threads on \d+ cores/);
   });
