@@ -38,6 +38,8 @@ export interface ExtractOptions {
    * "intra-op": one session in this process, `jobs` intra-op threads
    */
   readonly mode?: "workers" | "intra-op";
+  /** "workers" mode: pin each worker process to the least busy CPU left (default) or "none" (image-pool.ts) */
+  readonly pin?: "least-busy" | "none";
   readonly cacheDir: string;
   /** skip (and report) missing or undecodable images instead of failing */
   readonly skipBad?: boolean;
@@ -134,7 +136,12 @@ export async function extractImageFeatures(
     const mode = opts.mode ?? "workers";
     runner =
       mode === "workers"
-        ? await poolRunner(spec, { jobs: opts.jobs, cacheDir: opts.cacheDir, batch })
+        ? await poolRunner(spec, {
+            jobs: opts.jobs,
+            cacheDir: opts.cacheDir,
+            batch,
+            ...(opts.pin !== undefined ? { pin: opts.pin } : {}),
+          })
         : await localRunner(spec, {
             threads: mode === "intra-op" ? opts.jobs : 1,
             cacheDir: opts.cacheDir,

@@ -60,6 +60,52 @@ export interface Lane {
 
 const entry = new URL("./image-worker-entry.mjs", import.meta.url);
 
+/** Per-CPU time counters of /proc/stat (jiffies): busy and total, by CPU number. */
+export type CpuTimes = ReadonlyMap<number, { readonly busy: number; readonly total: number }>;
+
+/** Parses /proc/stat's per-CPU lines ("cpuN user nice system idle iowait irq softirq steal ..."). */
+export function parseCpuTimes(stat: string): CpuTimes {
+  const out = new Map<number, { busy: number; total: number }>();
+  for (const line of stat.split("\n")) {
+    const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number);
+    if (f.length < 4 || f.some((x) => !Number.isFinite(x))) continue;
+    // guest times are already counted in user and nice
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = f[3]! + (f[4] ?? 0);
+    out.set(Number(m[1]), { busy: total - idle, total });
+  }
+  return out;
+}
+
+/**
+ * The allowed CPUs ordered from the least to the most busy between two samples of /proc/stat (ties, and
+ * CPUs without a sample, in their own order): the CPUs to pin image workers to first, so that on a
+ * machine shared with other jobs they do not land on the busy ones.
+ */
+export function cpusByIdleness(allowed: readonly number[], before: CpuTimes, after: CpuTimes): number[] {
+  const load = (c: number): number => {
+    const a = before.get(c),
+      b = after.get(c);
+    if (a === undefined || b === undefined || b.total <= a.total) return 0;
+    return (b.busy - a.busy) / (b.total - a.total);
+  };
+  return allowed
+    .map((c, i) => ({ c, i, l: load(c) }))
+    .sort((x, y) => x.l - y.l || x.i - y.i)
+    .map((x) => x.c);
+}
+
+/** /proc/stat's per-CPU counters now, or null where there is no /proc/stat. */
+export function readCpuTimes(): CpuTimes | null {
+  try {
+    return parseCpuTimes(readFileSync("/proc/stat", "utf8"));
+  } catch {
+    return null;
+  }
+}
+
 /** The CPUs this process may run on (Linux: Cpus_allowed_list), or null where that is unknown. */
 export function allowedCpus(): number[] | null {
   let text: string;

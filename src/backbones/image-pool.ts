@@ -10,10 +10,10 @@
  * current one (image-worker.ts). `stats()` tells where the last run's time went.
  */
 import sharp from "sharp";
-import { QmtlError, requireInt } from "../core/errors.ts";
+import { QmtlError, ValidationError, requireInt } from "../core/errors.ts";
 import { loadCnnBackbone, type CnnBackbone, type CnnBackboneSpec } from "./onnx-cnn.ts";
 import { runImageBatch, type BatchItem, type BatchResult } from "./image-batch.ts";
-import { allowedCpus, send, startLane, type Lane } from "./image-lane.ts";
+import { allowedCpus, cpusByIdleness, readCpuTimes, send, startLane, type Lane } from "./image-lane.ts";
 
 export interface ImageRunner {
   /** features of `items`, in order; `onBatch(k)` after every k images finish */
@@ -109,8 +109,20 @@ export interface PoolOptions {
   readonly pipeline?: boolean;
   /** "processes" (default): child processes, each pinned to a CPU of its own where they fit; or "threads" */
   readonly kind?: "processes" | "threads";
-  /** pin processes to CPUs (default true; only when jobs <= the CPUs this process may use) */
-  readonly pin?: boolean;
+  /**
+   * "least-busy" (default): pin each process to a CPU of its own, the least busy of those this process
+   * may use over a 100 ms sample (only when jobs <= those CPUs); "none": leave placement to the OS
+   */
+  readonly pin?: "least-busy" | "none";
+}
+
+/** The CPUs this process may use, least busy first (100 ms of /proc/stat), or null where unknown. */
+async function leastBusyCpus(): Promise<number[] | null> {
+  const allowed = allowedCpus();
+  const before = readCpuTimes();
+  if (allowed === null || before === null) return allowed;
+  await new Promise((r) => setTimeout(r, 100));
+  return cpusByIdleness(allowed, before, readCpuTimes() ?? before);
 }
 
 /**
@@ -123,9 +135,11 @@ export async function poolRunner(spec: CnnBackboneSpec, opts: PoolOptions): Prom
   requireInt("image pool jobs", opts.jobs, 1, 256);
   const init = { spec, cacheDir: opts.cacheDir, pipeline: opts.pipeline ?? true };
   const kind = opts.kind ?? "processes";
-  const cpus = allowedCpus();
-  const pinTo = (i: number): number | null =>
-    opts.pin !== false && cpus !== null && opts.jobs <= cpus.length ? cpus[i]! : null;
+  const pin = opts.pin ?? "least-busy";
+  if (pin !== "least-busy" && pin !== "none")
+    throw new ValidationError("image pool pin", '"least-busy" or "none"', pin);
+  const cpus = kind === "processes" && pin === "least-busy" ? await leastBusyCpus() : null;
+  const pinTo = (i: number): number | null => (cpus !== null && opts.jobs <= cpus.length ? cpus[i]! : null);
   const start = (i: number): Promise<Lane> =>
     kind === "threads"
       ? startLane(init, { kind: "thread" })

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeImageBatch, type BatchItem } from "../../src/backbones/image-batch.ts";
 import { chexpertPreprocess } from "../../src/backbones/image-preprocess.ts";
-import { allowedCpus } from "../../src/backbones/image-lane.ts";
+import { allowedCpus, cpusByIdleness, parseCpuTimes } from "../../src/backbones/image-lane.ts";
 import { localRunner, poolRunner, type ImageRunner } from "../../src/backbones/image-pool.ts";
 import { mobilenetV2Spec } from "../../src/backbones/onnx-cnn.ts";
 import { repoRoot } from "../../src/data/data-paths.ts";
@@ -66,6 +66,7 @@ describe("image worker pools", () => {
     expect(bits(want.data.subarray(12 * 1280))).not.toEqual(bits(want.data.subarray(4 * 1280, 5 * 1280)));
     const pools: [string, () => Promise<ImageRunner>][] = [
       ["processes", () => poolRunner(spec, { jobs: 2, cacheDir, batch: 3 })],
+      ["unpinned processes", () => poolRunner(spec, { jobs: 2, cacheDir, batch: 3, pin: "none" })],
       ["threads", () => poolRunner(spec, { jobs: 2, cacheDir, batch: 3, kind: "threads" })],
       [
         "serial threads",
@@ -87,6 +88,10 @@ describe("image worker pools", () => {
         // pinned one per CPU where this machine has two (and taskset exists)
         if ((allowedCpus()?.length ?? 0) >= 2 && stats!.lanes[0]!.cpu !== null)
           expect(new Set(stats!.lanes.map((l) => l.cpu)).size).toBe(2);
+      }
+      if (name === "unpinned processes") {
+        expect(stats!.lanes.every((l) => l.kind === "process")).toBe(true);
+        expect(stats!.lanes.map((l) => l.cpu)).toEqual([null, null]);
       }
     }
   });
@@ -144,5 +149,35 @@ describe("image worker pools", () => {
     const t0 = performance.now();
     await pool.close();
     expect(performance.now() - t0).toBeLessThan(15_000);
+  });
+});
+
+describe("pinning image workers to the least busy CPUs", () => {
+  // user nice system idle iowait irq softirq steal guest guest_nice
+  const before = parseCpuTimes(
+    [
+      "cpu  300 0 100 900 0 0 0 0 0 0",
+      "cpu0 100 0 0 100 0 0 0 0 0 0",
+      "cpu1 100 0 50 400 0 0 0 0 0 0",
+      "cpu2 100 0 50 400 0 0 0 0 0 0",
+      "intr 12345",
+    ].join("\n"),
+  );
+  it("reads /proc/stat's per-CPU lines (busy = all but idle and iowait), skipping the total", () => {
+    expect([...before.keys()]).toEqual([0, 1, 2]);
+    expect(before.get(1)).toEqual({ busy: 150, total: 550 });
+  });
+  it("orders the allowed CPUs by their busy share between two samples, ties in their own order", () => {
+    // over the interval: cpu0 90% busy, cpu1 10%, cpu2 10%
+    const after = parseCpuTimes(
+      ["cpu0 190 0 0 110 0 0 0 0 0 0", "cpu1 105 0 55 490 0 0 0 0 0 0", "cpu2 110 0 50 490 0 0 0 0 0 0"].join(
+        "\n",
+      ),
+    );
+    expect(cpusByIdleness([0, 1, 2], before, after)).toEqual([1, 2, 0]);
+    expect(cpusByIdleness([2, 0], before, after)).toEqual([2, 0]);
+    // no sample for a CPU, or no time passed: it counts as idle and keeps its place
+    expect(cpusByIdleness([0, 7, 1], before, after)).toEqual([7, 1, 0]);
+    expect(cpusByIdleness([0, 1, 2], before, before)).toEqual([0, 1, 2]);
   });
 });

@@ -44,6 +44,11 @@ const backbone = z
      * while its CNN runs (default, measured faster); "intra-op": one session, intra-op threads
      */
     mode: z.enum(["workers", "intra-op"]).default("workers"),
+    /**
+     * "workers" mode: "least-busy" pins each worker process to a CPU of its own, the least busy ones this
+     * process may use (default); "none" leaves them to the OS (a machine shared with jobs that pin too)
+     */
+    pin: z.enum(["least-busy", "none"]).default("least-busy"),
   })
   .strict();
 

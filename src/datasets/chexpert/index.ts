@@ -131,6 +131,12 @@ export const chexpertSuite: Suite<ChexpertConfig> = {
       parse: "string",
     },
     {
+      flag: "--pin <how>",
+      description: "image workers: least-busy (pin each to a CPU of its own, default) or none",
+      field: "backbone.pin",
+      parse: "string",
+    },
+    {
       flag: "--input-size <n>",
       description: "the CNN's square input side (224; a DenseNet-121 export at 320)",
       field: "backbone.inputSize",

@@ -92,6 +92,7 @@ export async function loadChexpert(cfg: ChexpertConfig, ctx: LoadContext): Promi
     {
       jobs: ctx.jobs,
       mode: cfg.backbone.mode,
+      pin: cfg.backbone.pin,
       cacheDir: defaultCacheDir(),
       skipBad: cfg.skipBadImages,
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),

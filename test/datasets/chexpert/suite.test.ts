@@ -42,6 +42,10 @@ describe("CheXpert suite", () => {
       validateEvery: { epochs: 2 },
     });
     expect(cfg.heads).toEqual(["qmtl", "classical", "hqnn-4", "hqnn-10"]);
+    expect(cfg.backbone.pin).toBe("least-busy");
+    expect(chexpertSuite.schema.parse({ backbone: { pin: "none" } }).backbone.pin).toBe("none");
+    expect(() => chexpertSuite.schema.parse({ backbone: { pin: "first" } })).toThrow();
+    expect(chexpertSuite.flags?.find((f) => f.flag.startsWith("--pin"))?.field).toBe("backbone.pin");
     expect(() => chexpertSuite.schema.parse({ uncertainty: "u-maybe" })).toThrow();
     expect(() => chexpertSuite.schema.parse({ perSex: 10, extra: 1 })).toThrow();
     for (const v of [{}, { epochs: 0 }, { epochs: -2 }, { updates: 1, epochs: 2 }, 2])
