@@ -187,7 +187,7 @@ export class AdamW extends Adam {
   }
 }
 
-/** The common case (no L2 term, |1 - beta1| < 0.5): lerp's first branch, written out. */
+/** The Adam update for |1 - beta1| < 0.5 (lerp's first branch written out), g already holding any L2 term. */
 function adamLoop(
   x: Float64Array,
   grad: Float64Array,
